@@ -1,0 +1,214 @@
+//! The `Company` aggregate: a company (virksomhet) and its settings. Its administrators approve
+//! orders and manage tickets; its settings decide how employees may order (R6) and how much the
+//! company pays of each ticket (R14).
+
+mod command;
+mod event;
+mod settings;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use command::CompanyCommand;
+pub use event::CompanyEvent;
+pub use settings::{
+    ContributionHistory, EmployerContribution, ExtraField, FieldRequirement, OrderForm, OrderFormError,
+    OrderingPolicy, MAX_FIELD_ANSWER,
+};
+
+use crate::clock::Clock;
+use crate::values::{AccountId, BoundedText, EmailAddress, OrderLinkToken, OrgNumber, PayTypeCode};
+
+/// Why a company command was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CompanyError {
+    /// `Register` on a company that exists.
+    #[error("the company is already registered")]
+    AlreadyRegistered,
+    /// Any other command on a company that does not exist.
+    #[error("there is no such company")]
+    NotFound,
+    /// The e-mail address already belongs to an administrator of this company.
+    #[error("{0} is already an administrator of this company")]
+    AlreadyAdministrator(EmailAddress),
+    /// `RemoveAdministrator` for someone who is not one.
+    #[error("that account is not an administrator of this company")]
+    NotAnAdministrator,
+    /// Removing the last administrator would leave nobody to approve orders.
+    #[error("a company must keep at least one administrator")]
+    LastAdministrator,
+}
+
+/// A company administrator known to the company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Administrator {
+    /// Their login account.
+    pub account: AccountId,
+    /// Their e-mail address.
+    pub email: EmailAddress,
+    /// Their name.
+    pub name: BoundedText,
+}
+
+/// Services the company's command handler needs: the clock.
+#[derive(Debug, Clone)]
+pub struct CompanyServices {
+    /// Source of "now".
+    pub clock: Arc<dyn Clock>,
+}
+
+/// A company and its settings, folded from its events.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Company {
+    /// Organisation number; `None` until registered.
+    pub org_number: Option<OrgNumber>,
+    /// Name.
+    pub name: Option<BoundedText>,
+    /// Where invoices go.
+    pub invoice_email: Option<EmailAddress>,
+    /// Administrators by account.
+    pub administrators: BTreeMap<AccountId, Administrator>,
+    /// Ordering policy.
+    pub policy: OrderingPolicy,
+    /// The token of the current order link.
+    pub order_link: Option<OrderLinkToken>,
+    /// The order form.
+    pub order_form: OrderForm,
+    /// Every employer contribution setting, with when it was set.
+    pub contributions: ContributionHistory,
+    /// Pay type code for payroll imports.
+    pub pay_type_code: Option<PayTypeCode>,
+    /// When it was registered.
+    pub registered_at: Option<DateTime<Utc>>,
+}
+
+impl Company {
+    /// Whether the company has been registered.
+    pub fn is_registered(&self) -> bool {
+        self.org_number.is_some()
+    }
+}
+
+impl Aggregate for Company {
+    const TYPE: &'static str = "Company";
+    type Command = CompanyCommand;
+    type Event = CompanyEvent;
+    type Error = CompanyError;
+    type Services = CompanyServices;
+
+    async fn handle(&mut self, command: CompanyCommand, services: &CompanyServices, sink: &EventSink<Self>) -> Result<(), CompanyError> {
+        let now = services.clock.now();
+        for event in self.decide(command, now)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: CompanyEvent) {
+        match event {
+            CompanyEvent::CompanyRegistered {
+                org_number,
+                name,
+                invoice_email,
+                order_link,
+                registered_at,
+                ..
+            } => {
+                self.org_number = Some(org_number);
+                self.name = Some(name);
+                self.invoice_email = Some(invoice_email);
+                self.order_link = Some(order_link);
+                self.registered_at = Some(registered_at);
+            }
+            CompanyEvent::AdministratorInvited { administrator, .. } => {
+                self.administrators.insert(administrator.account, administrator);
+            }
+            CompanyEvent::AdministratorRemoved { account, .. } => {
+                self.administrators.remove(&account);
+            }
+            CompanyEvent::OrderingPolicySet { policy, .. } => self.policy = policy,
+            CompanyEvent::OrderLinkRotated { token, .. } => self.order_link = Some(token),
+            CompanyEvent::OrderFormConfigured { form, .. } => self.order_form = form,
+            CompanyEvent::EmployerContributionSet { contribution, set_at, .. } => {
+                self.contributions.record(set_at, contribution);
+            }
+            CompanyEvent::PayrollSettingsSet { pay_type_code, .. } => {
+                self.pay_type_code = Some(pay_type_code);
+            }
+        }
+    }
+}
+
+impl Company {
+    fn decide(&self, command: CompanyCommand, now: DateTime<Utc>) -> Result<Vec<CompanyEvent>, CompanyError> {
+        if let CompanyCommand::Register {
+            org_number,
+            name,
+            invoice_email,
+            contact,
+            order_link,
+            by,
+        } = command
+        {
+            if self.is_registered() {
+                return Err(CompanyError::AlreadyRegistered);
+            }
+            return Ok(vec![
+                CompanyEvent::CompanyRegistered {
+                    org_number,
+                    name,
+                    invoice_email,
+                    order_link,
+                    registered_by: by.clone(),
+                    registered_at: now,
+                },
+                CompanyEvent::AdministratorInvited {
+                    administrator: contact,
+                    invited_by: by,
+                },
+            ]);
+        }
+        if !self.is_registered() {
+            return Err(CompanyError::NotFound);
+        }
+        let event = match command {
+            CompanyCommand::Register { .. } => unreachable!("handled above"),
+            CompanyCommand::InviteAdministrator { administrator, by } => {
+                if self.administrators.values().any(|a| a.email == administrator.email) {
+                    return Err(CompanyError::AlreadyAdministrator(administrator.email));
+                }
+                CompanyEvent::AdministratorInvited {
+                    administrator,
+                    invited_by: by,
+                }
+            }
+            CompanyCommand::RemoveAdministrator { account, by } => {
+                if !self.administrators.contains_key(&account) {
+                    return Err(CompanyError::NotAnAdministrator);
+                }
+                if self.administrators.len() == 1 {
+                    return Err(CompanyError::LastAdministrator);
+                }
+                CompanyEvent::AdministratorRemoved { account, removed_by: by }
+            }
+            CompanyCommand::SetOrderingPolicy { policy, by } => CompanyEvent::OrderingPolicySet { policy, set_by: by },
+            CompanyCommand::RotateOrderLink { token, by } => CompanyEvent::OrderLinkRotated { token, rotated_by: by },
+            CompanyCommand::ConfigureOrderForm { form, by } => CompanyEvent::OrderFormConfigured { form, configured_by: by },
+            CompanyCommand::SetEmployerContribution { contribution, by } => CompanyEvent::EmployerContributionSet {
+                contribution,
+                set_by: by,
+                set_at: now,
+            },
+            CompanyCommand::SetPayrollSettings { pay_type_code, by } => CompanyEvent::PayrollSettingsSet { pay_type_code, set_by: by },
+        };
+        Ok(vec![event])
+    }
+}

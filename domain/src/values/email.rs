@@ -1,0 +1,74 @@
+//! E-mail addresses, checked for form only (delivery proves the rest).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::InvalidValue;
+
+/// An e-mail address of the form `local@domain.tld`, trimmed, with the domain in lower case.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    /// Checks the form: one `@`, a non-empty local part, a domain with a dot, no spaces, at most
+    /// 254 characters.
+    pub fn parse(input: &str) -> Result<Self, InvalidValue> {
+        let trimmed = input.trim();
+        let (local, domain) = trimmed.rsplit_once('@').ok_or(InvalidValue::Email)?;
+        let well_formed = !local.is_empty()
+            && local.len() <= 64
+            && trimmed.len() <= 254
+            && !local.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !well_formed {
+            return Err(InvalidValue::Email);
+        }
+        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for EmailAddress {
+    type Error = InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<EmailAddress> for String {
+    fn from(value: EmailAddress) -> Self {
+        value.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_trimmed_and_their_domain_lower_cased() {
+        assert_eq!(EmailAddress::parse(" Kari@Firma.NO ").unwrap().as_str(), "Kari@firma.no");
+    }
+
+    #[test]
+    fn addresses_without_at_or_domain_are_refused() {
+        for input in ["", "kari", "kari@", "@firma.no", "kari@firma", "ka ri@firma.no", "kari@.no"] {
+            assert!(EmailAddress::parse(input).is_err(), "{input}");
+        }
+    }
+}

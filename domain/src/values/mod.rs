@@ -1,0 +1,26 @@
+//! Validated value types. Each has a `parse` constructor, so an invalid value cannot exist past
+//! the edge of the system; the error says what a person must change.
+
+mod category;
+mod email;
+mod error;
+mod ids;
+mod money;
+mod month;
+mod org_number;
+mod person_name;
+mod phone;
+mod text;
+mod zones;
+
+pub use category::TravellerCategory;
+pub use email::EmailAddress;
+pub use error::InvalidValue;
+pub use ids::{AccountId, CompanyId, SubscriptionId};
+pub use money::Money;
+pub use month::Month;
+pub use org_number::OrgNumber;
+pub use person_name::PersonName;
+pub use phone::PhoneNumber;
+pub use text::{BoundedText, EmployeeNumber, OrderLinkToken, PayTypeCode};
+pub use zones::{ZoneClass, ZoneId, ZoneSelection};
