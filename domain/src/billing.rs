@@ -60,7 +60,9 @@ pub fn charge(
     let Some(category) = subscription.category else {
         return Ok(None);
     };
-    let tariff = prices.in_force(first_valid).ok_or(BillingError::NoTariff(first_valid))?;
+    let tariff = prices
+        .in_force(first_valid)
+        .ok_or(BillingError::NoTariff(first_valid))?;
     let mut dearest: Option<(Money, &ZoneSelection)> = None;
     for zones in subscription.zones_between(first_valid, last_valid) {
         let price = tariff

@@ -92,7 +92,8 @@ impl Metadata {
             ),
             (
                 keys::OCCURRED_AT.to_owned(),
-                self.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+                self.occurred_at
+                    .to_rfc3339_opts(SecondsFormat::Micros, true),
             ),
             (
                 keys::CORRELATION_ID.to_owned(),

@@ -40,7 +40,9 @@ impl EventUpcaster for OrderedZonesAsList {
                 body["zones"] = match codes.as_slice() {
                     [] => json!({ "kind": "whole_region" }),
                     [zone] => json!({ "kind": "one", "zone": zone }),
-                    [first, second, ..] => json!({ "kind": "two", "first": first, "second": second }),
+                    [first, second, ..] => {
+                        json!({ "kind": "two", "first": first, "second": second })
+                    }
                 };
             }
         }
@@ -90,8 +92,14 @@ mod tests {
 
     #[test]
     fn a_version_1_order_with_zones_as_a_list_still_loads() {
-        assert_eq!(zones_of(version_1(json!(["arendal"]))).to_string(), "arendal");
-        assert_eq!(zones_of(version_1(json!(["lillesand", "kristiansand"]))).to_string(), "kristiansand + lillesand");
+        assert_eq!(
+            zones_of(version_1(json!(["arendal"]))).to_string(),
+            "arendal"
+        );
+        assert_eq!(
+            zones_of(version_1(json!(["lillesand", "kristiansand"]))).to_string(),
+            "kristiansand + lillesand"
+        );
         assert_eq!(zones_of(version_1(json!([]))), ZoneSelection::WholeRegion);
     }
 

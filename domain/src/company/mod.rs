@@ -20,8 +20,8 @@ use thiserror::Error;
 pub use command::CompanyCommand;
 pub use event::CompanyEvent;
 pub use settings::{
-    ContributionHistory, EmployerContribution, ExtraField, FieldRequirement, OrderForm, OrderFormError,
-    OrderingPolicy, MAX_FIELD_ANSWER,
+    ContributionHistory, EmployerContribution, ExtraField, FieldRequirement, OrderForm,
+    OrderFormError, OrderingPolicy, MAX_FIELD_ANSWER,
 };
 
 use crate::clock::Clock;
@@ -104,7 +104,12 @@ impl Aggregate for Company {
     type Error = CompanyError;
     type Services = CompanyServices;
 
-    async fn handle(&mut self, command: CompanyCommand, services: &CompanyServices, sink: &EventSink<Self>) -> Result<(), CompanyError> {
+    async fn handle(
+        &mut self,
+        command: CompanyCommand,
+        services: &CompanyServices,
+        sink: &EventSink<Self>,
+    ) -> Result<(), CompanyError> {
         let now = services.clock.now();
         for event in self.decide(command, now)? {
             sink.write(event, self).await;
@@ -129,7 +134,8 @@ impl Aggregate for Company {
                 self.registered_at = Some(registered_at);
             }
             CompanyEvent::AdministratorInvited { administrator, .. } => {
-                self.administrators.insert(administrator.account, administrator);
+                self.administrators
+                    .insert(administrator.account, administrator);
             }
             CompanyEvent::AdministratorRemoved { account, .. } => {
                 self.administrators.remove(&account);
@@ -137,7 +143,11 @@ impl Aggregate for Company {
             CompanyEvent::OrderingPolicySet { policy, .. } => self.policy = policy,
             CompanyEvent::OrderLinkRotated { token, .. } => self.order_link = Some(token),
             CompanyEvent::OrderFormConfigured { form, .. } => self.order_form = form,
-            CompanyEvent::EmployerContributionSet { contribution, set_at, .. } => {
+            CompanyEvent::EmployerContributionSet {
+                contribution,
+                set_at,
+                ..
+            } => {
                 self.contributions.record(set_at, contribution);
             }
             CompanyEvent::PayrollSettingsSet { pay_type_code, .. } => {
@@ -148,7 +158,12 @@ impl Aggregate for Company {
 }
 
 impl Company {
-    fn decide(&self, command: CompanyCommand, now: DateTime<Utc>) -> Result<Vec<CompanyEvent>, CompanyError> {
+    /// Decides what `command` does at `now`: the events to append, or why it is refused.
+    pub fn decide(
+        &self,
+        command: CompanyCommand,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CompanyEvent>, CompanyError> {
         if let CompanyCommand::Register {
             org_number,
             name,
@@ -182,7 +197,11 @@ impl Company {
         let event = match command {
             CompanyCommand::Register { .. } => unreachable!("handled above"),
             CompanyCommand::InviteAdministrator { administrator, by } => {
-                if self.administrators.values().any(|a| a.email == administrator.email) {
+                if self
+                    .administrators
+                    .values()
+                    .any(|a| a.email == administrator.email)
+                {
                     return Err(CompanyError::AlreadyAdministrator(administrator.email));
                 }
                 CompanyEvent::AdministratorInvited {
@@ -197,17 +216,35 @@ impl Company {
                 if self.administrators.len() == 1 {
                     return Err(CompanyError::LastAdministrator);
                 }
-                CompanyEvent::AdministratorRemoved { account, removed_by: by }
+                CompanyEvent::AdministratorRemoved {
+                    account,
+                    removed_by: by,
+                }
             }
-            CompanyCommand::SetOrderingPolicy { policy, by } => CompanyEvent::OrderingPolicySet { policy, set_by: by },
-            CompanyCommand::RotateOrderLink { token, by } => CompanyEvent::OrderLinkRotated { token, rotated_by: by },
-            CompanyCommand::ConfigureOrderForm { form, by } => CompanyEvent::OrderFormConfigured { form, configured_by: by },
-            CompanyCommand::SetEmployerContribution { contribution, by } => CompanyEvent::EmployerContributionSet {
-                contribution,
-                set_by: by,
-                set_at: now,
+            CompanyCommand::SetOrderingPolicy { policy, by } => {
+                CompanyEvent::OrderingPolicySet { policy, set_by: by }
+            }
+            CompanyCommand::RotateOrderLink { token, by } => CompanyEvent::OrderLinkRotated {
+                token,
+                rotated_by: by,
             },
-            CompanyCommand::SetPayrollSettings { pay_type_code, by } => CompanyEvent::PayrollSettingsSet { pay_type_code, set_by: by },
+            CompanyCommand::ConfigureOrderForm { form, by } => CompanyEvent::OrderFormConfigured {
+                form,
+                configured_by: by,
+            },
+            CompanyCommand::SetEmployerContribution { contribution, by } => {
+                CompanyEvent::EmployerContributionSet {
+                    contribution,
+                    set_by: by,
+                    set_at: now,
+                }
+            }
+            CompanyCommand::SetPayrollSettings { pay_type_code, by } => {
+                CompanyEvent::PayrollSettingsSet {
+                    pay_type_code,
+                    set_by: by,
+                }
+            }
         };
         Ok(vec![event])
     }

@@ -58,7 +58,10 @@ pub enum OrderFormError {
     #[error("the field `{0}` is listed twice")]
     DuplicateLabel(String),
     /// More extra fields than a form can hold.
-    #[error("an order form can have at most {} extra fields", OrderForm::MAX_EXTRA_FIELDS)]
+    #[error(
+        "an order form can have at most {} extra fields",
+        OrderForm::MAX_EXTRA_FIELDS
+    )]
     TooManyFields,
 }
 
@@ -78,7 +81,10 @@ impl OrderForm {
     }
 
     /// A customised form; labels must be unique.
-    pub fn custom(employee_number: FieldRequirement, extra_fields: Vec<ExtraField>) -> Result<Self, OrderFormError> {
+    pub fn custom(
+        employee_number: FieldRequirement,
+        extra_fields: Vec<ExtraField>,
+    ) -> Result<Self, OrderFormError> {
         if extra_fields.len() > Self::MAX_EXTRA_FIELDS {
             return Err(OrderFormError::TooManyFields);
         }
@@ -95,7 +101,10 @@ impl OrderForm {
 
     /// Checks the answers to the extra fields: every required one answered, no unknown labels,
     /// each answer at most 200 characters. Empty answers are dropped. Returns the answers, trimmed.
-    pub fn check_answers(&self, answers: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, InvalidValue> {
+    pub fn check_answers(
+        &self,
+        answers: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, String>, InvalidValue> {
         let mut checked = BTreeMap::new();
         for (label, answer) in answers {
             if !self.extra_fields.iter().any(|f| f.label.as_str() == label) {
@@ -109,7 +118,11 @@ impl OrderForm {
                 checked.insert(label.clone(), answer.to_string());
             }
         }
-        if self.extra_fields.iter().any(|f| f.required && !checked.contains_key(f.label.as_str())) {
+        if self
+            .extra_fields
+            .iter()
+            .any(|f| f.required && !checked.contains_key(f.label.as_str()))
+        {
             return Err(InvalidValue::TextLength {
                 what: "every required field",
                 min: 1,

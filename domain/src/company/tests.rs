@@ -1,0 +1,170 @@
+//! Given/when/then tests of the company rules.
+
+use std::sync::Arc;
+
+use cqrs_es::test::TestFramework;
+
+use super::*;
+use crate::clock::{Clock, FixedClock};
+use crate::metadata::Actor;
+use crate::values::{Money, OrgNumber};
+
+fn clock() -> FixedClock {
+    FixedClock::on("2026-11-20".parse().unwrap())
+}
+
+fn framework() -> TestFramework<Company> {
+    TestFramework::with(CompanyServices {
+        clock: Arc::new(clock()),
+    })
+}
+
+fn administrator(n: u128, email: &str) -> Administrator {
+    Administrator {
+        account: AccountId::from_uuid(uuid::Uuid::from_u128(n)),
+        email: EmailAddress::parse(email).unwrap(),
+        name: BoundedText::parse("Kari Nordmann", "a name", 1, 200).unwrap(),
+    }
+}
+
+fn operator() -> Actor {
+    Actor::Operator {
+        account: AccountId::from_uuid(uuid::Uuid::from_u128(99)),
+    }
+}
+
+fn registered() -> Vec<CompanyEvent> {
+    vec![
+        CompanyEvent::CompanyRegistered {
+            org_number: OrgNumber::parse("974760673").unwrap(),
+            name: BoundedText::parse("Eksempel AS", "a name", 1, 200).unwrap(),
+            invoice_email: EmailAddress::parse("faktura@eksempel.no").unwrap(),
+            order_link: OrderLinkToken::parse("abcdefghijklmnopqrstuvwx").unwrap(),
+            registered_by: operator(),
+            registered_at: clock().now(),
+        },
+        CompanyEvent::AdministratorInvited {
+            administrator: administrator(1, "kari@eksempel.no"),
+            invited_by: operator(),
+        },
+    ]
+}
+
+#[tokio::test]
+async fn registering_a_company_invites_its_contact_person_as_administrator() {
+    framework()
+        .given_no_previous_events()
+        .when_async(CompanyCommand::Register {
+            org_number: OrgNumber::parse("974760673").unwrap(),
+            name: BoundedText::parse("Eksempel AS", "a name", 1, 200).unwrap(),
+            invoice_email: EmailAddress::parse("faktura@eksempel.no").unwrap(),
+            contact: administrator(1, "kari@eksempel.no"),
+            order_link: OrderLinkToken::parse("abcdefghijklmnopqrstuvwx").unwrap(),
+            by: operator(),
+        })
+        .await
+        .then_expect_events(registered());
+}
+
+#[tokio::test]
+async fn a_company_is_registered_only_once() {
+    framework()
+        .given(registered())
+        .when_async(CompanyCommand::SetOrderingPolicy {
+            policy: OrderingPolicy::Closed,
+            by: operator(),
+        })
+        .await
+        .then_expect_events(vec![CompanyEvent::OrderingPolicySet {
+            policy: OrderingPolicy::Closed,
+            set_by: operator(),
+        }]);
+    let result = framework()
+        .given(registered())
+        .when_async(CompanyCommand::Register {
+            org_number: OrgNumber::parse("974760673").unwrap(),
+            name: BoundedText::parse("Eksempel AS", "a name", 1, 200).unwrap(),
+            invoice_email: EmailAddress::parse("faktura@eksempel.no").unwrap(),
+            contact: administrator(1, "kari@eksempel.no"),
+            order_link: OrderLinkToken::parse("abcdefghijklmnopqrstuvwx").unwrap(),
+            by: operator(),
+        })
+        .await
+        .inspect_result();
+    assert_eq!(result.unwrap_err(), CompanyError::AlreadyRegistered);
+}
+
+#[tokio::test]
+async fn settings_of_an_unregistered_company_are_refused() {
+    framework()
+        .given_no_previous_events()
+        .when_async(CompanyCommand::SetOrderingPolicy {
+            policy: OrderingPolicy::Closed,
+            by: operator(),
+        })
+        .await
+        .then_expect_error(CompanyError::NotFound);
+}
+
+#[tokio::test]
+async fn an_email_address_is_an_administrator_of_a_company_only_once() {
+    framework()
+        .given(registered())
+        .when_async(CompanyCommand::InviteAdministrator {
+            administrator: administrator(2, "kari@eksempel.no"),
+            by: operator(),
+        })
+        .await
+        .then_expect_error(CompanyError::AlreadyAdministrator(
+            EmailAddress::parse("kari@eksempel.no").unwrap(),
+        ));
+}
+
+#[tokio::test]
+async fn a_company_keeps_at_least_one_administrator() {
+    framework()
+        .given(registered())
+        .when_async(CompanyCommand::RemoveAdministrator {
+            account: AccountId::from_uuid(uuid::Uuid::from_u128(1)),
+            by: operator(),
+        })
+        .await
+        .then_expect_error(CompanyError::LastAdministrator);
+}
+
+#[tokio::test]
+async fn an_employer_contribution_is_recorded_with_the_instant_it_was_set() {
+    let contribution = EmployerContribution::Fixed {
+        amount: Money::from_ore(30_000).unwrap(),
+    };
+    framework()
+        .given(registered())
+        .when_async(CompanyCommand::SetEmployerContribution {
+            contribution,
+            by: operator(),
+        })
+        .await
+        .then_expect_events(vec![CompanyEvent::EmployerContributionSet {
+            contribution,
+            set_by: operator(),
+            set_at: clock().now(),
+        }]);
+}
+
+#[test]
+fn a_contribution_percentage_is_at_most_100() {
+    assert!(EmployerContribution::percent(100).is_ok());
+    assert!(EmployerContribution::percent(101).is_err());
+}
+
+#[test]
+fn an_order_form_lists_each_field_once() {
+    let field = ExtraField {
+        label: BoundedText::parse("Avdeling", "a label", 1, 50).unwrap(),
+        required: false,
+    };
+    assert_eq!(
+        OrderForm::custom(FieldRequirement::Optional, vec![field.clone(), field]),
+        Err(OrderFormError::DuplicateLabel("Avdeling".to_owned()))
+    );
+}

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use crate::company::{OrderForm, OrderingPolicy};
 use crate::metadata::Actor;
 use crate::values::{
-    AccountId, BoundedText, CompanyId, EmployeeNumber, PersonName, PhoneNumber, TravellerCategory, ZoneSelection,
+    AccountId, BoundedText, CompanyId, EmployeeNumber, PersonName, PhoneNumber, TravellerCategory,
+    ZoneSelection,
 };
 
 /// The order as typed on the order form or in the portal.

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Months, NaiveDate, Utc};
 
 use super::{
-    CancelAt, OrderDetails, OrderStatus, OtherSubscription, StateProblem, Subscription, SubscriptionCommand,
-    SubscriptionError, SubscriptionEvent, ZoneChangeFrom,
+    CancelAt, OrderDetails, OrderStatus, OtherSubscription, StateProblem, Subscription,
+    SubscriptionCommand, SubscriptionError, SubscriptionEvent, ZoneChangeFrom,
 };
 use crate::clock::oslo_date;
 use crate::company::{FieldRequirement, OrderForm, OrderingPolicy};
@@ -23,10 +23,20 @@ pub fn employee_start_date(today: NaiveDate) -> NaiveDate {
 }
 
 impl Subscription {
-    pub(super) fn decide(&self, command: SubscriptionCommand, now: DateTime<Utc>) -> Result<Vec<SubscriptionEvent>, SubscriptionError> {
+    /// Decides what `command` does at `now`: the events to append, or why it is refused.
+    /// Pure; the aggregate's `handle` calls it with the clock's time.
+    pub fn decide(
+        &self,
+        command: SubscriptionCommand,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SubscriptionEvent>, SubscriptionError> {
         let today = oslo_date(now);
         match command {
-            SubscriptionCommand::Order { details, terms, others } => {
+            SubscriptionCommand::Order {
+                details,
+                terms,
+                others,
+            } => {
                 self.must_not_exist()?;
                 if terms.policy == OrderingPolicy::Closed {
                     return Err(SubscriptionError::OrderingClosed);
@@ -105,10 +115,15 @@ impl Subscription {
                         (first, first.pred_opt().expect("not the first day of time"))
                     }
                     ZoneChangeFrom::Immediately if today >= valid_from => (today, today),
-                    ZoneChangeFrom::Immediately => (valid_from, valid_from.pred_opt().expect("not the first day of time")),
+                    ZoneChangeFrom::Immediately => (
+                        valid_from,
+                        valid_from.pred_opt().expect("not the first day of time"),
+                    ),
                 };
                 if let Some(end) = self.end_date.filter(|end| *end < effective_from) {
-                    return Err(SubscriptionError::InvalidState(StateProblem::EndsBeforeChange(end)));
+                    return Err(SubscriptionError::InvalidState(
+                        StateProblem::EndsBeforeChange(end),
+                    ));
                 }
                 Ok(vec![SubscriptionEvent::ZonesChanged {
                     zones,
@@ -126,13 +141,17 @@ impl Subscription {
                 self.running(today)?;
                 let end_date = match (at, &by) {
                     (CancelAt::Immediately, Actor::Employee { .. }) => {
-                        return Err(SubscriptionError::InvalidState(StateProblem::EmployeeCannotCancelImmediately))
+                        return Err(SubscriptionError::InvalidState(
+                            StateProblem::EmployeeCannotCancelImmediately,
+                        ))
                     }
                     (CancelAt::Immediately, _) => today,
                     (CancelAt::EndOfMonth, _) => Month::of(today).last_day(),
                 };
                 if let Some(end) = self.end_date.filter(|end| *end <= end_date) {
-                    return Err(SubscriptionError::InvalidState(StateProblem::AlreadyCancelled(end)));
+                    return Err(SubscriptionError::InvalidState(
+                        StateProblem::AlreadyCancelled(end),
+                    ));
                 }
                 Ok(vec![SubscriptionEvent::SubscriptionCancelled {
                     end_date,
@@ -192,8 +211,14 @@ impl Subscription {
     }
 }
 
-fn check_one_live_subscription(others: &[OtherSubscription], start: NaiveDate) -> Result<(), SubscriptionError> {
-    if others.iter().any(|other| blocks_new_subscription(other, start)) {
+fn check_one_live_subscription(
+    others: &[OtherSubscription],
+    start: NaiveDate,
+) -> Result<(), SubscriptionError> {
+    if others
+        .iter()
+        .any(|other| blocks_new_subscription(other, start))
+    {
         return Err(SubscriptionError::AlreadySubscribed);
     }
     Ok(())
@@ -201,7 +226,10 @@ fn check_one_live_subscription(others: &[OtherSubscription], start: NaiveDate) -
 
 /// Checks an employee's order against the company's form: required answers, known fields, the
 /// employee number as the form asks.
-fn apply_form(mut details: OrderDetails, form: &OrderForm) -> Result<OrderDetails, SubscriptionError> {
+fn apply_form(
+    mut details: OrderDetails,
+    form: &OrderForm,
+) -> Result<OrderDetails, SubscriptionError> {
     details.extra_fields = form.check_answers(&details.extra_fields)?;
     match form.employee_number {
         FieldRequirement::Required if details.employee_number.is_none() => {
@@ -218,7 +246,12 @@ fn apply_form(mut details: OrderDetails, form: &OrderForm) -> Result<OrderDetail
     Ok(details)
 }
 
-fn ordered(details: OrderDetails, start_date: NaiveDate, by: Actor, now: DateTime<Utc>) -> SubscriptionEvent {
+fn ordered(
+    details: OrderDetails,
+    start_date: NaiveDate,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> SubscriptionEvent {
     SubscriptionEvent::SubscriptionOrdered {
         company: details.company,
         phone: details.phone,

@@ -15,7 +15,9 @@ pub enum SubscriptionError {
     #[error("this phone number already has a subscription at the company that has not ended by the new start date")]
     AlreadySubscribed,
     /// R9: categories never change.
-    #[error("the traveller category cannot be changed: cancel this subscription and order a new one")]
+    #[error(
+        "the traveller category cannot be changed: cancel this subscription and order a new one"
+    )]
     CategoryChangeRequiresNewSubscription,
     /// R2: an administrator's start date out of range.
     #[error("the start date must be between today and 12 months ahead")]

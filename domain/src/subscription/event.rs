@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::metadata::Actor;
 use crate::values::{
-    BoundedText, CompanyId, EmployeeNumber, PersonName, PhoneNumber, TravellerCategory, ZoneSelection,
+    BoundedText, CompanyId, EmployeeNumber, PersonName, PhoneNumber, TravellerCategory,
+    ZoneSelection,
 };
 
 /// The current version of `SubscriptionOrdered`; version 1 stored zones as a list of codes.

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::SubscriptionEvent;
 use crate::metadata::Actor;
 use crate::values::{
-    BoundedText, CompanyId, EmployeeNumber, Month, PersonName, PhoneNumber, TravellerCategory, ZoneSelection,
+    BoundedText, CompanyId, EmployeeNumber, Month, PersonName, PhoneNumber, TravellerCategory,
+    ZoneSelection,
 };
 
 /// Where an order stands.
@@ -47,7 +48,12 @@ pub enum TicketStatus {
 
 impl TicketStatus {
     /// The status on `today` of a subscription with this order status and dates.
-    pub fn on(today: NaiveDate, status: OrderStatus, valid_from: Option<NaiveDate>, end_date: Option<NaiveDate>) -> Self {
+    pub fn on(
+        today: NaiveDate,
+        status: OrderStatus,
+        valid_from: Option<NaiveDate>,
+        end_date: Option<NaiveDate>,
+    ) -> Self {
         match status {
             OrderStatus::Pending => Self::Pending,
             OrderStatus::Rejected => Self::Rejected,
@@ -158,7 +164,11 @@ impl Subscription {
     }
 
     /// The zone selections valid on at least one day from `first` through `last`.
-    pub fn zones_between(&self, first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = &ZoneSelection> {
+    pub fn zones_between(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> impl Iterator<Item = &ZoneSelection> {
         self.zone_periods
             .iter()
             .filter(move |p| p.from <= last && p.through.is_none_or(|through| through >= first))
@@ -229,9 +239,14 @@ impl Subscription {
                 previous_valid_through,
                 ..
             } => {
-                self.zone_periods.retain(|p| p.from <= previous_valid_through);
+                self.zone_periods
+                    .retain(|p| p.from <= previous_valid_through);
                 for period in &mut self.zone_periods {
-                    period.through = Some(period.through.map_or(previous_valid_through, |t| t.min(previous_valid_through)));
+                    period.through = Some(
+                        period
+                            .through
+                            .map_or(previous_valid_through, |t| t.min(previous_valid_through)),
+                    );
                 }
                 self.zone_periods.push(ZonePeriod {
                     zones,
@@ -239,7 +254,9 @@ impl Subscription {
                     through: None,
                 });
             }
-            SubscriptionEvent::SubscriptionCancelled { end_date, .. } => self.end_date = Some(end_date),
+            SubscriptionEvent::SubscriptionCancelled { end_date, .. } => {
+                self.end_date = Some(end_date)
+            }
             SubscriptionEvent::CancellationWithdrawn { .. } => self.end_date = None,
             SubscriptionEvent::OrderWithdrawn { .. } => self.status = OrderStatus::Withdrawn,
         }

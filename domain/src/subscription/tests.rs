@@ -12,8 +12,8 @@ use crate::company::{ExtraField, FieldRequirement, OrderForm, OrderingPolicy};
 use crate::metadata::Actor;
 use crate::tariff::agder;
 use crate::values::{
-    AccountId, BoundedText, CompanyId, EmployeeNumber, InvalidValue, PersonName, PhoneNumber, TravellerCategory,
-    ZoneSelection,
+    AccountId, BoundedText, CompanyId, EmployeeNumber, InvalidValue, PersonName, PhoneNumber,
+    TravellerCategory, ZoneSelection,
 };
 
 fn date(text: &str) -> NaiveDate {
@@ -117,7 +117,10 @@ fn approved(valid_from: &str, at: &str) -> SubscriptionEvent {
 
 /// An approved subscription ordered on 2026-11-20, valid from 2026-12-01.
 fn running() -> Vec<SubscriptionEvent> {
-    vec![ordered("2026-12-01", "2026-11-20"), approved("2026-12-01", "2026-11-21")]
+    vec![
+        ordered("2026-12-01", "2026-11-20"),
+        approved("2026-12-01", "2026-11-21"),
+    ]
 }
 
 fn state_problem(problem: StateProblem) -> SubscriptionError {
@@ -138,12 +141,19 @@ async fn an_employee_order_starts_on_the_first_of_next_month() {
         .await
         .inspect_result()
         .unwrap();
-    assert!(matches!(&events[0], SubscriptionEvent::SubscriptionOrdered { start_date, .. } if *start_date == date("2027-01-01")));
+    assert!(
+        matches!(&events[0], SubscriptionEvent::SubscriptionOrdered { start_date, .. } if *start_date == date("2027-01-01"))
+    );
 }
 
 #[tokio::test]
 async fn an_administrator_chooses_a_start_date_from_today_up_to_twelve_months_ahead() {
-    for (start, ok) in [("2026-11-20", true), ("2027-11-20", true), ("2026-11-19", false), ("2027-11-21", false)] {
+    for (start, ok) in [
+        ("2026-11-20", true),
+        ("2027-11-20", true),
+        ("2026-11-19", false),
+        ("2027-11-21", false),
+    ] {
         let result = on("2026-11-20")
             .given_no_previous_events()
             .when_async(SubscriptionCommand::Create {
@@ -157,7 +167,9 @@ async fn an_administrator_chooses_a_start_date_from_today_up_to_twelve_months_ah
         match result {
             Ok(events) => {
                 assert!(ok, "{start} should be refused");
-                assert!(matches!(&events[1], SubscriptionEvent::SubscriptionApproved { valid_from, .. } if *valid_from == date(start)));
+                assert!(
+                    matches!(&events[1], SubscriptionEvent::SubscriptionApproved { valid_from, .. } if *valid_from == date(start))
+                );
             }
             Err(error) => {
                 assert!(!ok, "{start} should be accepted");
@@ -181,7 +193,9 @@ async fn an_administrators_subscription_is_approved_at_once_and_defaults_to_next
         .inspect_result()
         .unwrap();
     assert_eq!(events.len(), 2);
-    assert!(matches!(&events[1], SubscriptionEvent::SubscriptionApproved { decided_by: Actor::Administrator { .. }, valid_from, .. } if *valid_from == date("2026-12-01")));
+    assert!(
+        matches!(&events[1], SubscriptionEvent::SubscriptionApproved { decided_by: Actor::Administrator { .. }, valid_from, .. } if *valid_from == date("2026-12-01"))
+    );
 }
 
 #[tokio::test]
@@ -202,14 +216,27 @@ async fn automatic_approval_approves_an_order_at_once() {
         .inspect_result()
         .unwrap();
     assert_eq!(events.len(), 2);
-    assert!(matches!(&events[1], SubscriptionEvent::SubscriptionApproved { decided_by: Actor::System, .. }));
+    assert!(matches!(
+        &events[1],
+        SubscriptionEvent::SubscriptionApproved {
+            decided_by: Actor::System,
+            ..
+        }
+    ));
 }
 
 #[tokio::test]
-async fn an_order_is_refused_while_the_phone_has_a_live_subscription_that_has_not_ended_by_the_start() {
+async fn an_order_is_refused_while_the_phone_has_a_live_subscription_that_has_not_ended_by_the_start(
+) {
     let blocking = [
-        OtherSubscription { live: true, end_date: None },
-        OtherSubscription { live: true, end_date: Some(date("2026-12-01")) },
+        OtherSubscription {
+            live: true,
+            end_date: None,
+        },
+        OtherSubscription {
+            live: true,
+            end_date: Some(date("2026-12-01")),
+        },
     ];
     for other in blocking {
         on("2026-11-20")
@@ -223,8 +250,14 @@ async fn an_order_is_refused_while_the_phone_has_a_live_subscription_that_has_no
             .then_expect_error(SubscriptionError::AlreadySubscribed);
     }
     let harmless = [
-        OtherSubscription { live: true, end_date: Some(date("2026-11-30")) },
-        OtherSubscription { live: false, end_date: None },
+        OtherSubscription {
+            live: true,
+            end_date: Some(date("2026-11-30")),
+        },
+        OtherSubscription {
+            live: false,
+            end_date: None,
+        },
     ];
     on("2026-11-20")
         .given_no_previous_events()
@@ -253,26 +286,39 @@ async fn an_order_must_answer_the_companys_required_fields() {
         .given_no_previous_events()
         .when_async(SubscriptionCommand::Order {
             details: without_answers,
-            terms: CompanyTerms { policy: OrderingPolicy::ApprovalRequired, form: form.clone() },
+            terms: CompanyTerms {
+                policy: OrderingPolicy::ApprovalRequired,
+                form: form.clone(),
+            },
             others: Vec::new(),
         })
         .await
         .inspect_result();
-    assert!(matches!(result, Err(SubscriptionError::Invalid(InvalidValue::TextLength { .. }))));
+    assert!(matches!(
+        result,
+        Err(SubscriptionError::Invalid(InvalidValue::TextLength { .. }))
+    ));
 
     let mut answered = details();
-    answered.extra_fields.insert("Avdeling".to_owned(), "  Drift ".to_owned());
+    answered
+        .extra_fields
+        .insert("Avdeling".to_owned(), "  Drift ".to_owned());
     let events = on("2026-11-20")
         .given_no_previous_events()
         .when_async(SubscriptionCommand::Order {
             details: answered,
-            terms: CompanyTerms { policy: OrderingPolicy::ApprovalRequired, form },
+            terms: CompanyTerms {
+                policy: OrderingPolicy::ApprovalRequired,
+                form,
+            },
             others: Vec::new(),
         })
         .await
         .inspect_result()
         .unwrap();
-    assert!(matches!(&events[0], SubscriptionEvent::SubscriptionOrdered { extra_fields, .. } if extra_fields["Avdeling"] == "Drift"));
+    assert!(
+        matches!(&events[0], SubscriptionEvent::SubscriptionOrdered { extra_fields, .. } if extra_fields["Avdeling"] == "Drift")
+    );
 }
 
 #[tokio::test]
@@ -280,17 +326,25 @@ async fn only_a_pending_order_can_be_approved_or_rejected() {
     let reason = BoundedText::parse("Ikke ansatt her", "the reason", 1, 500).unwrap();
     on("2026-11-22")
         .given(running())
-        .when_async(SubscriptionCommand::Approve { by: administrator() })
+        .when_async(SubscriptionCommand::Approve {
+            by: administrator(),
+        })
         .await
         .then_expect_error(state_problem(StateProblem::NotPending));
     on("2026-11-22")
         .given(running())
-        .when_async(SubscriptionCommand::Reject { reason: reason.clone(), by: administrator() })
+        .when_async(SubscriptionCommand::Reject {
+            reason: reason.clone(),
+            by: administrator(),
+        })
         .await
         .then_expect_error(state_problem(StateProblem::NotPending));
     on("2026-11-22")
         .given(vec![ordered("2026-12-01", "2026-11-20")])
-        .when_async(SubscriptionCommand::Reject { reason: reason.clone(), by: administrator() })
+        .when_async(SubscriptionCommand::Reject {
+            reason: reason.clone(),
+            by: administrator(),
+        })
         .await
         .then_expect_events(vec![SubscriptionEvent::SubscriptionRejected {
             reason,
@@ -303,7 +357,9 @@ async fn only_a_pending_order_can_be_approved_or_rejected() {
 async fn a_decision_records_who_made_it_and_when() {
     on("2026-11-22")
         .given(vec![ordered("2026-12-01", "2026-11-20")])
-        .when_async(SubscriptionCommand::Approve { by: administrator() })
+        .when_async(SubscriptionCommand::Approve {
+            by: administrator(),
+        })
         .await
         .then_expect_events(vec![approved("2026-12-01", "2026-11-22")]);
 }
@@ -312,7 +368,9 @@ async fn a_decision_records_who_made_it_and_when() {
 async fn an_order_approved_after_its_start_date_is_valid_from_the_approval_day() {
     on("2026-12-05")
         .given(vec![ordered("2026-12-01", "2026-11-20")])
-        .when_async(SubscriptionCommand::Approve { by: administrator() })
+        .when_async(SubscriptionCommand::Approve {
+            by: administrator(),
+        })
         .await
         .then_expect_events(vec![approved("2026-12-05", "2026-12-05")]);
 }
@@ -382,14 +440,18 @@ async fn zones_can_only_change_on_an_approved_subscription_that_has_not_ended() 
         .given(ended)
         .when_async(change())
         .await
-        .then_expect_error(state_problem(StateProblem::EndsBeforeChange(date("2026-12-31"))));
+        .then_expect_error(state_problem(StateProblem::EndsBeforeChange(date(
+            "2026-12-31",
+        ))));
 }
 
 #[tokio::test]
 async fn a_category_change_requires_a_new_subscription() {
     on("2026-12-10")
         .given(running())
-        .when_async(SubscriptionCommand::ChangeCategory { category: TravellerCategory::Senior })
+        .when_async(SubscriptionCommand::ChangeCategory {
+            category: TravellerCategory::Senior,
+        })
         .await
         .then_expect_error(SubscriptionError::CategoryChangeRequiresNewSubscription);
 }
@@ -398,7 +460,10 @@ async fn a_category_change_requires_a_new_subscription() {
 async fn an_employees_cancellation_ends_on_the_last_day_of_the_current_month() {
     on("2026-12-10")
         .given(running())
-        .when_async(SubscriptionCommand::Cancel { at: CancelAt::EndOfMonth, by: employee() })
+        .when_async(SubscriptionCommand::Cancel {
+            at: CancelAt::EndOfMonth,
+            by: employee(),
+        })
         .await
         .then_expect_events(vec![SubscriptionEvent::SubscriptionCancelled {
             end_date: date("2026-12-31"),
@@ -407,7 +472,10 @@ async fn an_employees_cancellation_ends_on_the_last_day_of_the_current_month() {
         }]);
     on("2026-12-10")
         .given(running())
-        .when_async(SubscriptionCommand::Cancel { at: CancelAt::Immediately, by: employee() })
+        .when_async(SubscriptionCommand::Cancel {
+            at: CancelAt::Immediately,
+            by: employee(),
+        })
         .await
         .then_expect_error(state_problem(StateProblem::EmployeeCannotCancelImmediately));
 }
@@ -416,7 +484,10 @@ async fn an_employees_cancellation_ends_on_the_last_day_of_the_current_month() {
 async fn an_administrator_can_cancel_immediately_and_never_in_the_past() {
     on("2026-12-10")
         .given(running())
-        .when_async(SubscriptionCommand::Cancel { at: CancelAt::Immediately, by: administrator() })
+        .when_async(SubscriptionCommand::Cancel {
+            at: CancelAt::Immediately,
+            by: administrator(),
+        })
         .await
         .then_expect_events(vec![SubscriptionEvent::SubscriptionCancelled {
             end_date: date("2026-12-10"),
@@ -435,9 +506,14 @@ async fn a_later_cancellation_cannot_extend_an_earlier_one() {
     });
     on("2026-12-10")
         .given(cancelled)
-        .when_async(SubscriptionCommand::Cancel { at: CancelAt::EndOfMonth, by: employee() })
+        .when_async(SubscriptionCommand::Cancel {
+            at: CancelAt::EndOfMonth,
+            by: employee(),
+        })
         .await
-        .then_expect_error(state_problem(StateProblem::AlreadyCancelled(date("2026-12-10"))));
+        .then_expect_error(state_problem(StateProblem::AlreadyCancelled(date(
+            "2026-12-10",
+        ))));
 }
 
 #[tokio::test]
@@ -489,7 +565,9 @@ async fn a_cancellation_can_be_undone_before_its_end_date_but_not_after() {
 async fn commands_on_a_subscription_that_does_not_exist_are_refused() {
     on("2026-12-10")
         .given_no_previous_events()
-        .when_async(SubscriptionCommand::Approve { by: administrator() })
+        .when_async(SubscriptionCommand::Approve {
+            by: administrator(),
+        })
         .await
         .then_expect_error(SubscriptionError::NotFound);
 }
@@ -497,11 +575,25 @@ async fn commands_on_a_subscription_that_does_not_exist_are_refused() {
 #[test]
 fn the_ticket_status_is_derived_from_the_dates_and_today() {
     let status = |today: &str, end: Option<&str>| {
-        TicketStatus::on(date(today), OrderStatus::Approved, Some(date("2026-12-01")), end.map(date))
+        TicketStatus::on(
+            date(today),
+            OrderStatus::Approved,
+            Some(date("2026-12-01")),
+            end.map(date),
+        )
     };
     assert_eq!(status("2026-11-30", None), TicketStatus::Upcoming);
     assert_eq!(status("2026-12-01", None), TicketStatus::Active);
-    assert_eq!(status("2026-12-15", Some("2026-12-31")), TicketStatus::Ending);
-    assert_eq!(status("2027-01-01", Some("2026-12-31")), TicketStatus::Ended);
-    assert_eq!(status("2026-11-25", Some("2026-11-30")), TicketStatus::Ended);
+    assert_eq!(
+        status("2026-12-15", Some("2026-12-31")),
+        TicketStatus::Ending
+    );
+    assert_eq!(
+        status("2027-01-01", Some("2026-12-31")),
+        TicketStatus::Ended
+    );
+    assert_eq!(
+        status("2026-11-25", Some("2026-11-30")),
+        TicketStatus::Ended
+    );
 }

@@ -120,16 +120,25 @@ pub fn example_version() -> TariffVersion {
         .collect();
     let neighbours: BTreeSet<_> = BORDERS
         .iter()
-        .map(|(a, b)| if a < b { (id(a), id(b)) } else { (id(b), id(a)) })
+        .map(|(a, b)| {
+            if a < b {
+                (id(a), id(b))
+            } else {
+                (id(b), id(a))
+            }
+        })
         .collect();
     let prices = EXAMPLE_PRICES_KRONER
         .iter()
         .flat_map(|(class, kroner)| {
-            TravellerCategory::ALL.iter().zip(kroner).map(|(category, kr)| Price {
-                class: *class,
-                category: *category,
-                monthly: Money::from_ore(kr * 100).expect("example prices are in range"),
-            })
+            TravellerCategory::ALL
+                .iter()
+                .zip(kroner)
+                .map(|(category, kr)| Price {
+                    class: *class,
+                    category: *category,
+                    monthly: Money::from_ore(kr * 100).expect("example prices are in range"),
+                })
         })
         .collect();
     TariffVersion {
@@ -147,7 +156,11 @@ mod tests {
     fn the_example_tariff_is_complete_and_its_borders_name_known_zones() {
         let version = example_version();
         assert!(version.missing_prices().is_empty());
-        assert_eq!(version.zone_map.neighbours.len(), BORDERS.len(), "no border listed twice");
+        assert_eq!(
+            version.zone_map.neighbours.len(),
+            BORDERS.len(),
+            "no border listed twice"
+        );
         for (a, b) in &version.zone_map.neighbours {
             assert!(version.zone_map.contains(a) && version.zone_map.contains(b));
         }

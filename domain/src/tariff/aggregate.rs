@@ -105,7 +105,12 @@ impl Tariff {
         if version.zone_map.zones.is_empty() {
             return Err(TariffError::NoZones);
         }
-        if self.prices.versions().iter().any(|v| v.valid_from == version.valid_from) {
+        if self
+            .prices
+            .versions()
+            .iter()
+            .any(|v| v.valid_from == version.valid_from)
+        {
             return Err(TariffError::AlreadyPublished(version.valid_from));
         }
         Ok(())
@@ -119,7 +124,12 @@ impl Aggregate for Tariff {
     type Error = TariffError;
     type Services = TariffServices;
 
-    async fn handle(&mut self, command: TariffCommand, services: &TariffServices, sink: &EventSink<Self>) -> Result<(), TariffError> {
+    async fn handle(
+        &mut self,
+        command: TariffCommand,
+        services: &TariffServices,
+        sink: &EventSink<Self>,
+    ) -> Result<(), TariffError> {
         let event = match command {
             TariffCommand::Publish { version, by } => {
                 let today = services.clock.today();
@@ -127,7 +137,10 @@ impl Aggregate for Tariff {
                     return Err(TariffError::NotFirstOfFutureMonth);
                 }
                 self.check(&version)?;
-                TariffEvent::TariffVersionPublished { version, published_by: by }
+                TariffEvent::TariffVersionPublished {
+                    version,
+                    published_by: by,
+                }
             }
             TariffCommand::Install { version } => {
                 if !self.prices.versions().is_empty() {
@@ -173,7 +186,10 @@ mod tests {
     }
 
     fn published(version: TariffVersion) -> TariffEvent {
-        TariffEvent::TariffVersionPublished { version, published_by: Actor::System }
+        TariffEvent::TariffVersionPublished {
+            version,
+            published_by: Actor::System,
+        }
     }
 
     #[tokio::test]
@@ -181,13 +197,19 @@ mod tests {
         for valid_from in ["2026-11-01", "2026-12-15", "2026-11-20"] {
             on("2026-11-20")
                 .given(vec![published(agder::example_version())])
-                .when_async(TariffCommand::Publish { version: version_from(valid_from), by: Actor::System })
+                .when_async(TariffCommand::Publish {
+                    version: version_from(valid_from),
+                    by: Actor::System,
+                })
                 .await
                 .then_expect_error(TariffError::NotFirstOfFutureMonth);
         }
         on("2026-11-20")
             .given(vec![published(agder::example_version())])
-            .when_async(TariffCommand::Publish { version: version_from("2027-02-01"), by: Actor::System })
+            .when_async(TariffCommand::Publish {
+                version: version_from("2027-02-01"),
+                by: Actor::System,
+            })
             .await
             .then_expect_events(vec![published(version_from("2027-02-01"))]);
     }
@@ -195,8 +217,14 @@ mod tests {
     #[tokio::test]
     async fn a_published_tariff_version_is_never_edited() {
         on("2026-11-20")
-            .given(vec![published(agder::example_version()), published(version_from("2027-02-01"))])
-            .when_async(TariffCommand::Publish { version: version_from("2027-02-01"), by: Actor::System })
+            .given(vec![
+                published(agder::example_version()),
+                published(version_from("2027-02-01")),
+            ])
+            .when_async(TariffCommand::Publish {
+                version: version_from("2027-02-01"),
+                by: Actor::System,
+            })
             .await
             .then_expect_error(TariffError::AlreadyPublished("2027-02-01".parse().unwrap()));
     }
@@ -207,9 +235,14 @@ mod tests {
         version.prices.pop();
         let result = on("2026-11-20")
             .given(vec![published(agder::example_version())])
-            .when_async(TariffCommand::Publish { version, by: Actor::System })
+            .when_async(TariffCommand::Publish {
+                version,
+                by: Actor::System,
+            })
             .await
             .inspect_result();
-        assert!(matches!(result, Err(TariffError::IncompletePrices(missing)) if missing.len() == 1));
+        assert!(
+            matches!(result, Err(TariffError::IncompletePrices(missing)) if missing.len() == 1)
+        );
     }
 }

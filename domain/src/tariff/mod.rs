@@ -39,7 +39,11 @@ impl ZoneMap {
 
     /// Whether two zones border each other.
     pub fn are_neighbours(&self, a: &ZoneId, b: &ZoneId) -> bool {
-        let pair = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+        let pair = if a < b {
+            (a.clone(), b.clone())
+        } else {
+            (b.clone(), a.clone())
+        };
         self.neighbours.contains(&pair)
     }
 }
@@ -113,7 +117,12 @@ impl PriceList {
     }
 
     /// The monthly price of a selection for a category on `date`.
-    pub fn price(&self, date: NaiveDate, zones: &ZoneSelection, category: TravellerCategory) -> Option<Money> {
+    pub fn price(
+        &self,
+        date: NaiveDate,
+        zones: &ZoneSelection,
+        category: TravellerCategory,
+    ) -> Option<Money> {
         self.in_force(date)?.price(zones.class(), category)
     }
 

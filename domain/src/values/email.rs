@@ -62,12 +62,23 @@ mod tests {
 
     #[test]
     fn addresses_are_trimmed_and_their_domain_lower_cased() {
-        assert_eq!(EmailAddress::parse(" Kari@Firma.NO ").unwrap().as_str(), "Kari@firma.no");
+        assert_eq!(
+            EmailAddress::parse(" Kari@Firma.NO ").unwrap().as_str(),
+            "Kari@firma.no"
+        );
     }
 
     #[test]
     fn addresses_without_at_or_domain_are_refused() {
-        for input in ["", "kari", "kari@", "@firma.no", "kari@firma", "ka ri@firma.no", "kari@.no"] {
+        for input in [
+            "",
+            "kari",
+            "kari@",
+            "@firma.no",
+            "kari@firma",
+            "ka ri@firma.no",
+            "kari@.no",
+        ] {
             assert!(EmailAddress::parse(input).is_err(), "{input}");
         }
     }

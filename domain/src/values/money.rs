@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::InvalidValue;
 
 /// An amount in øre (1/100 krone). Never negative.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -24,7 +26,9 @@ impl Money {
             return Err(InvalidValue::Money("an amount cannot be negative"));
         }
         if ore > Self::MAX_INPUT.0 {
-            return Err(InvalidValue::Money("an amount can be at most 1 000 000 kroner"));
+            return Err(InvalidValue::Money(
+                "an amount can be at most 1 000 000 kroner",
+            ));
         }
         Ok(Self(ore))
     }

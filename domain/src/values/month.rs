@@ -46,7 +46,10 @@ impl Month {
 
     /// Its last day.
     pub fn last_day(self) -> NaiveDate {
-        self.next().first.pred_opt().expect("dates before 10000 have a predecessor")
+        self.next()
+            .first
+            .pred_opt()
+            .expect("dates before 10000 have a predecessor")
     }
 
     /// The month after.
@@ -101,14 +104,30 @@ mod tests {
     fn months_parse_and_print_as_year_dash_month() {
         let month = Month::parse("2026-12").unwrap();
         assert_eq!(month.to_string(), "2026-12");
-        assert_eq!(month.last_day(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(
+            month.last_day(),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
         assert_eq!(month.next().to_string(), "2027-01");
-        assert_eq!(Month::parse("2028-02").unwrap().last_day().to_string(), "2028-02-29");
+        assert_eq!(
+            Month::parse("2028-02").unwrap().last_day().to_string(),
+            "2028-02-29"
+        );
     }
 
     #[test]
     fn malformed_months_are_refused() {
-        for input in ["", "2026", "2026-13", "2026-00", "2026-1", "26-12", "2026/12", "1999-12", "2026-12-01"] {
+        for input in [
+            "",
+            "2026",
+            "2026-13",
+            "2026-00",
+            "2026-1",
+            "26-12",
+            "2026/12",
+            "1999-12",
+            "2026-12-01",
+        ] {
             assert!(Month::parse(input).is_err(), "{input}");
         }
     }

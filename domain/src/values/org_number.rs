@@ -26,7 +26,11 @@ impl OrgNumber {
         let sum: u32 = WEIGHTS.iter().zip(&values).map(|(w, d)| w * d).sum();
         let check = match 11 - sum % 11 {
             11 => 0,
-            10 => return Err(InvalidValue::OrgNumber("this organisation number does not exist (check digit)")),
+            10 => {
+                return Err(InvalidValue::OrgNumber(
+                    "this organisation number does not exist (check digit)",
+                ))
+            }
             c => c,
         };
         if check != values[8] {

@@ -21,7 +21,9 @@ impl PersonName {
         let collapsed = input.split_whitespace().collect::<Vec<_>>().join(" ");
         let length = collapsed.chars().count();
         if length == 0 {
-            return Err(InvalidValue::Name("enter the name as it is written on your ID"));
+            return Err(InvalidValue::Name(
+                "enter the name as it is written on your ID",
+            ));
         }
         if length > Self::MAX_CHARS {
             return Err(InvalidValue::Name("a name can have at most 100 characters"));
@@ -40,7 +42,9 @@ impl PersonName {
             ));
         }
         if !collapsed.chars().any(char::is_alphabetic) {
-            return Err(InvalidValue::Name("a name must contain at least one letter"));
+            return Err(InvalidValue::Name(
+                "a name must contain at least one letter",
+            ));
         }
         Ok(Self(collapsed))
     }
@@ -81,12 +85,25 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_inner_whitespace_collapsed() {
-        assert_eq!(PersonName::parse("  Kari   Anne \t").unwrap().as_str(), "Kari Anne");
+        assert_eq!(
+            PersonName::parse("  Kari   Anne \t").unwrap().as_str(),
+            "Kari Anne"
+        );
     }
 
     #[test]
     fn letters_of_any_script_hyphens_apostrophes_and_periods_are_accepted() {
-        for name in ["Øyvind", "Åse-Marie", "O'Neil", "Jr.", "Nguyễn", "Ólafur", "Сергей", "李", "Mañé"] {
+        for name in [
+            "Øyvind",
+            "Åse-Marie",
+            "O'Neil",
+            "Jr.",
+            "Nguyễn",
+            "Ólafur",
+            "Сергей",
+            "李",
+            "Mañé",
+        ] {
             assert!(PersonName::parse(name).is_ok(), "{name}");
         }
     }
@@ -94,7 +111,17 @@ mod tests {
     #[test]
     fn digits_symbols_empty_and_overlong_names_are_refused() {
         let too_long = "a".repeat(101);
-        for name in ["", "   ", "Kari2", "R2-D2", "Kari!", "<script>", too_long.as_str(), "--", "١٢"] {
+        for name in [
+            "",
+            "   ",
+            "Kari2",
+            "R2-D2",
+            "Kari!",
+            "<script>",
+            too_long.as_str(),
+            "--",
+            "١٢",
+        ] {
             assert!(PersonName::parse(name).is_err(), "{name}");
         }
         assert!(PersonName::parse(&"å".repeat(100)).is_ok());

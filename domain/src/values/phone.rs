@@ -110,19 +110,41 @@ mod tests {
             let phone = PhoneNumber::parse(input).unwrap();
             assert!(phone.as_str().starts_with("+47"), "{input} -> {phone}");
         }
-        assert_eq!(PhoneNumber::parse("91234567").unwrap().as_str(), "+4791234567");
+        assert_eq!(
+            PhoneNumber::parse("91234567").unwrap().as_str(),
+            "+4791234567"
+        );
     }
 
     #[test]
     fn country_codes_are_kept_in_e164_form() {
-        assert_eq!(PhoneNumber::parse("+47 912 34 567").unwrap().as_str(), "+4791234567");
-        assert_eq!(PhoneNumber::parse("004791234567").unwrap().as_str(), "+4791234567");
-        assert_eq!(PhoneNumber::parse("+46 70 123 45 67").unwrap().as_str(), "+46701234567");
+        assert_eq!(
+            PhoneNumber::parse("+47 912 34 567").unwrap().as_str(),
+            "+4791234567"
+        );
+        assert_eq!(
+            PhoneNumber::parse("004791234567").unwrap().as_str(),
+            "+4791234567"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+46 70 123 45 67").unwrap().as_str(),
+            "+46701234567"
+        );
     }
 
     #[test]
     fn non_mobile_and_malformed_numbers_are_refused_with_a_reason() {
-        for input in ["", "1234", "22334455", "+47 2233 4455", "9123456", "912345678", "91a34567", "+0012345678", "++4791234567"] {
+        for input in [
+            "",
+            "1234",
+            "22334455",
+            "+47 2233 4455",
+            "9123456",
+            "912345678",
+            "91a34567",
+            "+0012345678",
+            "++4791234567",
+        ] {
             let error = PhoneNumber::parse(input).unwrap_err();
             assert!(matches!(error, InvalidValue::Phone(_)), "{input}");
         }

@@ -14,7 +14,12 @@ pub struct BoundedText(String);
 impl BoundedText {
     /// Trims `input` and checks that it has `min..=max` characters and no control characters.
     /// `what` names the text in the error, e.g. "the reason".
-    pub fn parse(input: &str, what: &'static str, min: usize, max: usize) -> Result<Self, InvalidValue> {
+    pub fn parse(
+        input: &str,
+        what: &'static str,
+        min: usize,
+        max: usize,
+    ) -> Result<Self, InvalidValue> {
         let trimmed = input.trim();
         let length = trimmed.chars().count();
         if length < min || length > max {
@@ -113,7 +118,12 @@ mod tests {
 
     #[test]
     fn bounded_text_is_trimmed_and_its_length_checked_in_characters() {
-        assert_eq!(BoundedText::parse("  ok ", "the reason", 1, 500).unwrap().as_str(), "ok");
+        assert_eq!(
+            BoundedText::parse("  ok ", "the reason", 1, 500)
+                .unwrap()
+                .as_str(),
+            "ok"
+        );
         assert!(BoundedText::parse("   ", "the reason", 1, 500).is_err());
         assert!(BoundedText::parse(&"ø".repeat(500), "the reason", 1, 500).is_ok());
         assert!(BoundedText::parse(&"ø".repeat(501), "the reason", 1, 500).is_err());

@@ -81,7 +81,11 @@ pub enum ZoneSelection {
 impl ZoneSelection {
     /// Checks a selection against the zone map: `whole_region`, or one known zone, or two known
     /// zones that are neighbours.
-    pub fn parse<S: AsRef<str>>(zones: &[S], whole_region: bool, map: &ZoneMap) -> Result<Self, InvalidValue> {
+    pub fn parse<S: AsRef<str>>(
+        zones: &[S],
+        whole_region: bool,
+        map: &ZoneMap,
+    ) -> Result<Self, InvalidValue> {
         if whole_region {
             return if zones.is_empty() {
                 Ok(Self::WholeRegion)
@@ -98,7 +102,9 @@ impl ZoneSelection {
                 if map.contains(&id) {
                     Ok(id)
                 } else {
-                    Err(InvalidValue::Zones(format!("there is no zone `{id}` in the tariff")))
+                    Err(InvalidValue::Zones(format!(
+                        "there is no zone `{id}` in the tariff"
+                    )))
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -158,17 +164,34 @@ mod tests {
     #[test]
     fn one_zone_two_neighbours_or_the_whole_region_can_be_chosen() {
         let map = agder::example_version().zone_map;
-        assert_eq!(ZoneSelection::parse(&["arendal"], false, &map).unwrap().class(), ZoneClass::OneZone);
+        assert_eq!(
+            ZoneSelection::parse(&["arendal"], false, &map)
+                .unwrap()
+                .class(),
+            ZoneClass::OneZone
+        );
         let two = ZoneSelection::parse(&["lillesand", "kristiansand"], false, &map).unwrap();
         assert_eq!(two.to_string(), "kristiansand + lillesand");
-        assert_eq!(ZoneSelection::parse::<&str>(&[], true, &map).unwrap(), ZoneSelection::WholeRegion);
+        assert_eq!(
+            ZoneSelection::parse::<&str>(&[], true, &map).unwrap(),
+            ZoneSelection::WholeRegion
+        );
     }
 
     #[test]
     fn zones_that_are_not_neighbours_or_unknown_are_refused() {
         let map = agder::example_version().zone_map;
-        for zones in [vec!["kristiansand", "risor"], vec!["atlantis"], vec![], vec!["arendal", "arendal"], vec!["arendal", "grimstad", "froland"]] {
-            assert!(ZoneSelection::parse(&zones, false, &map).is_err(), "{zones:?}");
+        for zones in [
+            vec!["kristiansand", "risor"],
+            vec!["atlantis"],
+            vec![],
+            vec!["arendal", "arendal"],
+            vec!["arendal", "grimstad", "froland"],
+        ] {
+            assert!(
+                ZoneSelection::parse(&zones, false, &map).is_err(),
+                "{zones:?}"
+            );
         }
         assert!(ZoneSelection::parse(&["arendal"], true, &map).is_err());
     }
