@@ -1,0 +1,131 @@
+//! Runs commands against aggregates stored in the event log: cqrs-es loads the aggregate from
+//! its events (upcast where old), the aggregate decides, postgres-es appends the new events in
+//! one transaction. A command that loses a race on its aggregate is tried again, a bounded
+//! number of times, on the fresh state.
+
+use cqrs_es::persist::{EventUpcaster, PersistedEventStore};
+use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+use postgres_es::PostgresEventRepository;
+use sqlx::PgPool;
+
+use bedrift_domain::metadata::Metadata;
+
+use crate::{RetryPolicy, StoreError};
+
+/// The event store of aggregate `A`: events only, no snapshots (see ARCHITECTURE.md).
+pub type EventStore<A> = PersistedEventStore<PostgresEventRepository, A>;
+
+/// Executes the commands of one aggregate type. Share it (in an `Arc`) across requests.
+pub struct CommandExecutor<A>
+where
+    A: Aggregate,
+{
+    cqrs: CqrsFramework<A, EventStore<A>>,
+    pool: PgPool,
+    retry: RetryPolicy,
+}
+
+impl<A> std::fmt::Debug for CommandExecutor<A>
+where
+    A: Aggregate,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommandExecutor")
+            .field("aggregate_type", &A::TYPE)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A> CommandExecutor<A>
+where
+    A: Aggregate,
+    A::Command: Clone,
+{
+    /// An executor over the `events` table of `pool`, handing `services` to the aggregate and
+    /// loading old events through `upcasters` (in the order given), with the default retry.
+    /// Domain aggregates pass `bedrift_domain::upcasting::upcasters()`.
+    pub fn new(
+        pool: PgPool,
+        services: A::Services,
+        upcasters: Vec<Box<dyn EventUpcaster>>,
+    ) -> Self {
+        let store =
+            PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()))
+                .with_upcasters(upcasters);
+        Self {
+            // No cqrs-es queries: read models follow the log through the projector.
+            cqrs: CqrsFramework::new(store, vec![], services),
+            pool,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The same executor with another retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Runs `command` on aggregate `aggregate_id`, storing `metadata` with each new event.
+    ///
+    /// On a conflict (another command appended to the aggregate since it was loaded) the
+    /// command is decided again on the new state, up to the retry policy's limit; then
+    /// [`StoreError::Conflict`]. A refusal by the aggregate is [`StoreError::Domain`].
+    #[tracing::instrument(
+        name = "command",
+        skip_all,
+        fields(aggregate = A::TYPE, id = aggregate_id, correlation_id = %metadata.correlation_id)
+    )]
+    pub async fn execute(
+        &self,
+        aggregate_id: &str,
+        command: A::Command,
+        metadata: &Metadata,
+    ) -> Result<(), StoreError<A::Error>> {
+        let map = metadata.to_map();
+        let mut attempt = 1;
+        loop {
+            let outcome = self
+                .cqrs
+                .execute_with_metadata(aggregate_id, command.clone(), map.clone())
+                .await;
+            match outcome {
+                Ok(()) => return Ok(()),
+                Err(AggregateError::AggregateConflict) => match self.retry.delay_after(attempt) {
+                    Some(delay) => {
+                        tracing::debug!(attempt, ?delay, "conflict on the aggregate, retrying");
+                        tokio::time::sleep(delay).await;
+                        attempt += 1;
+                    }
+                    None => {
+                        tracing::info!(attempts = attempt, "conflict on the aggregate, giving up");
+                        return Err(StoreError::Conflict {
+                            aggregate_type: A::TYPE,
+                            attempts: attempt,
+                        });
+                    }
+                },
+                Err(AggregateError::UserError(e)) => return Err(StoreError::Domain(e)),
+                Err(
+                    AggregateError::DatabaseConnectionError(e)
+                    | AggregateError::DeserializationError(e)
+                    | AggregateError::UnexpectedError(e),
+                ) => {
+                    tracing::error!(error = %e, source = ?e, "the event store failed");
+                    return Err(StoreError::EventStore(e));
+                }
+            }
+        }
+    }
+
+    /// The highest log position of the aggregate's events (for read-your-writes).
+    pub async fn last_position(&self, aggregate_id: &str) -> Result<Option<i64>, StoreError> {
+        crate::positions::last_position(&self.pool, A::TYPE, aggregate_id).await
+    }
+
+    /// The pool the executor writes to.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
