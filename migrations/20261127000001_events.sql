@@ -22,22 +22,26 @@ CREATE TABLE events
     payload        jsonb       NOT NULL,
     -- Actor, occurred-at and correlation id of the command that caused the event.
     metadata       jsonb       NOT NULL,
-    -- A global order over all aggregates, for the projector: it reads `position > checkpoint`
-    -- in position order. Identity values are handed out at insert but become visible at
-    -- commit, out of order, so a reader must not look past a gap that a running transaction
-    -- may still fill; see tx_id.
+    -- A global number for every event, increasing within a transaction. Identity values are
+    -- drawn at insert and become visible at commit, in neither transaction-id nor commit
+    -- order, so position alone is not a safe reading order; see tx_id.
     position       bigint      GENERATED ALWAYS AS IDENTITY,
-    -- The writing transaction. The projector reads only events whose transaction is older than
-    -- every transaction still running (tx_id < pg_snapshot_xmin(pg_current_snapshot())), below
-    -- which no gap in `position` can still be filled, so no event is skipped for ever.
+    -- The writing transaction. The projector reads in (tx_id, position) order, and only events
+    -- whose transaction is older than every transaction still running
+    -- (tx_id < pg_snapshot_xmin(pg_current_snapshot())): below that no running or future
+    -- transaction can add an event, so no event is skipped for ever.
     tx_id          xid8        NOT NULL DEFAULT pg_current_xact_id(),
     -- When the database stored the event (the command's own instant is in the metadata).
     recorded_at    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (aggregate_type, aggregate_id, sequence)
 );
 
--- The projector's read path: `WHERE position > $1 ORDER BY position LIMIT n`.
 CREATE UNIQUE INDEX events_position_key ON events (position);
 
+-- The projector's read path: `WHERE (tx_id, position) > checkpoint AND tx_id < oldest running
+-- ORDER BY tx_id, position LIMIT n`. Ordered by transaction first because positions are drawn
+-- out of transaction order (see store/src/positions.rs).
+CREATE INDEX events_projector_order ON events (tx_id, position);
+
 COMMENT ON TABLE events IS
-    'The event log (source of truth). Written by postgres-es; read by the projector by position.';
+    'The event log (source of truth). Written by postgres-es; read by the projector in (tx_id, position) order.';

@@ -120,7 +120,10 @@ where
     }
 
     /// The highest log position of the aggregate's events (for read-your-writes).
-    pub async fn last_position(&self, aggregate_id: &str) -> Result<Option<i64>, StoreError> {
+    pub async fn last_position(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Option<crate::LogPosition>, StoreError> {
         crate::positions::last_position(&self.pool, A::TYPE, aggregate_id).await
     }
 

@@ -67,7 +67,16 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, StoreError
 }
 
 /// The pool settings used everywhere: no ping on checkout (a round trip per query, and a dead
-/// connection fails its query anyway), bounded waits.
+/// connection fails its query anyway), bounded waits, and no connection back into the pool
+/// while it is inside a transaction.
+///
+/// sqlx 0.8 leaves a connection inside a transaction when a future is cancelled during
+/// `begin()` (its rollback guard keys on a depth it raises only after `BEGIN` returns; upstream
+/// sqlx issue 4393). The next borrower's statements would then run inside that transaction and
+/// be lost when it ends, and a transaction holding an xid would stall the projector's safe
+/// horizon. So each released connection is asked whether it is inside a transaction (in one
+/// it started earlier, `now()` is older than the statement) and closed if so, which makes the
+/// server roll it back.
 pub fn pool_options(max_connections: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max_connections)
@@ -75,6 +84,20 @@ pub fn pool_options(max_connections: u32) -> PgPoolOptions {
         .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .idle_timeout(Duration::from_secs(600))
+        .after_release(|connection, _| {
+            Box::pin(async move {
+                let outside_transaction: bool =
+                    sqlx::query_scalar("SELECT now() = statement_timestamp()")
+                        .fetch_one(&mut *connection)
+                        .await?;
+                if !outside_transaction {
+                    tracing::warn!(
+                        "closing a pooled connection left inside a transaction by a cancelled task"
+                    );
+                }
+                Ok(outside_transaction)
+            })
+        })
 }
 
 /// Creates database `name` on the server `admin` connects to, unless it exists.
