@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use aggregate::{Tariff, TariffCommand, TariffError, TariffEvent, TARIFF_ID};
+pub use aggregate::{Tariff, TariffCommand, TariffError, TariffEvent, TariffServices, TARIFF_ID};
 
 use crate::values::{Money, TravellerCategory, ZoneClass, ZoneId, ZoneSelection};
 

@@ -1,0 +1,120 @@
+//! Reading the log safely, and applying one batch to read models with their checkpoints.
+
+use std::collections::HashMap;
+
+use bedrift_store::LogPosition;
+use sqlx::{PgConnection, PgPool};
+
+use crate::event::{Envelope, StoredEvent, EVENT_COLUMNS};
+use crate::read_models::ReadModel;
+use crate::ProjectionError;
+
+/// Reads up to `limit` events after `after` in (transaction id, position) order, but only
+/// those written by transactions older than every transaction still running: below that no
+/// running or future transaction can add an event, so nothing is ever skipped (see
+/// `bedrift_store::LogPosition` for why position alone is not a safe order).
+pub async fn read_safe(
+    conn: &mut PgConnection,
+    after: LogPosition,
+    limit: i64,
+) -> Result<Vec<Envelope>, ProjectionError> {
+    let rows: Vec<StoredEvent> = sqlx::query_as(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events
+         WHERE (tx_id, position) > ($1::bigint::text::xid8, $2)
+           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY tx_id, position LIMIT $3"
+    ))
+    .bind(after.tx_id)
+    .bind(after.position)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(StoredEvent::decode).collect()
+}
+
+/// Locks the checkpoints of `models` (in name order, the one lock order every writer of
+/// checkpoints uses) and returns them.
+pub async fn lock_checkpoints(
+    conn: &mut PgConnection,
+    models: &[ReadModel],
+) -> Result<HashMap<ReadModel, LogPosition>, ProjectionError> {
+    let names: Vec<&str> = models.iter().map(|m| m.name()).collect();
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT name, tx_id, position FROM projection_checkpoints WHERE name = ANY($1) ORDER BY name FOR UPDATE",
+    )
+    .bind(&names)
+    .fetch_all(conn)
+    .await?;
+    let found: HashMap<&str, LogPosition> = rows
+        .iter()
+        .map(|(name, tx_id, position)| {
+            (
+                name.as_str(),
+                LogPosition {
+                    tx_id: *tx_id,
+                    position: *position,
+                },
+            )
+        })
+        .collect();
+    Ok(models
+        .iter()
+        .map(|m| (*m, found.get(m.name()).copied().unwrap_or_default()))
+        .collect())
+}
+
+/// Sets a model's checkpoint (inside the caller's transaction).
+pub async fn set_checkpoint(
+    conn: &mut PgConnection,
+    model: ReadModel,
+    at: LogPosition,
+) -> Result<(), ProjectionError> {
+    sqlx::query("UPDATE projection_checkpoints SET tx_id = $2, position = $3, updated_at = now() WHERE name = $1")
+        .bind(model.name())
+        .bind(at.tx_id)
+        .bind(at.position)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Applies one batch to every model whose checkpoint is behind it, and moves those
+/// checkpoints, all in one transaction. Returns the number of events read (0: nothing to do)
+/// and the log position every model has reached.
+pub async fn apply_next_batch(
+    pool: &PgPool,
+    models: &[ReadModel],
+    limit: i64,
+) -> Result<(usize, LogPosition), ProjectionError> {
+    let mut tx = pool.begin().await?;
+    let checkpoints = lock_checkpoints(&mut tx, models).await?;
+    let from = checkpoints.values().copied().min().unwrap_or_default();
+    let events = read_safe(&mut tx, from, limit).await?;
+    let Some(last) = events.last().map(|e| e.at) else {
+        tx.rollback().await?;
+        return Ok((0, from));
+    };
+    for model in models {
+        let checkpoint = checkpoints[model];
+        let unseen = &events[events.partition_point(|e| e.at <= checkpoint)..];
+        if !unseen.is_empty() {
+            model.apply(&mut tx, "", unseen).await?;
+            set_checkpoint(&mut tx, *model, last).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok((events.len(), last))
+}
+
+/// The log position every read model has passed: the lowest checkpoint.
+pub async fn projected_position(pool: &PgPool) -> Result<LogPosition, ProjectionError> {
+    let names: Vec<&str> = ReadModel::ALL.iter().map(|m| m.name()).collect();
+    let lowest: Option<LogPosition> = sqlx::query_as(
+        "SELECT tx_id, position FROM projection_checkpoints WHERE name = ANY($1)
+         ORDER BY tx_id, position LIMIT 1",
+    )
+    .bind(&names)
+    .fetch_optional(pool)
+    .await?;
+    Ok(lowest.unwrap_or_default())
+}

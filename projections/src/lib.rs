@@ -1,0 +1,16 @@
+//! The read side of Bedriftsbillett: the projector that folds the event log into typed
+//! read-model tables, rebuilding them from scratch, and the queries over them.
+
+mod batch;
+mod error;
+pub mod event;
+mod projector;
+pub mod queries;
+pub mod read_models;
+pub mod rebuild;
+
+pub use batch::{apply_next_batch, projected_position, read_safe};
+pub use bedrift_store::LogPosition;
+pub use error::ProjectionError;
+pub use projector::{wait_for_position, Projector, ProjectorSettings, PROJECTOR_LOCK_KEY};
+pub use read_models::ReadModel;

@@ -1,0 +1,146 @@
+//! The projector: one per database (advisory lock), it folds the event log into every read
+//! model in batches, wakes on `NOTIFY events` with a slow poll as fallback, and stops after its
+//! current batch on shutdown.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use bedrift_store::LogPosition;
+use sqlx::postgres::PgListener;
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio::sync::watch;
+
+use crate::batch::{apply_next_batch, projected_position};
+use crate::read_models::ReadModel;
+use crate::ProjectionError;
+
+/// The advisory lock key that makes the projector a single writer per database.
+pub const PROJECTOR_LOCK_KEY: i64 = 0x6265_6472_6966_7450;
+
+/// How the projector batches and waits.
+#[derive(Debug, Clone)]
+pub struct ProjectorSettings {
+    /// Most events per batch (one transaction).
+    pub batch_size: i64,
+    /// The slow poll, in case a notification was missed.
+    pub poll_interval: Duration,
+}
+
+impl Default for ProjectorSettings {
+    fn default() -> Self {
+        Self {
+            batch_size: 2_000,
+            poll_interval: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Folds the log into the read models.
+#[derive(Debug)]
+pub struct Projector {
+    pool: PgPool,
+    settings: ProjectorSettings,
+    position: watch::Sender<LogPosition>,
+}
+
+impl Projector {
+    /// A projector over `pool`'s database.
+    pub fn new(pool: PgPool, settings: ProjectorSettings) -> Self {
+        Self {
+            pool,
+            settings,
+            position: watch::channel(LogPosition::START).0,
+        }
+    }
+
+    /// The position every read model has passed, updated after each batch this projector
+    /// commits: what read-your-writes waits on in this process.
+    pub fn position(&self) -> watch::Receiver<LogPosition> {
+        self.position.subscribe()
+    }
+
+    /// Runs until `shutdown` completes, then returns after finishing the batch in hand.
+    /// Waits (without projecting) while another projector holds the database's lock.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), ProjectionError> {
+        tokio::pin!(shutdown);
+        let mut lock = PgConnection::connect_with(&self.pool.connect_options()).await?;
+        loop {
+            let (acquired,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+                .bind(PROJECTOR_LOCK_KEY)
+                .fetch_one(&mut lock)
+                .await?;
+            if acquired {
+                break;
+            }
+            tracing::info!("another projector holds the lock; standing by");
+            tokio::select! {
+                () = &mut shutdown => return Ok(()),
+                () = tokio::time::sleep(self.settings.poll_interval) => {}
+            }
+        }
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen("events").await?;
+        self.position
+            .send_replace(projected_position(&self.pool).await?);
+        tracing::info!(position = %*self.position.borrow(), "projector started");
+        loop {
+            let started = Instant::now();
+            let (count, last) =
+                apply_next_batch(&self.pool, &ReadModel::ALL, self.settings.batch_size).await?;
+            if count > 0 {
+                self.position.send_replace(last);
+                tracing::debug!(count, position = %last, elapsed_ms = started.elapsed().as_millis() as u64, "batch applied");
+                if futures_now(&mut shutdown) {
+                    break;
+                }
+                continue;
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                notification = listener.try_recv() => {
+                    if let Err(error) = notification {
+                        tracing::warn!(%error, "lost the notification connection; polling until it is back");
+                    }
+                }
+                () = tokio::time::sleep(self.settings.poll_interval) => {}
+            }
+        }
+        tracing::info!(position = %*self.position.borrow(), "projector stopped");
+        lock.close().await?;
+        Ok(())
+    }
+}
+
+/// Whether `shutdown` has completed, without waiting for it.
+fn futures_now<F: Future<Output = ()> + Unpin>(shutdown: &mut F) -> bool {
+    let waker = std::task::Waker::noop();
+    let mut context = std::task::Context::from_waker(waker);
+    std::pin::Pin::new(shutdown).poll(&mut context).is_ready()
+}
+
+/// Waits until every read model has passed `position`, or `timeout` elapses. Uses this
+/// process's projector when given, else polls the checkpoints.
+pub async fn wait_for_position(
+    pool: &PgPool,
+    local: Option<&mut watch::Receiver<LogPosition>>,
+    position: LogPosition,
+    timeout: Duration,
+) -> Result<(), ProjectionError> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    if let Some(receiver) = local {
+        return match tokio::time::timeout_at(deadline, receiver.wait_for(|p| *p >= position)).await
+        {
+            Ok(Ok(_)) => Ok(()),
+            _ => Err(ProjectionError::Timeout(position)),
+        };
+    }
+    loop {
+        if projected_position(pool).await? >= position {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(ProjectionError::Timeout(position));
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}

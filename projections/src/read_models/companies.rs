@@ -1,0 +1,222 @@
+//! The company directory: every company with its current settings, and its administrators.
+
+use std::collections::HashMap;
+
+use bedrift_domain::company::{CompanyEvent, EmployerContribution, OrderingPolicy};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{FromRow, PgConnection};
+use uuid::Uuid;
+
+use crate::event::{AnyEvent, Envelope};
+use crate::ProjectionError;
+
+/// One row of `companies`.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct CompanyRow {
+    /// The company.
+    pub company_id: Uuid,
+    /// Organisation number.
+    pub org_number: String,
+    /// Name.
+    pub name: String,
+    /// Where invoices go.
+    pub invoice_email: String,
+    /// CLOSED, APPROVAL_REQUIRED or AUTOMATIC_APPROVAL.
+    pub ordering_policy: String,
+    /// The current order link's token.
+    pub order_link_token: String,
+    /// The order form (an `OrderForm` as JSON).
+    pub order_form: Value,
+    /// NONE, PERCENT or FIXED.
+    pub contribution_kind: String,
+    /// For PERCENT.
+    pub contribution_percent: Option<i16>,
+    /// For FIXED, in øre.
+    pub contribution_amount_ore: Option<i64>,
+    /// Pay type code for payroll imports.
+    pub pay_type_code: Option<String>,
+    /// When it was registered.
+    pub registered_at: DateTime<Utc>,
+    /// Sequence of the last event folded in.
+    pub version: i64,
+}
+
+fn policy_code(policy: OrderingPolicy) -> &'static str {
+    match policy {
+        OrderingPolicy::Closed => "CLOSED",
+        OrderingPolicy::ApprovalRequired => "APPROVAL_REQUIRED",
+        OrderingPolicy::AutomaticApproval => "AUTOMATIC_APPROVAL",
+    }
+}
+
+impl CompanyRow {
+    fn apply(&mut self, event: &CompanyEvent) {
+        match event {
+            CompanyEvent::CompanyRegistered { .. }
+            | CompanyEvent::AdministratorInvited { .. }
+            | CompanyEvent::AdministratorRemoved { .. } => {}
+            CompanyEvent::OrderingPolicySet { policy, .. } => {
+                self.ordering_policy = policy_code(*policy).to_owned()
+            }
+            CompanyEvent::OrderLinkRotated { token, .. } => {
+                self.order_link_token = token.to_string()
+            }
+            CompanyEvent::OrderFormConfigured { form, .. } => {
+                self.order_form = serde_json::to_value(form).unwrap_or(Value::Null);
+            }
+            CompanyEvent::EmployerContributionSet { contribution, .. } => {
+                (
+                    self.contribution_kind,
+                    self.contribution_percent,
+                    self.contribution_amount_ore,
+                ) = match contribution {
+                    EmployerContribution::None => ("NONE".to_owned(), None, None),
+                    EmployerContribution::Percent { percent } => {
+                        ("PERCENT".to_owned(), Some(i16::from(*percent)), None)
+                    }
+                    EmployerContribution::Fixed { amount } => {
+                        ("FIXED".to_owned(), None, Some(amount.ore()))
+                    }
+                };
+            }
+            CompanyEvent::PayrollSettingsSet { pay_type_code, .. } => {
+                self.pay_type_code = Some(pay_type_code.to_string())
+            }
+        }
+    }
+}
+
+/// Folds a batch into `companies` and `company_administrators` (with `suffix`).
+pub async fn apply(
+    conn: &mut PgConnection,
+    suffix: &str,
+    events: &[Envelope],
+) -> Result<(), ProjectionError> {
+    let companies = format!("companies{suffix}");
+    let administrators = format!("company_administrators{suffix}");
+    let company_events: Vec<(&Envelope, &CompanyEvent)> = events
+        .iter()
+        .filter_map(|e| match &e.event {
+            AnyEvent::Company(event) => Some((e, event)),
+            _ => None,
+        })
+        .collect();
+    if company_events.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = company_events.iter().map(|(e, _)| e.aggregate_id).collect();
+    let mut rows: HashMap<Uuid, CompanyRow> = sqlx::query_as::<_, CompanyRow>(&format!(
+        "SELECT * FROM {companies} WHERE company_id = ANY($1)"
+    ))
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|row| (row.company_id, row))
+    .collect();
+    let mut touched = Vec::new();
+    for (envelope, event) in company_events {
+        let id = envelope.aggregate_id;
+        if rows
+            .get(&id)
+            .is_some_and(|row| envelope.sequence <= row.version)
+        {
+            continue;
+        }
+        match event {
+            CompanyEvent::CompanyRegistered {
+                org_number,
+                name,
+                invoice_email,
+                order_link,
+                registered_at,
+                ..
+            } => {
+                rows.insert(
+                    id,
+                    CompanyRow {
+                        company_id: id,
+                        org_number: org_number.to_string(),
+                        name: name.to_string(),
+                        invoice_email: invoice_email.to_string(),
+                        ordering_policy: policy_code(OrderingPolicy::default()).to_owned(),
+                        order_link_token: order_link.to_string(),
+                        order_form: serde_json::to_value(
+                            bedrift_domain::company::OrderForm::standard(),
+                        )
+                        .unwrap_or(Value::Null),
+                        contribution_kind: "NONE".to_owned(),
+                        contribution_percent: None,
+                        contribution_amount_ore: None,
+                        pay_type_code: None,
+                        registered_at: *registered_at,
+                        version: envelope.sequence,
+                    },
+                );
+            }
+            CompanyEvent::AdministratorInvited { administrator, .. } => {
+                sqlx::query(&format!(
+                    "INSERT INTO {administrators} (company_id, account_id, email, name) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (company_id, account_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name"
+                ))
+                .bind(id)
+                .bind(administrator.account.as_uuid())
+                .bind(administrator.email.as_str())
+                .bind(administrator.name.as_str())
+                .execute(&mut *conn)
+                .await?;
+            }
+            CompanyEvent::AdministratorRemoved { account, .. } => {
+                sqlx::query(&format!(
+                    "DELETE FROM {administrators} WHERE company_id = $1 AND account_id = $2"
+                ))
+                .bind(id)
+                .bind(account.as_uuid())
+                .execute(&mut *conn)
+                .await?;
+            }
+            _ => {}
+        }
+        let Some(row) = rows.get_mut(&id) else {
+            return Err(ProjectionError::Corrupt(format!(
+                "company {id} has an event before it was registered"
+            )));
+        };
+        row.apply(event);
+        row.version = envelope.sequence;
+        touched.push(id);
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for id in touched {
+        let row = &rows[&id];
+        sqlx::query(&format!(
+            "INSERT INTO {companies} (company_id, org_number, name, invoice_email, ordering_policy, order_link_token,
+                 order_form, contribution_kind, contribution_percent, contribution_amount_ore, pay_type_code,
+                 registered_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (company_id) DO UPDATE SET ordering_policy = EXCLUDED.ordering_policy,
+                 order_link_token = EXCLUDED.order_link_token, order_form = EXCLUDED.order_form,
+                 contribution_kind = EXCLUDED.contribution_kind, contribution_percent = EXCLUDED.contribution_percent,
+                 contribution_amount_ore = EXCLUDED.contribution_amount_ore, pay_type_code = EXCLUDED.pay_type_code,
+                 version = EXCLUDED.version"
+        ))
+        .bind(row.company_id)
+        .bind(&row.org_number)
+        .bind(&row.name)
+        .bind(&row.invoice_email)
+        .bind(&row.ordering_policy)
+        .bind(&row.order_link_token)
+        .bind(&row.order_form)
+        .bind(&row.contribution_kind)
+        .bind(row.contribution_percent)
+        .bind(row.contribution_amount_ore)
+        .bind(&row.pay_type_code)
+        .bind(row.registered_at)
+        .bind(row.version)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

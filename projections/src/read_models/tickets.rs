@@ -1,0 +1,239 @@
+//! Tickets: every subscription of a company, for the ticket list (filter by status, search by
+//! name, phone or employee number), one ticket's page, and an employee's own subscriptions.
+//!
+//! The status shown (upcoming, active, ending, ended) depends on today's date, so it is not
+//! stored: queries derive it from the stored dates (see `bedrift_domain::subscription::TicketStatus`).
+
+use std::collections::HashMap;
+
+use bedrift_domain::subscription::SubscriptionEvent;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::{FromRow, PgConnection};
+use uuid::Uuid;
+
+use crate::event::{AnyEvent, Envelope};
+use crate::ProjectionError;
+
+/// One row of `tickets`.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct TicketRow {
+    /// The subscription.
+    pub subscription_id: Uuid,
+    /// The company.
+    pub company_id: Uuid,
+    /// E.164 phone.
+    pub phone: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Employee number.
+    pub employee_number: Option<String>,
+    /// Extra field answers (label -> answer).
+    pub extra_fields: Value,
+    /// Traveller category code.
+    pub category: String,
+    /// The latest zone selection (a `ZoneSelection` as JSON).
+    pub zones: Value,
+    /// From when the latest zones apply.
+    pub zones_from: NaiveDate,
+    /// PENDING, APPROVED, REJECTED or WITHDRAWN.
+    pub order_status: String,
+    /// Start date as ordered.
+    pub start_date: NaiveDate,
+    /// First valid day, once approved.
+    pub valid_from: Option<NaiveDate>,
+    /// Last valid day, when cancelled.
+    pub end_date: Option<NaiveDate>,
+    /// When it was ordered.
+    pub ordered_at: DateTime<Utc>,
+    /// Log position of the order: the list's stable sort key.
+    pub ordered_position: i64,
+    /// When it was approved or rejected.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Why it was rejected.
+    pub rejection_reason: Option<String>,
+    /// Sequence of the last event folded in; guards against applying an event twice.
+    pub version: i64,
+}
+
+impl TicketRow {
+    fn ordered(envelope: &Envelope, event: &SubscriptionEvent) -> Option<Self> {
+        let SubscriptionEvent::SubscriptionOrdered {
+            company,
+            phone,
+            first_name,
+            last_name,
+            employee_number,
+            extra_fields,
+            zones,
+            category,
+            start_date,
+            ordered_at,
+            ..
+        } = event
+        else {
+            return None;
+        };
+        Some(Self {
+            subscription_id: envelope.aggregate_id,
+            company_id: company.as_uuid(),
+            phone: phone.to_string(),
+            first_name: first_name.to_string(),
+            last_name: last_name.to_string(),
+            employee_number: employee_number.as_ref().map(ToString::to_string),
+            extra_fields: serde_json::to_value(extra_fields).unwrap_or(Value::Null),
+            category: category.code().to_owned(),
+            zones: serde_json::to_value(zones).unwrap_or(Value::Null),
+            zones_from: *start_date,
+            order_status: "PENDING".to_owned(),
+            start_date: *start_date,
+            valid_from: None,
+            end_date: None,
+            ordered_at: *ordered_at,
+            ordered_position: envelope.position,
+            decided_at: None,
+            rejection_reason: None,
+            version: envelope.sequence,
+        })
+    }
+
+    fn apply(&mut self, sequence: i64, event: &SubscriptionEvent) {
+        match event {
+            SubscriptionEvent::SubscriptionOrdered { .. } => {}
+            SubscriptionEvent::SubscriptionApproved {
+                decided_at,
+                valid_from,
+                ..
+            } => {
+                self.order_status = "APPROVED".to_owned();
+                self.valid_from = Some(*valid_from);
+                self.decided_at = Some(*decided_at);
+            }
+            SubscriptionEvent::SubscriptionRejected {
+                reason, decided_at, ..
+            } => {
+                self.order_status = "REJECTED".to_owned();
+                self.rejection_reason = Some(reason.to_string());
+                self.decided_at = Some(*decided_at);
+            }
+            SubscriptionEvent::ZonesChanged {
+                zones,
+                effective_from,
+                ..
+            } => {
+                self.zones = serde_json::to_value(zones).unwrap_or(Value::Null);
+                self.zones_from = *effective_from;
+            }
+            SubscriptionEvent::SubscriptionCancelled { end_date, .. } => {
+                self.end_date = Some(*end_date)
+            }
+            SubscriptionEvent::CancellationWithdrawn { .. } => self.end_date = None,
+            SubscriptionEvent::OrderWithdrawn { .. } => self.order_status = "WITHDRAWN".to_owned(),
+        }
+        self.version = sequence;
+    }
+}
+
+/// Folds a batch into the `tickets` table named `table`.
+pub async fn apply(
+    conn: &mut PgConnection,
+    table: &str,
+    events: &[Envelope],
+) -> Result<(), ProjectionError> {
+    let subscription_events: Vec<(&Envelope, &SubscriptionEvent)> = events
+        .iter()
+        .filter_map(|e| match &e.event {
+            AnyEvent::Subscription(event) => Some((e, event)),
+            _ => None,
+        })
+        .collect();
+    if subscription_events.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<Uuid> = subscription_events
+        .iter()
+        .map(|(e, _)| e.aggregate_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut rows: HashMap<Uuid, TicketRow> = sqlx::query_as::<_, TicketRow>(&format!(
+        "SELECT * FROM {table} WHERE subscription_id = ANY($1)"
+    ))
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|row| (row.subscription_id, row))
+    .collect();
+    let mut touched = Vec::new();
+    for (envelope, event) in subscription_events {
+        match rows.get_mut(&envelope.aggregate_id) {
+            Some(row) if envelope.sequence > row.version => row.apply(envelope.sequence, event),
+            Some(_) => continue,
+            None => match TicketRow::ordered(envelope, event) {
+                Some(row) => {
+                    rows.insert(row.subscription_id, row);
+                }
+                None => {
+                    return Err(ProjectionError::Corrupt(format!(
+                        "subscription {} has an event before it was ordered",
+                        envelope.aggregate_id
+                    )))
+                }
+            },
+        }
+        touched.push(envelope.aggregate_id);
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    let rows: Vec<&TicketRow> = touched.iter().filter_map(|id| rows.get(id)).collect();
+    upsert(conn, table, &rows).await
+}
+
+async fn upsert(
+    conn: &mut PgConnection,
+    table: &str,
+    rows: &[&TicketRow],
+) -> Result<(), ProjectionError> {
+    macro_rules! column {
+        ($field:ident) => {
+            rows.iter().map(|r| r.$field.clone()).collect::<Vec<_>>()
+        };
+    }
+    sqlx::query(&format!(
+        "INSERT INTO {table} (subscription_id, company_id, phone, first_name, last_name, employee_number,
+             extra_fields, category, zones, zones_from, order_status, start_date, valid_from, end_date,
+             ordered_at, ordered_position, decided_at, rejection_reason, version)
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+             $7::jsonb[], $8::text[], $9::jsonb[], $10::date[], $11::text[], $12::date[], $13::date[], $14::date[],
+             $15::timestamptz[], $16::bigint[], $17::timestamptz[], $18::text[], $19::bigint[])
+         ON CONFLICT (subscription_id) DO UPDATE SET
+             zones = EXCLUDED.zones, zones_from = EXCLUDED.zones_from, order_status = EXCLUDED.order_status,
+             valid_from = EXCLUDED.valid_from, end_date = EXCLUDED.end_date, decided_at = EXCLUDED.decided_at,
+             rejection_reason = EXCLUDED.rejection_reason, version = EXCLUDED.version"
+    ))
+    .bind(column!(subscription_id))
+    .bind(column!(company_id))
+    .bind(column!(phone))
+    .bind(column!(first_name))
+    .bind(column!(last_name))
+    .bind(column!(employee_number))
+    .bind(column!(extra_fields))
+    .bind(column!(category))
+    .bind(column!(zones))
+    .bind(column!(zones_from))
+    .bind(column!(order_status))
+    .bind(column!(start_date))
+    .bind(column!(valid_from))
+    .bind(column!(end_date))
+    .bind(column!(ordered_at))
+    .bind(column!(ordered_position))
+    .bind(column!(decided_at))
+    .bind(column!(rejection_reason))
+    .bind(column!(version))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! Rebuilding read models from the event log while the service keeps serving: each model is
+//! folded into scratch tables in short transactions (so the live projector is never held back),
+//! then swapped in with its checkpoint in one short transaction. Readers see the old model or
+//! the new one, never a half-built one.
+
+use std::time::{Duration, Instant};
+
+use sqlx::{Acquire, PgConnection, PgPool};
+
+use bedrift_store::LogPosition;
+
+use crate::batch::{lock_checkpoints, read_safe, set_checkpoint};
+use crate::read_models::ReadModel;
+use crate::ProjectionError;
+
+/// Events per rebuild transaction.
+pub const REBUILD_BATCH: i64 = 10_000;
+
+/// How far a rebuild has come.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// The model being rebuilt.
+    pub model: ReadModel,
+    /// Events folded so far.
+    pub events: u64,
+    /// Events in the log when the rebuild started.
+    pub total: u64,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy)]
+pub struct RebuildReport {
+    /// The model.
+    pub model: ReadModel,
+    /// Events folded.
+    pub events: u64,
+    /// The position its checkpoint was set to.
+    pub position: LogPosition,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+/// Scratch tables of one model: `<table><suffix>`, created empty with the live tables' columns,
+/// constraints and indexes.
+#[derive(Debug)]
+pub struct Scratch {
+    model: ReadModel,
+    suffix: String,
+}
+
+impl Scratch {
+    /// Creates empty scratch tables for `model`.
+    pub async fn create(pool: &PgPool, model: ReadModel) -> Result<Self, ProjectionError> {
+        let micros = chrono::Utc::now().timestamp_micros();
+        let scratch = Self {
+            model,
+            suffix: format!("__scratch_{micros}"),
+        };
+        for (table, _) in model.tables() {
+            sqlx::query(&format!(
+                "CREATE TABLE {table}{} (LIKE {table} INCLUDING ALL)",
+                scratch.suffix
+            ))
+            .execute(pool)
+            .await?;
+        }
+        Ok(scratch)
+    }
+
+    /// The suffix the scratch tables carry.
+    pub fn suffix(&self) -> &str {
+        &self.suffix
+    }
+
+    /// Folds the log after `from` into the scratch tables, batch by batch, up to the safe
+    /// horizon. Returns the events folded and the position reached.
+    pub async fn fold(
+        &self,
+        conn: &mut PgConnection,
+        mut position: LogPosition,
+        total: u64,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(u64, LogPosition), ProjectionError> {
+        let mut events = 0;
+        loop {
+            let batch = read_safe(&mut *conn, position, REBUILD_BATCH).await?;
+            let Some(last) = batch.last().map(|e| e.at) else {
+                return Ok((events, position));
+            };
+            let mut tx = conn.begin().await?;
+            self.model.apply(&mut tx, &self.suffix, &batch).await?;
+            tx.commit().await?;
+            events += batch.len() as u64;
+            position = last;
+            progress(Progress {
+                model: self.model,
+                events,
+                total,
+            });
+        }
+    }
+
+    /// Rows that differ between the scratch tables and the live ones (0: identical).
+    pub async fn differences(&self, pool: &PgPool) -> Result<i64, ProjectionError> {
+        let mut total = 0;
+        for (table, _) in self.model.tables() {
+            let scratch = format!("{table}{}", self.suffix);
+            let (count,): (i64,) = sqlx::query_as(&format!(
+                "SELECT count(*) FROM ((TABLE {table} EXCEPT ALL TABLE {scratch})
+                                       UNION ALL (TABLE {scratch} EXCEPT ALL TABLE {table})) AS d"
+            ))
+            .fetch_one(pool)
+            .await?;
+            total += count;
+        }
+        Ok(total)
+    }
+
+    /// Drops the scratch tables.
+    pub async fn drop(self, pool: &PgPool) -> Result<(), ProjectionError> {
+        for (table, _) in self.model.tables() {
+            sqlx::query(&format!("DROP TABLE IF EXISTS {table}{}", self.suffix))
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the live tables with the scratch tables and sets the checkpoint to `position`,
+    /// after folding what arrived meanwhile. Takes the checkpoints first, in the projector's
+    /// lock order, so the live projector waits for the swap instead of deadlocking with it.
+    async fn swap_in(
+        &self,
+        pool: &PgPool,
+        position: LogPosition,
+    ) -> Result<(u64, LogPosition), ProjectionError> {
+        let mut tx = pool.begin().await?;
+        lock_checkpoints(&mut tx, &ReadModel::ALL).await?;
+        for (table, _) in self.model.tables() {
+            sqlx::query(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let (events, position) = self.fold(&mut tx, position, 0, &mut |_| {}).await?;
+        for (table, _) in self.model.tables() {
+            sqlx::query(&format!("DROP TABLE {table}"))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&format!(
+                "ALTER TABLE {table}{} RENAME TO {table}",
+                self.suffix
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+        set_checkpoint(&mut tx, self.model, position).await?;
+        tx.commit().await?;
+        Ok((events, position))
+    }
+}
+
+/// Rebuilds `model` from the whole log and swaps it in, reporting progress after each batch.
+pub async fn rebuild(
+    pool: &PgPool,
+    model: ReadModel,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<RebuildReport, ProjectionError> {
+    let started = Instant::now();
+    let (total,): (i64,) = sqlx::query_as("SELECT count(*) FROM events")
+        .fetch_one(pool)
+        .await?;
+    let scratch = Scratch::create(pool, model).await?;
+    let result = async {
+        let mut conn = pool.acquire().await?;
+        let (folded, position) = scratch
+            .fold(&mut conn, LogPosition::START, total as u64, progress)
+            .await?;
+        drop(conn);
+        let (caught_up, position) = scratch.swap_in(pool, position).await?;
+        Ok::<_, ProjectionError>((folded + caught_up, position))
+    }
+    .await;
+    match result {
+        Ok((events, position)) => Ok(RebuildReport {
+            model,
+            events,
+            position,
+            elapsed: started.elapsed(),
+        }),
+        Err(error) => {
+            if let Err(cleanup) = scratch.drop(pool).await {
+                tracing::warn!(%cleanup, "could not drop the scratch tables of a failed rebuild");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Folds the whole log into scratch tables of `model` and counts the rows that differ from the
+/// live tables. Meaningful when the live projector has caught up and nothing is being written.
+pub async fn compare_with_rebuild(pool: &PgPool, model: ReadModel) -> Result<i64, ProjectionError> {
+    let scratch = Scratch::create(pool, model).await?;
+    let mut conn = pool.acquire().await?;
+    let folded = scratch
+        .fold(&mut conn, LogPosition::START, 0, &mut |_| {})
+        .await;
+    drop(conn);
+    let differences = match folded {
+        Ok(_) => scratch.differences(pool).await,
+        Err(error) => Err(error),
+    };
+    scratch.drop(pool).await?;
+    differences
+}

@@ -1,0 +1,139 @@
+//! A projector killed at any point, or a batch that fails, loses no event and applies none
+//! twice: the batch and its checkpoint commit together or not at all.
+
+use std::time::Duration;
+
+use bedrift_domain::company::OrderingPolicy;
+use bedrift_projections::{
+    apply_next_batch, projected_position, Projector, ProjectorSettings, ReadModel,
+};
+use bedrift_store::head_position;
+use bedrift_store::testing::TestDatabase;
+
+use crate::support::{differences_from_rebuild, no_differences, project_all, Rng, World};
+
+/// A log of a few hundred subscriptions' events.
+async fn busy_world(pool: &bedrift_store::PgPool) -> std::sync::Arc<World> {
+    let world = World::new(pool.clone(), "2026-11-20").await;
+    for n in 0..3 {
+        world
+            .register_company(n, OrderingPolicy::ApprovalRequired)
+            .await;
+    }
+    let mut rng = Rng::new(7);
+    for _ in 0..400 {
+        world.random_command(&mut rng).await;
+    }
+    world
+}
+
+/// Every ticket has folded exactly as many events as its subscription has in the log.
+async fn every_ticket_has_all_its_events(pool: &bedrift_store::PgPool) {
+    let (missing,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM (SELECT aggregate_id, max(sequence) AS n FROM events
+                               WHERE aggregate_type = 'Subscription' GROUP BY aggregate_id) e
+         FULL JOIN tickets t ON t.subscription_id::text = e.aggregate_id
+         WHERE t.version IS DISTINCT FROM e.n",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        missing, 0,
+        "tickets whose version differs from their event count"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_projector_killed_at_random_points_loses_and_doubles_nothing() {
+    let db = TestDatabase::create().await;
+    let pool = db.pool().clone();
+    busy_world(&pool).await;
+    let head = head_position(&pool).await.unwrap().unwrap();
+    let settings = ProjectorSettings {
+        batch_size: 7,
+        poll_interval: Duration::from_millis(20),
+    };
+    let mut rng = Rng::new(11);
+    let mut kills = 0;
+    while projected_position(&pool).await.unwrap() < head {
+        // Each incarnation has its own connections, closed when it is killed, as a crashed
+        // process's would be.
+        let own_pool = bedrift_store::pool_options(4)
+            .connect_with(db.connect_options())
+            .await
+            .unwrap();
+        let projector = Projector::new(own_pool.clone(), settings.clone());
+        let running = tokio::spawn(projector.run(std::future::pending()));
+        tokio::time::sleep(Duration::from_micros(500 + rng.next() % 20_000)).await;
+        running.abort();
+        let _ = running.await;
+        own_pool.close().await;
+        kills += 1;
+        assert!(kills < 10_000, "the projector never finishes");
+    }
+    assert!(
+        kills > 3,
+        "the projector should have been killed mid-way several times, was {kills}"
+    );
+    every_ticket_has_all_its_events(&pool).await;
+    assert_eq!(differences_from_rebuild(&pool).await, no_differences());
+}
+
+#[tokio::test]
+async fn a_failed_batch_leaves_the_read_models_and_checkpoints_as_they_were() {
+    let db = TestDatabase::create().await;
+    let pool = db.pool().clone();
+    busy_world(&pool).await;
+    project_all(&pool, 50).await;
+    let before = projected_position(&pool).await.unwrap();
+    let tickets_before: i64 = sqlx::query_scalar("SELECT count(*) FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    // A valid order followed, in the same batch, by an event no projection can decode.
+    let world = World::new(pool.clone(), "2026-11-21").await;
+    let company = {
+        let (id,): (uuid::Uuid,) = sqlx::query_as("SELECT company_id FROM companies LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        bedrift_domain::values::CompanyId::from_uuid(id)
+    };
+    world
+        .order(company, 424_242, 0, OrderingPolicy::ApprovalRequired)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         VALUES ('Subscription', $1, 1, 'SubscriptionOrdered', '2', '{\"SubscriptionOrdered\": {\"garbled\": true}}', '{}')",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let error = apply_next_batch(&pool, &ReadModel::ALL, 100)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("cannot be decoded"), "{error}");
+    assert_eq!(projected_position(&pool).await.unwrap(), before);
+    let tickets_after: i64 = sqlx::query_scalar("SELECT count(*) FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        tickets_after, tickets_before,
+        "the valid order of the failed batch is not applied either"
+    );
+
+    // Once the bad event is dealt with, the batch applies whole, once.
+    sqlx::query("DELETE FROM events WHERE payload -> 'SubscriptionOrdered' ? 'garbled'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    project_all(&pool, 100).await;
+    every_ticket_has_all_its_events(&pool).await;
+    assert_eq!(differences_from_rebuild(&pool).await, no_differences());
+}

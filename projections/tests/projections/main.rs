@@ -1,0 +1,8 @@
+//! Integration tests of the projector and the read models, against real PostgreSQL with a
+//! fresh database per test.
+
+mod consistency;
+mod crashes;
+mod ordering;
+mod payroll;
+mod support;

@@ -1,0 +1,93 @@
+//! Events whose transactions commit out of position order are still applied, each once.
+
+use bedrift_domain::company::OrderingPolicy;
+use bedrift_projections::{apply_next_batch, ReadModel};
+use bedrift_store::testing::TestDatabase;
+use cqrs_es::DomainEvent;
+
+use crate::support::{project_all, World};
+
+/// Inserts a `SubscriptionOrdered` event for a new subscription inside `tx`, returning its
+/// position and the subscription id.
+async fn insert_order(
+    tx: &mut sqlx::PgConnection,
+    template: &serde_json::Value,
+) -> (i64, uuid::Uuid) {
+    let id = uuid::Uuid::new_v4();
+    let event: bedrift_domain::subscription::SubscriptionEvent =
+        serde_json::from_value(template.clone()).unwrap();
+    let (position,): (i64,) = sqlx::query_as(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         VALUES ('Subscription', $1, 1, $2, $3, $4, '{}') RETURNING position",
+    )
+    .bind(id.to_string())
+    .bind(event.event_type())
+    .bind(event.event_version())
+    .bind(template)
+    .fetch_one(tx)
+    .await
+    .unwrap();
+    (position, id)
+}
+
+#[tokio::test]
+async fn an_event_that_commits_after_a_later_position_is_applied_exactly_once() {
+    let db = TestDatabase::create().await;
+    let pool = db.pool().clone();
+    let world = World::new(pool.clone(), "2026-11-20").await;
+    let company = world
+        .register_company(0, OrderingPolicy::ApprovalRequired)
+        .await;
+    world
+        .order(company, 1, 0, OrderingPolicy::ApprovalRequired)
+        .await
+        .unwrap();
+    let template: serde_json::Value =
+        sqlx::query_scalar("SELECT payload FROM events WHERE event_type = 'SubscriptionOrdered'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    project_all(&pool, 100).await;
+
+    // The earlier position stays uncommitted while the later one commits.
+    let mut early = pool.begin().await.unwrap();
+    let (early_position, early_id) = insert_order(&mut early, &template).await;
+    let mut late = pool.begin().await.unwrap();
+    let (late_position, late_id) = insert_order(&mut late, &template).await;
+    assert!(early_position < late_position);
+    late.commit().await.unwrap();
+
+    let (applied, _) = apply_next_batch(&pool, &ReadModel::ALL, 100).await.unwrap();
+    assert_eq!(
+        applied, 0,
+        "nothing may be read past a transaction that is still running"
+    );
+    let checkpoint = bedrift_projections::projected_position(&pool)
+        .await
+        .unwrap();
+    assert!(checkpoint.position < early_position);
+
+    early.commit().await.unwrap();
+    let (applied, last) = apply_next_batch(&pool, &ReadModel::ALL, 100).await.unwrap();
+    assert_eq!((applied, last.position), (2, late_position));
+    let (applied, _) = apply_next_batch(&pool, &ReadModel::ALL, 100).await.unwrap();
+    assert_eq!(applied, 0, "nothing is applied twice");
+
+    let queued: Vec<(uuid::Uuid, i64)> =
+        sqlx::query_as("SELECT subscription_id, position FROM approval_queue WHERE subscription_id = ANY($1) ORDER BY position")
+            .bind(vec![early_id, late_id])
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        queued,
+        vec![(early_id, early_position), (late_id, late_position)]
+    );
+    let versions: Vec<(i64,)> =
+        sqlx::query_as("SELECT version FROM tickets WHERE subscription_id = ANY($1)")
+            .bind(vec![early_id, late_id])
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(versions, vec![(1,), (1,)]);
+}
