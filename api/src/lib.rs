@@ -1,6 +1,7 @@
 //! The HTTP side of Bedriftsbillett: the axum router (health checks for now; GraphQL, reports
 //! and the rest join it here) and the server loop with graceful shutdown.
 
+pub mod auth;
 mod health;
 mod state;
 

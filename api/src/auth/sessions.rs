@@ -1,0 +1,182 @@
+//! Sessions: opaque random tokens sent as `Authorization: Bearer`, stored only as their SHA-256
+//! hash, for an account (12 hours) or an employee (30 days), ended by expiry, logout or a
+//! password reset.
+
+use bedrift_domain::clock::Clock;
+use bedrift_domain::values::{AccountId, CompanyId, PhoneNumber};
+use chrono::Duration;
+use sqlx::{PgConnection, PgPool, Row};
+use uuid::Uuid;
+
+use super::accounts::{Account, AccountKind, ACCOUNT_COLUMNS};
+use super::secret::{new_token, token_hash};
+use super::AuthError;
+
+/// How long an operator's or administrator's session lasts.
+pub const ACCOUNT_SESSION_LIFETIME: Duration = Duration::hours(12);
+/// How long an employee's session lasts.
+pub const EMPLOYEE_SESSION_LIFETIME: Duration = Duration::days(30);
+
+/// Who a request is made by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// Operator staff.
+    Operator {
+        /// The operator's account.
+        account: Account,
+    },
+    /// A company administrator; their companies are recorded by the `Company` aggregate.
+    Administrator {
+        /// The administrator's account.
+        account: Account,
+    },
+    /// An employee who logged in with an SMS code through a company's order link.
+    Employee {
+        /// The verified phone number.
+        phone: PhoneNumber,
+        /// The company whose order link they came through; they act only there.
+        company: CompanyId,
+    },
+}
+
+/// The token of an `Authorization` header value of the form `Bearer <token>`.
+pub fn bearer_token(header_value: &str) -> Option<&str> {
+    let (scheme, token) = header_value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Starts a session for an account (after its password was checked) and returns its token.
+#[tracing::instrument(skip_all, fields(account = %account))]
+pub async fn create_account_session(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    account: AccountId,
+) -> Result<String, AuthError> {
+    let mut connection = pool.acquire().await?;
+    let subject = Subject::Account(account);
+    insert(&mut connection, clock, subject, ACCOUNT_SESSION_LIFETIME).await
+}
+
+/// Starts a session for an employee (after their phone was verified) and returns its token.
+#[tracing::instrument(skip_all, fields(company = %company))]
+pub async fn create_employee_session(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    company: CompanyId,
+    phone: &PhoneNumber,
+) -> Result<String, AuthError> {
+    let mut connection = pool.acquire().await?;
+    let subject = Subject::Employee(company, phone);
+    insert(&mut connection, clock, subject, EMPLOYEE_SESSION_LIFETIME).await
+}
+
+pub(crate) enum Subject<'a> {
+    Account(AccountId),
+    Employee(CompanyId, &'a PhoneNumber),
+}
+
+pub(crate) async fn insert(
+    connection: &mut PgConnection,
+    clock: &dyn Clock,
+    subject: Subject<'_>,
+    lifetime: Duration,
+) -> Result<String, AuthError> {
+    let (account, phone, company) = match subject {
+        Subject::Account(account) => (Some(account.as_uuid()), None, None),
+        Subject::Employee(company, phone) => (None, Some(phone.as_str()), Some(company.as_uuid())),
+    };
+    let token = new_token();
+    let now = clock.now();
+    sqlx::query(
+        "INSERT INTO sessions \
+         (token_hash, account_id, employee_phone, employee_company, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash(&token))
+    .bind(account)
+    .bind(phone)
+    .bind(company)
+    .bind(now)
+    .bind(now + lifetime)
+    .execute(connection)
+    .await?;
+    Ok(token)
+}
+
+/// Who holds `token` (the bearer token, without `Bearer `): `Unauthenticated` when it is
+/// unknown, expired or logged out.
+#[tracing::instrument(skip_all)]
+pub async fn authenticate(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<Principal, AuthError> {
+    if token.is_empty() || token.len() > 200 {
+        return Err(AuthError::Unauthenticated);
+    }
+    let row = sqlx::query(&format!(
+        "SELECT sessions.employee_phone, sessions.employee_company, {ACCOUNT_COLUMNS} \
+         FROM sessions LEFT JOIN accounts ON accounts.id = sessions.account_id \
+         WHERE sessions.token_hash = $1 AND sessions.revoked_at IS NULL \
+           AND sessions.expires_at > $2"
+    ))
+    .bind(token_hash(token))
+    .bind(clock.now())
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AuthError::Unauthenticated)?;
+    if row.try_get::<Option<Uuid>, _>("id")?.is_some() {
+        let account = Account::from_row(&row)?;
+        return Ok(match account.kind {
+            AccountKind::Operator => Principal::Operator { account },
+            AccountKind::Administrator => Principal::Administrator { account },
+        });
+    }
+    let phone: String = row.try_get("employee_phone")?;
+    let phone = PhoneNumber::parse(&phone)
+        .map_err(|_| sqlx::Error::Decode("a stored phone number does not parse".into()))?;
+    let company = CompanyId::from_uuid(row.try_get("employee_company")?);
+    Ok(Principal::Employee { phone, company })
+}
+
+/// Ends the session of `token`. Ending an unknown or already ended session does nothing.
+#[tracing::instrument(skip_all)]
+pub async fn log_out(pool: &PgPool, clock: &dyn Clock, token: &str) -> Result<(), AuthError> {
+    sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash(token))
+        .bind(clock.now())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of `account` (after a password reset).
+pub(crate) async fn revoke_account_sessions(
+    connection: &mut PgConnection,
+    clock: &dyn Clock,
+    account: AccountId,
+) -> Result<u64, AuthError> {
+    let revoked = sqlx::query(
+        "UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(account.as_uuid())
+    .bind(clock.now())
+    .execute(connection)
+    .await?
+    .rows_affected();
+    Ok(revoked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bearer_header_yields_its_token() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+    }
+}
