@@ -128,11 +128,16 @@ pub async fn append_rival_event(pool: &PgPool, id: &str, sequence: u64) {
 
 /// The sequences stored for one counter, in order.
 pub async fn sequences(pool: &PgPool, id: &str) -> Vec<i64> {
+    sequences_of::<Counter>(pool, id).await
+}
+
+/// The sequences stored for one aggregate of type `A`, in order.
+pub async fn sequences_of<A: Aggregate>(pool: &PgPool, id: &str) -> Vec<i64> {
     sqlx::query_scalar(
         "SELECT sequence FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 \
          ORDER BY sequence",
     )
-    .bind(Counter::TYPE)
+    .bind(A::TYPE)
     .bind(id)
     .fetch_all(pool)
     .await

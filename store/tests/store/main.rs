@@ -5,3 +5,4 @@ mod commands;
 mod counter;
 mod embedded;
 mod event_log;
+mod subscription_races;
