@@ -1,13 +1,13 @@
-//! Rebuilding read models from the event log while the service keeps serving: each model is
-//! folded into scratch tables in short transactions (so the live projector is never held back),
-//! then swapped in with its checkpoint in one short transaction. Readers see the old model or
-//! the new one, never a half-built one.
+//! Rebuilding read models from the event log while the service keeps serving: the models are
+//! folded into scratch tables in one pass over the log, in short transactions (so the live
+//! projector is never held back), then swapped in with their checkpoints in one short
+//! transaction. Readers see the old models or the new ones, never half-built ones.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use sqlx::{Acquire, PgConnection, PgPool};
-
 use bedrift_store::LogPosition;
+use sqlx::{Acquire, PgConnection, PgPool};
 
 use crate::batch::{lock_checkpoints, read_safe, set_checkpoint};
 use crate::read_models::ReadModel;
@@ -19,8 +19,6 @@ pub const REBUILD_BATCH: i64 = 10_000;
 /// How far a rebuild has come.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
-    /// The model being rebuilt.
-    pub model: ReadModel,
     /// Events folded so far.
     pub events: u64,
     /// Events in the log when the rebuild started.
@@ -28,48 +26,52 @@ pub struct Progress {
 }
 
 /// What a rebuild did.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RebuildReport {
-    /// The model.
-    pub model: ReadModel,
+    /// The models rebuilt.
+    pub models: Vec<ReadModel>,
     /// Events folded.
     pub events: u64,
-    /// The position its checkpoint was set to.
+    /// The position their checkpoints were set to.
     pub position: LogPosition,
     /// Time taken.
     pub elapsed: Duration,
 }
 
-/// Scratch tables of one model: `<table><suffix>`, created empty with the live tables' columns,
-/// constraints and indexes.
+/// Scratch tables of some models: `<table><suffix>`, created empty with the live tables'
+/// columns, constraints and indexes.
 #[derive(Debug)]
 pub struct Scratch {
-    model: ReadModel,
+    models: Vec<ReadModel>,
     suffix: String,
 }
 
 impl Scratch {
-    /// Creates empty scratch tables for `model`.
-    pub async fn create(pool: &PgPool, model: ReadModel) -> Result<Self, ProjectionError> {
-        let micros = chrono::Utc::now().timestamp_micros();
+    /// Creates empty scratch tables for `models`.
+    pub async fn create(pool: &PgPool, models: &[ReadModel]) -> Result<Self, ProjectionError> {
         let scratch = Self {
-            model,
-            suffix: format!("__scratch_{micros}"),
+            models: models.to_vec(),
+            suffix: format!("__scratch_{}", chrono::Utc::now().timestamp_micros()),
         };
-        for (table, _) in model.tables() {
-            sqlx::query(&format!(
+        for table in scratch.tables() {
+            let created = sqlx::query(&format!(
                 "CREATE TABLE {table}{} (LIKE {table} INCLUDING ALL)",
                 scratch.suffix
             ))
             .execute(pool)
-            .await?;
+            .await;
+            if let Err(error) = created {
+                scratch.drop(pool).await?;
+                return Err(error.into());
+            }
         }
         Ok(scratch)
     }
 
-    /// The suffix the scratch tables carry.
-    pub fn suffix(&self) -> &str {
-        &self.suffix
+    fn tables(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.models
+            .iter()
+            .flat_map(|m| m.tables().iter().map(|(table, _)| *table))
     }
 
     /// Folds the log after `from` into the scratch tables, batch by batch, up to the safe
@@ -88,37 +90,42 @@ impl Scratch {
                 return Ok((events, position));
             };
             let mut tx = conn.begin().await?;
-            self.model.apply(&mut tx, &self.suffix, &batch).await?;
+            for model in &self.models {
+                model.apply(&mut tx, &self.suffix, &batch).await?;
+            }
             tx.commit().await?;
             events += batch.len() as u64;
             position = last;
-            progress(Progress {
-                model: self.model,
-                events,
-                total,
-            });
+            progress(Progress { events, total });
         }
     }
 
-    /// Rows that differ between the scratch tables and the live ones (0: identical).
-    pub async fn differences(&self, pool: &PgPool) -> Result<i64, ProjectionError> {
-        let mut total = 0;
-        for (table, _) in self.model.tables() {
-            let scratch = format!("{table}{}", self.suffix);
-            let (count,): (i64,) = sqlx::query_as(&format!(
-                "SELECT count(*) FROM ((TABLE {table} EXCEPT ALL TABLE {scratch})
-                                       UNION ALL (TABLE {scratch} EXCEPT ALL TABLE {table})) AS d"
-            ))
-            .fetch_one(pool)
-            .await?;
-            total += count;
+    /// Rows that differ between each model's scratch tables and its live ones (0: identical).
+    pub async fn differences(
+        &self,
+        pool: &PgPool,
+    ) -> Result<BTreeMap<&'static str, i64>, ProjectionError> {
+        let mut differences = BTreeMap::new();
+        for model in &self.models {
+            let mut total = 0;
+            for (table, _) in model.tables() {
+                let scratch = format!("{table}{}", self.suffix);
+                let (count,): (i64,) = sqlx::query_as(&format!(
+                    "SELECT count(*) FROM ((TABLE {table} EXCEPT ALL TABLE {scratch})
+                                           UNION ALL (TABLE {scratch} EXCEPT ALL TABLE {table})) AS d"
+                ))
+                .fetch_one(pool)
+                .await?;
+                total += count;
+            }
+            differences.insert(model.name(), total);
         }
-        Ok(total)
+        Ok(differences)
     }
 
     /// Drops the scratch tables.
-    pub async fn drop(self, pool: &PgPool) -> Result<(), ProjectionError> {
-        for (table, _) in self.model.tables() {
+    pub async fn drop(&self, pool: &PgPool) -> Result<(), ProjectionError> {
+        for table in self.tables() {
             sqlx::query(&format!("DROP TABLE IF EXISTS {table}{}", self.suffix))
                 .execute(pool)
                 .await?;
@@ -126,9 +133,10 @@ impl Scratch {
         Ok(())
     }
 
-    /// Replaces the live tables with the scratch tables and sets the checkpoint to `position`,
-    /// after folding what arrived meanwhile. Takes the checkpoints first, in the projector's
-    /// lock order, so the live projector waits for the swap instead of deadlocking with it.
+    /// Replaces the live tables with the scratch tables and sets the checkpoints to where the
+    /// scratch tables are, after folding what arrived meanwhile. Locks the checkpoints first,
+    /// in the projector's lock order, so the live projector waits for the swap instead of
+    /// deadlocking with it; then the live tables, which waits out their readers.
     async fn swap_in(
         &self,
         pool: &PgPool,
@@ -136,13 +144,13 @@ impl Scratch {
     ) -> Result<(u64, LogPosition), ProjectionError> {
         let mut tx = pool.begin().await?;
         lock_checkpoints(&mut tx, &ReadModel::ALL).await?;
-        for (table, _) in self.model.tables() {
+        for table in self.tables() {
             sqlx::query(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
                 .execute(&mut *tx)
                 .await?;
         }
         let (events, position) = self.fold(&mut tx, position, 0, &mut |_| {}).await?;
-        for (table, _) in self.model.tables() {
+        for table in self.tables() {
             sqlx::query(&format!("DROP TABLE {table}"))
                 .execute(&mut *tx)
                 .await?;
@@ -153,27 +161,35 @@ impl Scratch {
             .execute(&mut *tx)
             .await?;
         }
-        set_checkpoint(&mut tx, self.model, position).await?;
+        for model in &self.models {
+            set_checkpoint(&mut tx, *model, position).await?;
+        }
         tx.commit().await?;
         Ok((events, position))
     }
 }
 
-/// Rebuilds `model` from the whole log and swaps it in, reporting progress after each batch.
+/// Rebuilds `models` from the whole log in one pass and swaps them in, reporting progress
+/// after each batch.
 pub async fn rebuild(
     pool: &PgPool,
-    model: ReadModel,
+    models: &[ReadModel],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RebuildReport, ProjectionError> {
     let started = Instant::now();
     let (total,): (i64,) = sqlx::query_as("SELECT count(*) FROM events")
         .fetch_one(pool)
         .await?;
-    let scratch = Scratch::create(pool, model).await?;
+    let scratch = Scratch::create(pool, models).await?;
     let result = async {
         let mut conn = pool.acquire().await?;
         let (folded, position) = scratch
-            .fold(&mut conn, LogPosition::START, total as u64, progress)
+            .fold(
+                &mut conn,
+                LogPosition::START,
+                u64::try_from(total).unwrap_or_default(),
+                progress,
+            )
             .await?;
         drop(conn);
         let (caught_up, position) = scratch.swap_in(pool, position).await?;
@@ -182,7 +198,7 @@ pub async fn rebuild(
     .await;
     match result {
         Ok((events, position)) => Ok(RebuildReport {
-            model,
+            models: models.to_vec(),
             events,
             position,
             elapsed: started.elapsed(),
@@ -196,10 +212,14 @@ pub async fn rebuild(
     }
 }
 
-/// Folds the whole log into scratch tables of `model` and counts the rows that differ from the
-/// live tables. Meaningful when the live projector has caught up and nothing is being written.
-pub async fn compare_with_rebuild(pool: &PgPool, model: ReadModel) -> Result<i64, ProjectionError> {
-    let scratch = Scratch::create(pool, model).await?;
+/// Folds the whole log into scratch tables of `models` and counts, per model, the rows that
+/// differ from the live tables. Meaningful when the live projector has caught up and nothing
+/// is being written.
+pub async fn compare_with_rebuild(
+    pool: &PgPool,
+    models: &[ReadModel],
+) -> Result<BTreeMap<&'static str, i64>, ProjectionError> {
+    let scratch = Scratch::create(pool, models).await?;
     let mut conn = pool.acquire().await?;
     let folded = scratch
         .fold(&mut conn, LogPosition::START, 0, &mut |_| {})
