@@ -18,11 +18,13 @@ pub async fn read_safe(
     after: LogPosition,
     limit: i64,
 ) -> Result<Vec<Envelope>, ProjectionError> {
+    // Qualified column names: the select list's `tx_id` is a cast alias, and an alias in ORDER
+    // BY would sort the whole rest of the log instead of walking the (tx_id, position) index.
     let rows: Vec<StoredEvent> = sqlx::query_as(&format!(
         "SELECT {EVENT_COLUMNS} FROM events
-         WHERE (tx_id, position) > ($1::bigint::text::xid8, $2)
-           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY tx_id, position LIMIT $3"
+         WHERE (events.tx_id, events.position) > ($1::bigint::text::xid8, $2)
+           AND events.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY events.tx_id, events.position LIMIT $3"
     ))
     .bind(after.tx_id)
     .bind(after.position)

@@ -76,7 +76,9 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, StoreError
 /// be lost when it ends, and a transaction holding an xid would stall the projector's safe
 /// horizon. So each released connection is asked whether it is inside a transaction (in one
 /// it started earlier, `now()` is older than the statement) and closed if so, which makes the
-/// server roll it back.
+/// server roll it back. The question goes by the simple query protocol: with the extended
+/// protocol the statement's timestamp is taken after its implicit transaction started, so the
+/// two never match.
 pub fn pool_options(max_connections: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max_connections)
@@ -86,10 +88,7 @@ pub fn pool_options(max_connections: u32) -> PgPoolOptions {
         .idle_timeout(Duration::from_secs(600))
         .after_release(|connection, _| {
             Box::pin(async move {
-                let outside_transaction: bool =
-                    sqlx::query_scalar("SELECT now() = statement_timestamp()")
-                        .fetch_one(&mut *connection)
-                        .await?;
+                let outside_transaction = outside_transaction(connection).await?;
                 if !outside_transaction {
                     tracing::warn!(
                         "closing a pooled connection left inside a transaction by a cancelled task"
@@ -98,6 +97,17 @@ pub fn pool_options(max_connections: u32) -> PgPoolOptions {
                 Ok(outside_transaction)
             })
         })
+}
+
+/// Whether the connection is outside a transaction block: in autocommit, a statement's
+/// transaction starts with it.
+async fn outside_transaction(connection: &mut PgConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::{Executor, Row};
+    // A bare string, without arguments, goes by the simple query protocol.
+    let row = connection
+        .fetch_one("SELECT now() = statement_timestamp()")
+        .await?;
+    row.try_get(0)
 }
 
 /// Creates database `name` on the server `admin` connects to, unless it exists.

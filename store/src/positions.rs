@@ -57,7 +57,8 @@ pub async fn last_position(
 /// The log position of the last event in the projector's order, `None` when the log is empty.
 pub async fn head_position(pool: &PgPool) -> Result<Option<LogPosition>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT tx_id::text::bigint AS tx_id, position FROM events ORDER BY tx_id DESC, position DESC LIMIT 1",
+        "SELECT events.tx_id::text::bigint AS tx_id, events.position FROM events
+         ORDER BY events.tx_id DESC, events.position DESC LIMIT 1",
     )
     .fetch_optional(pool)
     .await?)

@@ -160,3 +160,46 @@ async fn a_rolled_back_insert_notifies_nobody() {
     let waited = tokio::time::timeout(Duration::from_millis(300), listener.recv()).await;
     assert!(waited.is_err(), "unexpected notification: {waited:?}");
 }
+
+#[tokio::test]
+async fn a_released_connection_is_reused_unless_it_was_left_inside_a_transaction() {
+    let db = TestDatabase::create().await;
+    let pool = bedrift_store::pool_options(1)
+        .connect_with(db.connect_options())
+        .await
+        .expect("pool");
+    let backend = |pool: sqlx::PgPool| async move {
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&pool)
+            .await
+            .expect("pid");
+        pid
+    };
+    let first = backend(pool.clone()).await;
+    assert_eq!(
+        backend(pool.clone()).await,
+        first,
+        "a clean connection is reused"
+    );
+
+    // A BEGIN that sqlx does not know about, as a cancelled `begin()` leaves behind.
+    let mut connection = pool.acquire().await.expect("connection");
+    sqlx::raw_sql("BEGIN")
+        .execute(&mut *connection)
+        .await
+        .expect("begin");
+    drop(connection);
+    let next = backend(pool.clone()).await;
+    assert_ne!(
+        next, first,
+        "the connection inside a transaction was closed"
+    );
+    let stale: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state LIKE 'idle in transaction%'",
+    )
+    .bind(first)
+    .fetch_one(&pool)
+    .await
+    .expect("query");
+    assert_eq!(stale, 0, "closing it ended its transaction");
+}
