@@ -1,14 +1,15 @@
-//! `bedrift`, the command-line entry point: `serve` runs the service, `migrate` brings the
-//! database schema up to date. Both use `DATABASE_URL`, or without it a private PostgreSQL in
-//! `BEDRIFT_DATA_DIR` (default `.bedrift/postgres`) that stops when the command ends.
+//! `bedrift`, the command-line entry point: `serve` runs the service (HTTP and the projector),
+//! `migrate` brings the database schema up to date, `projections` rebuilds and inspects the
+//! read models, `bench` measures. All use `DATABASE_URL`, or without it a private PostgreSQL
+//! in `BEDRIFT_DATA_DIR` (default `.bedrift/postgres`) that stops when the command ends.
 
+mod bench;
+mod cli;
 mod telemetry;
 
 use std::net::SocketAddr;
 
-use anyhow::Context;
-use bedrift_api::AppState;
-use bedrift_store::{connect, migrate, Database, DatabaseSettings, MigrationReport};
+use bedrift_store::DatabaseSettings;
 use clap::{Parser, Subcommand};
 
 /// Bedriftsbillett: company transit tickets paid through payroll deduction.
@@ -23,11 +24,39 @@ struct Cli {
 enum Command {
     /// Applies the database migrations that are missing, and says which.
     Migrate,
-    /// Migrates, then serves HTTP until SIGINT or SIGTERM.
+    /// Migrates, then serves HTTP and runs the projector until SIGINT or SIGTERM.
     Serve {
         /// The address to listen on.
         #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+    },
+    /// Rebuilds or inspects the read models.
+    #[command(subcommand)]
+    Projections(ProjectionsCommand),
+    /// Benchmarks, each on a fresh database that is dropped afterwards.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ProjectionsCommand {
+    /// Rebuilds one read model, or all of them, from the whole log while the service runs.
+    Rebuild {
+        /// The read model (all when left out).
+        name: Option<String>,
+    },
+    /// Shows each read model's checkpoint and how far it is behind the log.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Generates events, then measures a raw read of the log, a full rebuild and the live
+    /// projector catching up from scratch.
+    Projections {
+        /// How many events to generate (at least).
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
     },
 }
 
@@ -37,78 +66,12 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = DatabaseSettings::from_env()?;
     match cli.command {
-        Command::Migrate => run_migrate(&settings).await,
-        Command::Serve { bind } => run_serve(&settings, bind).await,
-    }
-}
-
-async fn run_migrate(settings: &DatabaseSettings) -> anyhow::Result<()> {
-    let database = connect(settings).await?;
-    let outcome = migrate(database.pool()).await;
-    database.close().await?;
-    print_report(&outcome?);
-    Ok(())
-}
-
-async fn run_serve(settings: &DatabaseSettings, bind: SocketAddr) -> anyhow::Result<()> {
-    let database: Database = connect(settings).await?;
-    let served = async {
-        print_report(&migrate(database.pool()).await?);
-        let listener = tokio::net::TcpListener::bind(bind)
-            .await
-            .with_context(|| format!("cannot listen on {bind} (set BIND to another address)"))?;
-        tracing::info!(address = %listener.local_addr()?, "serving HTTP");
-        bedrift_api::serve(
-            listener,
-            AppState::new(database.pool().clone()),
-            shutdown_signal(),
-        )
-        .await
-        .context("serving HTTP")
-    }
-    .await;
-    // The database (and a private server) stops after the last request has finished.
-    database.close().await?;
-    tracing::info!("stopped");
-    served
-}
-
-fn print_report(report: &MigrationReport) {
-    if report.applied.is_empty() {
-        println!(
-            "database schema is up to date ({} migrations)",
-            report.known
-        );
-    }
-    for migration in &report.applied {
-        println!(
-            "applied migration {} {}",
-            migration.version, migration.description
-        );
-    }
-}
-
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for SIGINT");
-            std::future::pending::<()>().await;
+        Command::Migrate => cli::migrate::run(&settings).await,
+        Command::Serve { bind } => cli::serve::run(&settings, bind).await,
+        Command::Projections(ProjectionsCommand::Rebuild { name }) => {
+            cli::rebuild::run(&settings, name.as_deref()).await
         }
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    tokio::select! {
-        () = interrupt => tracing::info!("SIGINT received, shutting down"),
-        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+        Command::Projections(ProjectionsCommand::Status) => cli::status::run(&settings).await,
+        Command::Bench(BenchCommand::Projections { events }) => bench::run(&settings, events).await,
     }
 }

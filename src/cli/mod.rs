@@ -1,0 +1,9 @@
+//! The subcommands of `bedrift`, one module each, with what they share: stopping on a signal
+//! and a progress line.
+
+pub mod migrate;
+pub mod progress;
+pub mod rebuild;
+pub mod serve;
+pub mod signal;
+pub mod status;

@@ -1,0 +1,61 @@
+//! `bedrift serve`: the HTTP server and the projector, side by side on one pool, until SIGINT
+//! or SIGTERM. On a signal (or when either fails) both stop: the server finishes the requests
+//! in flight, the projector the batch in hand; then the database (and a private server) stops.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use bedrift_api::AppState;
+use bedrift_projections::{Projector, ProjectorSettings};
+use bedrift_store::{connect, DatabaseSettings, PgPool};
+
+use super::migrate::print_report;
+use super::signal::{shutdown_signal, Stop};
+
+/// Migrates, then serves on `bind` and projects until told to stop.
+pub async fn run(settings: &DatabaseSettings, bind: SocketAddr) -> anyhow::Result<()> {
+    let database = connect(settings).await?;
+    let served = serve(database.pool(), bind).await;
+    // The database (and a private server) stops after the last request and batch have finished.
+    database.close().await?;
+    tracing::info!("stopped");
+    served
+}
+
+async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
+    print_report(&bedrift_store::migrate(pool).await?);
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind} (set BIND to another address)"))?;
+    tracing::info!(address = %listener.local_addr()?, "serving HTTP");
+    let stop = Stop::new();
+    let http = async {
+        let result = bedrift_api::serve(listener, AppState::new(pool.clone()), stop.stopped())
+            .await
+            .context("serving HTTP");
+        stop.raise();
+        result
+    };
+    let projector = async {
+        let result = Projector::new(pool.clone(), ProjectorSettings::default())
+            .run(stop.stopped())
+            .await
+            .context("projecting the event log");
+        if let Err(error) = &result {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "the projector failed; stopping"
+            );
+        }
+        stop.raise();
+        result
+    };
+    let signal = async {
+        tokio::select! {
+            () = shutdown_signal() => stop.raise(),
+            () = stop.stopped() => {}
+        }
+    };
+    let (http, projector, ()) = tokio::join!(http, projector, signal);
+    http.and(projector)
+}
