@@ -14,6 +14,13 @@ pub fn upcasters() -> Vec<Box<dyn EventUpcaster>> {
     vec![Box::new(OrderedZonesAsList)]
 }
 
+/// Whether an event stored with this type and version is in an older shape.
+pub fn needs_upcast(event_type: &str, event_version: &str) -> bool {
+    upcasters()
+        .iter()
+        .any(|u| u.can_upcast(event_type, event_version))
+}
+
 /// Applies every matching upcaster to one stored event.
 pub fn upcast(mut event: SerializedEvent) -> SerializedEvent {
     for upcaster in upcasters() {

@@ -1,12 +1,10 @@
 //! Events as the projector reads them from the log: the stored row, and its payload decoded
 //! (after upcasting) into the domain's event types.
 
-use std::collections::HashMap;
-
 use bedrift_domain::company::{Company, CompanyEvent};
 use bedrift_domain::subscription::{Subscription, SubscriptionEvent};
 use bedrift_domain::tariff::{Tariff, TariffEvent};
-use bedrift_domain::upcasting::upcast;
+use bedrift_domain::upcasting::{needs_upcast, upcast};
 use bedrift_store::LogPosition;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::SerializedEvent;
@@ -34,17 +32,15 @@ pub struct StoredEvent {
     pub event_type: String,
     /// Event schema version.
     pub event_version: String,
-    /// The event.
-    pub payload: Value,
-    /// Actor, occurred-at, correlation id.
-    pub metadata: Value,
+    /// The event, as JSON text.
+    pub payload: String,
     /// When the database stored it.
     pub recorded_at: DateTime<Utc>,
 }
 
 /// The columns of `events` in `StoredEvent`'s order, for `SELECT`s.
 pub const EVENT_COLUMNS: &str =
-    "tx_id::text::bigint AS tx_id, position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at";
+    "tx_id::text::bigint AS tx_id, position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload::text AS payload, recorded_at";
 
 /// A decoded domain event.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,37 +70,41 @@ pub struct Envelope {
     pub event: AnyEvent,
 }
 
+/// Decodes a payload in the current shape straight from its text.
+fn decode_payload(aggregate_type: &str, payload: &str) -> Result<AnyEvent, String> {
+    let decoded = match aggregate_type {
+        Subscription::TYPE => serde_json::from_str(payload).map(AnyEvent::Subscription),
+        Company::TYPE => serde_json::from_str(payload).map(AnyEvent::Company),
+        Tariff::TYPE => serde_json::from_str(payload).map(AnyEvent::Tariff),
+        other => return Err(format!("unknown aggregate type {other}")),
+    };
+    decoded.map_err(|e| e.to_string())
+}
+
 impl StoredEvent {
-    /// Upcasts and decodes the payload.
+    /// Upcasts (when stored in an older shape) and decodes the payload.
     pub fn decode(self) -> Result<Envelope, ProjectionError> {
         let undecodable = |reason: String| ProjectionError::Undecodable {
             position: self.position,
             reason,
         };
-        let serialized = upcast(SerializedEvent {
-            aggregate_id: self.aggregate_id.clone(),
-            sequence: usize::try_from(self.sequence).unwrap_or_default(),
-            aggregate_type: self.aggregate_type.clone(),
-            event_type: self.event_type.clone(),
-            event_version: self.event_version.clone(),
-            payload: self.payload.clone(),
-            metadata: Value::Object(Default::default()),
-        });
-        let event = match self.aggregate_type.as_str() {
-            Subscription::TYPE => AnyEvent::Subscription(
-                serde_json::from_value(serialized.payload)
-                    .map_err(|e| undecodable(e.to_string()))?,
-            ),
-            Company::TYPE => AnyEvent::Company(
-                serde_json::from_value(serialized.payload)
-                    .map_err(|e| undecodable(e.to_string()))?,
-            ),
-            Tariff::TYPE => AnyEvent::Tariff(
-                serde_json::from_value(serialized.payload)
-                    .map_err(|e| undecodable(e.to_string()))?,
-            ),
-            other => return Err(undecodable(format!("unknown aggregate type {other}"))),
-        };
+        let event = if needs_upcast(&self.event_type, &self.event_version) {
+            let payload: Value =
+                serde_json::from_str(&self.payload).map_err(|e| undecodable(e.to_string()))?;
+            let upcast = upcast(SerializedEvent {
+                aggregate_id: self.aggregate_id.clone(),
+                sequence: usize::try_from(self.sequence).unwrap_or_default(),
+                aggregate_type: self.aggregate_type.clone(),
+                event_type: self.event_type.clone(),
+                event_version: self.event_version.clone(),
+                payload,
+                metadata: Value::Object(Default::default()),
+            });
+            decode_payload(&self.aggregate_type, &upcast.payload.to_string())
+        } else {
+            decode_payload(&self.aggregate_type, &self.payload)
+        }
+        .map_err(undecodable)?;
         let aggregate_id = match event {
             AnyEvent::Tariff(_) => Uuid::nil(),
             _ => Uuid::parse_str(&self.aggregate_id).map_err(|e| undecodable(e.to_string()))?,
@@ -120,10 +120,5 @@ impl StoredEvent {
             recorded_at: self.recorded_at,
             event,
         })
-    }
-
-    /// The metadata as the string map cqrs-es stored.
-    pub fn metadata_map(&self) -> HashMap<String, String> {
-        serde_json::from_value(self.metadata.clone()).unwrap_or_default()
     }
 }

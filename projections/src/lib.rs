@@ -4,6 +4,7 @@
 mod batch;
 mod error;
 pub mod event;
+pub mod listing;
 mod projector;
 pub mod queries;
 pub mod read_models;

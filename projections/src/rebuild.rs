@@ -10,11 +10,15 @@ use bedrift_store::LogPosition;
 use sqlx::{Acquire, PgConnection, PgPool};
 
 use crate::batch::{lock_checkpoints, read_safe, set_checkpoint};
-use crate::read_models::ReadModel;
+use crate::event::Envelope;
+use crate::read_models::{ModelRows, ReadModel};
 use crate::ProjectionError;
 
-/// Events per rebuild transaction.
+/// Events per rebuild read.
 pub const REBUILD_BATCH: i64 = 10_000;
+
+/// Rows a model may hold in memory during a rebuild before they are written out.
+pub const FLUSH_AT: usize = 200_000;
 
 /// How far a rebuild has come.
 #[derive(Debug, Clone, Copy)]
@@ -100,6 +104,80 @@ impl Scratch {
         }
     }
 
+    /// Folds the whole log into the empty scratch tables: one task reads and decodes batches
+    /// while this one folds them into rows kept in memory, written out when a model holds
+    /// [`FLUSH_AT`] rows and at the end. Most rows are thus written once, instead of once per
+    /// batch that touches them. Returns the events folded and the position reached.
+    pub async fn fold_all(
+        &self,
+        pool: &PgPool,
+        total: u64,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(u64, LogPosition), ProjectionError> {
+        let (batches, mut incoming) =
+            tokio::sync::mpsc::channel::<Result<Vec<Envelope>, ProjectionError>>(2);
+        let reader_pool = pool.clone();
+        let reader = tokio::spawn(async move {
+            let mut conn = match reader_pool.acquire().await {
+                Ok(conn) => conn,
+                Err(error) => return batches.send(Err(error.into())).await.ok(),
+            };
+            let mut position = LogPosition::START;
+            loop {
+                let batch = read_safe(&mut conn, position, REBUILD_BATCH).await;
+                let done = match &batch {
+                    Ok(events) => match events.last() {
+                        Some(last) => {
+                            position = last.at;
+                            false
+                        }
+                        None => true,
+                    },
+                    Err(_) => true,
+                };
+                if batches.send(batch).await.is_err() || done {
+                    return Some(());
+                }
+            }
+        });
+        let mut rows: Vec<ModelRows> = self.models.iter().map(|m| m.rows()).collect();
+        let mut flushed = vec![false; rows.len()];
+        let mut conn = pool.acquire().await?;
+        let mut events = 0;
+        let mut position = LogPosition::START;
+        while let Some(batch) = incoming.recv().await {
+            let batch = batch?;
+            let Some(last) = batch.last().map(|e| e.at) else {
+                break;
+            };
+            for (model_rows, flushed) in rows.iter_mut().zip(&mut flushed) {
+                // Rows are in memory unless flushed; scratch tables start empty.
+                if *flushed {
+                    model_rows.load(&mut conn, &self.suffix, &batch).await?;
+                }
+                model_rows.fold(&batch)?;
+                if model_rows.len() >= FLUSH_AT {
+                    let mut tx = conn.begin().await?;
+                    model_rows.flush(&mut tx, &self.suffix).await?;
+                    tx.commit().await?;
+                    *flushed = true;
+                }
+            }
+            events += batch.len() as u64;
+            position = last;
+            progress(Progress { events, total });
+        }
+        reader
+            .await
+            .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
+        for model_rows in &mut rows {
+            let mut tx = conn.begin().await?;
+            model_rows.flush(&mut tx, &self.suffix).await?;
+            tx.commit().await?;
+        }
+        Ok((events, position))
+    }
+
     /// Rows that differ between each model's scratch tables and its live ones (0: identical).
     pub async fn differences(
         &self,
@@ -182,16 +260,8 @@ pub async fn rebuild(
         .await?;
     let scratch = Scratch::create(pool, models).await?;
     let result = async {
-        let mut conn = pool.acquire().await?;
-        let (folded, position) = scratch
-            .fold(
-                &mut conn,
-                LogPosition::START,
-                u64::try_from(total).unwrap_or_default(),
-                progress,
-            )
-            .await?;
-        drop(conn);
+        let total = u64::try_from(total).unwrap_or_default();
+        let (folded, position) = scratch.fold_all(pool, total, progress).await?;
         let (caught_up, position) = scratch.swap_in(pool, position).await?;
         Ok::<_, ProjectionError>((folded + caught_up, position))
     }
@@ -220,11 +290,7 @@ pub async fn compare_with_rebuild(
     models: &[ReadModel],
 ) -> Result<BTreeMap<&'static str, i64>, ProjectionError> {
     let scratch = Scratch::create(pool, models).await?;
-    let mut conn = pool.acquire().await?;
-    let folded = scratch
-        .fold(&mut conn, LogPosition::START, 0, &mut |_| {})
-        .await;
-    drop(conn);
+    let folded = scratch.fold_all(pool, 0, &mut |_| {}).await;
     let differences = match folded {
         Ok(_) => scratch.differences(pool).await,
         Err(error) => Err(error),

@@ -9,6 +9,7 @@ use serde_json::Value;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
+use super::{Rows, WRITE_CHUNK};
 use crate::event::{AnyEvent, Envelope};
 use crate::ProjectionError;
 
@@ -39,70 +40,98 @@ pub struct PendingOrder {
     pub position: i64,
 }
 
-/// Folds a batch into the `approval_queue` table named `table`.
-pub async fn apply(
+/// The queue's changes in memory: for each touched order, its row, or `None` once decided or
+/// withdrawn. Folding needs no stored rows: an order's row comes whole from its first event.
+#[derive(Debug, Default)]
+pub struct ApprovalQueue(BTreeMap<Uuid, Option<PendingOrder>>);
+
+impl Rows for ApprovalQueue {
+    async fn load(
+        &mut self,
+        _: &mut PgConnection,
+        _: &str,
+        _: &[Envelope],
+    ) -> Result<(), ProjectionError> {
+        Ok(())
+    }
+
+    fn fold(&mut self, events: &[Envelope]) -> Result<(), ProjectionError> {
+        for envelope in events {
+            let AnyEvent::Subscription(event) = &envelope.event else {
+                continue;
+            };
+            let row = match event {
+                SubscriptionEvent::SubscriptionOrdered {
+                    company,
+                    phone,
+                    first_name,
+                    last_name,
+                    employee_number,
+                    zones,
+                    category,
+                    start_date,
+                    ordered_at,
+                    ..
+                } => Some(PendingOrder {
+                    subscription_id: envelope.aggregate_id,
+                    company_id: company.as_uuid(),
+                    phone: phone.to_string(),
+                    first_name: first_name.to_string(),
+                    last_name: last_name.to_string(),
+                    employee_number: employee_number.as_ref().map(ToString::to_string),
+                    category: category.code().to_owned(),
+                    zones: serde_json::to_value(zones).unwrap_or(Value::Null),
+                    start_date: *start_date,
+                    ordered_at: *ordered_at,
+                    position: envelope.position,
+                }),
+                SubscriptionEvent::SubscriptionApproved { .. }
+                | SubscriptionEvent::SubscriptionRejected { .. }
+                | SubscriptionEvent::OrderWithdrawn { .. } => None,
+                _ => continue,
+            };
+            self.0.insert(envelope.aggregate_id, row);
+        }
+        Ok(())
+    }
+
+    async fn flush(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+    ) -> Result<(), ProjectionError> {
+        let table = format!("approval_queue{suffix}");
+        let outcome = std::mem::take(&mut self.0);
+        let gone: Vec<Uuid> = outcome
+            .iter()
+            .filter(|(_, row)| row.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        for chunk in gone.chunks(WRITE_CHUNK) {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE subscription_id = ANY($1)"
+            ))
+            .bind(chunk)
+            .execute(&mut *conn)
+            .await?;
+        }
+        let rows: Vec<PendingOrder> = outcome.into_values().flatten().collect();
+        for chunk in rows.chunks(WRITE_CHUNK) {
+            insert(conn, &table, chunk).await?;
+        }
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+async fn insert(
     conn: &mut PgConnection,
     table: &str,
-    events: &[Envelope],
+    rows: &[PendingOrder],
 ) -> Result<(), ProjectionError> {
-    // The row each touched subscription ends the batch with: `None` when it is not pending.
-    let mut outcome: BTreeMap<Uuid, Option<PendingOrder>> = BTreeMap::new();
-    for envelope in events {
-        let AnyEvent::Subscription(event) = &envelope.event else {
-            continue;
-        };
-        let row = match event {
-            SubscriptionEvent::SubscriptionOrdered {
-                company,
-                phone,
-                first_name,
-                last_name,
-                employee_number,
-                zones,
-                category,
-                start_date,
-                ordered_at,
-                ..
-            } => Some(PendingOrder {
-                subscription_id: envelope.aggregate_id,
-                company_id: company.as_uuid(),
-                phone: phone.to_string(),
-                first_name: first_name.to_string(),
-                last_name: last_name.to_string(),
-                employee_number: employee_number.as_ref().map(ToString::to_string),
-                category: category.code().to_owned(),
-                zones: serde_json::to_value(zones).unwrap_or(Value::Null),
-                start_date: *start_date,
-                ordered_at: *ordered_at,
-                position: envelope.position,
-            }),
-            SubscriptionEvent::SubscriptionApproved { .. }
-            | SubscriptionEvent::SubscriptionRejected { .. }
-            | SubscriptionEvent::OrderWithdrawn { .. } => None,
-            _ => continue,
-        };
-        outcome.insert(envelope.aggregate_id, row);
-    }
-    if outcome.is_empty() {
-        return Ok(());
-    }
-    let gone: Vec<Uuid> = outcome
-        .iter()
-        .filter(|(_, row)| row.is_none())
-        .map(|(id, _)| *id)
-        .collect();
-    if !gone.is_empty() {
-        sqlx::query(&format!(
-            "DELETE FROM {table} WHERE subscription_id = ANY($1)"
-        ))
-        .bind(&gone)
-        .execute(&mut *conn)
-        .await?;
-    }
-    let rows: Vec<&PendingOrder> = outcome.values().flatten().collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
     macro_rules! column {
         ($field:ident) => {
             rows.iter().map(|r| r.$field.clone()).collect::<Vec<_>>()

@@ -1,141 +1,175 @@
-//! The billing read model: every approved subscription folded by the domain itself (its state
-//! is what `bedrift_domain::billing::charge` prices), and every employer-contribution setting
-//! with the instant it was set. The payroll deduction basis and the invoice basis are computed
-//! from these rows by the domain's billing function, never re-implemented in SQL.
+//! The billing read model: every subscription folded by the domain itself (its state is what
+//! `bedrift_domain::billing::charge` prices), and every employer-contribution setting with the
+//! instant it was set. The payroll deduction basis and the invoice basis are computed from
+//! these rows by the domain's billing function, never re-implemented in SQL.
 
 use std::collections::HashMap;
 
 use bedrift_domain::company::{CompanyEvent, EmployerContribution};
 use bedrift_domain::subscription::{OrderStatus, Subscription};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
-use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::{missing_ids, Rows, WRITE_CHUNK};
 use crate::event::{AnyEvent, Envelope};
 use crate::ProjectionError;
 
-/// Folds a batch into `billing_subscriptions` and `billing_contributions` (with `suffix`).
-pub async fn apply(
-    conn: &mut PgConnection,
-    suffix: &str,
-    events: &[Envelope],
-) -> Result<(), ProjectionError> {
-    apply_subscriptions(conn, &format!("billing_subscriptions{suffix}"), events).await?;
-    apply_contributions(conn, &format!("billing_contributions{suffix}"), events).await
+/// One employer-contribution setting.
+#[derive(Debug, Clone)]
+struct ContributionRow {
+    company_id: Uuid,
+    position: i64,
+    set_at: DateTime<Utc>,
+    contribution: EmployerContribution,
 }
 
-async fn apply_subscriptions(
+/// Folded subscriptions (with the sequence of their last event) and new contribution settings.
+#[derive(Debug, Default)]
+pub struct Billing {
+    subscriptions: HashMap<Uuid, (Subscription, i64)>,
+    contributions: Vec<ContributionRow>,
+}
+
+impl Rows for Billing {
+    async fn load(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+        events: &[Envelope],
+    ) -> Result<(), ProjectionError> {
+        let missing = missing_ids(
+            events,
+            |e| matches!(e, AnyEvent::Subscription(_)),
+            |id| self.subscriptions.contains_key(id),
+        );
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let stored: Vec<(Uuid, String, i64)> = sqlx::query_as(&format!(
+            "SELECT subscription_id, state::text, version FROM billing_subscriptions{suffix}
+             WHERE subscription_id = ANY($1)"
+        ))
+        .bind(&missing)
+        .fetch_all(conn)
+        .await?;
+        for (id, state, version) in stored {
+            let state = serde_json::from_str(&state)
+                .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
+            self.subscriptions.insert(id, (state, version));
+        }
+        Ok(())
+    }
+
+    fn fold(&mut self, events: &[Envelope]) -> Result<(), ProjectionError> {
+        for envelope in events {
+            match &envelope.event {
+                AnyEvent::Subscription(event) => {
+                    let (state, version) =
+                        self.subscriptions.entry(envelope.aggregate_id).or_default();
+                    if envelope.sequence > *version {
+                        state.apply(event.clone());
+                        *version = envelope.sequence;
+                    }
+                }
+                AnyEvent::Company(CompanyEvent::EmployerContributionSet {
+                    contribution,
+                    set_at,
+                    ..
+                }) => {
+                    self.contributions.push(ContributionRow {
+                        company_id: envelope.aggregate_id,
+                        position: envelope.position,
+                        set_at: *set_at,
+                        contribution: *contribution,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    async fn flush(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+    ) -> Result<(), ProjectionError> {
+        let subscriptions: Vec<(Uuid, (Subscription, i64))> = self.subscriptions.drain().collect();
+        for chunk in subscriptions.chunks(WRITE_CHUNK) {
+            upsert_subscriptions(conn, &format!("billing_subscriptions{suffix}"), chunk).await?;
+        }
+        let contributions = std::mem::take(&mut self.contributions);
+        for chunk in contributions.chunks(WRITE_CHUNK) {
+            insert_contributions(conn, &format!("billing_contributions{suffix}"), chunk).await?;
+        }
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.subscriptions.len() + self.contributions.len()
+    }
+}
+
+async fn upsert_subscriptions(
     conn: &mut PgConnection,
     table: &str,
-    events: &[Envelope],
+    rows: &[(Uuid, (Subscription, i64))],
 ) -> Result<(), ProjectionError> {
-    let mut ids: Vec<Uuid> = events
-        .iter()
-        .filter(|e| matches!(e.event, AnyEvent::Subscription(_)))
-        .map(|e| e.aggregate_id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(());
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    let stored: Vec<(Uuid, Value, i64)> = sqlx::query_as(&format!(
-        "SELECT subscription_id, state, version FROM {table} WHERE subscription_id = ANY($1)"
-    ))
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut states: HashMap<Uuid, (Subscription, i64)> = HashMap::with_capacity(ids.len());
-    for (id, state, version) in stored {
-        let state =
-            serde_json::from_value(state).map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
-        states.insert(id, (state, version));
-    }
-    for envelope in events {
-        let AnyEvent::Subscription(event) = &envelope.event else {
-            continue;
-        };
-        let (state, version) = states.entry(envelope.aggregate_id).or_default();
-        if envelope.sequence > *version {
-            state.apply(event.clone());
-            *version = envelope.sequence;
-        }
-    }
-    let mut columns = Columns::default();
-    for id in &ids {
-        let (state, version) = &states[id];
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut companies = Vec::with_capacity(rows.len());
+    let mut approved = Vec::with_capacity(rows.len());
+    let mut valid_from = Vec::with_capacity(rows.len());
+    let mut end_date = Vec::with_capacity(rows.len());
+    let mut states = Vec::with_capacity(rows.len());
+    let mut versions = Vec::with_capacity(rows.len());
+    for (id, (state, version)) in rows {
         let Some(company) = state.company else {
             continue;
         };
-        columns.subscription_id.push(*id);
-        columns.company_id.push(company.as_uuid());
-        columns.approved.push(state.status == OrderStatus::Approved);
-        columns.valid_from.push(state.valid_from);
-        columns.end_date.push(state.end_date);
-        columns.state.push(
-            serde_json::to_value(state).map_err(|e| ProjectionError::Corrupt(e.to_string()))?,
+        ids.push(*id);
+        companies.push(company.as_uuid());
+        approved.push(state.status == OrderStatus::Approved);
+        valid_from.push(state.valid_from);
+        end_date.push(state.end_date);
+        states.push(
+            serde_json::to_string(state).map_err(|e| ProjectionError::Corrupt(e.to_string()))?,
         );
-        columns.version.push(*version);
+        versions.push(*version);
     }
     sqlx::query(&format!(
         "INSERT INTO {table} (subscription_id, company_id, approved, valid_from, end_date, state, version)
-         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::bool[], $4::date[], $5::date[], $6::jsonb[], $7::bigint[])
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::bool[], $4::date[], $5::date[], $6::text[]::jsonb[], $7::bigint[])
          ON CONFLICT (subscription_id) DO UPDATE SET approved = EXCLUDED.approved,
              valid_from = EXCLUDED.valid_from, end_date = EXCLUDED.end_date, state = EXCLUDED.state,
              version = EXCLUDED.version"
     ))
-    .bind(columns.subscription_id)
-    .bind(columns.company_id)
-    .bind(columns.approved)
-    .bind(columns.valid_from)
-    .bind(columns.end_date)
-    .bind(columns.state)
-    .bind(columns.version)
+    .bind(ids)
+    .bind(companies)
+    .bind(approved)
+    .bind(valid_from)
+    .bind(end_date)
+    .bind(states)
+    .bind(versions)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-#[derive(Default)]
-struct Columns {
-    subscription_id: Vec<Uuid>,
-    company_id: Vec<Uuid>,
-    approved: Vec<bool>,
-    valid_from: Vec<Option<NaiveDate>>,
-    end_date: Vec<Option<NaiveDate>>,
-    state: Vec<Value>,
-    version: Vec<i64>,
-}
-
-async fn apply_contributions(
+async fn insert_contributions(
     conn: &mut PgConnection,
     table: &str,
-    events: &[Envelope],
+    rows: &[ContributionRow],
 ) -> Result<(), ProjectionError> {
-    let mut company_id = Vec::new();
-    let mut position = Vec::new();
-    let mut set_at: Vec<DateTime<Utc>> = Vec::new();
-    let mut kind = Vec::new();
-    let mut percent: Vec<Option<i16>> = Vec::new();
-    let mut amount_ore: Vec<Option<i64>> = Vec::new();
-    for envelope in events {
-        let AnyEvent::Company(CompanyEvent::EmployerContributionSet {
-            contribution,
-            set_at: at,
-            ..
-        }) = &envelope.event
-        else {
-            continue;
-        };
-        company_id.push(envelope.aggregate_id);
-        position.push(envelope.position);
-        set_at.push(*at);
-        let (k, p, a) = match contribution {
+    let mut kind = Vec::with_capacity(rows.len());
+    let mut percent: Vec<Option<i16>> = Vec::with_capacity(rows.len());
+    let mut amount_ore: Vec<Option<i64>> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (k, p, a) = match row.contribution {
             EmployerContribution::None => ("NONE", None, None),
             EmployerContribution::Percent { percent } => {
-                ("PERCENT", Some(i16::from(*percent)), None)
+                ("PERCENT", Some(i16::from(percent)), None)
             }
             EmployerContribution::Fixed { amount } => ("FIXED", None, Some(amount.ore())),
         };
@@ -143,17 +177,14 @@ async fn apply_contributions(
         percent.push(p);
         amount_ore.push(a);
     }
-    if company_id.is_empty() {
-        return Ok(());
-    }
     sqlx::query(&format!(
         "INSERT INTO {table} (company_id, position, set_at, kind, percent, amount_ore)
          SELECT * FROM UNNEST($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::smallint[], $6::bigint[])
          ON CONFLICT (company_id, position) DO NOTHING"
     ))
-    .bind(company_id)
-    .bind(position)
-    .bind(set_at)
+    .bind(rows.iter().map(|r| r.company_id).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.position).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.set_at).collect::<Vec<_>>())
     .bind(kind)
     .bind(percent)
     .bind(amount_ore)

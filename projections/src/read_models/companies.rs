@@ -1,13 +1,14 @@
 //! The company directory: every company with its current settings, and its administrators.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use bedrift_domain::company::{CompanyEvent, EmployerContribution, OrderingPolicy};
+use bedrift_domain::company::{CompanyEvent, EmployerContribution, OrderForm, OrderingPolicy};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
+use super::{missing_ids, Rows};
 use crate::event::{AnyEvent, Envelope};
 use crate::ProjectionError;
 
@@ -87,136 +88,185 @@ impl CompanyRow {
     }
 }
 
-/// Folds a batch into `companies` and `company_administrators` (with `suffix`).
-pub async fn apply(
-    conn: &mut PgConnection,
-    suffix: &str,
-    events: &[Envelope],
-) -> Result<(), ProjectionError> {
-    let companies = format!("companies{suffix}");
-    let administrators = format!("company_administrators{suffix}");
-    let company_events: Vec<(&Envelope, &CompanyEvent)> = events
-        .iter()
-        .filter_map(|e| match &e.event {
-            AnyEvent::Company(event) => Some((e, event)),
-            _ => None,
-        })
-        .collect();
-    if company_events.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<Uuid> = company_events.iter().map(|(e, _)| e.aggregate_id).collect();
-    let mut rows: HashMap<Uuid, CompanyRow> = sqlx::query_as::<_, CompanyRow>(&format!(
-        "SELECT * FROM {companies} WHERE company_id = ANY($1)"
-    ))
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|row| (row.company_id, row))
-    .collect();
-    let mut touched = Vec::new();
-    for (envelope, event) in company_events {
-        let id = envelope.aggregate_id;
-        if rows
-            .get(&id)
-            .is_some_and(|row| envelope.sequence <= row.version)
-        {
-            continue;
-        }
-        match event {
-            CompanyEvent::CompanyRegistered {
-                org_number,
-                name,
-                invoice_email,
-                order_link,
-                registered_at,
-                ..
-            } => {
-                rows.insert(
-                    id,
-                    CompanyRow {
-                        company_id: id,
-                        org_number: org_number.to_string(),
-                        name: name.to_string(),
-                        invoice_email: invoice_email.to_string(),
-                        ordering_policy: policy_code(OrderingPolicy::default()).to_owned(),
-                        order_link_token: order_link.to_string(),
-                        order_form: serde_json::to_value(
-                            bedrift_domain::company::OrderForm::standard(),
-                        )
-                        .unwrap_or(Value::Null),
-                        contribution_kind: "NONE".to_owned(),
-                        contribution_percent: None,
-                        contribution_amount_ore: None,
-                        pay_type_code: None,
-                        registered_at: *registered_at,
-                        version: envelope.sequence,
-                    },
-                );
-            }
-            CompanyEvent::AdministratorInvited { administrator, .. } => {
-                sqlx::query(&format!(
-                    "INSERT INTO {administrators} (company_id, account_id, email, name) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (company_id, account_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name"
-                ))
-                .bind(id)
-                .bind(administrator.account.as_uuid())
-                .bind(administrator.email.as_str())
-                .bind(administrator.name.as_str())
-                .execute(&mut *conn)
-                .await?;
-            }
-            CompanyEvent::AdministratorRemoved { account, .. } => {
-                sqlx::query(&format!(
-                    "DELETE FROM {administrators} WHERE company_id = $1 AND account_id = $2"
-                ))
-                .bind(id)
-                .bind(account.as_uuid())
-                .execute(&mut *conn)
-                .await?;
-            }
-            _ => {}
-        }
-        let Some(row) = rows.get_mut(&id) else {
-            return Err(ProjectionError::Corrupt(format!(
-                "company {id} has an event before it was registered"
-            )));
+/// Companies and administrator changes in memory.
+#[derive(Debug, Default)]
+pub struct Companies {
+    companies: HashMap<Uuid, CompanyRow>,
+    /// (company, account) -> (e-mail, name), or `None` once removed.
+    administrators: BTreeMap<(Uuid, Uuid), Option<(String, String)>>,
+}
+
+impl Companies {
+    fn registered(envelope: &Envelope, event: &CompanyEvent) -> Option<CompanyRow> {
+        let CompanyEvent::CompanyRegistered {
+            org_number,
+            name,
+            invoice_email,
+            order_link,
+            registered_at,
+            ..
+        } = event
+        else {
+            return None;
         };
-        row.apply(event);
-        row.version = envelope.sequence;
-        touched.push(id);
+        Some(CompanyRow {
+            company_id: envelope.aggregate_id,
+            org_number: org_number.to_string(),
+            name: name.to_string(),
+            invoice_email: invoice_email.to_string(),
+            ordering_policy: policy_code(OrderingPolicy::default()).to_owned(),
+            order_link_token: order_link.to_string(),
+            order_form: serde_json::to_value(OrderForm::standard()).unwrap_or(Value::Null),
+            contribution_kind: "NONE".to_owned(),
+            contribution_percent: None,
+            contribution_amount_ore: None,
+            pay_type_code: None,
+            registered_at: *registered_at,
+            version: envelope.sequence,
+        })
     }
-    touched.sort_unstable();
-    touched.dedup();
-    for id in touched {
-        let row = &rows[&id];
-        sqlx::query(&format!(
-            "INSERT INTO {companies} (company_id, org_number, name, invoice_email, ordering_policy, order_link_token,
-                 order_form, contribution_kind, contribution_percent, contribution_amount_ore, pay_type_code,
-                 registered_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-             ON CONFLICT (company_id) DO UPDATE SET ordering_policy = EXCLUDED.ordering_policy,
-                 order_link_token = EXCLUDED.order_link_token, order_form = EXCLUDED.order_form,
-                 contribution_kind = EXCLUDED.contribution_kind, contribution_percent = EXCLUDED.contribution_percent,
-                 contribution_amount_ore = EXCLUDED.contribution_amount_ore, pay_type_code = EXCLUDED.pay_type_code,
-                 version = EXCLUDED.version"
+}
+
+impl Rows for Companies {
+    async fn load(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+        events: &[Envelope],
+    ) -> Result<(), ProjectionError> {
+        let missing = missing_ids(
+            events,
+            |e| matches!(e, AnyEvent::Company(_)),
+            |id| self.companies.contains_key(id),
+        );
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let rows = sqlx::query_as::<_, CompanyRow>(&format!(
+            "SELECT * FROM companies{suffix} WHERE company_id = ANY($1)"
         ))
-        .bind(row.company_id)
-        .bind(&row.org_number)
-        .bind(&row.name)
-        .bind(&row.invoice_email)
-        .bind(&row.ordering_policy)
-        .bind(&row.order_link_token)
-        .bind(&row.order_form)
-        .bind(&row.contribution_kind)
-        .bind(row.contribution_percent)
-        .bind(row.contribution_amount_ore)
-        .bind(&row.pay_type_code)
-        .bind(row.registered_at)
-        .bind(row.version)
-        .execute(&mut *conn)
+        .bind(&missing)
+        .fetch_all(conn)
         .await?;
+        self.companies
+            .extend(rows.into_iter().map(|row| (row.company_id, row)));
+        Ok(())
     }
+
+    fn fold(&mut self, events: &[Envelope]) -> Result<(), ProjectionError> {
+        for envelope in events {
+            let AnyEvent::Company(event) = &envelope.event else {
+                continue;
+            };
+            let id = envelope.aggregate_id;
+            if self
+                .companies
+                .get(&id)
+                .is_some_and(|row| envelope.sequence <= row.version)
+            {
+                continue;
+            }
+            if let Some(row) = Self::registered(envelope, event) {
+                self.companies.insert(id, row);
+                continue;
+            }
+            match event {
+                CompanyEvent::AdministratorInvited { administrator, .. } => {
+                    let details = (
+                        administrator.email.to_string(),
+                        administrator.name.to_string(),
+                    );
+                    self.administrators
+                        .insert((id, administrator.account.as_uuid()), Some(details));
+                }
+                CompanyEvent::AdministratorRemoved { account, .. } => {
+                    self.administrators.insert((id, account.as_uuid()), None);
+                }
+                _ => {}
+            }
+            let row = self.companies.get_mut(&id).ok_or_else(|| {
+                ProjectionError::Corrupt(format!(
+                    "company {id} has an event before it was registered"
+                ))
+            })?;
+            row.apply(event);
+            row.version = envelope.sequence;
+        }
+        Ok(())
+    }
+
+    async fn flush(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+    ) -> Result<(), ProjectionError> {
+        for row in std::mem::take(&mut self.companies).into_values() {
+            upsert_company(conn, &format!("companies{suffix}"), &row).await?;
+        }
+        let administrators = format!("company_administrators{suffix}");
+        for ((company, account), details) in std::mem::take(&mut self.administrators) {
+            match details {
+                Some((email, name)) => {
+                    sqlx::query(&format!(
+                        "INSERT INTO {administrators} (company_id, account_id, email, name) VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (company_id, account_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name"
+                    ))
+                    .bind(company)
+                    .bind(account)
+                    .bind(email)
+                    .bind(name)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                None => {
+                    sqlx::query(&format!(
+                        "DELETE FROM {administrators} WHERE company_id = $1 AND account_id = $2"
+                    ))
+                    .bind(company)
+                    .bind(account)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.companies.len() + self.administrators.len()
+    }
+}
+
+async fn upsert_company(
+    conn: &mut PgConnection,
+    table: &str,
+    row: &CompanyRow,
+) -> Result<(), ProjectionError> {
+    sqlx::query(&format!(
+        "INSERT INTO {table} (company_id, org_number, name, invoice_email, ordering_policy, order_link_token,
+             order_form, contribution_kind, contribution_percent, contribution_amount_ore, pay_type_code,
+             registered_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (company_id) DO UPDATE SET ordering_policy = EXCLUDED.ordering_policy,
+             order_link_token = EXCLUDED.order_link_token, order_form = EXCLUDED.order_form,
+             contribution_kind = EXCLUDED.contribution_kind, contribution_percent = EXCLUDED.contribution_percent,
+             contribution_amount_ore = EXCLUDED.contribution_amount_ore, pay_type_code = EXCLUDED.pay_type_code,
+             version = EXCLUDED.version"
+    ))
+    .bind(row.company_id)
+    .bind(&row.org_number)
+    .bind(&row.name)
+    .bind(&row.invoice_email)
+    .bind(&row.ordering_policy)
+    .bind(&row.order_link_token)
+    .bind(&row.order_form)
+    .bind(&row.contribution_kind)
+    .bind(row.contribution_percent)
+    .bind(row.contribution_amount_ore)
+    .bind(&row.pay_type_code)
+    .bind(row.registered_at)
+    .bind(row.version)
+    .execute(conn)
+    .await?;
     Ok(())
 }

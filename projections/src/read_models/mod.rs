@@ -11,8 +11,112 @@ use std::fmt;
 
 use sqlx::PgConnection;
 
-use crate::event::Envelope;
+use uuid::Uuid;
+
+use crate::event::{AnyEvent, Envelope};
 use crate::ProjectionError;
+
+/// Most rows written by one statement.
+pub(crate) const WRITE_CHUNK: usize = 5_000;
+
+/// A read model's rows held in memory while events are folded into them. The projector loads,
+/// folds and flushes once per batch; a rebuild keeps folding across batches and flushes when
+/// memory fills, so most rows are written once.
+pub(crate) trait Rows: Default + Send {
+    /// Loads from the tables the rows that `events` need and that are not in memory yet.
+    async fn load(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+        events: &[Envelope],
+    ) -> Result<(), ProjectionError>;
+    /// Folds `events` into the rows in memory.
+    fn fold(&mut self, events: &[Envelope]) -> Result<(), ProjectionError>;
+    /// Writes the rows in memory to the tables and forgets them.
+    async fn flush(&mut self, conn: &mut PgConnection, suffix: &str)
+        -> Result<(), ProjectionError>;
+    /// How many rows are in memory.
+    fn len(&self) -> usize;
+}
+
+/// The distinct aggregate ids of the events `wanted` picks, that `known` does not have.
+pub(crate) fn missing_ids(
+    events: &[Envelope],
+    wanted: impl Fn(&AnyEvent) -> bool,
+    known: impl Fn(&Uuid) -> bool,
+) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = events
+        .iter()
+        .filter(|e| wanted(&e.event) && !known(&e.aggregate_id))
+        .map(|e| e.aggregate_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The in-memory rows of one read model.
+#[derive(Debug)]
+pub enum ModelRows {
+    /// Of [`ReadModel::Companies`].
+    Companies(companies::Companies),
+    /// Of [`ReadModel::ApprovalQueue`].
+    ApprovalQueue(approval_queue::ApprovalQueue),
+    /// Of [`ReadModel::Tickets`].
+    Tickets(tickets::Tickets),
+    /// Of [`ReadModel::Billing`].
+    Billing(billing::Billing),
+    /// Of [`ReadModel::Tariff`].
+    Tariff(tariff::Tariff),
+}
+
+macro_rules! each {
+    ($rows:expr, $inner:ident => $body:expr) => {
+        match $rows {
+            ModelRows::Companies($inner) => $body,
+            ModelRows::ApprovalQueue($inner) => $body,
+            ModelRows::Tickets($inner) => $body,
+            ModelRows::Billing($inner) => $body,
+            ModelRows::Tariff($inner) => $body,
+        }
+    };
+}
+
+impl ModelRows {
+    /// See [`Rows::load`].
+    pub async fn load(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+        events: &[Envelope],
+    ) -> Result<(), ProjectionError> {
+        each!(self, rows => rows.load(conn, suffix, events).await)
+    }
+
+    /// See [`Rows::fold`].
+    pub fn fold(&mut self, events: &[Envelope]) -> Result<(), ProjectionError> {
+        each!(self, rows => rows.fold(events))
+    }
+
+    /// See [`Rows::flush`].
+    pub async fn flush(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+    ) -> Result<(), ProjectionError> {
+        each!(self, rows => rows.flush(conn, suffix).await)
+    }
+
+    /// See [`Rows::len`].
+    pub fn len(&self) -> usize {
+        each!(self, rows => rows.len())
+    }
+
+    /// Whether no rows are in memory.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 
 /// A read model: its name (the checkpoint key), its tables, and how a batch of events is
 /// folded into them.
@@ -79,23 +183,30 @@ impl ReadModel {
             })
     }
 
+    /// Empty rows of this model, to fold into.
+    pub fn rows(self) -> ModelRows {
+        match self {
+            Self::Companies => ModelRows::Companies(Default::default()),
+            Self::ApprovalQueue => ModelRows::ApprovalQueue(Default::default()),
+            Self::Tickets => ModelRows::Tickets(Default::default()),
+            Self::Billing => ModelRows::Billing(Default::default()),
+            Self::Tariff => ModelRows::Tariff(Default::default()),
+        }
+    }
+
     /// Folds `events` into this read model's tables, each named with `suffix` appended (empty
-    /// for the live tables; a rebuild uses scratch tables).
+    /// for the live tables; a rebuild uses scratch tables): loads the rows they touch, folds,
+    /// writes them back.
     pub async fn apply(
         self,
         conn: &mut PgConnection,
         suffix: &str,
         events: &[Envelope],
     ) -> Result<(), ProjectionError> {
-        match self {
-            Self::Companies => companies::apply(conn, suffix, events).await,
-            Self::ApprovalQueue => {
-                approval_queue::apply(conn, &format!("approval_queue{suffix}"), events).await
-            }
-            Self::Tickets => tickets::apply(conn, &format!("tickets{suffix}"), events).await,
-            Self::Billing => billing::apply(conn, suffix, events).await,
-            Self::Tariff => tariff::apply(conn, &format!("tariff_versions{suffix}"), events).await,
-        }
+        let mut rows = self.rows();
+        rows.load(conn, suffix, events).await?;
+        rows.fold(events)?;
+        rows.flush(conn, suffix).await
     }
 }
 

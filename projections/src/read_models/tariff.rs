@@ -1,36 +1,64 @@
 //! The published tariff versions, for the `tariff(on:)` query and for pricing.
 
 use bedrift_domain::tariff::{PriceList, TariffEvent, TariffVersion};
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use super::Rows;
 use crate::event::{AnyEvent, Envelope};
 use crate::ProjectionError;
 
-/// Folds a batch into the `tariff_versions` table named `table`.
-pub async fn apply(
-    conn: &mut PgConnection,
-    table: &str,
-    events: &[Envelope],
-) -> Result<(), ProjectionError> {
-    for envelope in events {
-        let AnyEvent::Tariff(TariffEvent::TariffVersionPublished { version, .. }) = &envelope.event
-        else {
-            continue;
-        };
-        let document =
-            serde_json::to_value(version).map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
-        sqlx::query(&format!(
-            "INSERT INTO {table} (valid_from, version, published_at, position) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (valid_from) DO NOTHING"
-        ))
-        .bind(version.valid_from)
-        .bind(document)
-        .bind(envelope.recorded_at)
-        .bind(envelope.position)
-        .execute(&mut *conn)
-        .await?;
+/// Newly published versions, with when and where in the log.
+#[derive(Debug, Default)]
+pub struct Tariff(Vec<(TariffVersion, DateTime<Utc>, i64)>);
+
+impl Rows for Tariff {
+    async fn load(
+        &mut self,
+        _: &mut PgConnection,
+        _: &str,
+        _: &[Envelope],
+    ) -> Result<(), ProjectionError> {
+        Ok(())
     }
-    Ok(())
+
+    fn fold(&mut self, events: &[Envelope]) -> Result<(), ProjectionError> {
+        for envelope in events {
+            if let AnyEvent::Tariff(TariffEvent::TariffVersionPublished { version, .. }) =
+                &envelope.event
+            {
+                self.0
+                    .push((version.clone(), envelope.recorded_at, envelope.position));
+            }
+        }
+        Ok(())
+    }
+
+    async fn flush(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+    ) -> Result<(), ProjectionError> {
+        for (version, published_at, position) in std::mem::take(&mut self.0) {
+            let document = serde_json::to_value(&version)
+                .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
+            sqlx::query(&format!(
+                "INSERT INTO tariff_versions{suffix} (valid_from, version, published_at, position)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (valid_from) DO NOTHING"
+            ))
+            .bind(version.valid_from)
+            .bind(document)
+            .bind(published_at)
+            .bind(position)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 /// Every published version, as the billing function's price list.

@@ -12,6 +12,7 @@ use serde_json::Value;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
+use super::{missing_ids, Rows, WRITE_CHUNK};
 use crate::event::{AnyEvent, Envelope};
 use crate::ProjectionError;
 
@@ -136,66 +137,79 @@ impl TicketRow {
     }
 }
 
-/// Folds a batch into the `tickets` table named `table`.
-pub async fn apply(
-    conn: &mut PgConnection,
-    table: &str,
-    events: &[Envelope],
-) -> Result<(), ProjectionError> {
-    let subscription_events: Vec<(&Envelope, &SubscriptionEvent)> = events
-        .iter()
-        .filter_map(|e| match &e.event {
-            AnyEvent::Subscription(event) => Some((e, event)),
-            _ => None,
-        })
-        .collect();
-    if subscription_events.is_empty() {
-        return Ok(());
-    }
-    let mut ids: Vec<Uuid> = subscription_events
-        .iter()
-        .map(|(e, _)| e.aggregate_id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut rows: HashMap<Uuid, TicketRow> = sqlx::query_as::<_, TicketRow>(&format!(
-        "SELECT * FROM {table} WHERE subscription_id = ANY($1)"
-    ))
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|row| (row.subscription_id, row))
-    .collect();
-    let mut touched = Vec::new();
-    for (envelope, event) in subscription_events {
-        match rows.get_mut(&envelope.aggregate_id) {
-            Some(row) if envelope.sequence > row.version => row.apply(envelope.sequence, event),
-            Some(_) => continue,
-            None => match TicketRow::ordered(envelope, event) {
-                Some(row) => {
-                    rows.insert(row.subscription_id, row);
-                }
-                None => {
-                    return Err(ProjectionError::Corrupt(format!(
-                        "subscription {} has an event before it was ordered",
-                        envelope.aggregate_id
-                    )))
-                }
-            },
+/// Tickets in memory, by subscription.
+#[derive(Debug, Default)]
+pub struct Tickets(HashMap<Uuid, TicketRow>);
+
+impl Rows for Tickets {
+    async fn load(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+        events: &[Envelope],
+    ) -> Result<(), ProjectionError> {
+        let missing = missing_ids(
+            events,
+            |e| matches!(e, AnyEvent::Subscription(_)),
+            |id| self.0.contains_key(id),
+        );
+        if missing.is_empty() {
+            return Ok(());
         }
-        touched.push(envelope.aggregate_id);
+        let rows = sqlx::query_as::<_, TicketRow>(&format!(
+            "SELECT * FROM tickets{suffix} WHERE subscription_id = ANY($1)"
+        ))
+        .bind(&missing)
+        .fetch_all(conn)
+        .await?;
+        self.0
+            .extend(rows.into_iter().map(|row| (row.subscription_id, row)));
+        Ok(())
     }
-    touched.sort_unstable();
-    touched.dedup();
-    let rows: Vec<&TicketRow> = touched.iter().filter_map(|id| rows.get(id)).collect();
-    upsert(conn, table, &rows).await
+
+    fn fold(&mut self, events: &[Envelope]) -> Result<(), ProjectionError> {
+        for envelope in events {
+            let AnyEvent::Subscription(event) = &envelope.event else {
+                continue;
+            };
+            match self.0.get_mut(&envelope.aggregate_id) {
+                Some(row) if envelope.sequence > row.version => row.apply(envelope.sequence, event),
+                Some(_) => {}
+                None => {
+                    let row = TicketRow::ordered(envelope, event).ok_or_else(|| {
+                        ProjectionError::Corrupt(format!(
+                            "subscription {} has an event before it was ordered",
+                            envelope.aggregate_id
+                        ))
+                    })?;
+                    self.0.insert(row.subscription_id, row);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn flush(
+        &mut self,
+        conn: &mut PgConnection,
+        suffix: &str,
+    ) -> Result<(), ProjectionError> {
+        let rows: Vec<TicketRow> = self.0.drain().map(|(_, row)| row).collect();
+        for chunk in rows.chunks(WRITE_CHUNK) {
+            upsert(conn, &format!("tickets{suffix}"), chunk).await?;
+        }
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 async fn upsert(
     conn: &mut PgConnection,
     table: &str,
-    rows: &[&TicketRow],
+    rows: &[TicketRow],
 ) -> Result<(), ProjectionError> {
     macro_rules! column {
         ($field:ident) => {

@@ -1,0 +1,233 @@
+//! Paged queries over the read models for the API: a company, an administrator's companies,
+//! tickets (filtered by derived status, searched, paged by log position), the approval queue
+//! and one phone's subscriptions. Status is never stored: the filter mirrors
+//! `bedrift_domain::subscription::TicketStatus::on` in SQL for the given day.
+
+use bedrift_domain::subscription::TicketStatus;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+use crate::ProjectionError;
+
+/// A company as the API shows it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct CompanyListing {
+    /// The company.
+    pub company_id: Uuid,
+    /// Organisation number.
+    pub org_number: String,
+    /// Name.
+    pub name: String,
+    /// Where invoices go.
+    pub invoice_email: String,
+    /// CLOSED, APPROVAL_REQUIRED or AUTOMATIC_APPROVAL.
+    pub ordering_policy: String,
+    /// The current order link's token.
+    pub order_link_token: String,
+    /// The order form (an `OrderForm` as JSON).
+    pub order_form: Value,
+    /// When it was registered.
+    pub registered_at: DateTime<Utc>,
+}
+
+/// One subscription as the API lists it, with its paging key.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct TicketListing {
+    /// The subscription.
+    pub subscription_id: Uuid,
+    /// The company.
+    pub company_id: Uuid,
+    /// E.164 phone.
+    pub phone: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Employee number.
+    pub employee_number: Option<String>,
+    /// Extra field answers (label -> answer).
+    pub extra_fields: Value,
+    /// Traveller category code.
+    pub category: String,
+    /// The latest zone selection (a `ZoneSelection` as JSON).
+    pub zones: Value,
+    /// PENDING, APPROVED, REJECTED or WITHDRAWN.
+    pub order_status: String,
+    /// Start date as ordered.
+    pub start_date: NaiveDate,
+    /// First valid day, once approved.
+    pub valid_from: Option<NaiveDate>,
+    /// Last valid day, when cancelled.
+    pub end_date: Option<NaiveDate>,
+    /// When it was ordered.
+    pub ordered_at: DateTime<Utc>,
+    /// When it was approved or rejected.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Why it was rejected.
+    pub rejection_reason: Option<String>,
+    /// The paging key: the order's log position (tickets and the approval queue alike).
+    pub cursor: i64,
+}
+
+const TICKET_COLUMNS: &str = "t.subscription_id, t.company_id, t.phone, t.first_name, t.last_name,
+    t.employee_number, t.extra_fields, t.category, t.zones, t.order_status, t.start_date,
+    t.valid_from, t.end_date, t.ordered_at, t.decided_at, t.rejection_reason";
+
+const COMPANY_COLUMNS: &str = "company_id, org_number, name, invoice_email, ordering_policy,
+    order_link_token, order_form, registered_at";
+
+/// The SQL condition (on `t`, with `$2` the day) for a ticket status on that day.
+fn status_condition(status: TicketStatus) -> &'static str {
+    match status {
+        TicketStatus::Pending => "t.order_status = 'PENDING'",
+        TicketStatus::Rejected => "t.order_status = 'REJECTED'",
+        TicketStatus::Withdrawn => "t.order_status = 'WITHDRAWN'",
+        TicketStatus::Ended => {
+            "t.order_status = 'APPROVED' AND t.end_date IS NOT NULL
+             AND (t.end_date < $2 OR t.end_date < coalesce(t.valid_from, $2))"
+        }
+        TicketStatus::Upcoming => {
+            "t.order_status = 'APPROVED' AND $2 < coalesce(t.valid_from, $2)
+             AND (t.end_date IS NULL OR t.end_date >= coalesce(t.valid_from, $2))"
+        }
+        TicketStatus::Ending => {
+            "t.order_status = 'APPROVED' AND t.end_date IS NOT NULL AND t.end_date >= $2
+             AND coalesce(t.valid_from, $2) <= $2"
+        }
+        TicketStatus::Active => {
+            "t.order_status = 'APPROVED' AND t.end_date IS NULL AND coalesce(t.valid_from, $2) <= $2"
+        }
+    }
+}
+
+/// A page of a company's tickets after `after` (a paging key), at most `limit` rows, oldest
+/// order first; `status` filters by the status on `today`, `search` matches name, phone or
+/// employee number (case-insensitive, substring).
+pub async fn tickets_page(
+    pool: &PgPool,
+    company: Uuid,
+    today: NaiveDate,
+    status: Option<TicketStatus>,
+    search: Option<&str>,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<TicketListing>, ProjectionError> {
+    let filter = status.map_or("TRUE", status_condition);
+    let pattern = search.map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS}, t.ordered_position AS cursor FROM tickets t
+         WHERE t.company_id = $1 AND ({filter}) AND t.ordered_position > $3
+           AND ($4::text IS NULL OR lower(t.first_name || ' ' || t.last_name) LIKE $4
+                OR t.phone LIKE $4 OR lower(coalesce(t.employee_number, '')) LIKE $4)
+         ORDER BY t.ordered_position LIMIT $5"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(company)
+        .bind(today)
+        .bind(after.unwrap_or(i64::MIN))
+        .bind(pattern)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// A page of a company's approval queue (pending orders, oldest first).
+pub async fn approval_queue_page(
+    pool: &PgPool,
+    company: Uuid,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<TicketListing>, ProjectionError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS}, q.position AS cursor FROM approval_queue q
+         JOIN tickets t ON t.subscription_id = q.subscription_id
+         WHERE q.company_id = $1 AND q.position > $2 ORDER BY q.position LIMIT $3"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(company)
+        .bind(after.unwrap_or(i64::MIN))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// One subscription, if the read model has it.
+pub async fn ticket(pool: &PgPool, id: Uuid) -> Result<Option<TicketListing>, ProjectionError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS}, t.ordered_position AS cursor FROM tickets t
+         WHERE t.subscription_id = $1"
+    );
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+}
+
+/// Every subscription of `phone` at `company`, oldest first.
+pub async fn tickets_of_phone(
+    pool: &PgPool,
+    company: Uuid,
+    phone: &str,
+) -> Result<Vec<TicketListing>, ProjectionError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS}, t.ordered_position AS cursor FROM tickets t
+         WHERE t.company_id = $1 AND t.phone = $2 ORDER BY t.ordered_position"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(company)
+        .bind(phone)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The company with `id`, if registered.
+pub async fn company(pool: &PgPool, id: Uuid) -> Result<Option<CompanyListing>, ProjectionError> {
+    let sql = format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE company_id = $1");
+    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+}
+
+/// The company whose current order link has `token`.
+pub async fn company_by_order_token(
+    pool: &PgPool,
+    token: &str,
+) -> Result<Option<CompanyListing>, ProjectionError> {
+    let sql = format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE order_link_token = $1");
+    Ok(sqlx::query_as(&sql)
+        .bind(token)
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// The companies `account` administers, by name.
+pub async fn companies_of_administrator(
+    pool: &PgPool,
+    account: Uuid,
+) -> Result<Vec<CompanyListing>, ProjectionError> {
+    let sql = format!(
+        "SELECT {COMPANY_COLUMNS} FROM companies WHERE company_id IN
+           (SELECT company_id FROM company_administrators WHERE account_id = $1)
+         ORDER BY lower(name), company_id"
+    );
+    Ok(sqlx::query_as(&sql).bind(account).fetch_all(pool).await?)
+}
+
+/// Whether `account` administers `company`.
+pub async fn is_administrator(
+    pool: &PgPool,
+    account: Uuid,
+    company: Uuid,
+) -> Result<bool, ProjectionError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM company_administrators WHERE account_id = $1 AND company_id = $2)",
+    )
+    .bind(account)
+    .bind(company)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// `text` with LIKE's wildcards escaped.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
