@@ -17,8 +17,10 @@ use crate::ProjectionError;
 /// Events per rebuild read.
 pub const REBUILD_BATCH: i64 = 10_000;
 
-/// Rows a model may hold in memory during a rebuild before they are written out.
-pub const FLUSH_AT: usize = 200_000;
+/// Rows a model may hold in memory during a rebuild before they are written out: about half a
+/// gigabyte for the billing model, the largest row. A log with more subscriptions than this is
+/// still rebuilt, with rows written out and read back as needed, only slower.
+pub const FLUSH_AT: usize = 500_000;
 
 /// How far a rebuild has come.
 #[derive(Debug, Clone, Copy)]
@@ -145,7 +147,14 @@ impl Scratch {
         let mut conn = pool.acquire().await?;
         let mut events = 0;
         let mut position = LogPosition::START;
-        while let Some(batch) = incoming.recv().await {
+        let (mut waiting, mut folding) = (Duration::ZERO, Duration::ZERO);
+        loop {
+            let started = Instant::now();
+            let Some(batch) = incoming.recv().await else {
+                break;
+            };
+            waiting += started.elapsed();
+            let started = Instant::now();
             let batch = batch?;
             let Some(last) = batch.last().map(|e| e.at) else {
                 break;
@@ -165,16 +174,31 @@ impl Scratch {
             }
             events += batch.len() as u64;
             position = last;
+            folding += started.elapsed();
             progress(Progress { events, total });
         }
         reader
             .await
             .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
-        for model_rows in &mut rows {
-            let mut tx = conn.begin().await?;
-            model_rows.flush(&mut tx, &self.suffix).await?;
+        drop(conn);
+        // The models' last rows are written side by side, each on its own connection.
+        let suffix = self.suffix.as_str();
+        let flushes = self.models.iter().zip(rows).map(|(model, mut model_rows)| async move {
+            let started = Instant::now();
+            let mut tx = pool.begin().await?;
+            model_rows.flush(&mut tx, suffix).await?;
             tx.commit().await?;
-        }
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            tracing::debug!(%model, elapsed_ms, "rebuild flushed");
+            Ok::<_, ProjectionError>(())
+        });
+        futures::future::try_join_all(flushes).await?;
+        tracing::debug!(
+            events,
+            waiting_for_reads_ms = waiting.as_millis() as u64,
+            folding_ms = folding.as_millis() as u64,
+            "rebuild folded"
+        );
         Ok((events, position))
     }
 
