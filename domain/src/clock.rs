@@ -68,3 +68,26 @@ impl Clock for FixedClock {
         *self.0.lock().expect("clock lock")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn today_is_the_calendar_date_in_oslo_not_in_utc() {
+        // 23:30 UTC on New Year's Eve is already New Year's Day in Oslo (UTC+1 in winter).
+        let clock = FixedClock::at(Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap());
+        assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        // 22:30 UTC on 30 June is 00:30 on 1 July in Oslo (UTC+2 in summer).
+        let summer = FixedClock::at(Utc.with_ymd_and_hms(2027, 6, 30, 22, 30, 0).unwrap());
+        assert_eq!(summer.today(), NaiveDate::from_ymd_opt(2027, 7, 1).unwrap());
+    }
+
+    #[test]
+    fn a_day_in_oslo_starts_at_local_midnight() {
+        let start = start_of_oslo_day(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 12, 31, 23, 0, 0).unwrap());
+    }
+}
