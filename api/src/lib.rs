@@ -1,23 +1,55 @@
-//! The HTTP side of Bedriftsbillett: the axum router (health checks for now; GraphQL, reports
-//! and the rest join it here) and the server loop with graceful shutdown.
+//! The HTTP side of Bedriftsbillett: the axum router (health check and GraphQL at `/graphql`),
+//! authentication, the commands behind the mutations, and the server loop with graceful
+//! shutdown.
 
 pub mod auth;
+pub mod commands;
+pub mod graphql;
 mod health;
+pub mod ordering;
+pub mod settings;
+mod setup;
 mod state;
 
 use std::future::Future;
+use std::net::SocketAddr;
 
+use axum::http::{HeaderValue, Method};
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
+use tower_http::cors::CorsLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 
+pub use settings::ApiSettings;
+pub use setup::{install_example_tariff, print_first_operator_link};
 pub use state::AppState;
 
 /// Every route of the service.
 pub fn router(state: AppState) -> Router {
+    let schema = graphql::schema(state.clone());
+    let origins: Vec<HeaderValue> = state
+        .settings
+        .cors_allowed_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::CONTENT_TYPE,
+        ]);
+    let body_limit = state.settings.body_limit;
+    let graphql_routes = Router::new()
+        .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
+        .with_state((state, schema));
     Router::new()
         .route("/healthz", get(health::healthz))
-        .with_state(state)
+        .merge(graphql_routes)
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(cors)
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` completes, then finishes the requests
@@ -27,7 +59,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -1,17 +1,47 @@
-//! The application state handed to every handler: one `Clone` struct.
+//! The application state handed to every handler: one `Clone` struct with the pool, the clock,
+//! the command executors, the projector's position (for read-your-writes) and the settings.
 
+use std::sync::Arc;
+
+use bedrift_domain::clock::Clock;
+use bedrift_projections::LogPosition;
 use sqlx::PgPool;
+use tokio::sync::watch;
+
+use crate::commands::Commands;
+use crate::settings::ApiSettings;
 
 /// Shared by all requests; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The one database pool.
     pub pool: PgPool,
+    /// "Now" and "today" (R1); tests hand in a `FixedClock`.
+    pub clock: Arc<dyn Clock>,
+    /// The executors of the aggregates' commands.
+    pub commands: Arc<Commands>,
+    /// The position of this process's projector, when one runs here; without it
+    /// read-your-writes polls the checkpoints.
+    pub projected: Option<watch::Receiver<LogPosition>>,
+    /// Typed settings.
+    pub settings: Arc<ApiSettings>,
 }
 
 impl AppState {
-    /// State over `pool`.
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    /// State over `pool` with `clock` and `settings`, without a local projector.
+    pub fn new(pool: PgPool, clock: Arc<dyn Clock>, settings: ApiSettings) -> Self {
+        Self {
+            commands: Arc::new(Commands::new(pool.clone(), clock.clone())),
+            pool,
+            clock,
+            projected: None,
+            settings: Arc::new(settings),
+        }
+    }
+
+    /// The same state, waiting on this process's projector for read-your-writes.
+    pub fn with_projector(mut self, position: watch::Receiver<LogPosition>) -> Self {
+        self.projected = Some(position);
+        self
     }
 }

@@ -1,11 +1,15 @@
-//! `bedrift serve`: the HTTP server and the projector, side by side on one pool, until SIGINT
+//! `bedrift serve`: the HTTP server (GraphQL at `/graphql`) and the projector, side by side on
+//! one pool, sharing the projector's position for read-your-writes, until SIGINT
 //! or SIGTERM. On a signal (or when either fails) both stop: the server finishes the requests
 //! in flight, the projector the batch in hand; then the database (and a private server) stops.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use bedrift_api::AppState;
+use std::sync::Arc;
+
+use bedrift_api::{ApiSettings, AppState};
+use bedrift_domain::clock::SystemClock;
 use bedrift_projections::{Projector, ProjectorSettings};
 use bedrift_store::{connect, DatabaseSettings, PgPool};
 
@@ -28,16 +32,28 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {bind} (set BIND to another address)"))?;
     tracing::info!(address = %listener.local_addr()?, "serving HTTP");
+    let settings = ApiSettings::from_env().map_err(anyhow::Error::msg)?;
+    let projector = Projector::new(pool.clone(), ProjectorSettings::default());
+    let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
+        .with_projector(projector.position());
     let stop = Stop::new();
     let http = async {
-        let result = bedrift_api::serve(listener, AppState::new(pool.clone()), stop.stopped())
+        let prepared = async {
+            bedrift_api::install_example_tariff(&state).await?;
+            bedrift_api::print_first_operator_link(&state).await
+        };
+        if let Err(error) = prepared.await {
+            stop.raise();
+            return Err(anyhow::anyhow!("preparing the service: {error}"));
+        }
+        let result = bedrift_api::serve(listener, state.clone(), stop.stopped())
             .await
             .context("serving HTTP");
         stop.raise();
         result
     };
     let projector = async {
-        let result = Projector::new(pool.clone(), ProjectorSettings::default())
+        let result = projector
             .run(stop.stopped())
             .await
             .context("projecting the event log");

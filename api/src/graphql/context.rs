@@ -1,0 +1,127 @@
+//! Who is calling, and the authorisation rules: an operator sees all, an administrator only
+//! their companies, an employee only their own subscriptions at the company of the order link
+//! they logged in through.
+
+use std::net::IpAddr;
+
+use async_graphql::Context;
+use bedrift_domain::metadata::{Actor, Metadata};
+use bedrift_domain::values::{CompanyId, PhoneNumber};
+use bedrift_projections::listing::{self, TicketListing};
+use uuid::Uuid;
+
+use super::ApiError;
+use crate::auth::Principal;
+use crate::AppState;
+
+/// The caller of one request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Who they are, when their bearer token is valid.
+    pub principal: Option<Principal>,
+    /// Their bearer token, for `logOut`.
+    pub token: Option<String>,
+    /// Their address, for rate limits.
+    pub address: IpAddr,
+    /// Ties the request's events and log lines together.
+    pub correlation_id: Uuid,
+}
+
+/// The state and the caller of a resolver.
+pub fn parts<'a>(ctx: &Context<'a>) -> (&'a AppState, &'a Caller) {
+    (
+        ctx.data_unchecked::<AppState>(),
+        ctx.data_unchecked::<Caller>(),
+    )
+}
+
+impl Caller {
+    /// The principal, or `UNAUTHENTICATED`.
+    pub fn principal(&self) -> Result<&Principal, ApiError> {
+        self.principal
+            .as_ref()
+            .ok_or_else(ApiError::unauthenticated)
+    }
+
+    /// The actor recorded in events caused by this caller.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        Ok(match self.principal()? {
+            Principal::Operator { account } => Actor::Operator {
+                account: account.id,
+            },
+            Principal::Administrator { account } => Actor::Administrator {
+                account: account.id,
+            },
+            Principal::Employee { phone, company } => Actor::Employee {
+                phone: phone.clone(),
+                company: *company,
+            },
+        })
+    }
+
+    /// Metadata for a command by this caller now.
+    pub fn metadata(&self, state: &AppState) -> Result<Metadata, ApiError> {
+        Ok(
+            Metadata::new(self.actor()?, state.clock.now())
+                .with_correlation_id(self.correlation_id),
+        )
+    }
+
+    /// `FORBIDDEN` unless the caller is an operator.
+    pub fn require_operator(&self) -> Result<(), ApiError> {
+        match self.principal()? {
+            Principal::Operator { .. } => Ok(()),
+            _ => Err(ApiError::forbidden()),
+        }
+    }
+
+    /// The employee's phone and company, or `FORBIDDEN` for anyone else.
+    pub fn require_employee(&self) -> Result<(&PhoneNumber, CompanyId), ApiError> {
+        match self.principal()? {
+            Principal::Employee { phone, company } => Ok((phone, *company)),
+            _ => Err(ApiError::forbidden()),
+        }
+    }
+
+    /// `FORBIDDEN` unless the caller is an operator or an administrator of `company`.
+    pub async fn manage(&self, state: &AppState, company: Uuid) -> Result<(), ApiError> {
+        match self.principal()? {
+            Principal::Operator { .. } => Ok(()),
+            Principal::Administrator { account }
+                if listing::is_administrator(&state.pool, account.id.as_uuid(), company)
+                    .await? =>
+            {
+                Ok(())
+            }
+            _ => Err(ApiError::forbidden()),
+        }
+    }
+
+    /// Whether the caller is the employee who holds `ticket`.
+    pub fn holds(&self, ticket: &TicketListing) -> bool {
+        matches!(
+            &self.principal,
+            Some(Principal::Employee { phone, company })
+                if company.as_uuid() == ticket.company_id && phone.as_str() == ticket.phone
+        )
+    }
+
+    /// The subscription `id` if the caller may see it: its holder, an administrator of its
+    /// company, or an operator. Others get `NOT_FOUND`, as if it did not exist.
+    pub async fn visible_ticket(
+        &self,
+        state: &AppState,
+        id: Uuid,
+    ) -> Result<TicketListing, ApiError> {
+        self.principal()?;
+        let not_found = || ApiError::NotFound("there is no such subscription".to_owned());
+        let ticket = listing::ticket(&state.pool, id)
+            .await?
+            .ok_or_else(not_found)?;
+        if self.holds(&ticket) || self.manage(state, ticket.company_id).await.is_ok() {
+            Ok(ticket)
+        } else {
+            Err(not_found())
+        }
+    }
+}

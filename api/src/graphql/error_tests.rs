@@ -1,0 +1,126 @@
+//! One test per `extensions.code`: the mapping from each source error to its code.
+
+use bedrift_domain::company::CompanyError;
+use bedrift_domain::subscription::{StateProblem, SubscriptionError};
+use bedrift_domain::tariff::TariffError;
+use bedrift_domain::values::{InvalidValue, PhoneNumber};
+use bedrift_store::StoreError;
+
+use super::ApiError;
+use crate::auth::AuthError;
+
+/// The code and `field` extension that a client sees for `error`.
+fn seen(error: impl Into<ApiError>) -> (String, Option<String>, String) {
+    let error: async_graphql::Error = error.into().into();
+    let extensions = error.extensions.expect("every API error has extensions");
+    let code = match extensions.get("code") {
+        Some(async_graphql::Value::String(code)) => code.clone(),
+        other => panic!("no code: {other:?}"),
+    };
+    let field = match extensions.get("field") {
+        Some(async_graphql::Value::String(field)) => Some(field.clone()),
+        _ => None,
+    };
+    (code, field, error.message)
+}
+
+#[test]
+fn unauthenticated_comes_from_failed_authentication() {
+    assert_eq!(seen(AuthError::Unauthenticated).0, "UNAUTHENTICATED");
+}
+
+#[test]
+fn forbidden_is_its_own_code() {
+    assert_eq!(seen(ApiError::forbidden()).0, "FORBIDDEN");
+}
+
+#[test]
+fn not_found_comes_from_missing_aggregates() {
+    assert_eq!(seen(SubscriptionError::NotFound).0, "NOT_FOUND");
+    assert_eq!(seen(CompanyError::NotFound).0, "NOT_FOUND");
+}
+
+#[test]
+fn bad_user_input_names_the_field_and_says_what_to_change() {
+    let (code, field, message) = seen(PhoneNumber::parse("22334455").unwrap_err());
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("phone"))
+    );
+    assert!(message.contains("4 or 9"), "{message}");
+    let (code, field, _) = seen(SubscriptionError::Invalid(InvalidValue::Category));
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("category"))
+    );
+    let (code, field, _) = seen(AuthError::InvalidToken);
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("token"))
+    );
+    assert_eq!(seen(TariffError::NoZones).0, "BAD_USER_INPUT");
+}
+
+#[test]
+fn conflict_comes_from_a_lost_race_after_retries() {
+    let error: StoreError<SubscriptionError> = StoreError::Conflict {
+        aggregate_type: "Subscription",
+        attempts: 3,
+    };
+    assert_eq!(seen(error).0, "CONFLICT");
+}
+
+#[test]
+fn ordering_closed_comes_from_r6() {
+    assert_eq!(seen(SubscriptionError::OrderingClosed).0, "ORDERING_CLOSED");
+}
+
+#[test]
+fn already_subscribed_comes_from_r5() {
+    let error: StoreError<SubscriptionError> =
+        StoreError::Domain(SubscriptionError::AlreadySubscribed);
+    assert_eq!(seen(error).0, "ALREADY_SUBSCRIBED");
+}
+
+#[test]
+fn invalid_state_comes_from_state_rules() {
+    let error = SubscriptionError::InvalidState(StateProblem::NotPending);
+    assert_eq!(seen(error).0, "INVALID_STATE");
+    assert_eq!(seen(CompanyError::LastAdministrator).0, "INVALID_STATE");
+}
+
+#[test]
+fn category_change_requires_new_subscription_comes_from_r9() {
+    assert_eq!(
+        seen(SubscriptionError::CategoryChangeRequiresNewSubscription).0,
+        "CATEGORY_CHANGE_REQUIRES_NEW_SUBSCRIPTION"
+    );
+}
+
+#[test]
+fn rate_limited_comes_from_the_limits_and_burned_codes() {
+    assert_eq!(
+        seen(AuthError::RateLimited {
+            retry_after_secs: 60
+        })
+        .0,
+        "RATE_LIMITED"
+    );
+    assert_eq!(seen(AuthError::TooManyAttempts).0, "RATE_LIMITED");
+}
+
+#[test]
+fn internal_errors_say_nothing_about_their_cause() {
+    let (code, field, message) = seen(sqlx::Error::Protocol("secret detail".into()));
+    assert_eq!(
+        (code.as_str(), field, message.as_str()),
+        ("INTERNAL", None, "internal error")
+    );
+    let store: StoreError<SubscriptionError> =
+        StoreError::EventStore("connection string leaked".into());
+    let (code, _, message) = seen(store);
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        ("INTERNAL", "internal error")
+    );
+}

@@ -1,0 +1,167 @@
+//! Mutations of companies: registering one (operators), its ordering policy and order link
+//! (its administrators and operators).
+
+use async_graphql::{Context, InputObject, Object, Result, ID};
+use bedrift_domain::company::{Administrator, Company, CompanyCommand};
+use bedrift_domain::values::{AccountId, BoundedText, CompanyId, EmailAddress, OrgNumber};
+use bedrift_projections::listing;
+
+use super::input::{new_order_link_token, uuid};
+use crate::auth::{self, AccountKind, Channel};
+use crate::graphql::context::parts;
+use crate::graphql::types::company::CompanyView;
+use crate::graphql::types::enums::OrderingPolicy;
+use crate::graphql::ApiError;
+use crate::AppState;
+
+/// Company mutations.
+#[derive(Debug, Default)]
+pub struct CompanyMutations;
+
+/// A company to register, with its contact person.
+#[derive(Debug, Clone, InputObject)]
+pub struct RegisterCompanyInput {
+    /// Organisation number: 9 digits with a valid check digit.
+    pub org_number: String,
+    /// The company's name, 1-200 characters.
+    pub name: String,
+    /// Where invoices go.
+    pub invoice_email: String,
+    /// The contact person's name; they are invited as the first administrator.
+    pub contact_name: String,
+    /// The contact person's e-mail; the invitation goes there.
+    pub contact_email: String,
+}
+
+/// The company `id` as the read models show it now.
+async fn company_view(state: &AppState, id: uuid::Uuid) -> Result<CompanyView, ApiError> {
+    listing::company(&state.pool, id)
+        .await?
+        .map(CompanyView)
+        .ok_or_else(|| ApiError::NotFound("there is no such company".into()))
+}
+
+/// The account of the contact person: their existing administrator account, or a new one.
+async fn contact_account(
+    state: &AppState,
+    email: &EmailAddress,
+    name: &str,
+) -> Result<AccountId, ApiError> {
+    match auth::find_account_by_email(&state.pool, email).await? {
+        Some(account) if account.kind == AccountKind::Administrator => Ok(account.id),
+        Some(_) => Err(ApiError::bad_input(
+            "contactEmail",
+            "this e-mail address belongs to an operator account",
+        )),
+        None => {
+            let id = AccountId::new();
+            auth::create_administrator_account(&state.pool, &*state.clock, id, email, name).await?;
+            Ok(id)
+        }
+    }
+}
+
+/// Issues the invitation and queues its e-mail, in one transaction.
+async fn invite(
+    state: &AppState,
+    account: AccountId,
+    email: &EmailAddress,
+    name: &str,
+    company_name: &str,
+) -> Result<(), ApiError> {
+    let mut transaction = state.pool.begin().await?;
+    let token = auth::issue_invitation(&mut transaction, &*state.clock, account).await?;
+    let link = format!("{}/invitasjon?token={token}", state.settings.public_url);
+    let body = auth::invitation_email(name, company_name, &link);
+    auth::enqueue_message(&mut transaction, Channel::Email, email.as_str(), &body).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+#[Object]
+impl CompanyMutations {
+    /// Registers a company and invites its contact person as administrator (operators only).
+    async fn register_company(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company and its contact person.")] input: RegisterCompanyInput,
+    ) -> Result<CompanyView> {
+        let (state, caller) = parts(ctx);
+        caller.require_operator()?;
+        let org_number =
+            OrgNumber::parse(&input.org_number).map_err(|e| ApiError::invalid("orgNumber", e))?;
+        let name = BoundedText::parse(&input.name, "the company name", 1, 200)
+            .map_err(|e| ApiError::invalid("name", e))?;
+        let invoice_email = EmailAddress::parse(&input.invoice_email)
+            .map_err(|e| ApiError::invalid("invoiceEmail", e))?;
+        let contact_email = EmailAddress::parse(&input.contact_email)
+            .map_err(|e| ApiError::invalid("contactEmail", e))?;
+        let contact_name = BoundedText::parse(&input.contact_name, "the contact's name", 1, 200)
+            .map_err(|e| ApiError::invalid("contactName", e))?;
+        let account = contact_account(state, &contact_email, contact_name.as_str()).await?;
+        let id = CompanyId::new();
+        let command = CompanyCommand::Register {
+            org_number,
+            name: name.clone(),
+            invoice_email,
+            contact: Administrator {
+                account,
+                email: contact_email.clone(),
+                name: contact_name.clone(),
+            },
+            order_link: new_order_link_token(),
+            by: caller.actor()?,
+        };
+        state
+            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+            .await?;
+        invite(
+            state,
+            account,
+            &contact_email,
+            contact_name.as_str(),
+            name.as_str(),
+        )
+        .await?;
+        Ok(company_view(state, id.as_uuid()).await?)
+    }
+
+    /// Sets whether and how employees may order (R6); orders already placed are not affected.
+    async fn set_ordering_policy(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company.")] company_id: ID,
+        #[graphql(desc = "The new policy.")] policy: OrderingPolicy,
+    ) -> Result<CompanyView> {
+        let (state, caller) = parts(ctx);
+        let id = uuid(&company_id, "companyId")?;
+        caller.manage(state, id).await?;
+        let command = CompanyCommand::SetOrderingPolicy {
+            policy: policy.into(),
+            by: caller.actor()?,
+        };
+        state
+            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+            .await?;
+        Ok(company_view(state, id).await?)
+    }
+
+    /// Replaces the order link; the old link stops working at once.
+    async fn rotate_order_link(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company.")] company_id: ID,
+    ) -> Result<CompanyView> {
+        let (state, caller) = parts(ctx);
+        let id = uuid(&company_id, "companyId")?;
+        caller.manage(state, id).await?;
+        let command = CompanyCommand::RotateOrderLink {
+            token: new_order_link_token(),
+            by: caller.actor()?,
+        };
+        state
+            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+            .await?;
+        Ok(company_view(state, id).await?)
+    }
+}

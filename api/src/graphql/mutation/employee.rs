@@ -1,0 +1,143 @@
+//! Mutations of employees: logging in through the order link with an SMS code, and ordering.
+
+use async_graphql::{Context, Object, Result, ID};
+use bedrift_domain::company::OrderForm;
+use bedrift_domain::subscription::{CompanyTerms, SubscriptionCommand};
+use bedrift_domain::values::CompanyId;
+use bedrift_projections::listing::{self, CompanyListing};
+
+use super::input::{order_details, phone, OrderInput};
+use crate::auth::{self, Channel};
+use crate::graphql::context::parts;
+use crate::graphql::types::enums::{OrderingPolicy, ViewerKind};
+use crate::graphql::types::public::{SessionPayload, Viewer};
+use crate::graphql::types::subscription::SubscriptionView;
+use crate::graphql::ApiError;
+use crate::ordering;
+use crate::AppState;
+
+/// Employee mutations.
+#[derive(Debug, Default)]
+pub struct EmployeeMutations;
+
+/// The company of an order link, or `NOT_FOUND`.
+async fn company_of_link(state: &AppState, token: &str) -> Result<CompanyListing, ApiError> {
+    if token.len() > 100 {
+        return Err(ApiError::bad_input("orderToken", "not an order link token"));
+    }
+    listing::company_by_order_token(&state.pool, token.trim())
+        .await?
+        .ok_or_else(|| ApiError::NotFound("this order link does not work (any more)".into()))
+}
+
+/// The company's policy and form now, from the directory read model.
+fn terms(company: &CompanyListing) -> Result<CompanyTerms, ApiError> {
+    let form: OrderForm =
+        serde_json::from_value(company.order_form.clone()).map_err(|e| ApiError::internal(&e))?;
+    Ok(CompanyTerms {
+        policy: OrderingPolicy::from_code(&company.ordering_policy).into(),
+        form,
+    })
+}
+
+#[Object]
+impl EmployeeMutations {
+    /// Sends a 6-digit login code by SMS to `phone`, for the company of the order link. The
+    /// code is valid 10 minutes; requests are rate-limited per phone and per client address.
+    async fn request_verification_code(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token of the order link.")] order_token: String,
+        #[graphql(desc = "The mobile number, e.g. 912 34 567.")] phone: String,
+    ) -> Result<bool> {
+        let (state, caller) = parts(ctx);
+        let phone = super::input::phone(&phone)?;
+        let company = company_of_link(state, &order_token).await?;
+        let company = CompanyId::from_uuid(company.company_id);
+        let mut transaction = state.pool.begin().await.map_err(ApiError::from)?;
+        let code = auth::request_verification_code(
+            &mut transaction,
+            &*state.clock,
+            &state.settings.rate_limits,
+            company,
+            &phone,
+            caller.address,
+        )
+        .await
+        .map_err(ApiError::from)?;
+        let body = auth::code_sms(&code);
+        auth::enqueue_message(&mut transaction, Channel::Sms, phone.as_str(), &body)
+            .await
+            .map_err(ApiError::from)?;
+        transaction.commit().await.map_err(ApiError::from)?;
+        Ok(true)
+    }
+
+    /// Checks the SMS code and logs the employee in at the company of the order link.
+    async fn verify_phone(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token of the order link.")] order_token: String,
+        #[graphql(desc = "The mobile number the code was sent to.")] phone: String,
+        #[graphql(desc = "The 6-digit code.")] code: String,
+    ) -> Result<SessionPayload> {
+        let (state, caller) = parts(ctx);
+        let phone = super::input::phone(&phone)?;
+        let company = company_of_link(state, &order_token).await?;
+        let company = CompanyId::from_uuid(company.company_id);
+        let token = auth::verify_phone(
+            &state.pool,
+            &*state.clock,
+            &state.settings.rate_limits,
+            company,
+            &phone,
+            &code,
+            caller.address,
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(SessionPayload {
+            token,
+            viewer: Viewer {
+                kind: ViewerKind::Employee,
+                account_id: None,
+                email: None,
+                name: None,
+                phone: Some(phone.to_string()),
+                company_id: Some(ID(company.to_string())),
+                companies: Vec::new(),
+            },
+        })
+    }
+
+    /// Orders a subscription for the logged-in employee; it starts on the first of next month
+    /// (R2). Refused with `ORDERING_CLOSED` (R6) or `ALREADY_SUBSCRIBED` (R5).
+    async fn order_subscription(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The order.")] input: OrderInput,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let (employee_phone, company) = caller.require_employee()?;
+        let details = order_details(state, company, employee_phone.clone(), input).await?;
+        let listing = listing::company(&state.pool, company.as_uuid())
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(|| ApiError::NotFound("there is no such company".into()))?;
+        let terms = terms(&listing)?;
+        let id = ordering::place(
+            state,
+            company,
+            phone(employee_phone.as_str())?,
+            move |others| SubscriptionCommand::Order {
+                details,
+                terms,
+                others,
+            },
+            caller.metadata(state)?,
+        )
+        .await?;
+        let ticket = super::input::ticket(state, id.as_uuid()).await?;
+        Ok(SubscriptionView::new(ticket, state.clock.today()))
+    }
+}

@@ -1,0 +1,139 @@
+//! Inputs shared by several mutations, and turning them into validated domain values with the
+//! input's name on every refusal.
+
+use std::collections::BTreeMap;
+
+use async_graphql::{InputObject, ID};
+use bedrift_domain::subscription::OrderDetails;
+use bedrift_domain::tariff::ZoneMap;
+use bedrift_domain::values::{
+    CompanyId, EmployeeNumber, OrderLinkToken, PersonName, PhoneNumber, ZoneSelection,
+};
+use bedrift_projections::listing::{self, TicketListing};
+use bedrift_projections::read_models::tariff::price_list;
+
+use crate::graphql::types::enums::TravellerCategory;
+use crate::graphql::ApiError;
+use crate::AppState;
+
+/// An answer to one of the company's extra order-form fields.
+#[derive(Debug, Clone, InputObject)]
+pub struct FieldAnswerInput {
+    /// The field's label.
+    pub label: String,
+    /// The answer.
+    pub value: String,
+}
+
+/// An order, as typed on the order form or in the portal.
+#[derive(Debug, Clone, InputObject)]
+pub struct OrderInput {
+    /// First name as on the traveller's ID (R3).
+    pub first_name: String,
+    /// Last name as on the traveller's ID (R3).
+    pub last_name: String,
+    /// Employee number, when the form asks for it.
+    pub employee_number: Option<String>,
+    /// One zone code, or two neighbouring ones; empty with `wholeRegion`.
+    pub zones: Vec<String>,
+    /// The whole region instead of one or two zones.
+    #[graphql(default)]
+    pub whole_region: bool,
+    /// Traveller category.
+    pub category: TravellerCategory,
+    /// Answers to the company's extra fields.
+    #[graphql(default)]
+    pub extra_fields: Vec<FieldAnswerInput>,
+}
+
+/// A phone number, refused as `BAD_USER_INPUT` on `phone`.
+pub fn phone(text: &str) -> Result<PhoneNumber, ApiError> {
+    PhoneNumber::parse(text).map_err(|e| ApiError::invalid("phone", e))
+}
+
+/// Parses `id` as a UUID, refused on `field`.
+pub fn uuid(id: &ID, field: &str) -> Result<uuid::Uuid, ApiError> {
+    crate::graphql::parse_id(id, field)
+}
+
+/// The zone map of the tariff in force today (or the latest, before the first one starts).
+pub async fn zone_map(state: &AppState) -> Result<ZoneMap, ApiError> {
+    let mut connection = state.pool.acquire().await?;
+    let prices = price_list(&mut connection).await?;
+    let version = prices
+        .in_force(state.clock.today())
+        .or_else(|| prices.versions().last())
+        .ok_or_else(|| ApiError::InvalidState("no tariff is published yet".into()))?;
+    Ok(version.zone_map.clone())
+}
+
+/// A zone selection checked against the tariff.
+pub async fn zones(
+    state: &AppState,
+    zones: &[String],
+    whole_region: bool,
+) -> Result<ZoneSelection, ApiError> {
+    if zones.len() > 2 {
+        return Err(ApiError::bad_input(
+            "zones",
+            "choose one zone, two neighbouring zones, or the whole region",
+        ));
+    }
+    let map = zone_map(state).await?;
+    ZoneSelection::parse(zones, whole_region, &map).map_err(|e| ApiError::invalid("zones", e))
+}
+
+/// The validated order of `input` for `phone` at `company`.
+pub async fn order_details(
+    state: &AppState,
+    company: CompanyId,
+    phone: PhoneNumber,
+    input: OrderInput,
+) -> Result<OrderDetails, ApiError> {
+    let first_name =
+        PersonName::parse(&input.first_name).map_err(|e| ApiError::invalid("firstName", e))?;
+    let last_name =
+        PersonName::parse(&input.last_name).map_err(|e| ApiError::invalid("lastName", e))?;
+    let employee_number = input
+        .employee_number
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .map(EmployeeNumber::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("employeeNumber", e))?;
+    if input.extra_fields.len() > 20 {
+        return Err(ApiError::bad_input("extraFields", "too many answers"));
+    }
+    let extra_fields: BTreeMap<String, String> = input
+        .extra_fields
+        .into_iter()
+        .map(|a| (a.label, a.value))
+        .collect();
+    Ok(OrderDetails {
+        company,
+        phone,
+        first_name,
+        last_name,
+        employee_number,
+        extra_fields,
+        zones: zones(state, &input.zones, input.whole_region).await?,
+        category: input.category.into(),
+    })
+}
+
+/// A new unguessable order link token (244 random bits).
+pub fn new_order_link_token() -> OrderLinkToken {
+    let text = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    OrderLinkToken::parse(&text).expect("64 hex digits make a valid token")
+}
+
+/// The subscription `id`, or `NOT_FOUND`.
+pub async fn ticket(state: &AppState, id: uuid::Uuid) -> Result<TicketListing, ApiError> {
+    listing::ticket(&state.pool, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("there is no such subscription".into()))
+}

@@ -1,0 +1,209 @@
+//! Mutations of subscriptions: administrators create, approve, reject; administrators and the
+//! holder change zones, cancel and resume; the holder withdraws a pending order.
+
+use async_graphql::{Context, Object, Result, ID};
+use bedrift_domain::subscription::{Subscription, SubscriptionCommand};
+use bedrift_domain::values::{AccountId, BoundedText, CompanyId};
+
+use super::input::{order_details, ticket, uuid, OrderInput};
+use crate::auth::Principal;
+use crate::graphql::context::{parts, Caller};
+use crate::graphql::scalars::Date;
+use crate::graphql::types::enums::{CancelAt, TravellerCategory, ZoneChangeFrom};
+use crate::graphql::types::subscription::SubscriptionView;
+use crate::graphql::ApiError;
+use crate::ordering;
+use crate::AppState;
+
+/// Subscription mutations.
+#[derive(Debug, Default)]
+pub struct SubscriptionMutations;
+
+/// Who may act on a subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Allowed {
+    /// Operators and the company's administrators.
+    Managers,
+    /// Those, and the employee who holds it.
+    ManagersAndHolder,
+    /// The employee who holds it.
+    Holder,
+}
+
+/// Authorises the caller on subscription `id`, runs `command` and returns the new state.
+async fn act(
+    state: &AppState,
+    caller: &Caller,
+    id: &ID,
+    allowed: Allowed,
+    command: SubscriptionCommand,
+) -> Result<SubscriptionView, ApiError> {
+    let id = uuid(id, "id")?;
+    let row = caller.visible_ticket(state, id).await?;
+    let holder = caller.holds(&row);
+    let manager = caller.manage(state, row.company_id).await.is_ok();
+    let permitted = match allowed {
+        Allowed::Managers => manager,
+        Allowed::ManagersAndHolder => manager || holder,
+        Allowed::Holder => holder,
+    };
+    if !permitted {
+        return Err(ApiError::forbidden());
+    }
+    state
+        .execute::<Subscription>(id.to_string(), command, caller.metadata(state)?)
+        .await?;
+    Ok(SubscriptionView::new(
+        ticket(state, id).await?,
+        state.clock.today(),
+    ))
+}
+
+#[Object]
+impl SubscriptionMutations {
+    /// Creates an approved subscription for an employee (administrators and operators),
+    /// starting on a day from today up to 12 months ahead (default: first of next month).
+    async fn create_subscription(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company that pays.")] company_id: ID,
+        #[graphql(desc = "The employee's mobile number.")] phone: String,
+        #[graphql(desc = "The subscription.")] input: OrderInput,
+        #[graphql(desc = "First day; default the first of next month.")] start_date: Option<Date>,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let company = uuid(&company_id, "companyId")?;
+        caller.manage(state, company).await?;
+        let by = match caller.principal()? {
+            Principal::Operator { account } | Principal::Administrator { account } => account.id,
+            Principal::Employee { .. } => return Err(ApiError::forbidden().into()),
+        };
+        let company = CompanyId::from_uuid(company);
+        let phone = super::input::phone(&phone)?;
+        let details = order_details(state, company, phone.clone(), input).await?;
+        let start_date = start_date.map(|d| d.0);
+        let id = ordering::place(
+            state,
+            company,
+            phone,
+            move |others| SubscriptionCommand::Create {
+                details,
+                start_date,
+                others,
+                by: AccountId::from_uuid(by.as_uuid()),
+            },
+            caller.metadata(state)?,
+        )
+        .await?;
+        Ok(SubscriptionView::new(
+            ticket(state, id.as_uuid()).await?,
+            state.clock.today(),
+        ))
+    }
+
+    /// Approves a pending order (R7).
+    async fn approve_subscription(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subscription.")] id: ID,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let command = SubscriptionCommand::Approve {
+            by: caller.actor()?,
+        };
+        Ok(act(state, caller, &id, Allowed::Managers, command).await?)
+    }
+
+    /// Rejects a pending order with a reason the employee receives (R7).
+    async fn reject_subscription(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subscription.")] id: ID,
+        #[graphql(desc = "Why, 1-500 characters.")] reason: String,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let reason = BoundedText::parse(&reason, "the reason", 1, 500)
+            .map_err(|e| ApiError::invalid("reason", e))?;
+        let command = SubscriptionCommand::Reject {
+            reason,
+            by: caller.actor()?,
+        };
+        Ok(act(state, caller, &id, Allowed::Managers, command).await?)
+    }
+
+    /// Changes the zones of an approved ticket that has not ended (R8).
+    async fn change_zones(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subscription.")] id: ID,
+        #[graphql(desc = "One zone code, or two neighbouring ones.")] zones: Vec<String>,
+        #[graphql(desc = "The whole region instead.", default)] whole_region: bool,
+        #[graphql(desc = "From when; default the first of next month.", default)]
+        from: ZoneChangeFrom,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let zones = super::input::zones(state, &zones, whole_region).await?;
+        let command = SubscriptionCommand::ChangeZones {
+            zones,
+            from: from.into(),
+            by: caller.actor()?,
+        };
+        Ok(act(state, caller, &id, Allowed::ManagersAndHolder, command).await?)
+    }
+
+    /// Changing the traveller category is always refused with
+    /// `CATEGORY_CHANGE_REQUIRES_NEW_SUBSCRIPTION` (R9): cancel and order anew.
+    async fn change_category(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subscription.")] id: ID,
+        #[graphql(desc = "The wanted category.")] category: TravellerCategory,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let command = SubscriptionCommand::ChangeCategory {
+            category: category.into(),
+        };
+        Ok(act(state, caller, &id, Allowed::ManagersAndHolder, command).await?)
+    }
+
+    /// Cancels a ticket (R10): at the end of the month, or today (administrators only).
+    async fn cancel_subscription(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subscription.")] id: ID,
+        #[graphql(desc = "When it ends; default the end of this month.", default)] at: CancelAt,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let command = SubscriptionCommand::Cancel {
+            at: at.into(),
+            by: caller.actor()?,
+        };
+        Ok(act(state, caller, &id, Allowed::ManagersAndHolder, command).await?)
+    }
+
+    /// Undoes a cancellation before its end date (R11).
+    async fn resume_subscription(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subscription.")] id: ID,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let command = SubscriptionCommand::Resume {
+            by: caller.actor()?,
+        };
+        Ok(act(state, caller, &id, Allowed::ManagersAndHolder, command).await?)
+    }
+
+    /// The employee withdraws their pending order (R10).
+    async fn withdraw_order(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subscription.")] id: ID,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let command = SubscriptionCommand::WithdrawOrder {
+            by: caller.actor()?,
+        };
+        Ok(act(state, caller, &id, Allowed::Holder, command).await?)
+    }
+}

@@ -1,0 +1,171 @@
+//! The `Company` type: a company from the directory read model, with its approval queue,
+//! tickets and payroll deduction basis. Only operators and the company's administrators get
+//! one (see `Caller::manage`).
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use bedrift_domain::values::CompanyId;
+use bedrift_projections::listing::{self, CompanyListing};
+use bedrift_projections::queries::payroll_basis;
+
+use super::enums::{OrderingPolicy, TicketStatus};
+use super::payroll::PayrollBasis;
+use super::subscription::SubscriptionView;
+use crate::graphql::context::parts;
+use crate::graphql::pagination::{Page, PageCursor};
+use crate::graphql::scalars::{DateTime, Month};
+use crate::graphql::ApiError;
+
+/// A company (virksomhet) that gives its employees tickets.
+#[derive(Debug, Clone)]
+pub struct CompanyView(pub CompanyListing);
+
+/// A company administrator.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct AdministratorView {
+    /// Their account.
+    pub account_id: ID,
+    /// Their e-mail address.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+}
+
+/// A company (virksomhet) that gives its employees tickets.
+#[Object(name = "Company")]
+impl CompanyView {
+    /// Its id.
+    async fn id(&self) -> ID {
+        ID(self.0.company_id.to_string())
+    }
+
+    /// Organisation number, 9 digits.
+    async fn org_number(&self) -> &str {
+        &self.0.org_number
+    }
+
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Where invoices go.
+    async fn invoice_email(&self) -> &str {
+        &self.0.invoice_email
+    }
+
+    /// Whether and how employees may order (R6).
+    async fn ordering_policy(&self) -> OrderingPolicy {
+        OrderingPolicy::from_code(&self.0.ordering_policy)
+    }
+
+    /// The order link to hand out to employees; rotating it makes the old one stop working.
+    async fn order_link(&self, ctx: &Context<'_>) -> String {
+        let (state, _) = parts(ctx);
+        format!(
+            "{}/bestill/{}",
+            state.settings.public_url, self.0.order_link_token
+        )
+    }
+
+    /// The token in the order link, as `orderForm(token:)` takes it.
+    async fn order_link_token(&self) -> &str {
+        &self.0.order_link_token
+    }
+
+    /// When it was registered.
+    async fn registered_at(&self) -> DateTime {
+        DateTime(self.0.registered_at)
+    }
+
+    /// Its administrators.
+    async fn administrators(&self, ctx: &Context<'_>) -> Result<Vec<AdministratorView>> {
+        let (state, _) = parts(ctx);
+        let rows: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
+            "SELECT account_id, email, name FROM company_administrators
+             WHERE company_id = $1 ORDER BY lower(name), account_id",
+        )
+        .bind(self.0.company_id)
+        .fetch_all(&state.pool)
+        .await
+        .map_err(ApiError::from)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, email, name)| AdministratorView {
+                account_id: ID(id.to_string()),
+                email,
+                name,
+            })
+            .collect())
+    }
+
+    /// Pending orders, oldest first.
+    async fn approval_queue(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many (1-100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "The cursor of the last item of the previous page.")] after: Option<
+            String,
+        >,
+    ) -> Result<Connection<PageCursor, SubscriptionView>> {
+        let (state, _) = parts(ctx);
+        let page = Page::new(first, after.as_deref())?;
+        let rows =
+            listing::approval_queue_page(&state.pool, self.0.company_id, page.after, page.fetch())
+                .await
+                .map_err(ApiError::from)?;
+        let today = state.clock.today();
+        Ok(page.connection(rows, |r| r.cursor, |r| SubscriptionView::new(r, today)))
+    }
+
+    /// Tickets and orders, oldest order first; filter by today's status, search by name, phone
+    /// or employee number.
+    async fn tickets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only those with this status today.")] status: Option<TicketStatus>,
+        #[graphql(desc = "Part of a name, phone number or employee number.")] search: Option<
+            String,
+        >,
+        #[graphql(desc = "How many (1-100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "The cursor of the last item of the previous page.")] after: Option<
+            String,
+        >,
+    ) -> Result<Connection<PageCursor, SubscriptionView>> {
+        let (state, _) = parts(ctx);
+        let page = Page::new(first, after.as_deref())?;
+        let search = search
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        if search.as_ref().is_some_and(|s| s.chars().count() > 100) {
+            return Err(ApiError::bad_input("search", "search for at most 100 characters").into());
+        }
+        let today = state.clock.today();
+        let rows = listing::tickets_page(
+            &state.pool,
+            self.0.company_id,
+            today,
+            status.map(Into::into),
+            search.as_deref(),
+            page.after,
+            page.fetch(),
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(page.connection(rows, |r| r.cursor, |r| SubscriptionView::new(r, today)))
+    }
+
+    /// The payroll deduction basis of a month: one line per subscription charged.
+    async fn payroll_deduction_basis(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The month, e.g. 2026-12.")] month: Month,
+    ) -> Result<PayrollBasis> {
+        let (state, _) = parts(ctx);
+        let company = CompanyId::from_uuid(self.0.company_id);
+        let basis = payroll_basis(&state.pool, company, month.0, state.clock.today())
+            .await
+            .map_err(ApiError::from)?;
+        Ok(PayrollBasis::from(basis))
+    }
+}

@@ -1,0 +1,163 @@
+//! The `Subscription` type: one employee's ticket at one company, read from the tickets read
+//! model, with its status derived for today.
+
+use async_graphql::{Object, SimpleObject, ID};
+use bedrift_domain::subscription::{OrderStatus, TicketStatus as DomainStatus};
+use bedrift_domain::values::{TravellerCategory as DomainCategory, ZoneSelection};
+use bedrift_projections::listing::TicketListing;
+use chrono::NaiveDate;
+
+use super::enums::{TicketStatus, TravellerCategory, ZoneClass};
+use crate::graphql::scalars::{Date, DateTime};
+
+/// A subscription (abonnement): an order, and once approved a monthly ticket.
+#[derive(Debug, Clone)]
+pub struct SubscriptionView {
+    row: TicketListing,
+    today: NaiveDate,
+}
+
+impl SubscriptionView {
+    /// The view of `row` on `today`.
+    pub fn new(row: TicketListing, today: NaiveDate) -> Self {
+        Self { row, today }
+    }
+
+    fn selection(&self) -> Option<ZoneSelection> {
+        serde_json::from_value(self.row.zones.clone()).ok()
+    }
+}
+
+/// An answer to one of the company's extra order-form fields.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct FieldAnswer {
+    /// The field's label.
+    pub label: String,
+    /// The answer.
+    pub value: String,
+}
+
+fn order_status(code: &str) -> OrderStatus {
+    match code {
+        "APPROVED" => OrderStatus::Approved,
+        "REJECTED" => OrderStatus::Rejected,
+        "WITHDRAWN" => OrderStatus::Withdrawn,
+        _ => OrderStatus::Pending,
+    }
+}
+
+/// A subscription (abonnement): an order, and once approved a monthly ticket.
+#[Object(name = "Subscription")]
+impl SubscriptionView {
+    /// Its id.
+    async fn id(&self) -> ID {
+        ID(self.row.subscription_id.to_string())
+    }
+
+    /// The company that pays.
+    async fn company_id(&self) -> ID {
+        ID(self.row.company_id.to_string())
+    }
+
+    /// The traveller's mobile number, E.164.
+    async fn phone(&self) -> &str {
+        &self.row.phone
+    }
+
+    /// First name as on the traveller's ID.
+    async fn first_name(&self) -> &str {
+        &self.row.first_name
+    }
+
+    /// Last name as on the traveller's ID.
+    async fn last_name(&self) -> &str {
+        &self.row.last_name
+    }
+
+    /// Employee number (ansattnummer), when given.
+    async fn employee_number(&self) -> Option<&str> {
+        self.row.employee_number.as_deref()
+    }
+
+    /// Answers to the company's extra order-form fields.
+    async fn extra_fields(&self) -> Vec<FieldAnswer> {
+        self.row
+            .extra_fields
+            .as_object()
+            .map(|fields| {
+                fields
+                    .iter()
+                    .map(|(label, value)| FieldAnswer {
+                        label: label.clone(),
+                        value: value.as_str().unwrap_or_default().to_owned(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Traveller category; never changes (R9).
+    async fn category(&self) -> Option<TravellerCategory> {
+        DomainCategory::parse(&self.row.category)
+            .ok()
+            .map(Into::into)
+    }
+
+    /// The zone codes of the latest selection; empty for the whole region.
+    async fn zones(&self) -> Vec<String> {
+        self.selection()
+            .map(|z| z.zones().iter().map(|id| id.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether the latest selection is the whole region.
+    async fn whole_region(&self) -> bool {
+        matches!(self.selection(), Some(ZoneSelection::WholeRegion))
+    }
+
+    /// The price class of the latest selection.
+    async fn zone_class(&self) -> Option<ZoneClass> {
+        self.selection().map(|z| z.class().into())
+    }
+
+    /// The status today, derived from the stored dates.
+    async fn status(&self) -> TicketStatus {
+        DomainStatus::on(
+            self.today,
+            order_status(&self.row.order_status),
+            self.row.valid_from,
+            self.row.end_date,
+        )
+        .into()
+    }
+
+    /// The start date as ordered.
+    async fn start_date(&self) -> Date {
+        Date(self.row.start_date)
+    }
+
+    /// The first day the ticket is valid, once approved.
+    async fn valid_from(&self) -> Option<Date> {
+        self.row.valid_from.map(Date)
+    }
+
+    /// The last day the ticket is valid, when cancelled.
+    async fn end_date(&self) -> Option<Date> {
+        self.row.end_date.map(Date)
+    }
+
+    /// When it was ordered.
+    async fn ordered_at(&self) -> DateTime {
+        DateTime(self.row.ordered_at)
+    }
+
+    /// When it was approved or rejected.
+    async fn decided_at(&self) -> Option<DateTime> {
+        self.row.decided_at.map(DateTime)
+    }
+
+    /// Why it was rejected.
+    async fn rejection_reason(&self) -> Option<&str> {
+        self.row.rejection_reason.as_deref()
+    }
+}

@@ -1,0 +1,262 @@
+//! Shared set-up: the real application (router and projector) on a fresh database with a
+//! clock the test sets, driven through the router, plus the steps of the flow that most tests
+//! need (first operator, a registered company, an administrator, an employee session).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use axum::Router;
+use bedrift_api::auth::HashCost;
+use bedrift_api::{ApiSettings, AppState};
+use bedrift_domain::clock::FixedClock;
+use bedrift_projections::{Projector, ProjectorSettings};
+use bedrift_store::testing::TestDatabase;
+use chrono::NaiveDate;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tokio::sync::watch;
+use tower::ServiceExt;
+
+/// A password that meets the rules.
+pub const PASSWORD: &str = "korrekt hest batteri";
+
+/// The application under test.
+pub struct TestApp {
+    pub db: TestDatabase,
+    pub clock: FixedClock,
+    pub state: AppState,
+    pub router: Router,
+    stop: watch::Sender<bool>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+    }
+}
+
+/// A date from its text.
+pub fn date(text: &str) -> NaiveDate {
+    text.parse().expect("a date")
+}
+
+impl TestApp {
+    /// The application on a fresh database, on `today`, with the projector running.
+    pub async fn spawn(today: &str) -> Self {
+        let db = TestDatabase::create().await;
+        let clock = FixedClock::on(date(today));
+        let settings = ApiSettings {
+            hash_cost: HashCost::MinimalForTests,
+            ..ApiSettings::default()
+        };
+        let projector = Projector::new(
+            db.pool().clone(),
+            ProjectorSettings {
+                poll_interval: std::time::Duration::from_millis(200),
+                ..ProjectorSettings::default()
+            },
+        );
+        let state = AppState::new(db.pool().clone(), Arc::new(clock.clone()), settings)
+            .with_projector(projector.position());
+        let (stop, mut stopped) = watch::channel(false);
+        tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            };
+            if let Err(e) = projector.run(shutdown).await {
+                eprintln!("projector failed: {e}");
+            }
+        });
+        bedrift_api::install_example_tariff(&state)
+            .await
+            .expect("tariff installed");
+        let router = bedrift_api::router(state.clone());
+        Self {
+            db,
+            clock,
+            state,
+            router,
+            stop,
+        }
+    }
+
+    /// Sets today's date (noon in Oslo).
+    pub fn set_today(&self, today: &str) {
+        use bedrift_domain::clock::Clock;
+        self.clock.set(FixedClock::on(date(today)).now());
+    }
+
+    /// Sends a GraphQL request as the holder of `token` and returns the whole response.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request =
+            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::from(body)).expect("a request"))
+            .await
+            .expect("a response");
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        serde_json::from_slice(&bytes).expect("a JSON response")
+    }
+
+    /// Like [`TestApp::gql`], but panics on errors and returns `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let response = self.gql(token, query, variables).await;
+        assert!(response.get("errors").is_none(), "{query}\n{response:#}");
+        response["data"].clone()
+    }
+
+    /// The newest message in the development outbox to `recipient`.
+    pub async fn last_message(&self, recipient: &str) -> String {
+        sqlx::query_scalar(
+            "SELECT body FROM dev_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(recipient)
+        .fetch_one(self.db.pool())
+        .await
+        .expect("a message")
+    }
+
+    /// How many events the log holds.
+    pub async fn event_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(self.db.pool())
+            .await
+            .expect("a count")
+    }
+
+    /// Signs up the first operator with the printed link's token; returns their session token.
+    pub async fn operator(&self) -> String {
+        let token = bedrift_api::print_first_operator_link(&self.state)
+            .await
+            .expect("a link")
+            .expect("no operator yet");
+        let data = self
+            .ok(
+                None,
+                "mutation($t: String!, $p: String!) { createFirstOperator(token: $t, email: \"ops@akt.no\", name: \"Ola Operatør\", password: $p) { token } }",
+                json!({ "t": token, "p": PASSWORD }),
+            )
+            .await;
+        data["createFirstOperator"]["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Registers a company as `operator`, accepts the contact's invitation from the outbox and
+    /// sets `policy`. Returns (company id, administrator token, order link token).
+    pub async fn company(
+        &self,
+        operator: &str,
+        org_number: &str,
+        contact_email: &str,
+        policy: &str,
+    ) -> (String, String, String) {
+        let data = self
+            .ok(
+                Some(operator),
+                "mutation($input: RegisterCompanyInput!) { registerCompany(input: $input) { id name orderingPolicy } }",
+                json!({ "input": {
+                    "orgNumber": org_number, "name": "Firma AS", "invoiceEmail": "faktura@firma.no",
+                    "contactName": "Kari Nordmann", "contactEmail": contact_email } }),
+            )
+            .await;
+        let company = data["registerCompany"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(data["registerCompany"]["orderingPolicy"], "CLOSED");
+        let invitation = self.last_message(contact_email).await;
+        let token = link_token(&invitation);
+        let data = self
+            .ok(
+                None,
+                "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) { token viewer { kind } } }",
+                json!({ "t": token, "p": PASSWORD }),
+            )
+            .await;
+        assert_eq!(data["acceptInvitation"]["viewer"]["kind"], "ADMINISTRATOR");
+        let data = self
+            .ok(
+                None,
+                "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }",
+                json!({ "e": contact_email, "p": PASSWORD }),
+            )
+            .await;
+        let admin = data["logIn"]["token"].as_str().unwrap().to_owned();
+        let data = self
+            .ok(
+                Some(&admin),
+                &format!("mutation($c: ID!) {{ setOrderingPolicy(companyId: $c, policy: {policy}) {{ orderingPolicy orderLinkToken }} }}"),
+                json!({ "c": company }),
+            )
+            .await;
+        assert_eq!(data["setOrderingPolicy"]["orderingPolicy"], policy);
+        let link = data["setOrderingPolicy"]["orderLinkToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (company, admin, link)
+    }
+
+    /// Logs an employee in through the order link with the code from the outbox.
+    pub async fn employee(&self, link: &str, phone: &str) -> String {
+        self.ok(
+            None,
+            "mutation($l: String!, $p: String!) { requestVerificationCode(orderToken: $l, phone: $p) }",
+            json!({ "l": link, "p": phone }),
+        )
+        .await;
+        let e164 = bedrift_domain::values::PhoneNumber::parse(phone).unwrap();
+        let sms = self.last_message(e164.as_str()).await;
+        let code: String = sms
+            .split_whitespace()
+            .map(|w| w.trim_end_matches('.'))
+            .find(|w| w.len() == 6 && w.chars().all(|c| c.is_ascii_digit()))
+            .expect("a code in the SMS")
+            .to_owned();
+        let data = self
+            .ok(
+                None,
+                "mutation($l: String!, $p: String!, $c: String!) { verifyPhone(orderToken: $l, phone: $p, code: $c) { token } }",
+                json!({ "l": link, "p": phone, "c": code }),
+            )
+            .await;
+        data["verifyPhone"]["token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// The token in a message's link (`...token=XYZ`).
+pub fn link_token(body: &str) -> String {
+    let start = body.find("token=").expect("a link with a token") + "token=".len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn code(response: &Value) -> String {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {response:#}"))
+        .to_owned()
+}
+
+/// An order of one zone for an adult.
+pub fn order(first: &str, last: &str) -> Value {
+    json!({ "firstName": first, "lastName": last, "zones": ["kristiansand"], "category": "ADULT" })
+}
+
+/// The GraphQL mutation that orders `$input` for the logged-in employee.
+pub const ORDER: &str =
+    "mutation($input: OrderInput!) { orderSubscription(input: $input) { id status startDate } }";
