@@ -183,15 +183,19 @@ impl Scratch {
         drop(conn);
         // The models' last rows are written side by side, each on its own connection.
         let suffix = self.suffix.as_str();
-        let flushes = self.models.iter().zip(rows).map(|(model, mut model_rows)| async move {
-            let started = Instant::now();
-            let mut tx = pool.begin().await?;
-            model_rows.flush(&mut tx, suffix).await?;
-            tx.commit().await?;
-            let elapsed_ms = started.elapsed().as_millis() as u64;
-            tracing::debug!(%model, elapsed_ms, "rebuild flushed");
-            Ok::<_, ProjectionError>(())
-        });
+        let flushes = self
+            .models
+            .iter()
+            .zip(rows)
+            .map(|(model, mut model_rows)| async move {
+                let started = Instant::now();
+                let mut tx = pool.begin().await?;
+                model_rows.flush(&mut tx, suffix).await?;
+                tx.commit().await?;
+                let elapsed_ms = started.elapsed().as_millis() as u64;
+                tracing::debug!(%model, elapsed_ms, "rebuild flushed");
+                Ok::<_, ProjectionError>(())
+            });
         futures::future::try_join_all(flushes).await?;
         tracing::debug!(
             events,

@@ -10,7 +10,9 @@ use bedrift_projections::{
 use bedrift_store::head_position;
 use bedrift_store::testing::TestDatabase;
 
-use crate::support::{differences_from_rebuild, no_differences, project_all, Rng, World};
+use crate::support::{
+    differences_from_rebuild, next_batch, no_differences, project_all, Rng, World,
+};
 
 /// A log of a few hundred subscriptions' events.
 async fn busy_world(pool: &bedrift_store::PgPool) -> std::sync::Arc<World> {
@@ -114,9 +116,7 @@ async fn a_failed_batch_leaves_the_read_models_and_checkpoints_as_they_were() {
     .await
     .unwrap();
 
-    let error = apply_next_batch(&pool, &ReadModel::ALL, 100)
-        .await
-        .unwrap_err();
+    let error = next_batch(&pool, 100).await.unwrap_err();
     assert!(error.to_string().contains("cannot be decoded"), "{error}");
     assert_eq!(projected_position(&pool).await.unwrap(), before);
     let tickets_after: i64 = sqlx::query_scalar("SELECT count(*) FROM tickets")

@@ -322,6 +322,23 @@ pub async fn project_all(pool: &PgPool, batch: i64) {
     panic!("the projector did not reach {head}");
 }
 
+/// Applies the next batch, retrying while the safe horizon is held back by transactions that
+/// other tests on the same server have open: returns the first batch that applies anything,
+/// or the first error.
+pub async fn next_batch(
+    pool: &PgPool,
+    limit: i64,
+) -> Result<(usize, bedrift_projections::LogPosition), bedrift_projections::ProjectionError> {
+    for _ in 0..2_000 {
+        let outcome = apply_next_batch(pool, &ReadModel::ALL, limit).await;
+        if !matches!(outcome, Ok((0, _))) {
+            return outcome;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("no batch could be applied within 10 s");
+}
+
 /// Waits until every read model has passed the head (a projector runs elsewhere).
 pub async fn wait_until_projected(pool: &PgPool) {
     let head = head_position(pool).await.unwrap().unwrap_or_default();
