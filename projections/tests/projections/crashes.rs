@@ -4,9 +4,7 @@
 use std::time::Duration;
 
 use bedrift_domain::company::OrderingPolicy;
-use bedrift_projections::{
-    apply_next_batch, projected_position, Projector, ProjectorSettings, ReadModel,
-};
+use bedrift_projections::{projected_position, Projector, ProjectorSettings};
 use bedrift_store::head_position;
 use bedrift_store::testing::TestDatabase;
 
