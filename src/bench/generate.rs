@@ -20,7 +20,9 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::Serialize;
 
 use super::fixtures;
-use super::rows::{Chunk, Rng};
+use bedrift_store::testing::Rng;
+
+use super::rows::Chunk;
 
 /// Companies registered before the first order.
 pub const COMPANIES: usize = 300;

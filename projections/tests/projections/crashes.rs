@@ -65,7 +65,7 @@ async fn a_projector_killed_at_random_points_loses_and_doubles_nothing() {
             .unwrap();
         let projector = Projector::new(own_pool.clone(), settings.clone());
         let running = tokio::spawn(projector.run(std::future::pending()));
-        tokio::time::sleep(Duration::from_micros(2_000 + rng.next() % 30_000)).await;
+        tokio::time::sleep(Duration::from_micros(2_000 + rng.next_u64() % 30_000)).await;
         running.abort();
         let _ = running.await;
         own_pool.close().await;

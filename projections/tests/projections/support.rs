@@ -22,33 +22,9 @@ use bedrift_domain::values::{
     OrgNumber, PersonName, PhoneNumber, SubscriptionId, TravellerCategory, ZoneSelection,
 };
 use bedrift_projections::{apply_next_batch, projected_position, ReadModel};
+pub use bedrift_store::testing::Rng;
 use bedrift_store::{head_position, CommandExecutor, PgPool};
 use chrono::NaiveDate;
-
-/// A deterministic pseudo-random sequence (xorshift64*), so a failing run can be repeated.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// Executors, clock and what has been created so far.
 pub struct World {

@@ -12,6 +12,10 @@
 //! databases older than an hour (their names carry their creation time). A private server is
 //! removed as a whole when the test process ends.
 
+mod rng;
+
+pub use rng::Rng;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sqlx::postgres::{PgConnectOptions, PgPool};
