@@ -1,7 +1,8 @@
 //! `bedrift`, the command-line entry point: `serve` runs the service (HTTP and the projector),
 //! `migrate` brings the database schema up to date, `projections` rebuilds and inspects the
-//! read models, `bench` measures. All use `DATABASE_URL`, or without it a private PostgreSQL
-//! in `BEDRIFT_DATA_DIR` (default `.bedrift/postgres`) that stops when the command ends.
+//! read models, `operator create` makes an operator account, `bench` measures. All use
+//! `DATABASE_URL`, or without it a private PostgreSQL in `BEDRIFT_DATA_DIR` (default
+//! `.bedrift/postgres`) that stops when the command ends.
 
 mod bench;
 mod cli;
@@ -36,6 +37,23 @@ enum Command {
     /// Benchmarks, each on a fresh database that is dropped afterwards.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Manages operator accounts.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum OperatorCommand {
+    /// Migrates, then creates an operator account and prints its id. The password comes from
+    /// BEDRIFT_OPERATOR_PASSWORD, or else the first line of stdin.
+    Create {
+        /// The operator's login e-mail.
+        #[arg(long)]
+        email: String,
+        /// The operator's name.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,5 +91,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Projections(ProjectionsCommand::Status) => cli::status::run(&settings).await,
         Command::Bench(BenchCommand::Projections { events }) => bench::run(&settings, events).await,
+        Command::Operator(OperatorCommand::Create { email, name }) => {
+            cli::operator::create(&settings, &email, &name).await
+        }
     }
 }

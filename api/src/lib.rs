@@ -1,5 +1,5 @@
-//! The HTTP side of Bedriftsbillett: the axum router (health check and GraphQL at `/graphql`),
-//! authentication, the commands behind the mutations, and the server loop with graceful
+//! The HTTP side of Bedriftsbillett: the axum router (health checks, GraphQL at `/graphql` and
+//! its subscriptions over the websocket at `/graphql/ws`), authentication, the commands behind the mutations, and the server loop with graceful
 //! shutdown.
 
 pub mod auth;
@@ -42,11 +42,16 @@ pub fn router(state: AppState) -> Router {
             axum::http::header::CONTENT_TYPE,
         ]);
     let body_limit = state.settings.body_limit;
+    let health_routes = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(state.clone());
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
+        .route("/graphql/ws", get(graphql::graphql_ws))
         .with_state((state, schema));
     Router::new()
-        .route("/healthz", get(health::healthz))
+        .merge(health_routes)
         .merge(graphql_routes)
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)

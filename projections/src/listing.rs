@@ -231,3 +231,67 @@ fn escape_like(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
+
+/// A company's payroll settings as the API shows them (R14 and the pay type code).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct CompanySettingsListing {
+    /// NONE, PERCENT or FIXED.
+    pub contribution_kind: String,
+    /// For PERCENT: 0-100.
+    pub contribution_percent: Option<i16>,
+    /// For FIXED: øre per month.
+    pub contribution_amount_ore: Option<i64>,
+    /// The pay type code (lønnsart) for payroll imports, once set.
+    pub pay_type_code: Option<String>,
+}
+
+/// The payroll settings of the company `id`, if registered.
+pub async fn company_settings(
+    pool: &PgPool,
+    id: Uuid,
+) -> Result<Option<CompanySettingsListing>, ProjectionError> {
+    Ok(sqlx::query_as(
+        "SELECT contribution_kind, contribution_percent, contribution_amount_ore, pay_type_code
+         FROM companies WHERE company_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// A page of every company, by name then organisation number, skipping `offset` rows, at
+/// most `limit` rows; `search` matches part of the name (case-insensitive) or of the
+/// organisation number (spaces ignored).
+pub async fn companies_page(
+    pool: &PgPool,
+    search: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<CompanyListing>, ProjectionError> {
+    let name = search.map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+    let digits = search
+        .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+        .map(|d| format!("%{d}%"));
+    let sql = format!(
+        "SELECT {COMPANY_COLUMNS} FROM companies
+         WHERE $1::text IS NULL OR lower(name) LIKE $1 OR org_number LIKE $2
+         ORDER BY lower(name), org_number, company_id OFFSET $3 LIMIT $4"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(name)
+        .bind(digits)
+        .bind(offset)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The companies with these ids, in any order (unknown ids are left out).
+pub async fn companies_by_ids(
+    pool: &PgPool,
+    ids: &[Uuid],
+) -> Result<Vec<CompanyListing>, ProjectionError> {
+    let sql = format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE company_id = ANY($1)");
+    Ok(sqlx::query_as(&sql).bind(ids).fetch_all(pool).await?)
+}

@@ -2,6 +2,7 @@
 //! and a progress line.
 
 pub mod migrate;
+pub mod operator;
 pub mod progress;
 pub mod rebuild;
 pub mod serve;

@@ -1,5 +1,6 @@
 //! The GraphQL API at `/graphql`: schema, request handling and the one error mapping.
-//! `POST` runs a request as the caller of its bearer token; `GET` serves GraphiQL.
+//! `POST` runs a request as the caller of its bearer token; `GET` serves GraphiQL; the
+//! subscriptions run over the websocket at `/graphql/ws`.
 
 mod context;
 mod error;
@@ -7,12 +8,13 @@ mod mutation;
 mod pagination;
 mod query;
 pub mod scalars;
+mod subscription;
 pub mod types;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{EmptySubscription, SDLExportOptions, Schema, ServerError, ID};
+use async_graphql::{SDLExportOptions, Schema, ServerError, ID};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
@@ -22,16 +24,17 @@ pub use context::Caller;
 pub use error::ApiError;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use subscription::{graphql_ws, ApprovalQueueChange, SubscriptionRoot, POLL_INTERVAL};
 
 use crate::auth::{authenticate, bearer_token};
 use crate::AppState;
 
 /// The schema type of the API.
-pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema over `state`, with the depth and complexity limits of its settings.
 pub fn schema(state: AppState) -> ApiSchema {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .limit_depth(state.settings.max_depth)
         .limit_complexity(state.settings.max_complexity)
         .data(state)
@@ -51,7 +54,7 @@ pub fn sdl() -> String {
 
 /// The schema without state: for the SDL and introspection, not for serving.
 pub fn bare_schema() -> ApiSchema {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription).finish()
+    Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot).finish()
 }
 
 /// Parses an id argument, refusing it on `field`.

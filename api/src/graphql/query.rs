@@ -1,15 +1,19 @@
 //! The queries of SPEC.md's API surface.
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::company::{FieldRequirement, OrderForm as DomainForm};
 use bedrift_domain::subscription::decide::employee_start_date;
 use bedrift_projections::listing;
+use bedrift_projections::queries::invoice_basis;
 use bedrift_projections::read_models::tariff::price_list;
 
 use super::context::{parts, Caller};
-use super::scalars::Date;
+use super::pagination::{Page, PageCursor};
+use super::scalars::{Date, Month};
 use super::types::company::CompanyView;
 use super::types::enums::{OrderingPolicy, ViewerKind};
+use super::types::invoice::InvoiceBasis;
 use super::types::public::{FormField, OrderForm, TariffView, Viewer};
 use super::types::subscription::SubscriptionView;
 use super::{parse_id, ApiError};
@@ -152,5 +156,48 @@ impl QueryRoot {
             .into_iter()
             .map(|r| SubscriptionView::new(r, today))
             .collect())
+    }
+
+    /// Every company, by name (operators only). `search` matches part of the name or the
+    /// organisation number. Cursors are positions in the list, so a company registered while
+    /// paging may shift a page by one.
+    async fn companies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many (1-100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "The cursor of the last item of the previous page.")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "Part of the name or the organisation number.")] search: Option<String>,
+    ) -> Result<Connection<PageCursor, CompanyView>> {
+        let (state, caller) = parts(ctx);
+        caller.require_operator()?;
+        let page = Page::new(first, after.as_deref())?;
+        let search = search
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        if search.as_ref().is_some_and(|s| s.chars().count() > 100) {
+            return Err(ApiError::bad_input("search", "search for at most 100 characters").into());
+        }
+        let offset = page.after.map_or(0, |after| after.saturating_add(1)).max(0);
+        let rows = listing::companies_page(&state.pool, search.as_deref(), offset, page.fetch())
+            .await
+            .map_err(ApiError::from)?;
+        let numbered: Vec<_> = rows.into_iter().zip(offset..).collect();
+        Ok(page.connection(numbered, |(_, n)| *n, |(row, _)| CompanyView(row)))
+    }
+
+    /// The invoice basis of a month across every company (operators only).
+    async fn invoice_basis(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The month, e.g. 2026-12.")] month: Month,
+    ) -> Result<InvoiceBasis> {
+        let (state, caller) = parts(ctx);
+        caller.require_operator()?;
+        let basis = invoice_basis(&state.pool, None, month.0, state.clock.today())
+            .await
+            .map_err(ApiError::from)?;
+        Ok(InvoiceBasis::load(&state.pool, basis).await?)
     }
 }

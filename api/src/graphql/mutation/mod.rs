@@ -2,10 +2,14 @@
 //! after its own change (read-your-writes, see `crate::commands`).
 
 mod account;
+mod administrators;
 mod company;
 mod employee;
 mod input;
+mod password;
+mod settings;
 mod subscription;
+mod tariff;
 
 use async_graphql::MergedObject;
 
@@ -13,7 +17,11 @@ use async_graphql::MergedObject;
 #[derive(Debug, Default, MergedObject)]
 pub struct MutationRoot(
     account::AccountMutations,
+    administrators::AdministratorMutations,
     company::CompanyMutations,
     employee::EmployeeMutations,
     subscription::SubscriptionMutations,
+    password::PasswordMutations,
+    settings::SettingsMutations,
+    tariff::TariffMutations,
 );

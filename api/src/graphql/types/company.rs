@@ -4,12 +4,15 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use bedrift_domain::company::OrderForm as DomainForm;
 use bedrift_domain::values::CompanyId;
 use bedrift_projections::listing::{self, CompanyListing};
-use bedrift_projections::queries::payroll_basis;
+use bedrift_projections::queries::{invoice_basis, payroll_basis};
 
 use super::enums::{OrderingPolicy, TicketStatus};
+use super::invoice::InvoiceBasis;
 use super::payroll::PayrollBasis;
+use super::settings::{EmployerContributionView, OrderFormSettings};
 use super::subscription::SubscriptionView;
 use crate::graphql::context::parts;
 use crate::graphql::pagination::{Page, PageCursor};
@@ -167,5 +170,45 @@ impl CompanyView {
             .await
             .map_err(ApiError::from)?;
         Ok(PayrollBasis::from(basis))
+    }
+
+    /// The order form its employees fill in.
+    async fn order_form(&self) -> Result<OrderFormSettings> {
+        let form: DomainForm = serde_json::from_value(self.0.order_form.clone())
+            .map_err(|e| ApiError::internal(&e))?;
+        Ok(form.into())
+    }
+
+    /// What the company pays of each ticket (R14).
+    async fn employer_contribution(&self, ctx: &Context<'_>) -> Result<EmployerContributionView> {
+        let (state, _) = parts(ctx);
+        let settings = listing::company_settings(&state.pool, self.0.company_id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(|| ApiError::NotFound("there is no such company".into()))?;
+        Ok(EmployerContributionView::try_from(&settings)?)
+    }
+
+    /// The pay type code (lønnsart) used in payroll imports; null until set.
+    async fn pay_type_code(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let (state, _) = parts(ctx);
+        let settings = listing::company_settings(&state.pool, self.0.company_id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(settings.and_then(|s| s.pay_type_code))
+    }
+
+    /// The invoice basis of a month: what this company is charged (at most one line).
+    async fn invoice_basis(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The month, e.g. 2026-12.")] month: Month,
+    ) -> Result<InvoiceBasis> {
+        let (state, _) = parts(ctx);
+        let company = CompanyId::from_uuid(self.0.company_id);
+        let basis = invoice_basis(&state.pool, Some(company), month.0, state.clock.today())
+            .await
+            .map_err(ApiError::from)?;
+        Ok(InvoiceBasis::load(&state.pool, basis).await?)
     }
 }

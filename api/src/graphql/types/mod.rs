@@ -2,6 +2,9 @@
 
 pub mod company;
 pub mod enums;
+pub mod history;
+pub mod invoice;
 pub mod payroll;
 pub mod public;
+pub mod settings;
 pub mod subscription;

@@ -19,6 +19,8 @@ pub struct PayrollLine {
     pub last_name: String,
     /// Mobile number, E.164.
     pub phone: String,
+    /// The zone codes charged (empty for the whole region).
+    pub zones: Vec<String>,
     /// The price class charged: the dearest valid in the month (R8).
     pub zone_class: ZoneClass,
     /// The traveller category.
@@ -71,6 +73,13 @@ impl From<queries::PayrollBasis> for PayrollBasis {
                     first_name: line.first_name,
                     last_name: line.last_name,
                     phone: line.phone,
+                    zones: line
+                        .charge
+                        .zones
+                        .zones()
+                        .into_iter()
+                        .map(ToString::to_string)
+                        .collect(),
                     zone_class: line.charge.zones.class().into(),
                     category: line.charge.category.into(),
                     price: Money(line.charge.price),

@@ -1,13 +1,18 @@
 //! The `Subscription` type: one employee's ticket at one company, read from the tickets read
-//! model, with its status derived for today.
+//! model, with its status derived for today; and its audit trail (`history`, `stateAt`), read
+//! from the event log.
 
-use async_graphql::{Object, SimpleObject, ID};
-use bedrift_domain::subscription::{OrderStatus, TicketStatus as DomainStatus};
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use bedrift_domain::clock::oslo_date;
+use bedrift_domain::subscription::{OrderStatus, Subscription, TicketStatus as DomainStatus};
 use bedrift_domain::values::{TravellerCategory as DomainCategory, ZoneSelection};
 use bedrift_projections::listing::TicketListing;
 use chrono::NaiveDate;
+use uuid::Uuid;
 
 use super::enums::{TicketStatus, TravellerCategory, ZoneClass};
+use super::history::{self, HistoryEntry, OrderStatusView};
+use crate::graphql::context::parts;
 use crate::graphql::scalars::{Date, DateTime};
 
 /// A subscription (abonnement): an order, and once approved a monthly ticket.
@@ -35,6 +40,37 @@ pub struct FieldAnswer {
     pub label: String,
     /// The answer.
     pub value: String,
+}
+
+/// The read model's row for a subscription folded from its events (`stateAt`).
+fn listing_of(id: Uuid, state: &Subscription) -> TicketListing {
+    let text = |value: Option<String>| value.unwrap_or_default();
+    let decision = state.decision.as_ref();
+    TicketListing {
+        subscription_id: id,
+        company_id: state.company.map(|c| c.as_uuid()).unwrap_or_default(),
+        phone: text(state.phone.as_ref().map(ToString::to_string)),
+        first_name: text(state.first_name.as_ref().map(ToString::to_string)),
+        last_name: text(state.last_name.as_ref().map(ToString::to_string)),
+        employee_number: state.employee_number.as_ref().map(ToString::to_string),
+        extra_fields: serde_json::to_value(&state.extra_fields).unwrap_or_default(),
+        category: text(state.category.map(|c| c.code().to_owned())),
+        zones: serde_json::to_value(state.current_zones()).unwrap_or_default(),
+        order_status: match state.status {
+            OrderStatus::Pending => "PENDING",
+            OrderStatus::Approved => "APPROVED",
+            OrderStatus::Rejected => "REJECTED",
+            OrderStatus::Withdrawn => "WITHDRAWN",
+        }
+        .to_owned(),
+        start_date: state.start_date.unwrap_or_default(),
+        valid_from: state.valid_from,
+        end_date: state.end_date,
+        ordered_at: state.ordered_at.unwrap_or_default(),
+        decided_at: decision.map(|d| d.at),
+        rejection_reason: decision.and_then(|d| d.reason.as_ref().map(ToString::to_string)),
+        cursor: 0,
+    }
 }
 
 fn order_status(code: &str) -> OrderStatus {
@@ -131,6 +167,11 @@ impl SubscriptionView {
         .into()
     }
 
+    /// Where the order stands by its decision alone: pending, approved, rejected or withdrawn.
+    async fn order_status(&self) -> OrderStatusView {
+        order_status(&self.row.order_status).into()
+    }
+
     /// The start date as ordered.
     async fn start_date(&self) -> Date {
         Date(self.row.start_date)
@@ -159,5 +200,32 @@ impl SubscriptionView {
     /// Why it was rejected.
     async fn rejection_reason(&self) -> Option<&str> {
         self.row.rejection_reason.as_deref()
+    }
+
+    /// Every event of the subscription, oldest first: what changed, who did it and when
+    /// (SPEC.md "Audit"). For the same callers as `subscription(id)`.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
+        let (state, caller) = parts(ctx);
+        caller
+            .visible_ticket(state, self.row.subscription_id)
+            .await?;
+        Ok(history::load(&state.pool, self.row.subscription_id).await?)
+    }
+
+    /// The subscription as it stood at an instant: folded from its events that occurred at or
+    /// before it (the command's time on the service's clock), with its status as of that
+    /// instant's date in Oslo. Null when it had not been ordered yet. For the same callers as
+    /// `subscription(id)`.
+    async fn state_at(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instant (RFC 3339).")] at: DateTime,
+    ) -> Result<Option<SubscriptionView>> {
+        let (state, caller) = parts(ctx);
+        let id = self.row.subscription_id;
+        caller.visible_ticket(state, id).await?;
+        let entries = history::load(&state.pool, id).await?;
+        Ok(history::state_at(&entries, at.0)
+            .map(|folded| SubscriptionView::new(listing_of(id, &folded), oslo_date(at.0))))
     }
 }

@@ -1,0 +1,153 @@
+//! Inviting another administrator to a company (its administrators and operators): the account
+//! is created (or found) in the authentication layer, the `Company` aggregate records the
+//! administrator, and the invitation e-mail goes to the outbox in the same transaction as its
+//! one-time token.
+
+use async_graphql::{Context, Object, Result, ID};
+use bedrift_domain::company::{Administrator, Company, CompanyCommand};
+use bedrift_domain::values::{AccountId, BoundedText, EmailAddress};
+use bedrift_projections::listing::{self, CompanyListing};
+
+use super::input::uuid;
+use crate::auth::{self, AccountKind, Channel};
+use crate::graphql::context::parts;
+use crate::graphql::types::company::CompanyView;
+use crate::graphql::ApiError;
+use crate::AppState;
+
+/// Administrator mutations.
+#[derive(Debug, Default)]
+pub struct AdministratorMutations;
+
+/// The invited person's account: their administrator account (with its stored e-mail, and
+/// whether it has a password), or a new one without a password. Operators cannot be
+/// administrators too, and nobody is invited twice to the same company.
+async fn administrator_account(
+    state: &AppState,
+    company: uuid::Uuid,
+    email: &EmailAddress,
+    name: &str,
+) -> Result<(AccountId, EmailAddress, bool), ApiError> {
+    match auth::find_account_by_email(&state.pool, email).await? {
+        Some(account) if account.kind == AccountKind::Administrator => {
+            if listing::is_administrator(&state.pool, account.id.as_uuid(), company).await? {
+                return Err(ApiError::bad_input(
+                    "email",
+                    "this person is already an administrator of this company",
+                ));
+            }
+            let has_password: bool =
+                sqlx::query_scalar("SELECT password_hash IS NOT NULL FROM accounts WHERE id = $1")
+                    .bind(account.id.as_uuid())
+                    .fetch_one(&state.pool)
+                    .await?;
+            Ok((account.id, account.email, has_password))
+        }
+        Some(_) => Err(ApiError::bad_input(
+            "email",
+            "this e-mail address belongs to an operator account",
+        )),
+        None => {
+            let id = AccountId::new();
+            auth::create_administrator_account(&state.pool, &*state.clock, id, email, name).await?;
+            Ok((id, email.clone(), false))
+        }
+    }
+}
+
+/// The company `id` as the directory shows it now.
+async fn company_listing(state: &AppState, id: uuid::Uuid) -> Result<CompanyListing, ApiError> {
+    listing::company(&state.pool, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("there is no such company".into()))
+}
+
+/// The e-mail telling someone who already has a password that they now administer a company.
+fn added_email(name: &str, company_name: &str, link: &str) -> String {
+    format!(
+        "Emne: Du er nå administrator for {company_name}\n\
+         \n\
+         Hei {name},\n\
+         \n\
+         Du er lagt til som administrator for {company_name} i Bedriftsbillett. Logg inn med \
+         e-postadressen og passordet du allerede har:\n\
+         {link}\n\
+         \n\
+         Hilsen Bedriftsbillett\n"
+    )
+}
+
+/// Queues the e-mail: an invitation with a fresh token for an account without a password, a
+/// notice for one that has one. Token and message are committed together or not at all.
+async fn notify(
+    state: &AppState,
+    account: AccountId,
+    has_password: bool,
+    email: &EmailAddress,
+    name: &str,
+    company_name: &str,
+) -> Result<(), ApiError> {
+    let mut transaction = state.pool.begin().await?;
+    let body = if has_password {
+        added_email(
+            name,
+            company_name,
+            &format!("{}/logg-inn", state.settings.public_url),
+        )
+    } else {
+        let token = auth::issue_invitation(&mut transaction, &*state.clock, account).await?;
+        let link = format!("{}/invitasjon?token={token}", state.settings.public_url);
+        auth::invitation_email(name, company_name, &link)
+    };
+    auth::enqueue_message(&mut transaction, Channel::Email, email.as_str(), &body).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+#[Object]
+impl AdministratorMutations {
+    /// Invites another administrator to a company (its administrators and operators). A new
+    /// person gets an invitation link (single use, 7 days) by e-mail; someone who already
+    /// administers another company keeps their password and is told by e-mail. Returns the
+    /// company with its administrators.
+    async fn invite_administrator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company.")] company_id: ID,
+        #[graphql(desc = "The new administrator's e-mail; the invitation goes there.")]
+        email: String,
+        #[graphql(desc = "The new administrator's name, 1-200 characters.")] name: String,
+    ) -> Result<CompanyView> {
+        let (state, caller) = parts(ctx);
+        let id = uuid(&company_id, "companyId")?;
+        caller.manage(state, id).await?;
+        let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid("email", e))?;
+        let name = BoundedText::parse(&name, "the administrator's name", 1, 200)
+            .map_err(|e| ApiError::invalid("name", e))?;
+        let company = company_listing(state, id).await?;
+        let (account, email, has_password) =
+            administrator_account(state, id, &email, name.as_str()).await?;
+        let command = CompanyCommand::InviteAdministrator {
+            administrator: Administrator {
+                account,
+                email: email.clone(),
+                name: name.clone(),
+            },
+            by: caller.actor()?,
+        };
+        state
+            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+            .await?;
+        notify(
+            state,
+            account,
+            has_password,
+            &email,
+            name.as_str(),
+            &company.name,
+        )
+        .await?;
+        let company = company_listing(state, id).await?;
+        Ok(CompanyView(company))
+    }
+}

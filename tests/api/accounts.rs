@@ -1,0 +1,164 @@
+//! Administrator accounts beyond the first: inviting another administrator, and the password
+//! reset flow through the development outbox.
+
+use serde_json::json;
+
+use crate::helpers::{code, link_token, TestApp, PASSWORD};
+
+const INVITE: &str = "mutation($c: ID!, $e: String!, $n: String!) {
+    inviteAdministrator(companyId: $c, email: $e, name: $n) { administrators { email name } } }";
+const LOG_IN: &str =
+    "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
+const RESET: &str = "mutation($t: String!, $p: String!) { resetPassword(token: $t, password: $p) }";
+const REQUEST: &str = "mutation($e: String!) { requestPasswordReset(email: $e) }";
+
+async fn outbox_count(app: &TestApp, recipient: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM dev_outbox WHERE recipient = $1")
+        .bind(recipient)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("a count")
+}
+
+#[tokio::test]
+async fn an_administrator_invites_another_who_accepts_and_sees_the_company() {
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (company, admin, _) = app
+        .company(&operator, "974760673", "kari@firma.no", "CLOSED")
+        .await;
+    let data = app
+        .ok(
+            Some(&admin),
+            INVITE,
+            json!({ "c": company, "e": "ola@firma.no", "n": "Ola Hansen" }),
+        )
+        .await;
+    let admins = data["inviteAdministrator"]["administrators"]
+        .as_array()
+        .unwrap();
+    assert_eq!(admins.len(), 2);
+    assert!(admins.iter().any(|a| a["email"] == "ola@firma.no"));
+
+    let invitation = app.last_message("ola@firma.no").await;
+    assert!(invitation.starts_with("Emne: Invitasjon"));
+    let data = app
+        .ok(
+            None,
+            "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) { token } }",
+            json!({ "t": link_token(&invitation), "p": PASSWORD }),
+        )
+        .await;
+    let ola = data["acceptInvitation"]["token"].as_str().unwrap();
+    let seen = app
+        .ok(
+            Some(ola),
+            "query($c: ID!) { company(id: $c) { name } }",
+            json!({ "c": company }),
+        )
+        .await;
+    assert_eq!(seen["company"]["name"], "Firma AS");
+
+    let again = app
+        .gql(
+            Some(&operator),
+            INVITE,
+            json!({ "c": company, "e": "OLA@firma.no", "n": "Ola Hansen" }),
+        )
+        .await;
+    assert_eq!(code(&again), "BAD_USER_INPUT", "{again:#}");
+    assert_eq!(again["errors"][0]["extensions"]["field"], "email");
+    let operator_email = app
+        .gql(
+            Some(&admin),
+            INVITE,
+            json!({ "c": company, "e": "ops@akt.no", "n": "Ola Operatør" }),
+        )
+        .await;
+    assert_eq!(code(&operator_email), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn an_administrator_of_another_company_keeps_their_password_when_invited() {
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (company, _, _) = app
+        .company(&operator, "974760673", "kari@firma.no", "CLOSED")
+        .await;
+    app.company(&operator, "923609016", "per@annet.no", "CLOSED")
+        .await;
+    app.ok(
+        Some(&operator),
+        INVITE,
+        json!({ "c": company, "e": "per@annet.no", "n": "Per Olsen" }),
+    )
+    .await;
+    let notice = app.last_message("per@annet.no").await;
+    assert!(!notice.contains("token="), "no new password link: {notice}");
+    let data = app
+        .ok(None, LOG_IN, json!({ "e": "per@annet.no", "p": PASSWORD }))
+        .await;
+    let per = data["logIn"]["token"].as_str().unwrap();
+    let viewer = app
+        .ok(Some(per), "{ viewer { companies { id } } }", json!({}))
+        .await;
+    assert_eq!(viewer["viewer"]["companies"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_password_reset_through_the_outbox_replaces_the_password_and_ends_sessions() {
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (_, admin, _) = app
+        .company(&operator, "974760673", "kari@firma.no", "CLOSED")
+        .await;
+
+    let known = app.ok(None, REQUEST, json!({ "e": "kari@firma.no" })).await;
+    let unknown = app
+        .ok(None, REQUEST, json!({ "e": "ingen@firma.no" }))
+        .await;
+    assert_eq!(known, json!({ "requestPasswordReset": true }));
+    assert_eq!(
+        unknown,
+        json!({ "requestPasswordReset": true }),
+        "the same answer"
+    );
+    assert_eq!(outbox_count(&app, "ingen@firma.no").await, 0);
+    let message = app.last_message("kari@firma.no").await;
+    assert!(message.starts_with("Emne: Nytt passord"));
+    let token = link_token(&message);
+
+    let weak = app
+        .gql(None, RESET, json!({ "t": token, "p": "kort" }))
+        .await;
+    assert_eq!(code(&weak), "BAD_USER_INPUT");
+    assert_eq!(weak["errors"][0]["extensions"]["field"], "password");
+
+    let new_password = "en helt ny og lang frase";
+    let reset = app
+        .ok(None, RESET, json!({ "t": token, "p": new_password }))
+        .await;
+    assert_eq!(reset["resetPassword"], true);
+
+    let viewer = app.ok(Some(&admin), "{ viewer { kind } }", json!({})).await;
+    assert!(viewer["viewer"].is_null(), "the old session was revoked");
+    let old = app
+        .gql(None, LOG_IN, json!({ "e": "kari@firma.no", "p": PASSWORD }))
+        .await;
+    assert_eq!(code(&old), "UNAUTHENTICATED");
+    app.ok(
+        None,
+        LOG_IN,
+        json!({ "e": "kari@firma.no", "p": new_password }),
+    )
+    .await;
+    let reused = app
+        .gql(
+            None,
+            RESET,
+            json!({ "t": token, "p": "enda en ny lang frase" }),
+        )
+        .await;
+    assert_eq!(code(&reused), "BAD_USER_INPUT");
+    assert_eq!(reused["errors"][0]["extensions"]["field"], "token");
+}
