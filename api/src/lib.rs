@@ -1,6 +1,6 @@
 //! The HTTP side of Bedriftsbillett: the axum router (health checks, GraphQL at `/graphql` and
-//! its subscriptions over the websocket at `/graphql/ws`), authentication, the commands behind the mutations, and the server loop with graceful
-//! shutdown.
+//! its subscriptions over the websocket at `/graphql/ws`), authentication, the commands behind
+//! the mutations, and the server loop with graceful shutdown.
 
 pub mod auth;
 pub mod commands;
@@ -20,6 +20,8 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::cors::CorsLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use settings::ApiSettings;
 pub use setup::{install_example_tariff, print_first_operator_link};
@@ -55,6 +57,12 @@ pub fn router(state: AppState) -> Router {
         .merge(graphql_routes)
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)
+        .layer(
+            // One span per request (method, path), and its status and latency when answered.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` completes, then finishes the requests
