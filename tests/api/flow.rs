@@ -1,22 +1,27 @@
-//! SPEC.md's flow, steps 1-8: register, invite, policy, order link, SMS login, orders, the
-//! approval queue, decisions, statuses, zones, category, cancellation, resume, payroll.
+//! SPEC.md's flow, steps 1-8, under `APPROVAL_REQUIRED`: register, invite, policy, order link,
+//! SMS login, orders, the approval queue, approval and rejection, the statuses the employees
+//! see, zone changes (next month and immediately), the refused category change, cancellation
+//! by the employee and the administrator, resume, and the payroll deduction basis of December,
+//! January and February with the example tariff's prices (R8, R10, R12, R13).
 
 use serde_json::{json, Value};
 
-use crate::helpers::{code, order, TestApp, ORDER};
+use crate::helpers::{code, line, order, TestApp, ORDER};
 
-const QUEUE: &str = "query($c: ID!) { company(id: $c) { approvalQueue(first: 10) { edges { cursor node { id firstName status } } pageInfo { hasNextPage } } } }";
-const MINE: &str =
-    "{ mySubscriptions { id status startDate validFrom endDate zones zoneClass rejectionReason } }";
-const PAYROLL: &str = "query($c: ID!, $m: Month!) { company(id: $c) { payrollDeductionBasis(month: $m) { preliminary lines { firstName zoneClass price deduction } totals { subscriptions price } } } }";
+/// Example tariff (domain/src/tariff/agder.rs), in øre.
+const ADULT_TWO_ZONES: i64 = 105_000;
+const ADULT_WHOLE_REGION: i64 = 150_000;
+const YOUNG_ADULT_TWO_ZONES: i64 = 70_000;
 
-fn statuses(data: &Value) -> Vec<String> {
-    data["mySubscriptions"]
+fn id(subscription: &Value) -> String {
+    subscription["id"].as_str().unwrap().to_owned()
+}
+
+fn tickets(data: &Value) -> usize {
+    data["company"]["tickets"]["edges"]
         .as_array()
         .unwrap()
-        .iter()
-        .map(|s| s["status"].as_str().unwrap().to_owned())
-        .collect()
+        .len()
 }
 
 #[tokio::test]
@@ -26,7 +31,6 @@ async fn the_whole_flow_with_approval_required() {
     let (company, admin, link) = app
         .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
         .await;
-
     let form = app
         .ok(
             None,
@@ -35,35 +39,22 @@ async fn the_whole_flow_with_approval_required() {
         )
         .await;
     assert_eq!(form["orderForm"]["startDate"], "2027-01-01");
+    assert_eq!(form["orderForm"]["orderingPolicy"], "APPROVAL_REQUIRED");
 
+    // Four employees order; each order waits for the administrator.
     let anne = app.employee(&link, "912 34 567").await;
-    let ordered = app
-        .ok(
-            Some(&anne),
-            ORDER,
-            json!({ "input": order("Anne", "Berg") }),
-        )
-        .await;
-    assert_eq!(ordered["orderSubscription"]["status"], "PENDING");
-    assert_eq!(ordered["orderSubscription"]["startDate"], "2027-01-01");
-    let anne_sub = ordered["orderSubscription"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-
     let bjorn = app.employee(&link, "48123456").await;
-    let ordered = app
-        .ok(
-            Some(&bjorn),
-            ORDER,
-            json!({ "input": order("Bjørn", "Dahl") }),
-        )
-        .await;
-    let bjorn_sub = ordered["orderSubscription"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-
+    let cecilie = app.employee(&link, "+47 41234567").await;
+    let dag = app.employee(&link, "93456789").await;
+    let anne_sub = app.order(&anne, order("Anne", "Berg")).await;
+    assert_eq!(anne_sub["status"], "PENDING");
+    assert_eq!(anne_sub["startDate"], "2027-01-01");
+    let anne_sub = id(&anne_sub);
+    let bjorn_sub = id(&app.order(&bjorn, order("Bjørn", "Dahl")).await);
+    let young = json!({ "firstName": "Cecilie", "lastName": "Eik",
+        "zones": ["vennesla", "kristiansand"], "category": "YOUNG_ADULT" });
+    let cecilie_sub = id(&app.order(&cecilie, young).await);
+    let dag_sub = id(&app.order(&dag, order("Dag", "Fjell")).await);
     let again = app
         .gql(
             Some(&anne),
@@ -72,123 +63,133 @@ async fn the_whole_flow_with_approval_required() {
         )
         .await;
     assert_eq!(code(&again), "ALREADY_SUBSCRIBED");
-
-    let queue = app.ok(Some(&admin), QUEUE, json!({ "c": company })).await;
-    let edges = queue["company"]["approvalQueue"]["edges"]
-        .as_array()
-        .unwrap();
-    assert_eq!(edges.len(), 2);
-    assert_eq!(edges[0]["node"]["firstName"], "Anne", "oldest first");
-
-    let approved = app
-        .ok(
-            Some(&admin),
-            "mutation($id: ID!) { approveSubscription(id: $id) { status validFrom } }",
-            json!({ "id": anne_sub }),
-        )
-        .await;
-    assert_eq!(approved["approveSubscription"]["status"], "UPCOMING");
-    let rejected = app
-        .ok(Some(&admin), "mutation($id: ID!) { rejectSubscription(id: $id, reason: \"Ikke ansatt her\") { status rejectionReason } }", json!({ "id": bjorn_sub }))
-        .await;
-    assert_eq!(rejected["rejectSubscription"]["status"], "REJECTED");
-    let queue = app.ok(Some(&admin), QUEUE, json!({ "c": company })).await;
-    assert!(queue["company"]["approvalQueue"]["edges"]
-        .as_array()
-        .unwrap()
-        .is_empty());
-
     assert_eq!(
-        statuses(&app.ok(Some(&anne), MINE, json!({})).await),
-        ["UPCOMING"]
-    );
-    let mine = app.ok(Some(&bjorn), MINE, json!({})).await;
-    assert_eq!(statuses(&mine), ["REJECTED"]);
-    assert_eq!(
-        mine["mySubscriptions"][0]["rejectionReason"],
-        "Ikke ansatt her"
+        app.queue(&admin, &company).await,
+        [&anne_sub, &bjorn_sub, &cecilie_sub, &dag_sub].map(String::as_str),
+        "oldest first"
     );
 
+    // Decisions: three approved, one rejected with a reason the employee sees.
+    for sub in [&anne_sub, &cecilie_sub, &dag_sub] {
+        let approved = app.approve(&admin, sub).await;
+        assert_eq!(approved["status"], "UPCOMING");
+        assert_eq!(approved["validFrom"], "2027-01-01");
+    }
+    let rejected = app.reject(&admin, &bjorn_sub, "Ikke ansatt her").await;
+    assert_eq!(rejected["status"], "REJECTED");
+    assert!(app.queue(&admin, &company).await.is_empty());
+    let mine = app.mine(&anne).await;
+    assert_eq!(
+        (&mine[0]["status"], &mine[0]["orderStatus"]),
+        (&json!("UPCOMING"), &json!("APPROVED"))
+    );
+    let mine = app.mine(&bjorn).await;
+    assert_eq!(mine.len(), 1, "only their own subscriptions");
+    assert_eq!(mine[0]["status"], "REJECTED");
+    assert_eq!(mine[0]["orderStatus"], "REJECTED");
+    assert_eq!(mine[0]["rejectionReason"], "Ikke ansatt her");
+
+    // Zones change from next month; a category change is refused (R8, R9).
     let changed = app
-        .ok(Some(&admin), "mutation($id: ID!) { changeZones(id: $id, zones: [\"kristiansand\", \"vennesla\"]) { zones zoneClass } }", json!({ "id": anne_sub }))
-        .await;
-    assert_eq!(changed["changeZones"]["zoneClass"], "TWO_ZONES");
-    let refused = app
-        .gql(
-            Some(&anne),
-            "mutation($id: ID!) { changeCategory(id: $id, category: SENIOR) { id } }",
-            json!({ "id": anne_sub }),
+        .change_zones(
+            &admin,
+            &anne_sub,
+            &["kristiansand", "vennesla"],
+            "NEXT_MONTH",
         )
         .await;
-    assert_eq!(code(&refused), "CATEGORY_CHANGE_REQUIRES_NEW_SUBSCRIPTION");
+    assert_eq!(changed["zoneClass"], "TWO_ZONES");
+    for token in [&anne, &admin] {
+        let refused = app
+            .gql(
+                Some(token),
+                "mutation($id: ID!) { changeCategory(id: $id, category: SENIOR) { id } }",
+                json!({ "id": anne_sub }),
+            )
+            .await;
+        assert_eq!(code(&refused), "CATEGORY_CHANGE_REQUIRES_NEW_SUBSCRIPTION");
+        assert!(refused["data"].is_null());
+    }
+    assert_eq!(app.mine(&anne).await[0]["category"], "ADULT");
 
-    let january = app
-        .ok(
-            Some(&admin),
-            PAYROLL,
-            json!({ "c": company, "m": "2027-01" }),
-        )
-        .await;
-    let basis = &january["company"]["payrollDeductionBasis"];
-    assert_eq!(basis["totals"]["subscriptions"], 1);
-    assert_eq!(basis["lines"][0]["firstName"], "Anne");
-    assert_eq!(basis["lines"][0]["zoneClass"], "TWO_ZONES");
+    // Dag cancels before the start: ends 31 December, never valid, never charged (R10).
+    let cancelled = app.cancel(&dag, &dag_sub, "END_OF_MONTH").await;
+    assert_eq!(cancelled["endDate"], "2026-12-31");
+    assert_eq!(cancelled["status"], "ENDED");
+    // Cecilie cancels and changes her mind (R11).
+    let cancelled = app.cancel(&cecilie, &cecilie_sub, "END_OF_MONTH").await;
+    assert_eq!(cancelled["endDate"], "2026-12-31");
+    let resumed = app.resume(&cecilie, &cecilie_sub).await;
+    assert_eq!(resumed["endDate"], Value::Null);
+    assert_eq!(resumed["status"], "UPCOMING");
+
+    let december = app.payroll(&admin, &company, "2026-12").await;
+    assert!(december.lines().is_empty(), "nothing starts in December");
+    assert!(december.preliminary());
+    let january = app.payroll(&admin, &company, "2027-01").await;
     assert_eq!(
-        basis["lines"][0]["price"], 105_000,
-        "two zones, adult: 1050 kr (example tariff)"
-    );
-    let december = app
-        .ok(
-            Some(&admin),
-            PAYROLL,
-            json!({ "c": company, "m": "2026-12" }),
-        )
-        .await;
-    assert_eq!(
-        december["company"]["payrollDeductionBasis"]["totals"]["subscriptions"],
-        0
+        january.lines(),
+        [
+            line("Anne", "TWO_ZONES", ADULT_TWO_ZONES),
+            line("Cecilie", "TWO_ZONES", YOUNG_ADULT_TWO_ZONES),
+        ],
+        "Bjørn was rejected and Dag cancelled before the start"
     );
 
-    // Within the employee's 30-day session; the administrator's 12 hours have passed.
+    // January: the tickets are active.
     app.set_today("2027-01-05");
-    let admin = app
-        .ok(None, "mutation { logIn(email: \"kari@firma.no\", password: \"korrekt hest batteri\") { token } }", json!({}))
-        .await["logIn"]["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(
-        statuses(&app.ok(Some(&anne), MINE, json!({})).await),
-        ["ACTIVE"]
-    );
-    let cancelled = app
+    let admin = app.log_in("kari@firma.no").await;
+    assert_eq!(app.mine(&anne).await[0]["status"], "ACTIVE");
+    assert_eq!(app.mine(&dag).await[0]["status"], "ENDED");
+
+    // An immediate zone change: January is charged at the dearer selection (R8).
+    let changed = app
+        .change_zones(&admin, &anne_sub, &[], "IMMEDIATELY")
+        .await;
+    assert_eq!(changed["zoneClass"], "WHOLE_REGION");
+    assert_eq!(changed["wholeRegion"], true);
+
+    // The employee cancels (end of month) and resumes.
+    let cancelled = app.cancel(&anne, &anne_sub, "END_OF_MONTH").await;
+    assert_eq!(cancelled["status"], "ENDING");
+    assert_eq!(cancelled["endDate"], "2027-01-31");
+    let ending = app
         .ok(
-            Some(&anne),
-            "mutation($id: ID!) { cancelSubscription(id: $id) { status endDate } }",
-            json!({ "id": anne_sub }),
+            Some(&admin),
+            "query($c: ID!) { company(id: $c) { tickets(status: ENDING) { edges { node { id } } } } }",
+            json!({ "c": company }),
         )
         .await;
-    assert_eq!(cancelled["cancelSubscription"]["status"], "ENDING");
-    assert_eq!(cancelled["cancelSubscription"]["endDate"], "2027-01-31");
-    let active = app
-        .ok(Some(&admin), "query($c: ID!) { company(id: $c) { tickets(status: ENDING) { edges { node { id } } } } }", json!({ "c": company }))
-        .await;
+    assert_eq!(tickets(&ending), 1);
+    let resumed = app.resume(&anne, &anne_sub).await;
+    assert_eq!(resumed["status"], "ACTIVE");
+    assert_eq!(resumed["endDate"], Value::Null);
+
+    // The administrator ends Cecilie's ticket today (employment ended).
+    let ended = app.cancel(&admin, &cecilie_sub, "IMMEDIATELY").await;
+    assert_eq!(ended["endDate"], "2027-01-05");
+    assert_eq!(app.mine(&cecilie).await[0]["endDate"], "2027-01-05");
+
+    let december = app.payroll(&admin, &company, "2026-12").await;
+    assert!(december.lines().is_empty());
+    assert!(!december.preliminary(), "an ended month is final");
+    let january = app.payroll(&admin, &company, "2027-01").await;
+    let january_lines = [
+        line("Anne", "WHOLE_REGION", ADULT_WHOLE_REGION),
+        line("Cecilie", "TWO_ZONES", YOUNG_ADULT_TWO_ZONES),
+    ];
     assert_eq!(
-        active["company"]["tickets"]["edges"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
+        january.lines(),
+        january_lines,
+        "every started month in full"
     );
-    let resumed = app
-        .ok(
-            Some(&anne),
-            "mutation($id: ID!) { resumeSubscription(id: $id) { status endDate } }",
-            json!({ "id": anne_sub }),
-        )
-        .await;
-    assert_eq!(resumed["resumeSubscription"]["status"], "ACTIVE");
-    assert_eq!(resumed["resumeSubscription"]["endDate"], Value::Null);
+    assert_eq!(january.total(), ADULT_WHOLE_REGION + YOUNG_ADULT_TWO_ZONES);
+    assert!(january.preliminary());
+    let february = app.payroll(&admin, &company, "2027-02").await;
+    assert_eq!(
+        february.lines(),
+        [line("Anne", "WHOLE_REGION", ADULT_WHOLE_REGION)]
+    );
 
     let found = app
         .ok(Some(&admin), "query($c: ID!) { company(id: $c) { tickets(search: \"berg\") { edges { node { lastName } } } } }", json!({ "c": company }))
@@ -197,55 +198,27 @@ async fn the_whole_flow_with_approval_required() {
         found["company"]["tickets"]["edges"][0]["node"]["lastName"],
         "Berg"
     );
-
     let out = app.ok(Some(&anne), "mutation { logOut }", json!({})).await;
     assert_eq!(out["logOut"], true);
+    let after = app
+        .gql(Some(&anne), "{ mySubscriptions { id } }", json!({}))
+        .await;
+    assert_eq!(code(&after), "UNAUTHENTICATED");
+
+    // February: January is final and unchanged (R13).
+    app.set_today("2027-02-03");
+    let admin = app.log_in("kari@firma.no").await;
+    let january = app.payroll(&admin, &company, "2027-01").await;
+    assert_eq!(january.lines(), january_lines);
+    assert!(!january.preliminary());
+    // The employees' 30-day sessions have ended; their administrator sees the statuses.
+    let status = |id: &str| {
+        let query = "query($id: ID!) { subscription(id: $id) { status } }";
+        app.ok(Some(&admin), query, json!({ "id": id }))
+    };
     assert_eq!(
-        code(&app.gql(Some(&anne), MINE, json!({})).await),
-        "UNAUTHENTICATED"
+        status(&cecilie_sub).await["subscription"]["status"],
+        "ENDED"
     );
-}
-
-#[tokio::test]
-async fn automatic_approval_and_closed_ordering() {
-    let app = TestApp::spawn("2026-12-10").await;
-    let operator = app.operator().await;
-    let (_, _, auto_link) = app
-        .company(
-            &operator,
-            "974760673",
-            "kari@firma.no",
-            "AUTOMATIC_APPROVAL",
-        )
-        .await;
-    let anne = app.employee(&auto_link, "91234567").await;
-    let ordered = app
-        .ok(
-            Some(&anne),
-            ORDER,
-            json!({ "input": order("Anne", "Berg") }),
-        )
-        .await;
-    assert_eq!(ordered["orderSubscription"]["status"], "UPCOMING");
-
-    let (company, admin, closed_link) = app
-        .company(&operator, "923609016", "per@annet.no", "CLOSED")
-        .await;
-    let bjorn = app.employee(&closed_link, "48123456").await;
-    let refused = app
-        .gql(
-            Some(&bjorn),
-            ORDER,
-            json!({ "input": order("Bjørn", "Dahl") }),
-        )
-        .await;
-    assert_eq!(code(&refused), "ORDERING_CLOSED");
-    let created = app
-        .ok(
-            Some(&admin),
-            "mutation($c: ID!, $input: OrderInput!) { createSubscription(companyId: $c, phone: \"48123456\", input: $input) { status startDate } }",
-            json!({ "c": company, "input": order("Bjørn", "Dahl") }),
-        )
-        .await;
-    assert_eq!(created["createSubscription"]["status"], "UPCOMING");
+    assert_eq!(status(&anne_sub).await["subscription"]["status"], "ACTIVE");
 }

@@ -18,6 +18,9 @@ use serde_json::{json, Value};
 use tokio::sync::watch;
 use tower::ServiceExt;
 
+mod steps;
+pub use steps::*;
+
 /// A password that meets the rules.
 pub const PASSWORD: &str = "korrekt hest batteri";
 

@@ -4,7 +4,9 @@
 mod accounts;
 mod audit;
 mod bad_input;
+mod bad_input_orders;
 mod flow;
+mod flow_policies;
 mod health;
 mod helpers;
 mod isolation;

@@ -1,6 +1,7 @@
-//! Tenant isolation for the settings, administrator, tariff, company-list and invoice
-//! operations: an administrator and an employee of another company get `FORBIDDEN` or
-//! `NOT_FOUND` for each, never data, and nothing is written.
+//! Tenant isolation for the settings, administrator, registration, tariff, company-list and
+//! invoice operations: an administrator and an employee of another company (and an employee
+//! of the company itself) get `FORBIDDEN` or `NOT_FOUND` for each, never data, and nothing is
+//! written.
 
 use serde_json::json;
 
@@ -10,13 +11,14 @@ use crate::helpers::{code, TestApp};
 async fn another_companys_users_cannot_change_settings_or_see_operator_data() {
     let app = TestApp::spawn("2026-12-10").await;
     let operator = app.operator().await;
-    let (company, _, _) = app
+    let (company, _, link) = app
         .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
         .await;
     let (_, other_admin, other_link) = app
         .company(&operator, "923609016", "per@annet.no", "APPROVAL_REQUIRED")
         .await;
     let other_employee = app.employee(&other_link, "48123456").await;
+    let colleague = app.employee(&link, "41234567").await;
 
     let prices: Vec<_> = ["ONE_ZONE", "TWO_ZONES", "WHOLE_REGION"]
         .iter()
@@ -31,6 +33,8 @@ async fn another_companys_users_cannot_change_settings_or_see_operator_data() {
         "form": { "employeeNumber": "REQUIRED" },
         "contribution": { "kind": "PERCENT", "percent": 100 },
         "tariff": { "validFrom": "2027-02-01", "prices": prices },
+        "company": { "orgNumber": "915781705", "name": "Evil AS", "invoiceEmail": "eve@evil.no",
+                     "contactName": "Eve Evil", "contactEmail": "eve@evil.no" },
     });
     let attempts = [
         "mutation($c: ID!) { inviteAdministrator(companyId: $c, email: \"eve@evil.no\", name: \"Eve\") { name } }",
@@ -43,9 +47,12 @@ async fn another_companys_users_cannot_change_settings_or_see_operator_data() {
         "query($c: ID!) { company(id: $c) { payrollDeductionBasis(month: \"2027-01\") { lines { phone zones } } } }",
         "{ companies { edges { node { name } } } }",
         "{ invoiceBasis(month: \"2027-01\") { lines { name } } }",
+        "{ invoiceBasis(month: \"2027-01\") { totals { price } } }",
+        "mutation($company: RegisterCompanyInput!) { registerCompany(input: $company) { id } }",
+        "{ companies(search: \"firma\") { nodes { id orgNumber } } }",
     ];
     let events = app.event_count().await;
-    for token in [&other_admin, &other_employee] {
+    for token in [&other_admin, &other_employee, &colleague] {
         for query in attempts {
             let response = app.gql(Some(token), query, vars.clone()).await;
             let code = code(&response);
