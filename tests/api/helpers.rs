@@ -1,22 +1,20 @@
-//! Shared set-up: the real application (router and projector) on a fresh database with a
-//! clock the test sets, driven through the router, plus the steps of the flow that most tests
-//! need (first operator, a registered company, an administrator, an employee session).
+//! Shared set-up: the real server (HTTP on a port of its own, and the projector) on a fresh
+//! database with a clock the test sets, driven over HTTP, plus the steps of the flow that most
+//! tests need (first operator, a registered company, an administrator, an employee session).
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{header, Request};
-use axum::Router;
+use std::net::SocketAddr;
+
 use bedrift_api::auth::HashCost;
 use bedrift_api::{ApiSettings, AppState};
 use bedrift_domain::clock::FixedClock;
 use bedrift_projections::{Projector, ProjectorSettings};
 use bedrift_store::testing::TestDatabase;
 use chrono::NaiveDate;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
-use tower::ServiceExt;
 
 mod steps;
 pub use steps::*;
@@ -29,7 +27,8 @@ pub struct TestApp {
     pub db: TestDatabase,
     pub clock: FixedClock,
     pub state: AppState,
-    pub router: Router,
+    /// Where the server listens.
+    pub address: SocketAddr,
     stop: watch::Sender<bool>,
 }
 
@@ -63,6 +62,7 @@ impl TestApp {
         let state = AppState::new(db.pool().clone(), Arc::new(clock.clone()), settings)
             .with_projector(projector.position());
         let (stop, mut stopped) = watch::channel(false);
+        let mut server_stopped = stopped.clone();
         tokio::spawn(async move {
             let shutdown = async move {
                 let _ = stopped.wait_for(|s| *s).await;
@@ -71,15 +71,27 @@ impl TestApp {
                 eprintln!("projector failed: {e}");
             }
         });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let address = listener.local_addr().expect("an address");
+        let server_state = state.clone();
+        tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = server_stopped.wait_for(|s| *s).await;
+            };
+            if let Err(e) = bedrift_api::serve(listener, server_state, shutdown).await {
+                eprintln!("server failed: {e}");
+            }
+        });
         bedrift_api::install_example_tariff(&state)
             .await
             .expect("tariff installed");
-        let router = bedrift_api::router(state.clone());
         Self {
             db,
             clock,
             state,
-            router,
+            address,
             stop,
         }
     }
@@ -90,27 +102,30 @@ impl TestApp {
         self.clock.set(FixedClock::on(date(today)).now());
     }
 
-    /// Sends a GraphQL request as the holder of `token` and returns the whole response.
+    /// Sends a GraphQL request as the holder of `token` over HTTP and returns the whole
+    /// response.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut request =
-            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
         let body = json!({ "query": query, "variables": variables }).to_string();
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body)).expect("a request"))
+        let authorization = token
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        let request = format!(
+            "POST /graphql HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n{authorization}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.address,
+            body.len()
+        );
+        let mut stream = tokio::net::TcpStream::connect(self.address)
             .await
-            .expect("a response");
-        let bytes = response
-            .into_body()
-            .collect()
+            .expect("the server accepts");
+        stream
+            .write_all(request.as_bytes())
             .await
-            .expect("a body")
-            .to_bytes();
-        serde_json::from_slice(&bytes).expect("a JSON response")
+            .expect("the request is sent");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.expect("a response");
+        let body = http_body(&response);
+        serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&response)))
     }
 
     /// Like [`TestApp::gql`], but panics on errors and returns `data`.
@@ -263,3 +278,33 @@ pub fn order(first: &str, last: &str) -> Value {
 /// The GraphQL mutation that orders `$input` for the logged-in employee.
 pub const ORDER: &str =
     "mutation($input: OrderInput!) { orderSubscription(input: $input) { id status startDate } }";
+
+/// The body of a raw HTTP/1.1 response, de-chunked when sent in chunks.
+fn http_body(response: &[u8]) -> Vec<u8> {
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response");
+    let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
+    let mut body = &response[split + 4..];
+    if !head.contains("transfer-encoding: chunked") {
+        return body.to_vec();
+    }
+    let mut decoded = Vec::new();
+    loop {
+        let line_end = body
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("a chunk size");
+        let size = usize::from_str_radix(
+            std::str::from_utf8(&body[..line_end]).expect("hex").trim(),
+            16,
+        )
+        .expect("a chunk size");
+        if size == 0 {
+            return decoded;
+        }
+        decoded.extend_from_slice(&body[line_end + 2..line_end + 2 + size]);
+        body = &body[line_end + 2 + size + 2..];
+    }
+}
