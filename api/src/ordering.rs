@@ -6,7 +6,9 @@
 //! released. All of it runs in its own task, so a client hanging up cannot cut it short.
 
 use bedrift_domain::metadata::Metadata;
-use bedrift_domain::subscription::{OtherSubscription, Subscription, SubscriptionCommand};
+use bedrift_domain::subscription::{
+    OrderStatus, OtherSubscription, Subscription, SubscriptionCommand,
+};
 use bedrift_domain::values::{CompanyId, PhoneNumber, SubscriptionId};
 use bedrift_projections::listing;
 
@@ -23,7 +25,7 @@ async fn others(
     Ok(rows
         .into_iter()
         .map(|row| OtherSubscription {
-            live: matches!(row.order_status.as_str(), "PENDING" | "APPROVED"),
+            live: OrderStatus::from_code(&row.order_status).is_some_and(OrderStatus::is_live),
             end_date: row.end_date,
         })
         .collect())

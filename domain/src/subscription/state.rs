@@ -26,6 +26,36 @@ pub enum OrderStatus {
     Withdrawn,
 }
 
+impl OrderStatus {
+    /// Every status.
+    pub const ALL: [Self; 4] = [
+        Self::Pending,
+        Self::Approved,
+        Self::Rejected,
+        Self::Withdrawn,
+    ];
+
+    /// The stored and API form, e.g. `APPROVED`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Approved => "APPROVED",
+            Self::Rejected => "REJECTED",
+            Self::Withdrawn => "WITHDRAWN",
+        }
+    }
+
+    /// The status with this code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Pending or approved: what R5 counts as live.
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::Pending | Self::Approved)
+    }
+}
+
 /// A ticket's status on a given day: derived, never stored, so it cannot go stale at midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

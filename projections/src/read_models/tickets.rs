@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use bedrift_domain::subscription::SubscriptionEvent;
+use bedrift_domain::subscription::{OrderStatus, SubscriptionEvent};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, PgConnection};
@@ -88,7 +88,7 @@ impl TicketRow {
             category: category.code().to_owned(),
             zones: serde_json::to_value(zones).unwrap_or(Value::Null),
             zones_from: *start_date,
-            order_status: "PENDING".to_owned(),
+            order_status: OrderStatus::Pending.code().to_owned(),
             start_date: *start_date,
             valid_from: None,
             end_date: None,
@@ -108,14 +108,14 @@ impl TicketRow {
                 valid_from,
                 ..
             } => {
-                self.order_status = "APPROVED".to_owned();
+                self.order_status = OrderStatus::Approved.code().to_owned();
                 self.valid_from = Some(*valid_from);
                 self.decided_at = Some(*decided_at);
             }
             SubscriptionEvent::SubscriptionRejected {
                 reason, decided_at, ..
             } => {
-                self.order_status = "REJECTED".to_owned();
+                self.order_status = OrderStatus::Rejected.code().to_owned();
                 self.rejection_reason = Some(reason.to_string());
                 self.decided_at = Some(*decided_at);
             }
@@ -131,7 +131,9 @@ impl TicketRow {
                 self.end_date = Some(*end_date)
             }
             SubscriptionEvent::CancellationWithdrawn { .. } => self.end_date = None,
-            SubscriptionEvent::OrderWithdrawn { .. } => self.order_status = "WITHDRAWN".to_owned(),
+            SubscriptionEvent::OrderWithdrawn { .. } => {
+                self.order_status = OrderStatus::Withdrawn.code().to_owned()
+            }
         }
         self.version = sequence;
     }

@@ -56,13 +56,7 @@ fn listing_of(id: Uuid, state: &Subscription) -> TicketListing {
         extra_fields: serde_json::to_value(&state.extra_fields).unwrap_or_default(),
         category: text(state.category.map(|c| c.code().to_owned())),
         zones: serde_json::to_value(state.current_zones()).unwrap_or_default(),
-        order_status: match state.status {
-            OrderStatus::Pending => "PENDING",
-            OrderStatus::Approved => "APPROVED",
-            OrderStatus::Rejected => "REJECTED",
-            OrderStatus::Withdrawn => "WITHDRAWN",
-        }
-        .to_owned(),
+        order_status: state.status.code().to_owned(),
         start_date: state.start_date.unwrap_or_default(),
         valid_from: state.valid_from,
         end_date: state.end_date,
@@ -73,13 +67,9 @@ fn listing_of(id: Uuid, state: &Subscription) -> TicketListing {
     }
 }
 
+/// The stored order status; the read model only ever stores the codes of `OrderStatus`.
 fn order_status(code: &str) -> OrderStatus {
-    match code {
-        "APPROVED" => OrderStatus::Approved,
-        "REJECTED" => OrderStatus::Rejected,
-        "WITHDRAWN" => OrderStatus::Withdrawn,
-        _ => OrderStatus::Pending,
-    }
+    OrderStatus::from_code(code).unwrap_or_default()
 }
 
 /// A subscription (abonnement): an order, and once approved a monthly ticket.
