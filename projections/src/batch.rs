@@ -71,12 +71,17 @@ pub async fn set_checkpoint(
     model: ReadModel,
     at: LogPosition,
 ) -> Result<(), ProjectionError> {
-    sqlx::query("UPDATE projection_checkpoints SET tx_id = $2, position = $3, updated_at = now() WHERE name = $1")
-        .bind(model.name())
-        .bind(at.tx_id)
-        .bind(at.position)
-        .execute(conn)
-        .await?;
+    // An upsert, so a read model added without a migration row still keeps its place.
+    sqlx::query(
+        "INSERT INTO projection_checkpoints (name, tx_id, position) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET tx_id = EXCLUDED.tx_id, position = EXCLUDED.position,
+             updated_at = now()",
+    )
+    .bind(model.name())
+    .bind(at.tx_id)
+    .bind(at.position)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
