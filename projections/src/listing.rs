@@ -4,79 +4,18 @@
 //! `bedrift_domain::subscription::TicketStatus::on` in SQL for the given day.
 
 use bedrift_domain::subscription::TicketStatus;
-use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
-use sqlx::{FromRow, PgPool};
+use chrono::NaiveDate;
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::ProjectionError;
 
-/// A company as the API shows it.
-#[derive(Debug, Clone, PartialEq, FromRow)]
-pub struct CompanyListing {
-    /// The company.
-    pub company_id: Uuid,
-    /// Organisation number.
-    pub org_number: String,
-    /// Name.
-    pub name: String,
-    /// Where invoices go.
-    pub invoice_email: String,
-    /// CLOSED, APPROVAL_REQUIRED or AUTOMATIC_APPROVAL.
-    pub ordering_policy: String,
-    /// The current order link's token.
-    pub order_link_token: String,
-    /// The order form (an `OrderForm` as JSON).
-    pub order_form: Value,
-    /// When it was registered.
-    pub registered_at: DateTime<Utc>,
-}
+/// A company as the API shows it: the company directory's row.
+pub use crate::read_models::companies::CompanyRow as CompanyListing;
 
-/// One subscription as the API lists it, with its paging key.
-#[derive(Debug, Clone, PartialEq, FromRow)]
-pub struct TicketListing {
-    /// The subscription.
-    pub subscription_id: Uuid,
-    /// The company.
-    pub company_id: Uuid,
-    /// E.164 phone.
-    pub phone: String,
-    /// First name.
-    pub first_name: String,
-    /// Last name.
-    pub last_name: String,
-    /// Employee number.
-    pub employee_number: Option<String>,
-    /// Extra field answers (label -> answer).
-    pub extra_fields: Value,
-    /// Traveller category code.
-    pub category: String,
-    /// The latest zone selection (a `ZoneSelection` as JSON).
-    pub zones: Value,
-    /// PENDING, APPROVED, REJECTED or WITHDRAWN.
-    pub order_status: String,
-    /// Start date as ordered.
-    pub start_date: NaiveDate,
-    /// First valid day, once approved.
-    pub valid_from: Option<NaiveDate>,
-    /// Last valid day, when cancelled.
-    pub end_date: Option<NaiveDate>,
-    /// When it was ordered.
-    pub ordered_at: DateTime<Utc>,
-    /// When it was approved or rejected.
-    pub decided_at: Option<DateTime<Utc>>,
-    /// Why it was rejected.
-    pub rejection_reason: Option<String>,
-    /// The paging key: the order's log position (tickets and the approval queue alike).
-    pub cursor: i64,
-}
-
-const TICKET_COLUMNS: &str = "t.subscription_id, t.company_id, t.phone, t.first_name, t.last_name,
-    t.employee_number, t.extra_fields, t.category, t.zones, t.order_status, t.start_date,
-    t.valid_from, t.end_date, t.ordered_at, t.decided_at, t.rejection_reason";
-
-const COMPANY_COLUMNS: &str = "company_id, org_number, name, invoice_email, ordering_policy,
-    order_link_token, order_form, registered_at";
+/// One subscription as the API lists it: the tickets read model's row, paged by
+/// `ordered_position` (the log position of the order, which is also the approval queue's order).
+pub use crate::read_models::tickets::TicketRow as TicketListing;
 
 /// The SQL condition (on `t`, with `$2` the day) for a ticket status on that day.
 fn status_condition(status: TicketStatus) -> &'static str {
@@ -117,7 +56,7 @@ pub async fn tickets_page(
     let filter = status.map_or("TRUE", status_condition);
     let pattern = search.map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
     let sql = format!(
-        "SELECT {TICKET_COLUMNS}, t.ordered_position AS cursor FROM tickets t
+        "SELECT t.* FROM tickets t
          WHERE t.company_id = $1 AND ({filter}) AND t.ordered_position > $3
            AND ($4::text IS NULL OR lower(t.first_name || ' ' || t.last_name) LIKE $4
                 OR t.phone LIKE $4 OR lower(coalesce(t.employee_number, '')) LIKE $4)
@@ -140,12 +79,10 @@ pub async fn approval_queue_page(
     after: Option<i64>,
     limit: i64,
 ) -> Result<Vec<TicketListing>, ProjectionError> {
-    let sql = format!(
-        "SELECT {TICKET_COLUMNS}, q.position AS cursor FROM approval_queue q
+    let sql = "SELECT t.* FROM approval_queue q
          JOIN tickets t ON t.subscription_id = q.subscription_id
-         WHERE q.company_id = $1 AND q.position > $2 ORDER BY q.position LIMIT $3"
-    );
-    Ok(sqlx::query_as(&sql)
+         WHERE q.company_id = $1 AND q.position > $2 ORDER BY q.position LIMIT $3";
+    Ok(sqlx::query_as(sql)
         .bind(company)
         .bind(after.unwrap_or(i64::MIN))
         .bind(limit)
@@ -155,11 +92,9 @@ pub async fn approval_queue_page(
 
 /// One subscription, if the read model has it.
 pub async fn ticket(pool: &PgPool, id: Uuid) -> Result<Option<TicketListing>, ProjectionError> {
-    let sql = format!(
-        "SELECT {TICKET_COLUMNS}, t.ordered_position AS cursor FROM tickets t
-         WHERE t.subscription_id = $1"
-    );
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+    let sql = "SELECT t.* FROM tickets t
+         WHERE t.subscription_id = $1";
+    Ok(sqlx::query_as(sql).bind(id).fetch_optional(pool).await?)
 }
 
 /// Every subscription of `phone` at `company`, oldest first.
@@ -168,11 +103,9 @@ pub async fn tickets_of_phone(
     company: Uuid,
     phone: &str,
 ) -> Result<Vec<TicketListing>, ProjectionError> {
-    let sql = format!(
-        "SELECT {TICKET_COLUMNS}, t.ordered_position AS cursor FROM tickets t
-         WHERE t.company_id = $1 AND t.phone = $2 ORDER BY t.ordered_position"
-    );
-    Ok(sqlx::query_as(&sql)
+    let sql = "SELECT t.* FROM tickets t
+         WHERE t.company_id = $1 AND t.phone = $2 ORDER BY t.ordered_position";
+    Ok(sqlx::query_as(sql)
         .bind(company)
         .bind(phone)
         .fetch_all(pool)
@@ -181,8 +114,8 @@ pub async fn tickets_of_phone(
 
 /// The company with `id`, if registered.
 pub async fn company(pool: &PgPool, id: Uuid) -> Result<Option<CompanyListing>, ProjectionError> {
-    let sql = format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE company_id = $1");
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?)
+    let sql = "SELECT * FROM companies WHERE company_id = $1";
+    Ok(sqlx::query_as(sql).bind(id).fetch_optional(pool).await?)
 }
 
 /// The company whose current order link has `token`.
@@ -190,11 +123,8 @@ pub async fn company_by_order_token(
     pool: &PgPool,
     token: &str,
 ) -> Result<Option<CompanyListing>, ProjectionError> {
-    let sql = format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE order_link_token = $1");
-    Ok(sqlx::query_as(&sql)
-        .bind(token)
-        .fetch_optional(pool)
-        .await?)
+    let sql = "SELECT * FROM companies WHERE order_link_token = $1";
+    Ok(sqlx::query_as(sql).bind(token).fetch_optional(pool).await?)
 }
 
 /// The companies `account` administers, by name.
@@ -202,12 +132,10 @@ pub async fn companies_of_administrator(
     pool: &PgPool,
     account: Uuid,
 ) -> Result<Vec<CompanyListing>, ProjectionError> {
-    let sql = format!(
-        "SELECT {COMPANY_COLUMNS} FROM companies WHERE company_id IN
+    let sql = "SELECT * FROM companies WHERE company_id IN
            (SELECT company_id FROM company_administrators WHERE account_id = $1)
-         ORDER BY lower(name), company_id"
-    );
-    Ok(sqlx::query_as(&sql).bind(account).fetch_all(pool).await?)
+         ORDER BY lower(name), company_id";
+    Ok(sqlx::query_as(sql).bind(account).fetch_all(pool).await?)
 }
 
 /// Whether `account` administers `company`.
@@ -232,33 +160,6 @@ fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// A company's payroll settings as the API shows them (R14 and the pay type code).
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct CompanySettingsListing {
-    /// NONE, PERCENT or FIXED.
-    pub contribution_kind: String,
-    /// For PERCENT: 0-100.
-    pub contribution_percent: Option<i16>,
-    /// For FIXED: øre per month.
-    pub contribution_amount_ore: Option<i64>,
-    /// The pay type code (lønnsart) for payroll imports, once set.
-    pub pay_type_code: Option<String>,
-}
-
-/// The payroll settings of the company `id`, if registered.
-pub async fn company_settings(
-    pool: &PgPool,
-    id: Uuid,
-) -> Result<Option<CompanySettingsListing>, ProjectionError> {
-    Ok(sqlx::query_as(
-        "SELECT contribution_kind, contribution_percent, contribution_amount_ore, pay_type_code
-         FROM companies WHERE company_id = $1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?)
-}
-
 /// A page of every company, by name then organisation number, skipping `offset` rows, at
 /// most `limit` rows; `search` matches part of the name (case-insensitive) or of the
 /// organisation number (spaces ignored).
@@ -273,12 +174,10 @@ pub async fn companies_page(
         .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect::<String>())
         .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
         .map(|d| format!("%{d}%"));
-    let sql = format!(
-        "SELECT {COMPANY_COLUMNS} FROM companies
+    let sql = "SELECT * FROM companies
          WHERE $1::text IS NULL OR lower(name) LIKE $1 OR org_number LIKE $2
-         ORDER BY lower(name), org_number, company_id OFFSET $3 LIMIT $4"
-    );
-    Ok(sqlx::query_as(&sql)
+         ORDER BY lower(name), org_number, company_id OFFSET $3 LIMIT $4";
+    Ok(sqlx::query_as(sql)
         .bind(name)
         .bind(digits)
         .bind(offset)
@@ -292,6 +191,6 @@ pub async fn companies_by_ids(
     pool: &PgPool,
     ids: &[Uuid],
 ) -> Result<Vec<CompanyListing>, ProjectionError> {
-    let sql = format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE company_id = ANY($1)");
-    Ok(sqlx::query_as(&sql).bind(ids).fetch_all(pool).await?)
+    let sql = "SELECT * FROM companies WHERE company_id = ANY($1)";
+    Ok(sqlx::query_as(sql).bind(ids).fetch_all(pool).await?)
 }

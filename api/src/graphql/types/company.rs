@@ -118,7 +118,11 @@ impl CompanyView {
                 .await
                 .map_err(ApiError::from)?;
         let today = state.clock.today();
-        Ok(page.connection(rows, |r| r.cursor, |r| SubscriptionView::new(r, today)))
+        Ok(page.connection(
+            rows,
+            |r| r.ordered_position,
+            |r| SubscriptionView::new(r, today),
+        ))
     }
 
     /// Tickets and orders, oldest order first; filter by today's status, search by name, phone
@@ -155,7 +159,11 @@ impl CompanyView {
         )
         .await
         .map_err(ApiError::from)?;
-        Ok(page.connection(rows, |r| r.cursor, |r| SubscriptionView::new(r, today)))
+        Ok(page.connection(
+            rows,
+            |r| r.ordered_position,
+            |r| SubscriptionView::new(r, today),
+        ))
     }
 
     /// The payroll deduction basis of a month: one line per subscription charged.
@@ -180,22 +188,13 @@ impl CompanyView {
     }
 
     /// What the company pays of each ticket (R14).
-    async fn employer_contribution(&self, ctx: &Context<'_>) -> Result<EmployerContributionView> {
-        let (state, _) = parts(ctx);
-        let settings = listing::company_settings(&state.pool, self.0.company_id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| ApiError::NotFound("there is no such company".into()))?;
-        Ok(EmployerContributionView::try_from(&settings)?)
+    async fn employer_contribution(&self) -> Result<EmployerContributionView> {
+        Ok(EmployerContributionView::try_from(&self.0)?)
     }
 
     /// The pay type code (lønnsart) used in payroll imports; null until set.
-    async fn pay_type_code(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let (state, _) = parts(ctx);
-        let settings = listing::company_settings(&state.pool, self.0.company_id)
-            .await
-            .map_err(ApiError::from)?;
-        Ok(settings.and_then(|s| s.pay_type_code))
+    async fn pay_type_code(&self) -> Option<String> {
+        self.0.pay_type_code.clone()
     }
 
     /// The invoice basis of a month: what this company is charged (at most one line).

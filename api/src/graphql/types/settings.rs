@@ -3,7 +3,7 @@
 
 use async_graphql::{Enum, SimpleObject};
 use bedrift_domain::company;
-use bedrift_projections::listing::CompanySettingsListing;
+use bedrift_projections::listing::CompanyListing;
 
 use super::public::FormField;
 use crate::graphql::scalars::Money;
@@ -88,10 +88,10 @@ pub struct EmployerContributionView {
     pub amount: Option<Money>,
 }
 
-impl TryFrom<&CompanySettingsListing> for EmployerContributionView {
+impl TryFrom<&CompanyListing> for EmployerContributionView {
     type Error = ApiError;
 
-    fn try_from(row: &CompanySettingsListing) -> Result<Self, ApiError> {
+    fn try_from(row: &CompanyListing) -> Result<Self, ApiError> {
         let corrupt = || {
             ApiError::internal(&std::io::Error::other(format!(
                 "stored contribution {} does not read",

@@ -56,14 +56,20 @@ fn listing_of(id: Uuid, state: &Subscription) -> TicketListing {
         extra_fields: serde_json::to_value(&state.extra_fields).unwrap_or_default(),
         category: text(state.category.map(|c| c.code().to_owned())),
         zones: serde_json::to_value(state.current_zones()).unwrap_or_default(),
+        zones_from: state
+            .zone_periods
+            .last()
+            .map(|p| p.from)
+            .unwrap_or_default(),
         order_status: state.status.code().to_owned(),
         start_date: state.start_date.unwrap_or_default(),
         valid_from: state.valid_from,
         end_date: state.end_date,
         ordered_at: state.ordered_at.unwrap_or_default(),
+        ordered_position: 0,
         decided_at: decision.map(|d| d.at),
         rejection_reason: decision.and_then(|d| d.reason.as_ref().map(ToString::to_string)),
-        cursor: 0,
+        version: 0,
     }
 }
 
