@@ -5,4 +5,5 @@ mod consistency;
 mod crashes;
 mod ordering;
 mod payroll;
+mod status_filter;
 mod support;
