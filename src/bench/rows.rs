@@ -59,9 +59,12 @@ impl Chunk {
 }
 
 /// The insert that writes one chunk in one statement (and so one transaction); `position`,
-/// `tx_id` and `recorded_at` take their defaults.
+/// `tx_id`, `recorded_at` take their defaults and the database's trigger chains `hash`. Rows
+/// go in in the chunk's order, each aggregate's in sequence order, as the chain needs (it
+/// looks up the previous event of the aggregate).
 pub const INSERT_CHUNK: &str = "INSERT INTO events
          (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
      SELECT t, i, s, e, v, p::jsonb, m::jsonb
      FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
-          AS u(t, i, s, e, v, p, m)";
+          WITH ORDINALITY AS u(t, i, s, e, v, p, m, n)
+     ORDER BY n";

@@ -1,7 +1,9 @@
 //! PostgreSQL for Bedriftsbillett: settings and the connection pool, the private server used
 //! when no `DATABASE_URL` is set, the migrations, the command executor over the event log
-//! (cqrs-es and postgres-es), log positions for read-your-writes, and fresh databases for tests.
+//! (cqrs-es and postgres-es), the check of the log's hash chain, log positions for
+//! read-your-writes, and fresh databases for tests.
 
+pub mod chain;
 mod commands;
 mod database;
 pub mod embedded;

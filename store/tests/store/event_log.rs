@@ -41,6 +41,7 @@ async fn the_migrations_create_the_event_log_columns() {
         ("position", "bigint"),
         ("tx_id", "xid8"),
         ("recorded_at", "timestamp with time zone"),
+        ("hash", "bytea"),
     ];
     let found: Vec<(&str, &str)> = columns
         .iter()

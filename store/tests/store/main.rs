@@ -1,6 +1,7 @@
 //! Integration tests of the store against real PostgreSQL: the `DATABASE_URL` server when set,
 //! else a private one. Each test gets a fresh database.
 
+mod chain;
 mod commands;
 mod counter;
 mod embedded;
