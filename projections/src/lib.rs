@@ -1,7 +1,9 @@
 //! The read side of Bedriftsbillett: the projector that folds the event log into typed
-//! read-model tables, rebuilding them from scratch, and the queries over them.
+//! read-model tables, rebuilding them from scratch and comparing them with a rebuild, and the
+//! queries over them.
 
 mod batch;
+pub mod compare;
 mod error;
 pub mod event;
 pub mod listing;

@@ -206,27 +206,9 @@ impl Scratch {
         Ok((events, position))
     }
 
-    /// Rows that differ between each model's scratch tables and its live ones (0: identical).
-    pub async fn differences(
-        &self,
-        pool: &PgPool,
-    ) -> Result<BTreeMap<&'static str, i64>, ProjectionError> {
-        let mut differences = BTreeMap::new();
-        for model in &self.models {
-            let mut total = 0;
-            for (table, _) in model.tables() {
-                let scratch = format!("{table}{}", self.suffix);
-                let (count,): (i64,) = sqlx::query_as(&format!(
-                    "SELECT count(*) FROM ((TABLE {table} EXCEPT ALL TABLE {scratch})
-                                           UNION ALL (TABLE {scratch} EXCEPT ALL TABLE {table})) AS d"
-                ))
-                .fetch_one(pool)
-                .await?;
-                total += count;
-            }
-            differences.insert(model.name(), total);
-        }
-        Ok(differences)
+    /// The name of `table`'s scratch copy.
+    pub fn table(&self, table: &str) -> String {
+        format!("{table}{}", self.suffix)
     }
 
     /// Drops the scratch tables.
@@ -311,18 +293,15 @@ pub async fn rebuild(
 }
 
 /// Folds the whole log into scratch tables of `models` and counts, per model, the rows that
-/// differ from the live tables. Meaningful when the live projector has caught up and nothing
-/// is being written.
+/// differ from the live tables at the same log position (see [`crate::compare`]).
 pub async fn compare_with_rebuild(
     pool: &PgPool,
     models: &[ReadModel],
 ) -> Result<BTreeMap<&'static str, i64>, ProjectionError> {
-    let scratch = Scratch::create(pool, models).await?;
-    let folded = scratch.fold_all(pool, 0, &mut |_| {}).await;
-    let differences = match folded {
-        Ok(_) => scratch.differences(pool).await,
-        Err(error) => Err(error),
-    };
-    scratch.drop(pool).await?;
-    differences
+    let comparison = crate::compare::compare(pool, models, &mut |_| {}).await?;
+    Ok(comparison
+        .models
+        .iter()
+        .map(|m| (m.model.name(), m.differing_rows()))
+        .collect())
 }
