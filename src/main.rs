@@ -1,6 +1,7 @@
 //! `bedrift`, the command-line entry point: `serve` runs the service (HTTP and the projector),
 //! `migrate` brings the database schema up to date, `projections` rebuilds and inspects the
-//! read models, `operator create` makes an operator account, `bench` measures. All use
+//! read models, `operator create` makes an operator account, `audit` checks the log's hash
+//! chains and the read models and prints histories, `bench` measures. All use
 //! `DATABASE_URL`, or without it a private PostgreSQL in `BEDRIFT_DATA_DIR` (default
 //! `.bedrift/postgres`) that stops when the command ends.
 
@@ -40,6 +41,24 @@ enum Command {
     /// Manages operator accounts.
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Audits the event log and the read models; exits non-zero when something is wrong.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recomputes every aggregate's hash chain and names the first broken link of each broken
+    /// one, and lists recorded changes to stored events.
+    Verify,
+    /// Prints a subscription's history: each event with its time, actor and change.
+    History {
+        /// The subscription's id.
+        subscription_id: uuid::Uuid,
+    },
+    /// Rebuilds every read model into scratch tables and reports how they differ from the
+    /// live ones (row counts and the keys of differing rows).
+    Projections,
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,5 +113,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Operator(OperatorCommand::Create { email, name }) => {
             cli::operator::create(&settings, &email, &name).await
         }
+        Command::Audit(AuditCommand::Verify) => cli::audit::verify(&settings).await,
+        Command::Audit(AuditCommand::History { subscription_id }) => {
+            cli::audit::history(&settings, subscription_id).await
+        }
+        Command::Audit(AuditCommand::Projections) => cli::audit::projections(&settings).await,
     }
 }

@@ -27,7 +27,7 @@ async fn log_in(app: &TestApp, email: &str) -> String {
 /// A subscription ordered on 2026-12-10, approved on 2026-12-12 and moved to two zones on
 /// 2026-12-14. Returns (app, administrator, order link, other company's administrator, id),
 /// the sessions fresh on 2026-12-14.
-async fn approved_and_moved() -> (TestApp, String, String, String, String) {
+pub(crate) async fn approved_and_moved() -> (TestApp, String, String, String, String) {
     let app = TestApp::spawn("2026-12-10").await;
     let operator = app.operator().await;
     let (_, _, link) = app

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod audit_cli;
 mod bad_input;
 mod bad_input_orders;
 mod flow;

@@ -39,7 +39,11 @@ async fn verified(pool: &PgPool) -> ChainReport {
     let report = verify(pool, &mut |done, total| last = (done, total))
         .await
         .expect("verifies");
-    assert_eq!(last, (report.events, report.events), "progress reached the end");
+    assert_eq!(
+        last,
+        (report.events, report.events),
+        "progress reached the end"
+    );
     report
 }
 
@@ -115,7 +119,10 @@ async fn a_writer_cannot_supply_its_own_hash_or_skip_a_sequence() {
     .execute(db.pool())
     .await
     .expect("inserted");
-    assert!(verified(db.pool()).await.is_intact(), "the hash was replaced");
+    assert!(
+        verified(db.pool()).await.is_intact(),
+        "the hash was replaced"
+    );
 
     let skipped = sqlx::query(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
@@ -176,11 +183,7 @@ async fn a_deleted_event_is_named_as_missing_and_the_deletion_is_recorded() {
     let report = verified(pool).await;
     assert_eq!(
         only_break(&report, &a),
-        (
-            3,
-            position(pool, &a, 3).await,
-            Break::Gap { expected: 2 }
-        )
+        (3, position(pool, &a, 3).await, Break::Gap { expected: 2 })
     );
     assert!(report.broken[0].to_string().contains("event 2 is missing"));
     assert_eq!(report.changes.len(), 1);
