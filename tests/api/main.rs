@@ -6,6 +6,7 @@ mod audit;
 mod audit_cli;
 mod bad_input;
 mod bad_input_orders;
+mod concurrency;
 mod flow;
 mod flow_policies;
 mod health;
