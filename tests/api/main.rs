@@ -9,6 +9,7 @@ mod bad_input_orders;
 mod concurrency;
 mod flow;
 mod flow_policies;
+mod fuzz_orders;
 mod health;
 mod helpers;
 mod isolation;
