@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod bad_input;
 mod bad_input_orders;
+mod exports;
 mod flow;
 mod flow_policies;
 mod health;
