@@ -7,6 +7,7 @@ pub mod commands;
 pub mod graphql;
 mod health;
 pub mod ordering;
+pub mod reports;
 pub mod settings;
 mod setup;
 mod state;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .with_state(state.clone());
+    let report_routes = reports::http::routes(state.clone());
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
         .route("/graphql/ws", get(graphql::graphql_ws))
@@ -55,6 +57,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health_routes)
         .merge(graphql_routes)
+        .merge(report_routes)
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)
         .layer(

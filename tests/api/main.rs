@@ -7,6 +7,7 @@ mod audit_cli;
 mod bad_input;
 mod bad_input_orders;
 mod concurrency;
+mod exports;
 mod flow;
 mod flow_policies;
 mod fuzz_orders;

@@ -1,0 +1,274 @@
+//! The download routes: `GET /reports/payroll/{companyId}/{month}.{csv|xlsx}` with
+//! `?format=generic|visma|tripletex` (default generic; the workbook only generic) and
+//! `GET /reports/invoice/{month}.csv` (operators). Authorised exactly like `/graphql`: the
+//! session in `Authorization: Bearer`, administrators only for their own companies, operators
+//! for all. A refusal carries the GraphQL error code with its HTTP status and a small JSON
+//! body: `{"error": {"code": "FORBIDDEN", "message": "...", "field": null}}`.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use bedrift_domain::values::{CompanyId, Month};
+use serde_json::json;
+
+use super::{
+    invoice_csv, invoice_file_name, load_invoice, load_payroll, payroll_file_name, render_payroll,
+    FileKind, PayrollFormat,
+};
+use crate::auth::{authenticate, bearer_token};
+use crate::graphql::{ApiError, Caller};
+use crate::AppState;
+
+/// The report routes, over `state`.
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/reports/payroll/{company_id}/{file}", get(payroll))
+        .route("/reports/invoice/{file}", get(invoice))
+        .with_state(state)
+}
+
+/// The HTTP status of an API error code.
+pub fn status_of(error: &ApiError) -> StatusCode {
+    match error {
+        ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+        ApiError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
+        ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ApiError::Conflict(_)
+        | ApiError::OrderingClosed(_)
+        | ApiError::AlreadySubscribed(_)
+        | ApiError::InvalidState(_)
+        | ApiError::CategoryChangeRequiresNewSubscription(_) => StatusCode::CONFLICT,
+    }
+}
+
+/// The response of a refused request.
+fn refusal(error: ApiError) -> Response {
+    let field = match &error {
+        ApiError::BadUserInput { field, .. } => Some(field.clone()),
+        _ => None,
+    };
+    let body = json!({ "error": {
+        "code": error.code(), "message": error.to_string(), "field": field } });
+    let mut response = (status_of(&error), Json(body)).into_response();
+    if matches!(error, ApiError::Unauthenticated(_)) {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
+}
+
+/// A file to download.
+struct Download {
+    name: String,
+    kind: FileKind,
+    bytes: Vec<u8>,
+}
+
+impl IntoResponse for Download {
+    fn into_response(self) -> Response {
+        let disposition = format!("attachment; filename=\"{}\"", self.name);
+        (
+            [
+                (header::CONTENT_TYPE, self.kind.content_type().to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+                // Personal data: no shared cache keeps a copy.
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            self.bytes,
+        )
+            .into_response()
+    }
+}
+
+/// The caller of a request, as `/graphql` finds it.
+async fn caller(state: &AppState, headers: &HeaderMap, address: Option<SocketAddr>) -> Caller {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer_token)
+        .map(str::to_owned);
+    let principal = match &token {
+        Some(token) => authenticate(&state.pool, &*state.clock, token).await.ok(),
+        None => None,
+    };
+    Caller {
+        principal,
+        token,
+        address: address.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip()),
+        correlation_id: uuid::Uuid::new_v4(),
+    }
+}
+
+/// The month and file kind of a file name such as `2026-12.csv`.
+fn month_and_kind(file: &str) -> Result<(Month, FileKind), ApiError> {
+    let (month, extension) = file
+        .rsplit_once('.')
+        .ok_or_else(|| ApiError::bad_input("format", "ask for <month>.csv or <month>.xlsx"))?;
+    let month = Month::parse(month).map_err(|e| ApiError::invalid("month", e))?;
+    let kind = FileKind::parse(extension)
+        .ok_or_else(|| ApiError::bad_input("format", "ask for <month>.csv or <month>.xlsx"))?;
+    Ok((month, kind))
+}
+
+/// The `format` parameter of a query string (default generic); given twice or unknown, refused.
+fn format_of(query: Option<&str>) -> Result<PayrollFormat, ApiError> {
+    let mut values = query
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .filter(|(key, _)| *key == "format")
+        .map(|(_, value)| value);
+    let refused = || ApiError::bad_input("format", "format is one of generic, visma, tripletex");
+    let format = match values.next() {
+        None => PayrollFormat::Generic,
+        Some(value) => PayrollFormat::parse(value).ok_or_else(refused)?,
+    };
+    if values.next().is_some() {
+        return Err(refused());
+    }
+    Ok(format)
+}
+
+/// `GET /reports/payroll/{companyId}/{month}.{csv|xlsx}?format=...`
+#[tracing::instrument(skip_all, fields(company = %company_id, file = %file))]
+async fn payroll(
+    State(state): State<AppState>,
+    Path((company_id, file)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+    extensions: axum::http::Extensions,
+    headers: HeaderMap,
+) -> Response {
+    let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let caller = caller(&state, &headers, address).await;
+    let outcome = async {
+        caller.principal()?;
+        let company = uuid::Uuid::parse_str(company_id.trim())
+            .map_err(|_| ApiError::bad_input("companyId", "not a valid id"))?;
+        let (month, kind) = month_and_kind(&file)?;
+        let format = format_of(query.as_deref())?;
+        if kind == FileKind::Xlsx && format != PayrollFormat::Generic {
+            return Err(super::ReportError::WorkbookFormat.into());
+        }
+        caller.manage(&state, company).await?;
+        let export = load_payroll(
+            &state.pool,
+            CompanyId::from_uuid(company),
+            month,
+            state.clock.today(),
+        )
+        .await?;
+        let bytes = render_payroll(&export, format, kind)?;
+        Ok::<_, ApiError>(Download {
+            name: payroll_file_name(&export, format, kind),
+            kind,
+            bytes,
+        })
+    };
+    match outcome.await {
+        Ok(download) => download.into_response(),
+        Err(error) => refusal(error),
+    }
+}
+
+/// `GET /reports/invoice/{month}.csv` (operators only).
+#[tracing::instrument(skip_all, fields(file = %file))]
+async fn invoice(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+    extensions: axum::http::Extensions,
+    headers: HeaderMap,
+) -> Response {
+    let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let caller = caller(&state, &headers, address).await;
+    let outcome = async {
+        caller.principal()?;
+        let (month, kind) = month_and_kind(&file)?;
+        if kind != FileKind::Csv || format_of(query.as_deref())? != PayrollFormat::Generic {
+            return Err(ApiError::bad_input(
+                "format",
+                "the invoice basis is one generic CSV: <month>.csv",
+            ));
+        }
+        caller.require_operator()?;
+        let basis = load_invoice(&state.pool, month, state.clock.today()).await?;
+        let bytes = invoice_csv(&basis)?;
+        Ok::<_, ApiError>(Download {
+            name: invoice_file_name(&basis),
+            kind,
+            bytes,
+        })
+    };
+    match outcome.await {
+        Ok(download) => download.into_response(),
+        Err(error) => refusal(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_gives_the_month_and_the_kind() {
+        let (month, kind) = month_and_kind("2026-12.xlsx").unwrap();
+        assert_eq!(month.to_string(), "2026-12");
+        assert_eq!(kind, FileKind::Xlsx);
+        assert_eq!(month_and_kind("2026-12.csv").unwrap().1, FileKind::Csv);
+    }
+
+    #[test]
+    fn a_bad_month_or_extension_is_bad_input_on_its_field() {
+        let field = |file: &str| match month_and_kind(file) {
+            Err(ApiError::BadUserInput { field, .. }) => field,
+            other => panic!("{file}: {other:?}"),
+        };
+        assert_eq!(field("2026-13.csv"), "month");
+        assert_eq!(field("december.csv"), "month");
+        assert_eq!(field("2026-12.pdf"), "format");
+        assert_eq!(field("2026-12"), "format");
+    }
+
+    #[test]
+    fn the_format_parameter_defaults_to_generic_and_refuses_unknown_or_repeated_values() {
+        assert_eq!(format_of(None).unwrap(), PayrollFormat::Generic);
+        assert_eq!(format_of(Some("x=1")).unwrap(), PayrollFormat::Generic);
+        assert_eq!(
+            format_of(Some("format=visma")).unwrap(),
+            PayrollFormat::Visma
+        );
+        assert_eq!(
+            format_of(Some("a=b&format=tripletex")).unwrap(),
+            PayrollFormat::Tripletex
+        );
+        assert!(format_of(Some("format=VISMA")).is_err());
+        assert!(format_of(Some("format=")).is_err());
+        assert!(format_of(Some("format=visma&format=generic")).is_err());
+    }
+
+    #[test]
+    fn every_code_has_its_http_status() {
+        let cases = [
+            (ApiError::unauthenticated(), 401),
+            (ApiError::forbidden(), 403),
+            (ApiError::NotFound(String::new()), 404),
+            (ApiError::bad_input("month", ""), 400),
+            (ApiError::InvalidState(String::new()), 409),
+            (ApiError::Conflict(String::new()), 409),
+            (ApiError::RateLimited(String::new()), 429),
+            (ApiError::Internal, 500),
+        ];
+        for (error, status) in cases {
+            assert_eq!(status_of(&error).as_u16(), status, "{error:?}");
+        }
+    }
+}

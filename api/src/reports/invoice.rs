@@ -1,0 +1,91 @@
+//! The operator's invoice basis of a month as CSV: one line per company with charges (by
+//! name), then a `SUM` line, from the same data as the GraphQL `invoiceBasis`.
+//!
+//! With a header: `måned;status;rad;virksomhet;orgnr;navn;fakturaepost;abonnementer;pris;
+//! arbeidsgiverandel;trekk`; `rad` is `LINJE` or `SUM`, status `FORELØPIG` or `ENDELIG`.
+
+use bedrift_domain::values::Month;
+use bedrift_projections::queries::invoice_basis;
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use super::payroll::{finish, writer};
+use super::{status_word, ReportError};
+use crate::graphql::types::invoice::InvoiceBasis;
+use crate::graphql::types::payroll::PayrollTotals;
+use crate::graphql::ApiError;
+
+/// Every company's invoice basis of `month` as of `today`, as the GraphQL API returns it.
+pub async fn load_invoice(
+    pool: &PgPool,
+    month: Month,
+    today: NaiveDate,
+) -> Result<InvoiceBasis, ApiError> {
+    let basis = invoice_basis(pool, None, month, today).await?;
+    InvoiceBasis::load(pool, basis).await
+}
+
+/// The file name: `fakturagrunnlag-<month>[-forelopig].csv`.
+pub fn invoice_file_name(basis: &InvoiceBasis) -> String {
+    let status = if basis.preliminary { "-forelopig" } else { "" };
+    format!("fakturagrunnlag-{}{status}.csv", basis.month.0)
+}
+
+/// The CSV of `basis`.
+pub fn invoice_csv(basis: &InvoiceBasis) -> Result<Vec<u8>, ReportError> {
+    let month = basis.month.0.to_string();
+    let status = status_word(basis.preliminary);
+    let mut out = writer();
+    out.write_record([
+        "måned",
+        "status",
+        "rad",
+        "virksomhet",
+        "orgnr",
+        "navn",
+        "fakturaepost",
+        "abonnementer",
+        "pris",
+        "arbeidsgiverandel",
+        "trekk",
+    ])?;
+    let amounts = |totals: &PayrollTotals| {
+        [
+            totals.subscriptions.to_string(),
+            totals.price.0.kroner(),
+            totals.employer_contribution.0.kroner(),
+            totals.deduction.0.kroner(),
+        ]
+    };
+    for line in &basis.lines {
+        let [count, price, contribution, deduction] = amounts(&line.totals);
+        out.write_record([
+            month.as_str(),
+            status,
+            "LINJE",
+            line.company_id.as_str(),
+            &line.org_number,
+            &line.name,
+            &line.invoice_email,
+            &count,
+            &price,
+            &contribution,
+            &deduction,
+        ])?;
+    }
+    let [count, price, contribution, deduction] = amounts(&basis.totals);
+    out.write_record([
+        month.as_str(),
+        status,
+        "SUM",
+        "",
+        "",
+        "",
+        "",
+        &count,
+        &price,
+        &contribution,
+        &deduction,
+    ])?;
+    finish(out)
+}

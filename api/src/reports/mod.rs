@@ -1,0 +1,44 @@
+//! Finance exports (SPEC.md "Finance"): a company's payroll deduction basis as a generic CSV,
+//! an Excel workbook, or a payroll-system import file (Visma Lønn, Tripletex), and the
+//! operator's invoice basis as CSV. Each is a rendering of the same basis the GraphQL
+//! `Company.payrollDeductionBasis` and `invoiceBasis` return, never a second computation.
+//!
+//! Served over HTTP at `/reports/payroll/{companyId}/{month}.{csv|xlsx}?format=...` and
+//! `/reports/invoice/{month}.csv` (see [`http`]), and by `bedrift report` on the command line.
+//!
+//! The file layouts, shared by every CSV here:
+//! - UTF-8, `;` between fields (what Norwegian spreadsheets and Visma Lønn expect), quoted
+//!   only where a field needs it, one record per line ending in `\n`.
+//! - Amounts in kroner with two decimals and a point (`1234.50`, R15): [`Money::kroner`].
+//! - The generic CSV and the workbook say on every line (CSV) or at the top (workbook) whether
+//!   the month is preliminary (`FORELØPIG`: it has not ended, the basis may still change) or
+//!   final (`ENDELIG`). Import files have no room for that; their file name says `forelopig`.
+//!
+//! Lines without an employee number: an import file books each deduction on an employee
+//! number, so a line without one cannot be written. Visma and Tripletex exports then refuse
+//! (`INVALID_STATE`, HTTP 409) and name every such line, instead of leaving deductions out
+//! silently; the generic CSV and the workbook carry every line and can be used meanwhile.
+//! Likewise without a pay type code (lønnsart) in the company's payroll settings.
+//!
+//! [`Money::kroner`]: bedrift_domain::values::Money::kroner
+
+mod error;
+pub mod http;
+mod invoice;
+mod load;
+mod payroll;
+mod xlsx;
+
+pub use error::{ReportError, Unnumbered};
+pub use invoice::{invoice_csv, invoice_file_name, load_invoice};
+pub use load::{load_payroll, PayrollExport};
+pub use payroll::{payroll_file_name, render_payroll, FileKind, PayrollFormat};
+
+/// The status word of a basis: `FORELØPIG` while its month has not ended, else `ENDELIG`.
+pub fn status_word(preliminary: bool) -> &'static str {
+    if preliminary {
+        "FORELØPIG"
+    } else {
+        "ENDELIG"
+    }
+}

@@ -1,0 +1,142 @@
+//! The payroll deduction basis as an Excel workbook, for people: one sheet named after the
+//! month with a title, the status (`FORELØPIG` or `ENDELIG`) and the pay type code at the
+//! top, then a table of every line with a filter and frozen headings, and a closing `Sum` row.
+//! Amounts are numbers (kroner, shown with two decimals), so the sheet can sum and sort them.
+
+use bedrift_domain::values::{Money, ZoneClass};
+use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
+
+use super::payroll::zone_codes;
+use super::{status_word, PayrollExport, ReportError};
+
+/// The row of the table's headings (0-based); lines start on the next row.
+pub const HEADING_ROW: u32 = 4;
+
+/// The table's headings.
+pub const HEADINGS: [&str; 11] = [
+    "Ansattnummer",
+    "Etternavn",
+    "Fornavn",
+    "Mobil",
+    "Soner",
+    "Soneklasse",
+    "Kategori",
+    "Pris",
+    "Arbeidsgiverandel",
+    "Trekk",
+    "Abonnement",
+];
+
+const WIDTHS: [f64; 11] = [
+    14.0, 20.0, 18.0, 14.0, 24.0, 14.0, 12.0, 12.0, 18.0, 12.0, 38.0,
+];
+/// The column of the price; the contribution and the deduction follow.
+const PRICE_COLUMN: u16 = 7;
+
+/// The Norwegian name of a zone class.
+fn class_name(class: ZoneClass) -> &'static str {
+    match class {
+        ZoneClass::OneZone => "1 sone",
+        ZoneClass::TwoZones => "2 soner",
+        ZoneClass::WholeRegion => "Hele regionen",
+    }
+}
+
+/// Kroner as the number a cell holds.
+fn kroner(amount: Money) -> f64 {
+    amount.ore() as f64 / 100.0
+}
+
+/// The workbook's bytes.
+pub fn workbook(export: &PayrollExport) -> Result<Vec<u8>, ReportError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(export.basis.month.to_string())?;
+    write_sheet(sheet, export)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn write_sheet(sheet: &mut Worksheet, export: &PayrollExport) -> Result<(), ReportError> {
+    let basis = &export.basis;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    let heading = Format::new()
+        .set_bold()
+        .set_border_bottom(FormatBorder::Thin);
+    let sum_money = Format::new()
+        .set_bold()
+        .set_num_format("#,##0.00")
+        .set_border_top(FormatBorder::Thin);
+    let sum_text = Format::new().set_bold().set_border_top(FormatBorder::Thin);
+
+    let company = &export.company;
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!(
+            "Lønnstrekkgrunnlag {} – {} ({})",
+            basis.month, company.name, company.org_number
+        ),
+        &bold,
+    )?;
+    sheet.write_string(1, 0, "Status")?;
+    sheet.write_string_with_format(1, 1, status_word(basis.preliminary), &bold)?;
+    sheet.write_string(
+        1,
+        2,
+        if basis.preliminary {
+            "Måneden er ikke avsluttet; grunnlaget kan fortsatt endres."
+        } else {
+            "Måneden er avsluttet."
+        },
+    )?;
+    sheet.write_string(2, 0, "Lønnsart")?;
+    sheet.write_string(
+        2,
+        1,
+        company.pay_type_code.as_deref().unwrap_or("ikke satt"),
+    )?;
+
+    for (column, (title, width)) in (0u16..).zip(HEADINGS.iter().zip(WIDTHS)) {
+        sheet.write_string_with_format(HEADING_ROW, column, *title, &heading)?;
+        sheet.set_column_width(column, width)?;
+    }
+    let mut row = HEADING_ROW;
+    for line in &basis.lines {
+        row += 1;
+        let charge = &line.charge;
+        if let Some(number) = &line.employee_number {
+            sheet.write_string(row, 0, number)?;
+        }
+        sheet.write_string(row, 1, &line.last_name)?;
+        sheet.write_string(row, 2, &line.first_name)?;
+        sheet.write_string(row, 3, &line.phone)?;
+        sheet.write_string(row, 4, zone_codes(line))?;
+        sheet.write_string(row, 5, class_name(charge.zones.class()))?;
+        sheet.write_string(row, 6, charge.category.norwegian())?;
+        let amounts = [charge.price, charge.employer_contribution, charge.deduction];
+        for (column, amount) in (PRICE_COLUMN..).zip(amounts) {
+            sheet.write_number_with_format(row, column, kroner(amount), &money)?;
+        }
+        sheet.write_string(row, 10, line.subscription_id.to_string())?;
+    }
+    if row > HEADING_ROW {
+        sheet.autofilter(HEADING_ROW, 0, row, 10)?;
+    }
+    sheet.set_freeze_panes(HEADING_ROW + 1, 0)?;
+
+    let totals = &basis.totals;
+    row += 1;
+    sheet.write_string_with_format(row, 0, "Sum", &sum_text)?;
+    sheet.write_number_with_format(row, 1, totals.subscriptions as f64, &sum_text)?;
+    sheet.write_string_with_format(row, 2, "abonnementer", &sum_text)?;
+    for column in 3..PRICE_COLUMN {
+        sheet.write_blank(row, column, &sum_text)?;
+    }
+    let amounts = [totals.price, totals.employer_contribution, totals.deduction];
+    for (column, amount) in (PRICE_COLUMN..).zip(amounts) {
+        sheet.write_number_with_format(row, column, kroner(amount), &sum_money)?;
+    }
+    sheet.write_blank(row, 10, &sum_text)?;
+    Ok(())
+}
