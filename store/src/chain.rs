@@ -57,6 +57,9 @@ impl ChainedEvent {
     }
 }
 
+/// Events checked between two progress reports.
+const PROGRESS_EVERY: u64 = 10_000;
+
 /// Feeds one text field: its UTF-8 length as 4 bytes big-endian, then its bytes. (A field
 /// cannot reach 4 GiB: PostgreSQL stores at most 1 GiB in a value.)
 fn field(hasher: &mut Sha256, text: &str) {
@@ -210,6 +213,7 @@ pub async fn verify(
     // whether the chain is already known broken (only its first broken link is named).
     let mut previous: Option<(String, String, i64, Vec<u8>)> = None;
     let mut chain_broken = false;
+    let mut next_progress = PROGRESS_EVERY;
     while let Some(event) = rows.try_next().await? {
         let same_chain = previous.as_ref().is_some_and(|(kind, id, _, _)| {
             *kind == event.aggregate_type && *id == event.aggregate_id
@@ -242,8 +246,9 @@ pub async fn verify(
             }
         }
         report.events += 1;
-        if report.events % 10_000 == 0 {
+        if report.events >= next_progress {
             progress(report.events, total.max(report.events));
+            next_progress += PROGRESS_EVERY;
         }
         previous = Some((
             event.aggregate_type,

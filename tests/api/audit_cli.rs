@@ -8,13 +8,17 @@ use std::process::Output;
 use crate::audit::approved_and_moved;
 use crate::helpers::TestApp;
 
-fn audit(app: &TestApp, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_bedrift"))
+/// Runs `bedrift audit <args>` and waits for it without blocking the runtime: the server and
+/// the projector of the test run on it, and `audit projections` waits for the projector to
+/// release the checkpoints.
+async fn audit(app: &TestApp, args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_bedrift"))
         .arg("audit")
         .args(args)
         .env("DATABASE_URL", app.db.url())
         .env_remove("BEDRIFT_DATA_DIR")
         .output()
+        .await
         .expect("bedrift runs")
 }
 
@@ -26,11 +30,11 @@ fn stdout(output: &Output) -> String {
 async fn the_audit_commands_pass_a_clean_log_and_name_what_was_tampered_with() {
     let (app, _, _, _, id) = approved_and_moved().await;
 
-    let verified = audit(&app, &["verify"]);
+    let verified = audit(&app, &["verify"]).await;
     assert!(verified.status.success(), "{verified:?}");
     assert!(stdout(&verified).contains("every chain is intact"));
 
-    let history = audit(&app, &["history", &id]);
+    let history = audit(&app, &["history", &id]).await;
     assert!(history.status.success(), "{history:?}");
     let text = stdout(&history);
     assert!(
@@ -47,10 +51,10 @@ async fn the_audit_commands_pass_a_clean_log_and_name_what_was_tampered_with() {
     ] {
         assert!(text.contains(expected), "{expected} not in\n{text}");
     }
-    let unknown = audit(&app, &["history", &uuid::Uuid::new_v4().to_string()]);
+    let unknown = audit(&app, &["history", &uuid::Uuid::new_v4().to_string()]).await;
     assert!(!unknown.status.success());
 
-    let compared = audit(&app, &["projections"]);
+    let compared = audit(&app, &["projections"]).await;
     assert!(compared.status.success(), "{compared:?}");
     let text = stdout(&compared);
     assert!(text.contains("tickets: equal"), "{text}");
@@ -62,7 +66,7 @@ async fn the_audit_commands_pass_a_clean_log_and_name_what_was_tampered_with() {
         .execute(app.db.pool())
         .await
         .unwrap();
-    let compared = audit(&app, &["projections"]);
+    let compared = audit(&app, &["projections"]).await;
     assert!(!compared.status.success());
     let text = stdout(&compared);
     assert!(text.contains("tickets: DIFFERS (2 rows)"), "{text}");
@@ -81,7 +85,7 @@ async fn the_audit_commands_pass_a_clean_log_and_name_what_was_tampered_with() {
     .fetch_one(app.db.pool())
     .await
     .unwrap();
-    let verified = audit(&app, &["verify"]);
+    let verified = audit(&app, &["verify"]).await;
     assert!(!verified.status.success());
     let text = stdout(&verified);
     assert!(
