@@ -1,6 +1,7 @@
 //! The subcommands of `bedrift`, one module each, with what they share: stopping on a signal
 //! and a progress line.
 
+pub mod dispatch;
 pub mod migrate;
 pub mod operator;
 pub mod progress;

@@ -13,7 +13,7 @@ const RESET: &str = "mutation($t: String!, $p: String!) { resetPassword(token: $
 const REQUEST: &str = "mutation($e: String!) { requestPasswordReset(email: $e) }";
 
 async fn outbox_count(app: &TestApp, recipient: &str) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM dev_outbox WHERE recipient = $1")
+    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE recipient = $1")
         .bind(recipient)
         .fetch_one(app.db.pool())
         .await

@@ -135,11 +135,9 @@ impl TestApp {
         response["data"].clone()
     }
 
-    /// The newest message in the development outbox to `recipient`.
+    /// The newest message in the outbox to `recipient`.
     pub async fn last_message(&self, recipient: &str) -> String {
-        sqlx::query_scalar(
-            "SELECT body FROM dev_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
-        )
+        sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
         .bind(recipient)
         .fetch_one(self.db.pool())
         .await
