@@ -121,7 +121,10 @@ mod tests {
 
     #[test]
     fn the_approval_sms_carries_the_start_date_and_the_app_link() {
-        let link = app_link("https://billett.example/app?abonnement={subscription}", "abc");
+        let link = app_link(
+            "https://billett.example/app?abonnement={subscription}",
+            "abc",
+        );
         let sms = approval_sms("Anne", NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), &link);
         assert_eq!(
             sms,

@@ -123,7 +123,11 @@ pub async fn apply_next_batch_notifying(
     }
     let checkpoints = lock_named_checkpoints(&mut tx, &names).await?;
     let checkpoint = |name: &str| checkpoints.get(name).copied().unwrap_or_default();
-    let from = names.iter().map(|n| checkpoint(n)).min().unwrap_or_default();
+    let from = names
+        .iter()
+        .map(|n| checkpoint(n))
+        .min()
+        .unwrap_or_default();
     let events = read_safe(&mut tx, from, limit).await?;
     let Some(last) = events.last().map(|e| e.at) else {
         tx.rollback().await?;

@@ -167,7 +167,12 @@ impl Dispatcher {
             Channel::Email => {
                 let subject = message.subject.as_deref().unwrap_or("Bedriftsbillett");
                 self.email
-                    .send(message.message_id, &message.recipient, subject, &message.body)
+                    .send(
+                        message.message_id,
+                        &message.recipient,
+                        subject,
+                        &message.body,
+                    )
                     .await
             }
         };
@@ -253,7 +258,9 @@ fn provider_name(log: bool, other: &'static str) -> &'static str {
 /// most `max`, of which a random half (`jitter` in 0..=1) is taken off, so dispatchers that
 /// failed together do not retry together.
 pub fn backoff(base: Duration, max: Duration, attempts: i32, jitter: f64) -> Duration {
-    let doublings = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(32);
+    let doublings = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(32);
     let full = base.saturating_mul(1u32 << doublings.min(31)).min(max);
     full.mul_f64(1.0 - jitter.clamp(0.0, 1.0) / 2.0)
 }

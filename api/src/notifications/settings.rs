@@ -158,29 +158,21 @@ impl DeliverySettings {
             }
         };
         let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-        settings.max_attempts = i32::try_from(number(
-            "OUTBOX_MAX_ATTEMPTS",
-            settings.max_attempts as u64,
-        )?)
-        .map_err(|_| NotificationError::setting("OUTBOX_MAX_ATTEMPTS", "too large"))?;
-        settings.retry_base = Duration::from_millis(number(
-            "OUTBOX_RETRY_BASE_MS",
-            millis(settings.retry_base),
-        )?);
-        settings.retry_max = Duration::from_millis(number(
-            "OUTBOX_RETRY_MAX_MS",
-            millis(settings.retry_max),
-        )?);
+        settings.max_attempts =
+            i32::try_from(number("OUTBOX_MAX_ATTEMPTS", settings.max_attempts as u64)?)
+                .map_err(|_| NotificationError::setting("OUTBOX_MAX_ATTEMPTS", "too large"))?;
+        settings.retry_base =
+            Duration::from_millis(number("OUTBOX_RETRY_BASE_MS", millis(settings.retry_base))?);
+        settings.retry_max =
+            Duration::from_millis(number("OUTBOX_RETRY_MAX_MS", millis(settings.retry_max))?);
         settings.send_timeout = Duration::from_millis(number(
             "OUTBOX_SEND_TIMEOUT_MS",
             millis(settings.send_timeout),
         )?);
         settings.batch = i64::try_from(number("OUTBOX_BATCH", settings.batch as u64)?)
             .map_err(|_| NotificationError::setting("OUTBOX_BATCH", "too large"))?;
-        settings.poll_interval = Duration::from_millis(number(
-            "OUTBOX_POLL_MS",
-            millis(settings.poll_interval),
-        )?);
+        settings.poll_interval =
+            Duration::from_millis(number("OUTBOX_POLL_MS", millis(settings.poll_interval))?);
         Ok(settings)
     }
 
@@ -218,7 +210,10 @@ mod tests {
             ("SMS_HTTP_URL", "https://sms.example/send"),
             ("SMS_HTTP_AUTH_HEADER", "X-Api-Key"),
             ("SMS_HTTP_AUTH_VALUE", "hemmelig"),
-            ("SMS_HTTP_BODY_TEMPLATE", r#"{"msisdn":"{recipient}","message":"{text}"}"#),
+            (
+                "SMS_HTTP_BODY_TEMPLATE",
+                r#"{"msisdn":"{recipient}","message":"{text}"}"#,
+            ),
         ])
         .unwrap();
         assert_eq!(
@@ -234,8 +229,8 @@ mod tests {
 
     #[test]
     fn smtp_needs_a_url_and_a_sender() {
-        let error = read(&[("EMAIL_PROVIDER", "smtp"), ("SMTP_URL", "smtp://localhost")])
-            .unwrap_err();
+        let error =
+            read(&[("EMAIL_PROVIDER", "smtp"), ("SMTP_URL", "smtp://localhost")]).unwrap_err();
         assert!(error.to_string().starts_with("EMAIL_FROM"), "{error}");
     }
 

@@ -77,7 +77,10 @@ const ERROR_BODY_LIMIT: usize = 2_000;
 impl HttpGateway {
     /// A client for the gateway in `settings`; checks the URL, the header and that the body
     /// template gives JSON.
-    pub fn new(settings: &HttpGatewaySettings, timeout: Duration) -> Result<Self, NotificationError> {
+    pub fn new(
+        settings: &HttpGatewaySettings,
+        timeout: Duration,
+    ) -> Result<Self, NotificationError> {
         let uri: Uri = settings
             .url
             .parse()
@@ -91,15 +94,22 @@ impl HttpGateway {
         let auth = match &settings.auth_value {
             None => None,
             Some(value) => {
-                let name = HeaderName::from_bytes(settings.auth_header.trim().as_bytes())
-                    .map_err(|e| NotificationError::setting("SMS_HTTP_AUTH_HEADER", format!("{e}")))?;
-                let mut value = HeaderValue::from_str(value.trim())
-                    .map_err(|e| NotificationError::setting("SMS_HTTP_AUTH_VALUE", format!("{e}")))?;
+                let name = HeaderName::from_bytes(settings.auth_header.trim().as_bytes()).map_err(
+                    |e| NotificationError::setting("SMS_HTTP_AUTH_HEADER", format!("{e}")),
+                )?;
+                let mut value = HeaderValue::from_str(value.trim()).map_err(|e| {
+                    NotificationError::setting("SMS_HTTP_AUTH_VALUE", format!("{e}"))
+                })?;
                 value.set_sensitive(true);
                 Some((name, value))
             }
         };
-        let sample = render(&settings.body_template, "+4791234567", "Hei \"deg\"\n", Uuid::nil());
+        let sample = render(
+            &settings.body_template,
+            "+4791234567",
+            "Hei \"deg\"\n",
+            Uuid::nil(),
+        );
         if let Err(error) = serde_json::from_str::<serde_json::Value>(&sample) {
             return Err(NotificationError::setting(
                 "SMS_HTTP_BODY_TEMPLATE",
@@ -137,16 +147,18 @@ impl HttpGateway {
             .body(Full::new(Bytes::from(body)))
             .map_err(|e| NotificationError::Permanent(format!("cannot build the request: {e}")))?;
         let exchange = async {
-            let response = self
-                .client
-                .request(request)
-                .await
-                .map_err(|e| NotificationError::Transient(format!("gateway unreachable: {e}")))?;
+            let response =
+                self.client.request(request).await.map_err(|e| {
+                    NotificationError::Transient(format!("gateway unreachable: {e}"))
+                })?;
             let status = response.status();
             if status.is_success() {
                 return Ok(());
             }
-            let text = match Limited::new(response.into_body(), ERROR_BODY_LIMIT).collect().await {
+            let text = match Limited::new(response.into_body(), ERROR_BODY_LIMIT)
+                .collect()
+                .await
+            {
                 Ok(collected) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
                 Err(_) => String::new(),
             };
@@ -196,7 +208,10 @@ mod tests {
         );
         let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(parsed["to"], "+4791234567");
-        assert_eq!(parsed["text"], "Begrunnelse: \"ikke ansatt\"\nHilsen {text}");
+        assert_eq!(
+            parsed["text"],
+            "Begrunnelse: \"ikke ansatt\"\nHilsen {text}"
+        );
         assert_eq!(parsed["ref"], Uuid::nil().to_string());
     }
 
@@ -209,7 +224,10 @@ mod tests {
             body_template: r#"{"to":{recipient}}"#.into(),
         };
         let error = HttpGateway::new(&settings, Duration::from_secs(1)).unwrap_err();
-        assert!(error.to_string().starts_with("SMS_HTTP_BODY_TEMPLATE"), "{error}");
+        assert!(
+            error.to_string().starts_with("SMS_HTTP_BODY_TEMPLATE"),
+            "{error}"
+        );
     }
 
     #[test]
