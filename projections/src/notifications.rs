@@ -174,3 +174,16 @@ async fn ordered_recipients(
     }
     Ok(recipients)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_app_link_is_under_the_public_url() {
+        assert_eq!(
+            NotificationSettings::for_public_url("https://billett.akt.no/").app_link_template,
+            "https://billett.akt.no/app?abonnement={subscription}"
+        );
+    }
+}

@@ -57,7 +57,7 @@ pub const GATEWAY_BODY: &str = r#"{"to":"{recipient}","text":"{text}","ref":"{me
 
 impl SmsGateway {
     /// A gateway that answers 503 to the first `fail_first` requests, honours idempotency
-    /// keys when `honour_keys`, and takes `delay` over each request.
+    /// keys when `honour_keys`, and answers `delay` after taking a message.
     pub async fn spawn(fail_first: usize, honour_keys: bool, delay: Duration) -> Self {
         let record = Arc::new(Mutex::new(Record::default()));
         let behaviour = Behaviour {
@@ -126,7 +126,14 @@ async fn receive(
     headers: HeaderMap,
     body: String,
 ) -> StatusCode {
+    let status = accept(&behaviour, &headers, &body);
+    // The answer is slow, after the message was taken: a sender that dies meanwhile has had
+    // its message delivered without knowing it, and sends it again.
     tokio::time::sleep(behaviour.delay).await;
+    status
+}
+
+fn accept(behaviour: &Behaviour, headers: &HeaderMap, body: &str) -> StatusCode {
     let mut record = behaviour.record.lock().unwrap();
     record.requests += 1;
     if headers.get(GATEWAY_AUTH.0).and_then(|v| v.to_str().ok()) != Some(GATEWAY_AUTH.1) {
@@ -139,7 +146,7 @@ async fn receive(
     let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) else {
         return StatusCode::BAD_REQUEST;
     };
-    let Ok(json) = serde_json::from_str::<Value>(&body) else {
+    let Ok(json) = serde_json::from_str::<Value>(body) else {
         return StatusCode::BAD_REQUEST;
     };
     let (Some(to), Some(text), Some(reference)) = (
