@@ -19,7 +19,7 @@ pub enum EmailProvider {
     /// Writes them to the log.
     Log,
     /// Sends them through an SMTP server.
-    Smtp(SmtpMailer),
+    Smtp(Box<SmtpMailer>),
 }
 
 impl EmailProvider {
@@ -27,7 +27,7 @@ impl EmailProvider {
     pub fn new(settings: &EmailSettings, timeout: Duration) -> Result<Self, NotificationError> {
         Ok(match settings {
             EmailSettings::Log => Self::Log,
-            EmailSettings::Smtp(smtp) => Self::Smtp(SmtpMailer::new(smtp, timeout)?),
+            EmailSettings::Smtp(smtp) => Self::Smtp(Box::new(SmtpMailer::new(smtp, timeout)?)),
         })
     }
 

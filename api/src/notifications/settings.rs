@@ -109,8 +109,8 @@ impl DeliverySettings {
     /// Reads the settings through `lookup` (the environment, or a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, NotificationError> {
         let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let mut settings = Self::default();
-        settings.sms = match var("SMS_PROVIDER").as_deref().map(str::trim) {
+        let defaults = Self::default();
+        let sms = match var("SMS_PROVIDER").as_deref().map(str::trim) {
             None | Some("log") => SmsSettings::Log,
             Some("http") => SmsSettings::Http(HttpGatewaySettings {
                 url: var("SMS_HTTP_URL").ok_or_else(|| {
@@ -129,7 +129,7 @@ impl DeliverySettings {
                 ))
             }
         };
-        settings.email = match var("EMAIL_PROVIDER").as_deref().map(str::trim) {
+        let email = match var("EMAIL_PROVIDER").as_deref().map(str::trim) {
             None | Some("log") => EmailSettings::Log,
             Some("smtp") => EmailSettings::Smtp(SmtpSettings {
                 url: var("SMTP_URL").ok_or_else(|| {
@@ -158,22 +158,24 @@ impl DeliverySettings {
             }
         };
         let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-        settings.max_attempts =
-            i32::try_from(number("OUTBOX_MAX_ATTEMPTS", settings.max_attempts as u64)?)
-                .map_err(|_| NotificationError::setting("OUTBOX_MAX_ATTEMPTS", "too large"))?;
-        settings.retry_base =
-            Duration::from_millis(number("OUTBOX_RETRY_BASE_MS", millis(settings.retry_base))?);
-        settings.retry_max =
-            Duration::from_millis(number("OUTBOX_RETRY_MAX_MS", millis(settings.retry_max))?);
-        settings.send_timeout = Duration::from_millis(number(
-            "OUTBOX_SEND_TIMEOUT_MS",
-            millis(settings.send_timeout),
-        )?);
-        settings.batch = i64::try_from(number("OUTBOX_BATCH", settings.batch as u64)?)
-            .map_err(|_| NotificationError::setting("OUTBOX_BATCH", "too large"))?;
-        settings.poll_interval =
-            Duration::from_millis(number("OUTBOX_POLL_MS", millis(settings.poll_interval))?);
-        Ok(settings)
+        let duration = |name: &'static str, default: Duration| {
+            number(name, millis(default)).map(Duration::from_millis)
+        };
+        Ok(Self {
+            sms,
+            email,
+            max_attempts: i32::try_from(number(
+                "OUTBOX_MAX_ATTEMPTS",
+                defaults.max_attempts as u64,
+            )?)
+            .map_err(|_| NotificationError::setting("OUTBOX_MAX_ATTEMPTS", "too large"))?,
+            retry_base: duration("OUTBOX_RETRY_BASE_MS", defaults.retry_base)?,
+            retry_max: duration("OUTBOX_RETRY_MAX_MS", defaults.retry_max)?,
+            send_timeout: duration("OUTBOX_SEND_TIMEOUT_MS", defaults.send_timeout)?,
+            batch: i64::try_from(number("OUTBOX_BATCH", defaults.batch as u64)?)
+                .map_err(|_| NotificationError::setting("OUTBOX_BATCH", "too large"))?,
+            poll_interval: duration("OUTBOX_POLL_MS", defaults.poll_interval)?,
+        })
     }
 
     /// How long a claimed message is left to its dispatcher.

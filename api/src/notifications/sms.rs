@@ -25,7 +25,7 @@ pub enum SmsProvider {
     /// Writes them to the log.
     Log,
     /// Posts them to a gateway.
-    Http(HttpGateway),
+    Http(Box<HttpGateway>),
 }
 
 impl SmsProvider {
@@ -33,7 +33,7 @@ impl SmsProvider {
     pub fn new(settings: &SmsSettings, timeout: Duration) -> Result<Self, NotificationError> {
         Ok(match settings {
             SmsSettings::Log => Self::Log,
-            SmsSettings::Http(gateway) => Self::Http(HttpGateway::new(gateway, timeout)?),
+            SmsSettings::Http(gateway) => Self::Http(Box::new(HttpGateway::new(gateway, timeout)?)),
         })
     }
 
