@@ -218,6 +218,17 @@ impl TestApp {
             .expect("a message")
     }
 
+    /// The subject of the newest e-mail in the outbox to `recipient`.
+    pub async fn last_subject(&self, recipient: &str) -> String {
+        sqlx::query_scalar(
+            "SELECT subject FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(recipient)
+        .fetch_one(self.db.pool())
+        .await
+        .expect("an e-mail with a subject")
+    }
+
     /// How many events the log holds.
     pub async fn event_count(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM events")
