@@ -1,4 +1,5 @@
-//! `bedrift`, the command-line entry point: `serve` runs the service (HTTP and the projector),
+//! `bedrift`, the command-line entry point: `serve` runs the service (HTTP, the projector and
+//! the outbox's dispatcher), `dispatch` only the dispatcher,
 //! `migrate` brings the database schema up to date, `projections` rebuilds and inspects the
 //! read models, `operator create` makes an operator account, `audit` checks the log's hash
 //! chains and the read models and prints histories, `bench` measures. All use
@@ -32,6 +33,8 @@ enum Command {
         #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
     },
+    /// Migrates, then only delivers the outbox (as `serve` also does) until SIGINT or SIGTERM.
+    Dispatch,
     /// Rebuilds or inspects the read models.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
@@ -105,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Migrate => cli::migrate::run(&settings).await,
         Command::Serve { bind } => cli::serve::run(&settings, bind).await,
+        Command::Dispatch => cli::dispatch::run(&settings).await,
         Command::Projections(ProjectionsCommand::Rebuild { name }) => {
             cli::rebuild::run(&settings, name.as_deref()).await
         }

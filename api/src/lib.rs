@@ -6,6 +6,7 @@ pub mod auth;
 pub mod commands;
 pub mod graphql;
 mod health;
+pub mod notifications;
 pub mod ordering;
 pub mod reports;
 pub mod settings;

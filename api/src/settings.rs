@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use bedrift_projections::NotificationSettings;
+
 use crate::auth::{HashCost, RateLimits};
 
 /// What the API needs to know besides the database.
@@ -25,6 +27,9 @@ pub struct ApiSettings {
     pub hash_cost: HashCost,
     /// The authentication rate limits.
     pub rate_limits: RateLimits,
+    /// `APP_LINK_TEMPLATE`: the link in the approval SMS (default
+    /// `<PUBLIC_URL>/app?abonnement={subscription}`), for the projector.
+    pub notifications: NotificationSettings,
 }
 
 impl Default for ApiSettings {
@@ -38,18 +43,26 @@ impl Default for ApiSettings {
             read_your_writes_timeout: Duration::from_secs(5),
             hash_cost: HashCost::Production,
             rate_limits: RateLimits::default(),
+            notifications: NotificationSettings::default(),
         }
     }
 }
 
 impl ApiSettings {
-    /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH` and
-    /// `GRAPHQL_MAX_COMPLEXITY`; unset or empty values keep their defaults.
+    /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
+    /// `GRAPHQL_MAX_COMPLEXITY` and `APP_LINK_TEMPLATE`; unset or empty values keep their
+    /// defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
         if let Some(url) = var("PUBLIC_URL") {
             settings.public_url = url.trim_end_matches('/').to_owned();
         }
+        settings.notifications = match var("APP_LINK_TEMPLATE") {
+            Some(template) => NotificationSettings {
+                app_link_template: template.trim().to_owned(),
+            },
+            None => NotificationSettings::for_public_url(&settings.public_url),
+        };
         if let Some(origins) = var("CORS_ALLOWED_ORIGINS") {
             settings.cors_allowed_origins = origins
                 .split(',')

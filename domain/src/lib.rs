@@ -5,6 +5,7 @@
 pub mod billing;
 pub mod clock;
 pub mod company;
+pub mod messages;
 pub mod metadata;
 pub mod subscription;
 pub mod tariff;

@@ -6,6 +6,7 @@ use bedrift_store::LogPosition;
 use sqlx::{PgConnection, PgPool};
 
 use crate::event::{Envelope, StoredEvent, EVENT_COLUMNS};
+use crate::notifications::{self, NotificationSettings};
 use crate::read_models::ReadModel;
 use crate::ProjectionError;
 
@@ -41,27 +42,28 @@ pub async fn lock_checkpoints(
     models: &[ReadModel],
 ) -> Result<HashMap<ReadModel, LogPosition>, ProjectionError> {
     let names: Vec<&str> = models.iter().map(|m| m.name()).collect();
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT name, tx_id, position FROM projection_checkpoints WHERE name = ANY($1) ORDER BY name FOR UPDATE",
-    )
-    .bind(&names)
-    .fetch_all(conn)
-    .await?;
-    let found: HashMap<&str, LogPosition> = rows
-        .iter()
-        .map(|(name, tx_id, position)| {
-            (
-                name.as_str(),
-                LogPosition {
-                    tx_id: *tx_id,
-                    position: *position,
-                },
-            )
-        })
-        .collect();
+    let found = lock_named_checkpoints(conn, &names).await?;
     Ok(models
         .iter()
         .map(|m| (*m, found.get(m.name()).copied().unwrap_or_default()))
+        .collect())
+}
+
+/// Locks the checkpoints named `names` in name order (one statement, so one lock order for
+/// every writer) and returns those that exist.
+async fn lock_named_checkpoints(
+    conn: &mut PgConnection,
+    names: &[&str],
+) -> Result<HashMap<String, LogPosition>, ProjectionError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT name, tx_id, position FROM projection_checkpoints WHERE name = ANY($1) ORDER BY name FOR UPDATE",
+    )
+    .bind(names)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, tx_id, position)| (name, LogPosition { tx_id, position }))
         .collect())
 }
 
@@ -71,13 +73,21 @@ pub async fn set_checkpoint(
     model: ReadModel,
     at: LogPosition,
 ) -> Result<(), ProjectionError> {
+    set_named_checkpoint(conn, model.name(), at).await
+}
+
+async fn set_named_checkpoint(
+    conn: &mut PgConnection,
+    name: &str,
+    at: LogPosition,
+) -> Result<(), ProjectionError> {
     // An upsert, so a read model added without a migration row still keeps its place.
     sqlx::query(
         "INSERT INTO projection_checkpoints (name, tx_id, position) VALUES ($1, $2, $3)
          ON CONFLICT (name) DO UPDATE SET tx_id = EXCLUDED.tx_id, position = EXCLUDED.position,
              updated_at = now()",
     )
-    .bind(model.name())
+    .bind(name)
     .bind(at.tx_id)
     .bind(at.position)
     .execute(conn)
@@ -87,26 +97,58 @@ pub async fn set_checkpoint(
 
 /// Applies one batch to every model whose checkpoint is behind it, and moves those
 /// checkpoints, all in one transaction. Returns the number of events read (0: nothing to do)
-/// and the log position every model has reached.
+/// and the log position every model has reached. Queues no messages (see
+/// [`apply_next_batch_notifying`]).
 pub async fn apply_next_batch(
     pool: &PgPool,
     models: &[ReadModel],
     limit: i64,
 ) -> Result<(usize, LogPosition), ProjectionError> {
+    apply_next_batch_notifying(pool, models, None, limit).await
+}
+
+/// Like [`apply_next_batch`], and with `notifications` also queues the messages the batch's
+/// events cause (see [`crate::notifications`]) in the same transaction, under their own
+/// checkpoint: what the live projector does, and only it.
+pub async fn apply_next_batch_notifying(
+    pool: &PgPool,
+    models: &[ReadModel],
+    notifications: Option<&NotificationSettings>,
+    limit: i64,
+) -> Result<(usize, LogPosition), ProjectionError> {
     let mut tx = pool.begin().await?;
-    let checkpoints = lock_checkpoints(&mut tx, models).await?;
-    let from = checkpoints.values().copied().min().unwrap_or_default();
+    let mut names: Vec<&str> = models.iter().map(|m| m.name()).collect();
+    if notifications.is_some() {
+        names.push(notifications::CHECKPOINT);
+    }
+    let checkpoints = lock_named_checkpoints(&mut tx, &names).await?;
+    let checkpoint = |name: &str| checkpoints.get(name).copied().unwrap_or_default();
+    let from = names
+        .iter()
+        .map(|n| checkpoint(n))
+        .min()
+        .unwrap_or_default();
     let events = read_safe(&mut tx, from, limit).await?;
     let Some(last) = events.last().map(|e| e.at) else {
         tx.rollback().await?;
         return Ok((0, from));
     };
+    let unseen = |name: &str| {
+        let checkpoint = checkpoint(name);
+        &events[events.partition_point(|e| e.at <= checkpoint)..]
+    };
     for model in models {
-        let checkpoint = checkpoints[model];
-        let unseen = &events[events.partition_point(|e| e.at <= checkpoint)..];
+        let unseen = unseen(model.name());
         if !unseen.is_empty() {
             model.apply(&mut tx, "", unseen).await?;
             set_checkpoint(&mut tx, *model, last).await?;
+        }
+    }
+    if let Some(settings) = notifications {
+        let unseen = unseen(notifications::CHECKPOINT);
+        if !unseen.is_empty() {
+            notifications::apply(&mut tx, settings, unseen).await?;
+            set_named_checkpoint(&mut tx, notifications::CHECKPOINT, last).await?;
         }
     }
     tx.commit().await?;

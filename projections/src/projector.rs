@@ -1,5 +1,5 @@
 //! The projector: one per database (advisory lock), it folds the event log into every read
-//! model in batches, wakes on `NOTIFY events` with a slow poll as fallback, and stops after its
+//! model in batches (queueing the messages the events cause in the same transactions), wakes on `NOTIFY events` with a slow poll as fallback, and stops after its
 //! current batch on shutdown.
 
 use std::future::Future;
@@ -10,7 +10,8 @@ use sqlx::postgres::PgListener;
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::watch;
 
-use crate::batch::{apply_next_batch, projected_position};
+use crate::batch::{apply_next_batch_notifying, projected_position};
+use crate::notifications::NotificationSettings;
 use crate::read_models::ReadModel;
 use crate::ProjectionError;
 
@@ -24,6 +25,9 @@ pub struct ProjectorSettings {
     pub batch_size: i64,
     /// The slow poll, in case a notification was missed.
     pub poll_interval: Duration,
+    /// How event-driven messages are written; `None` queues none (they wait, under their own
+    /// checkpoint, for a projector that queues them).
+    pub notifications: Option<NotificationSettings>,
 }
 
 impl Default for ProjectorSettings {
@@ -31,6 +35,7 @@ impl Default for ProjectorSettings {
         Self {
             batch_size: 2_000,
             poll_interval: Duration::from_secs(2),
+            notifications: Some(NotificationSettings::default()),
         }
     }
 }
@@ -85,8 +90,13 @@ impl Projector {
         tracing::info!(position = %*self.position.borrow(), "projector started");
         loop {
             let started = Instant::now();
-            let (count, last) =
-                apply_next_batch(&self.pool, &ReadModel::ALL, self.settings.batch_size).await?;
+            let (count, last) = apply_next_batch_notifying(
+                &self.pool,
+                &ReadModel::ALL,
+                self.settings.notifications.as_ref(),
+                self.settings.batch_size,
+            )
+            .await?;
             if count > 0 {
                 self.position.send_replace(last);
                 tracing::debug!(count, position = %last, elapsed_ms = started.elapsed().as_millis() as u64, "batch applied");

@@ -2,6 +2,7 @@
 //! and a progress line.
 
 pub mod audit;
+pub mod dispatch;
 pub mod migrate;
 pub mod operator;
 pub mod progress;

@@ -1,13 +1,15 @@
-//! `bedrift serve`: the HTTP server (GraphQL at `/graphql`) and the projector, side by side on
-//! one pool, sharing the projector's position for read-your-writes, until SIGINT
-//! or SIGTERM. On a signal (or when either fails) both stop: the server finishes the requests
-//! in flight, the projector the batch in hand; then the database (and a private server) stops.
+//! `bedrift serve`: the HTTP server (GraphQL at `/graphql`), the projector and the outbox's
+//! dispatcher, side by side on one pool, sharing the projector's position for read-your-writes,
+//! until SIGINT or SIGTERM. On a signal (or when one fails) all stop: the server finishes the
+//! requests in flight, the projector the batch in hand, the dispatcher the sends in hand; then
+//! the database (and a private server) stops.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use std::sync::Arc;
 
+use bedrift_api::notifications::{DeliverySettings, Dispatcher};
 use bedrift_api::{ApiSettings, AppState};
 use bedrift_domain::clock::SystemClock;
 use bedrift_projections::{Projector, ProjectorSettings};
@@ -33,7 +35,14 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {bind} (set BIND to another address)"))?;
     tracing::info!(address = %listener.local_addr()?, "serving HTTP");
     let settings = ApiSettings::from_env().map_err(anyhow::Error::msg)?;
-    let projector = Projector::new(pool.clone(), ProjectorSettings::default());
+    let dispatcher = Dispatcher::new(pool.clone(), DeliverySettings::from_env()?)?;
+    let projector = Projector::new(
+        pool.clone(),
+        ProjectorSettings {
+            notifications: Some(settings.notifications.clone()),
+            ..ProjectorSettings::default()
+        },
+    );
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
         .with_projector(projector.position());
     let stop = Stop::new();
@@ -66,12 +75,26 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
         stop.raise();
         result
     };
+    let dispatcher = async {
+        let result = dispatcher
+            .run(stop.stopped())
+            .await
+            .context("delivering the outbox");
+        if let Err(error) = &result {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "the dispatcher failed; stopping"
+            );
+        }
+        stop.raise();
+        result
+    };
     let signal = async {
         tokio::select! {
             () = shutdown_signal() => stop.raise(),
             () = stop.stopped() => {}
         }
     };
-    let (http, projector, ()) = tokio::join!(http, projector, signal);
-    http.and(projector)
+    let (http, projector, dispatcher, ()) = tokio::join!(http, projector, dispatcher, signal);
+    http.and(projector).and(dispatcher)
 }

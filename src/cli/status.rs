@@ -1,5 +1,6 @@
-//! `bedrift projections status`: a table of the read models' checkpoints, how many events each
-//! still has to apply, how old the oldest of those is, and when its checkpoint last moved.
+//! `bedrift projections status`: a table of the read models' checkpoints (and the
+//! notifications'), how many events each still has to apply, how old the oldest of those is,
+//! and when its checkpoint last moved.
 
 use bedrift_projections::ReadModel;
 use bedrift_store::{connect, DatabaseSettings, LogPosition, PgPool};
@@ -26,13 +27,18 @@ pub async fn run(settings: &DatabaseSettings) -> anyhow::Result<()> {
 async fn rows(pool: &PgPool) -> anyhow::Result<Vec<Row>> {
     super::migrate::quietly(pool).await?;
     let mut rows = Vec::new();
-    for model in ReadModel::ALL {
+    // The notifications' checkpoint too: how far event-driven messages are behind.
+    let names = ReadModel::ALL
+        .iter()
+        .map(|m| m.name())
+        .chain([bedrift_projections::notifications::CHECKPOINT]);
+    for name in names {
         // Ages are computed by the database, against its own clock.
         let checkpoint: Option<(i64, i64, f64)> = sqlx::query_as(
             "SELECT tx_id, position, extract(epoch FROM now() - updated_at)::float8
              FROM projection_checkpoints WHERE name = $1",
         )
-        .bind(model.name())
+        .bind(name)
         .fetch_optional(pool)
         .await?;
         let (tx_id, position, moved_ago) = match checkpoint {
@@ -48,7 +54,7 @@ async fn rows(pool: &PgPool) -> anyhow::Result<Vec<Row>> {
         .fetch_one(pool)
         .await?;
         rows.push(Row {
-            name: model.name(),
+            name,
             checkpoint: LogPosition { tx_id, position },
             behind,
             oldest_unapplied,

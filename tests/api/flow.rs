@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{code, line, order, TestApp, ORDER};
+use crate::helpers::{code, line, link_token, order, TestApp, ORDER};
 
 /// Example tariff (domain/src/tariff/agder.rs), in øre.
 const ADULT_TWO_ZONES: i64 = 105_000;
@@ -26,7 +26,7 @@ fn tickets(data: &Value) -> usize {
 
 #[tokio::test]
 async fn the_whole_flow_with_approval_required() {
-    let app = TestApp::spawn("2026-12-10").await;
+    let app = TestApp::spawn_delivering("2026-12-10").await;
     let operator = app.operator().await;
     let (company, admin, link) = app
         .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
@@ -88,6 +88,38 @@ async fn the_whole_flow_with_approval_required() {
     assert_eq!(mine[0]["status"], "REJECTED");
     assert_eq!(mine[0]["orderStatus"], "REJECTED");
     assert_eq!(mine[0]["rejectionReason"], "Ikke ansatt her");
+
+    // The messages arrived through the SMS gateway (which refused the first attempts) and the
+    // SMTP server: the invitation, the codes, the approvals with the app link, the rejection
+    // with its reason.
+    let delivery = app.delivery.clone().expect("the dispatcher runs");
+    let invitation = delivery.smtp.wait_for("kari@firma.no").await;
+    assert_eq!(
+        invitation.header("Subject").as_deref(),
+        Some("Invitasjon til bedriftsportalen for Firma AS")
+    );
+    assert_eq!(
+        link_token(&invitation.body),
+        link_token(&app.last_message("kari@firma.no").await),
+        "the e-mail carries the invitation that was accepted"
+    );
+    for phone in ["+4791234567", "+4748123456", "+4741234567", "+4793456789"] {
+        delivery.gateway.wait_for(phone, "engangskode").await;
+    }
+    for (phone, sub) in [
+        ("+4791234567", &anne_sub),
+        ("+4741234567", &cecilie_sub),
+        ("+4793456789", &dag_sub),
+    ] {
+        let sms = delivery.gateway.wait_for(phone, "er godkjent").await;
+        assert!(sms.contains("gjelder fra 01.01.2027"), "{sms}");
+        assert!(sms.ends_with(&format!("/app?abonnement={sub}")), "{sms}");
+    }
+    let rejection = delivery.gateway.wait_for("+4748123456", "avvist").await;
+    assert!(
+        rejection.ends_with("Begrunnelse: Ikke ansatt her"),
+        "{rejection}"
+    );
 
     // Zones change from next month; a category change is refused (R8, R9).
     let changed = app
@@ -221,4 +253,62 @@ async fn the_whole_flow_with_approval_required() {
         "ENDED"
     );
     assert_eq!(status(&anne_sub).await["subscription"]["status"], "ACTIVE");
+    delivered_exactly_once(&app).await;
+}
+
+/// Waits until the outbox is delivered, then checks that the gateway and the SMTP server got
+/// each message once, with its message id.
+async fn delivered_exactly_once(app: &TestApp) {
+    let delivery = app.delivery.clone().expect("the dispatcher runs");
+    let pool = app.db.pool();
+    let mut waited = 0;
+    loop {
+        let undelivered: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE status <> 'SENT'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        if undelivered == 0 {
+            break;
+        }
+        waited += 1;
+        assert!(waited < 400, "{undelivered} messages still undelivered");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let rows: Vec<(String, uuid::Uuid)> =
+        sqlx::query_as("SELECT channel, message_id FROM outbox ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let mut sms: Vec<String> = rows
+        .iter()
+        .filter(|(channel, _)| channel == "SMS")
+        .map(|(_, id)| id.to_string())
+        .collect();
+    let mut delivered: Vec<String> = delivery
+        .gateway
+        .delivered()
+        .into_iter()
+        .map(|s| s.key)
+        .collect();
+    sms.sort();
+    delivered.sort();
+    assert_eq!(delivered, sms, "every SMS once");
+    assert_eq!(sms.len(), 4 + 3 + 1, "4 codes, 3 approvals, 1 rejection");
+    assert!(
+        delivery.gateway.requests() > sms.len(),
+        "the gateway refused the first attempts"
+    );
+    let emails: Vec<String> = rows
+        .iter()
+        .filter(|(channel, _)| channel == "EMAIL")
+        .map(|(_, id)| format!("<{id}@billett.test>"))
+        .collect();
+    let received: Vec<String> = delivery
+        .smtp
+        .mails()
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap_or_default())
+        .collect();
+    assert_eq!(received, emails, "every e-mail once, under its message id");
 }

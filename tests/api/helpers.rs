@@ -7,6 +7,10 @@ use std::sync::Arc;
 use std::net::SocketAddr;
 
 use bedrift_api::auth::HashCost;
+use bedrift_api::notifications::settings::{
+    EmailSettings, HttpGatewaySettings, SmsSettings, SmtpSettings,
+};
+use bedrift_api::notifications::{DeliverySettings, Dispatcher};
 use bedrift_api::{ApiSettings, AppState};
 use bedrift_domain::clock::FixedClock;
 use bedrift_projections::{Projector, ProjectorSettings};
@@ -16,7 +20,11 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
 
+mod gateway;
+mod smtp_sink;
 mod steps;
+pub use gateway::*;
+pub use smtp_sink::*;
 pub use steps::*;
 
 /// A password that meets the rules.
@@ -29,7 +37,41 @@ pub struct TestApp {
     pub state: AppState,
     /// Where the server listens.
     pub address: SocketAddr,
+    /// The SMS gateway and SMTP sink the dispatcher delivers to, when it runs
+    /// ([`TestApp::spawn_delivering`]).
+    pub delivery: Option<Delivery>,
     stop: watch::Sender<bool>,
+}
+
+/// Where a [`TestApp`]'s dispatcher delivers.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The SMS gateway (it refuses the first 3 requests).
+    pub gateway: SmsGateway,
+    /// The SMTP server.
+    pub smtp: SmtpSink,
+}
+
+/// Delivery settings for tests: SMS to `gateway`, e-mail to `smtp`, with retries after tens
+/// of milliseconds.
+pub fn delivery_settings(gateway: &SmsGateway, smtp: &SmtpSink) -> DeliverySettings {
+    DeliverySettings {
+        sms: SmsSettings::Http(HttpGatewaySettings {
+            url: gateway.url.clone(),
+            auth_header: GATEWAY_AUTH.0.to_owned(),
+            auth_value: Some(GATEWAY_AUTH.1.to_owned()),
+            body_template: GATEWAY_BODY.to_owned(),
+        }),
+        email: EmailSettings::Smtp(SmtpSettings {
+            url: smtp.url.clone(),
+            from: "Bedriftsbillett <ikke-svar@billett.test>".to_owned(),
+        }),
+        retry_base: std::time::Duration::from_millis(20),
+        retry_max: std::time::Duration::from_millis(200),
+        send_timeout: std::time::Duration::from_secs(5),
+        poll_interval: std::time::Duration::from_millis(100),
+        ..DeliverySettings::default()
+    }
 }
 
 impl Drop for TestApp {
@@ -44,8 +86,19 @@ pub fn date(text: &str) -> NaiveDate {
 }
 
 impl TestApp {
-    /// The application on a fresh database, on `today`, with the projector running.
+    /// The application on a fresh database, on `today`, with the projector running; messages
+    /// stay in the outbox.
     pub async fn spawn(today: &str) -> Self {
+        Self::spawn_with(today, false).await
+    }
+
+    /// Like [`TestApp::spawn`], with the dispatcher delivering the outbox to a real SMS gateway
+    /// (that refuses its first requests) and a real SMTP server, both local.
+    pub async fn spawn_delivering(today: &str) -> Self {
+        Self::spawn_with(today, true).await
+    }
+
+    async fn spawn_with(today: &str, delivering: bool) -> Self {
         let db = TestDatabase::create().await;
         let clock = FixedClock::on(date(today));
         let settings = ApiSettings {
@@ -84,6 +137,26 @@ impl TestApp {
                 eprintln!("server failed: {e}");
             }
         });
+        let delivery = if delivering {
+            let delivery = Delivery {
+                gateway: SmsGateway::spawn(3, true, std::time::Duration::ZERO).await,
+                smtp: SmtpSink::spawn().await,
+            };
+            let settings = delivery_settings(&delivery.gateway, &delivery.smtp);
+            let dispatcher = Dispatcher::new(db.pool().clone(), settings).expect("a dispatcher");
+            let mut stopped = stop.subscribe();
+            tokio::spawn(async move {
+                let shutdown = async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                };
+                if let Err(e) = dispatcher.run(shutdown).await {
+                    eprintln!("dispatcher failed: {e}");
+                }
+            });
+            Some(delivery)
+        } else {
+            None
+        };
         bedrift_api::install_example_tariff(&state)
             .await
             .expect("tariff installed");
@@ -92,6 +165,7 @@ impl TestApp {
             clock,
             state,
             address,
+            delivery,
             stop,
         }
     }
@@ -135,15 +209,24 @@ impl TestApp {
         response["data"].clone()
     }
 
-    /// The newest message in the development outbox to `recipient`.
+    /// The newest message in the outbox to `recipient`.
     pub async fn last_message(&self, recipient: &str) -> String {
+        sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
+            .bind(recipient)
+            .fetch_one(self.db.pool())
+            .await
+            .expect("a message")
+    }
+
+    /// The subject of the newest e-mail in the outbox to `recipient`.
+    pub async fn last_subject(&self, recipient: &str) -> String {
         sqlx::query_scalar(
-            "SELECT body FROM dev_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
+            "SELECT subject FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
         )
         .bind(recipient)
         .fetch_one(self.db.pool())
         .await
-        .expect("a message")
+        .expect("an e-mail with a subject")
     }
 
     /// How many events the log holds.

@@ -68,7 +68,7 @@ async fn another_companys_users_cannot_change_settings_or_see_operator_data() {
         assert_eq!(code(&response), "UNAUTHENTICATED", "{query}: {response:#}");
     }
     assert_eq!(app.event_count().await, events, "nothing was written");
-    let outbox: i64 = sqlx::query_scalar("SELECT count(*) FROM dev_outbox WHERE recipient = $1")
+    let outbox: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE recipient = $1")
         .bind("eve@evil.no")
         .fetch_one(app.db.pool())
         .await

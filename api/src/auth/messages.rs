@@ -1,53 +1,29 @@
-//! The texts of the authentication messages, in Norwegian (bokmål). An e-mail's first line is
-//! its subject (`Emne: ...`), since the outbox stores one body.
+//! The authentication messages, with the validity of their code or link filled in. The texts
+//! themselves are in [`bedrift_domain::messages`], with every other message's.
+
+use bedrift_domain::messages::{self, EmailText};
 
 use super::sms_login::CODE_VALIDITY;
+use super::tokens::TokenKind;
 
 /// The SMS with a login code.
 pub fn code_sms(code: &str) -> String {
-    format!(
-        "Din engangskode for Bedriftsbillett er {code}. Den er gyldig i {} minutter.",
-        CODE_VALIDITY.num_minutes()
-    )
+    messages::code_sms(code, CODE_VALIDITY.num_minutes())
 }
 
 /// The e-mail inviting a company's contact person; `link` carries the invitation token.
-pub fn invitation_email(name: &str, company_name: &str, link: &str) -> String {
-    format!(
-        "Emne: Invitasjon til bedriftsportalen for {company_name}\n\
-         \n\
-         Hei {name},\n\
-         \n\
-         Du er lagt til som administrator for {company_name} i Bedriftsbillett, der dere \
-         bestiller og administrerer månedsbilletter for ansatte.\n\
-         \n\
-         Velg passord og logg inn her:\n\
-         {link}\n\
-         \n\
-         Lenken kan brukes én gang og er gyldig i 7 dager. Hvis du ikke ventet denne \
-         invitasjonen, kan du se bort fra e-posten.\n\
-         \n\
-         Hilsen Bedriftsbillett\n"
+pub fn invitation_email(name: &str, company_name: &str, link: &str) -> EmailText {
+    messages::invitation_email(
+        name,
+        company_name,
+        link,
+        TokenKind::Invitation.validity().num_days(),
     )
 }
 
 /// The e-mail with a password reset link; `link` carries the reset token.
-pub fn password_reset_email(link: &str) -> String {
-    format!(
-        "Emne: Nytt passord til Bedriftsbillett\n\
-         \n\
-         Hei,\n\
-         \n\
-         Vi har fått en forespørsel om å tilbakestille passordet ditt. Velg et nytt passord \
-         her:\n\
-         {link}\n\
-         \n\
-         Lenken kan brukes én gang og er gyldig i 1 time. Når du har valgt nytt passord, blir \
-         du logget ut overalt. Hvis du ikke ba om dette, kan du se bort fra e-posten; \
-         passordet ditt er uendret.\n\
-         \n\
-         Hilsen Bedriftsbillett\n"
-    )
+pub fn password_reset_email(link: &str) -> EmailText {
+    messages::password_reset_email(link, TokenKind::PasswordReset.validity().num_hours())
 }
 
 #[cfg(test)]
@@ -55,7 +31,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_code_sms_reads_as_specified() {
+    fn the_code_sms_says_how_long_the_code_is_valid() {
         assert_eq!(
             code_sms("123456"),
             "Din engangskode for Bedriftsbillett er 123456. Den er gyldig i 10 minutter."
@@ -63,10 +39,10 @@ mod tests {
     }
 
     #[test]
-    fn e_mails_carry_their_link_and_a_subject() {
+    fn the_links_say_how_long_their_tokens_are_valid() {
         let invitation = invitation_email("Kari", "Firma AS", "https://x.no/i/abc");
-        assert!(invitation.starts_with("Emne: "));
-        assert!(invitation.contains("https://x.no/i/abc"));
-        assert!(password_reset_email("https://x.no/r/abc").contains("https://x.no/r/abc"));
+        assert!(invitation.body.contains("gyldig i 7 dager"));
+        let reset = password_reset_email("https://x.no/r/abc");
+        assert!(reset.body.contains("gyldig i 1 time."));
     }
 }

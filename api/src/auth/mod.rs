@@ -1,7 +1,7 @@
 //! Authentication (SPEC.md "Security"): operator and administrator accounts with argon2id
 //! passwords, one-time links (invitation, password reset, first operator), sessions behind
-//! opaque bearer tokens, employee login by SMS code with rate limits, and the development
-//! outbox with the Norwegian message texts.
+//! opaque bearer tokens, employee login by SMS code with rate limits, and queueing their
+//! messages in the outbox.
 //!
 //! Plain async functions over PostgreSQL; the GraphQL layer calls them and maps [`AuthError`]
 //! to API codes. Time always comes from the [`Clock`](bedrift_domain::clock::Clock) passed in.
@@ -27,12 +27,13 @@ pub use accounts::{
     create_administrator_account, create_operator, find_account, find_account_by_email,
     operator_count, verify_password, Account, AccountKind,
 };
+pub use bedrift_projections::outbox::Channel;
 pub use error::AuthError;
 pub use first_operator::{create_first_operator, issue_first_operator_token};
 pub use invitation::{accept_invitation, issue_invitation};
 pub use maintenance::{purge_expired, Purged, KEEP_ENDED_FOR};
 pub use messages::{code_sms, invitation_email, password_reset_email};
-pub use outbox::{enqueue_message, redact, Channel};
+pub use outbox::{enqueue_message, redact};
 pub use password::{check_password_rules, HashCost, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 pub use rate_limit::{Limit, RateLimits};
 pub use reset::{request_password_reset, reset_password};

@@ -1,55 +1,32 @@
-//! The development outbox: SMS and e-mail written to `dev_outbox` in the same transaction as
-//! what caused them, so a message exists exactly when its cause was committed. The log shows
-//! the recipient and the text with codes, links and tokens blanked out.
+//! Authentication messages (codes, invitation and reset links) written to the outbox in the same
+//! transaction as what caused them, so a message exists exactly when its cause was committed.
+//! The log shows the recipient and the text with codes, links and tokens blanked out.
 
-use std::fmt;
-
+use bedrift_projections::outbox::{enqueue, Channel, NewMessage};
 use sqlx::PgConnection;
 
 use super::AuthError;
 
-/// How a message travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Channel {
-    /// A text message to a phone number.
-    Sms,
-    /// An e-mail.
-    Email,
-}
-
-impl Channel {
-    /// The stored form, `SMS` or `EMAIL`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Sms => "SMS",
-            Self::Email => "EMAIL",
-        }
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-/// Writes a message to the outbox on `connection`, which should be the transaction of its
-/// cause, and returns its id.
+/// Writes a message (an e-mail with its `subject`) to the outbox on `connection`, which should
+/// be the transaction of its cause, and returns its id.
 #[tracing::instrument(skip_all, fields(channel = %channel, recipient = %recipient))]
 pub async fn enqueue_message(
     connection: &mut PgConnection,
     channel: Channel,
     recipient: &str,
+    subject: Option<&str>,
     body: &str,
 ) -> Result<i64, AuthError> {
-    let id = sqlx::query_scalar(
-        "INSERT INTO dev_outbox (channel, recipient, body) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(channel.code())
-    .bind(recipient)
-    .bind(body)
-    .fetch_one(connection)
-    .await?;
+    let message = NewMessage {
+        channel,
+        recipient,
+        subject,
+        body,
+        cause: None,
+    };
+    let id = enqueue(connection, message)
+        .await?
+        .ok_or_else(|| AuthError::from(sqlx::Error::RowNotFound))?;
     tracing::info!(id, body = %redact(body), "message queued");
     Ok(id)
 }

@@ -1,12 +1,13 @@
-//! The development outbox: a message exists exactly when its cause was committed.
+//! The outbox: an auth message exists exactly when its cause was committed, waiting for the
+//! dispatcher.
 
 use bedrift_api::auth::{self, Channel};
 use bedrift_domain::values::CompanyId;
 
 use crate::helpers::*;
 
-async fn outbox(pool: &sqlx::PgPool) -> Vec<(String, String, String)> {
-    sqlx::query_as("SELECT channel, recipient, body FROM dev_outbox ORDER BY id")
+async fn outbox(pool: &sqlx::PgPool) -> Vec<(String, String, String, String)> {
+    sqlx::query_as("SELECT channel, recipient, body, status FROM outbox ORDER BY id")
         .fetch_all(pool)
         .await
         .unwrap()
@@ -32,6 +33,7 @@ async fn the_code_sms_is_queued_with_its_cause() {
         &mut transaction,
         Channel::Sms,
         mobile.as_str(),
+        None,
         &auth::code_sms(&code),
     )
     .await
@@ -41,7 +43,12 @@ async fn the_code_sms_is_queued_with_its_cause() {
         format!("Din engangskode for Bedriftsbillett er {code}. Den er gyldig i 10 minutter.");
     assert_eq!(
         outbox(pool).await,
-        vec![("SMS".to_owned(), "+4791234567".to_owned(), expected)]
+        vec![(
+            "SMS".to_owned(),
+            "+4791234567".to_owned(),
+            expected,
+            "PENDING".to_owned()
+        )]
     );
 }
 
@@ -55,10 +62,16 @@ async fn a_message_is_not_queued_when_its_cause_rolls_back() {
         .await
         .unwrap();
     let link = format!("https://billett.example/invitasjon?token={token}");
-    let body = auth::invitation_email("Kari", "Firma AS", &link);
-    auth::enqueue_message(&mut transaction, Channel::Email, "kari@firma.no", &body)
-        .await
-        .unwrap();
+    let text = auth::invitation_email("Kari", "Firma AS", &link);
+    auth::enqueue_message(
+        &mut transaction,
+        Channel::Email,
+        "kari@firma.no",
+        Some(&text.subject),
+        &text.body,
+    )
+    .await
+    .unwrap();
     transaction.rollback().await.unwrap();
     assert!(outbox(pool).await.is_empty());
     let refused = auth::accept_invitation(pool, &clock, COST, &token, PASSWORD).await;

@@ -1,5 +1,6 @@
 //! A projector killed at any point, or a batch that fails, loses no event and applies none
-//! twice: the batch and its checkpoint commit together or not at all.
+//! twice (nor queues its message twice): the batch and its checkpoint commit together or not at
+//! all.
 
 use std::time::Duration;
 
@@ -53,6 +54,7 @@ async fn a_projector_killed_at_random_points_loses_and_doubles_nothing() {
     let settings = ProjectorSettings {
         batch_size: 7,
         poll_interval: Duration::from_millis(20),
+        ..ProjectorSettings::default()
     };
     let mut rng = Rng::new(11);
     let mut kills = 0;
@@ -77,7 +79,24 @@ async fn a_projector_killed_at_random_points_loses_and_doubles_nothing() {
         "the projector should have been killed mid-way several times, was {kills}"
     );
     every_ticket_has_all_its_events(&pool).await;
+    every_decision_queued_one_message(&pool).await;
     assert_eq!(differences_from_rebuild(&pool).await, no_differences());
+}
+
+/// Every approval and rejection in the log has queued exactly one SMS, and nothing else has.
+async fn every_decision_queued_one_message(pool: &bedrift_store::PgPool) {
+    let (decisions, messages, matched): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM events WHERE event_type IN ('SubscriptionApproved', 'SubscriptionRejected')),
+                (SELECT count(*) FROM outbox WHERE cause IS NOT NULL),
+                (SELECT count(*) FROM events e JOIN outbox o ON o.cause = 'event:' || e.position
+                 WHERE e.event_type IN ('SubscriptionApproved', 'SubscriptionRejected'))",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert!(decisions > 0, "the world has decisions");
+    assert_eq!(messages, decisions, "one message per decision");
+    assert_eq!(matched, decisions, "each decision's message names it");
 }
 
 #[tokio::test]

@@ -185,6 +185,7 @@ async fn a_rebuild_swaps_in_while_the_projector_and_writers_run() {
             ProjectorSettings {
                 batch_size: 20,
                 poll_interval: Duration::from_millis(50),
+                ..ProjectorSettings::default()
             },
         )
         .run(async {

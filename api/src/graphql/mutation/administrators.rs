@@ -5,6 +5,7 @@
 
 use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::company::{Administrator, Company, CompanyCommand};
+use bedrift_domain::messages;
 use bedrift_domain::values::{AccountId, BoundedText, EmailAddress};
 use bedrift_projections::listing::{self, CompanyListing};
 
@@ -62,21 +63,6 @@ async fn company_listing(state: &AppState, id: uuid::Uuid) -> Result<CompanyList
         .ok_or_else(|| ApiError::NotFound("there is no such company".into()))
 }
 
-/// The e-mail telling someone who already has a password that they now administer a company.
-fn added_email(name: &str, company_name: &str, link: &str) -> String {
-    format!(
-        "Emne: Du er nå administrator for {company_name}\n\
-         \n\
-         Hei {name},\n\
-         \n\
-         Du er lagt til som administrator for {company_name} i Bedriftsbillett. Logg inn med \
-         e-postadressen og passordet du allerede har:\n\
-         {link}\n\
-         \n\
-         Hilsen Bedriftsbillett\n"
-    )
-}
-
 /// Queues the e-mail: an invitation with a fresh token for an account without a password, a
 /// notice for one that has one. Token and message are committed together or not at all.
 async fn notify(
@@ -88,8 +74,8 @@ async fn notify(
     company_name: &str,
 ) -> Result<(), ApiError> {
     let mut transaction = state.pool.begin().await?;
-    let body = if has_password {
-        added_email(
+    let text = if has_password {
+        messages::administrator_added_email(
             name,
             company_name,
             &format!("{}/logg-inn", state.settings.public_url),
@@ -99,7 +85,14 @@ async fn notify(
         let link = format!("{}/invitasjon?token={token}", state.settings.public_url);
         auth::invitation_email(name, company_name, &link)
     };
-    auth::enqueue_message(&mut transaction, Channel::Email, email.as_str(), &body).await?;
+    auth::enqueue_message(
+        &mut transaction,
+        Channel::Email,
+        email.as_str(),
+        Some(&text.subject),
+        &text.body,
+    )
+    .await?;
     transaction.commit().await?;
     Ok(())
 }

@@ -72,8 +72,15 @@ async fn invite(
     let mut transaction = state.pool.begin().await?;
     let token = auth::issue_invitation(&mut transaction, &*state.clock, account).await?;
     let link = format!("{}/invitasjon?token={token}", state.settings.public_url);
-    let body = auth::invitation_email(name, company_name, &link);
-    auth::enqueue_message(&mut transaction, Channel::Email, email.as_str(), &body).await?;
+    let text = auth::invitation_email(name, company_name, &link);
+    auth::enqueue_message(
+        &mut transaction,
+        Channel::Email,
+        email.as_str(),
+        Some(&text.subject),
+        &text.body,
+    )
+    .await?;
     transaction.commit().await?;
     Ok(())
 }

@@ -66,7 +66,7 @@ impl EmployeeMutations {
         .await
         .map_err(ApiError::from)?;
         let body = auth::code_sms(&code);
-        auth::enqueue_message(&mut transaction, Channel::Sms, phone.as_str(), &body)
+        auth::enqueue_message(&mut transaction, Channel::Sms, phone.as_str(), None, &body)
             .await
             .map_err(ApiError::from)?;
         transaction.commit().await.map_err(ApiError::from)?;

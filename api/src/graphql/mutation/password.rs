@@ -34,10 +34,16 @@ impl PasswordMutations {
         .map_err(ApiError::from)?;
         if let Some(token) = token {
             let link = format!("{}/nytt-passord?token={token}", state.settings.public_url);
-            let body = auth::password_reset_email(&link);
-            auth::enqueue_message(&mut transaction, Channel::Email, email.as_str(), &body)
-                .await
-                .map_err(ApiError::from)?;
+            let text = auth::password_reset_email(&link);
+            auth::enqueue_message(
+                &mut transaction,
+                Channel::Email,
+                email.as_str(),
+                Some(&text.subject),
+                &text.body,
+            )
+            .await
+            .map_err(ApiError::from)?;
         }
         transaction.commit().await.map_err(ApiError::from)?;
         Ok(true)

@@ -1,0 +1,160 @@
+//! The texts of every message the service sends (SPEC.md "Notifications"), in Norwegian
+//! (bokmål), in one place: the SMS with a login code, the approval SMS with the app link, the
+//! rejection SMS with the reason, and the e-mails inviting an administrator, telling an
+//! existing one they were added, and resetting a password. Pure functions of their inputs, so
+//! the API (auth messages) and the projector (event-driven messages) write the same texts.
+
+use chrono::NaiveDate;
+
+/// An e-mail's subject and plain-text body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailText {
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub body: String,
+}
+
+/// The SMS with a login code, valid for `valid_minutes`.
+pub fn code_sms(code: &str, valid_minutes: i64) -> String {
+    format!(
+        "Din engangskode for Bedriftsbillett er {code}. Den er gyldig i {valid_minutes} minutter."
+    )
+}
+
+/// The SMS telling an employee their monthly ticket is approved; `app_link` opens the ticket
+/// app, and the ticket is valid from `valid_from`.
+pub fn approval_sms(first_name: &str, valid_from: NaiveDate, app_link: &str) -> String {
+    format!(
+        "Hei {first_name}! Månedsbilletten din fra arbeidsgiveren er godkjent og gjelder fra {}. \
+         Åpne billetten i appen: {app_link}",
+        valid_from.format("%d.%m.%Y")
+    )
+}
+
+/// The SMS telling an employee their order was rejected, and why.
+pub fn rejection_sms(first_name: &str, reason: &str) -> String {
+    format!(
+        "Hei {first_name}. Bestillingen av månedsbillett gjennom arbeidsgiveren ble avvist. \
+         Begrunnelse: {reason}"
+    )
+}
+
+/// The e-mail inviting a company's contact person; `link` carries the invitation token and
+/// works for `valid_days`.
+pub fn invitation_email(name: &str, company_name: &str, link: &str, valid_days: i64) -> EmailText {
+    EmailText {
+        subject: format!("Invitasjon til bedriftsportalen for {company_name}"),
+        body: format!(
+            "Hei {name},\n\
+             \n\
+             Du er lagt til som administrator for {company_name} i Bedriftsbillett, der dere \
+             bestiller og administrerer månedsbilletter for ansatte.\n\
+             \n\
+             Velg passord og logg inn her:\n\
+             {link}\n\
+             \n\
+             Lenken kan brukes én gang og er gyldig i {valid_days} dager. Hvis du ikke ventet \
+             denne invitasjonen, kan du se bort fra e-posten.\n\
+             \n\
+             Hilsen Bedriftsbillett\n"
+        ),
+    }
+}
+
+/// The e-mail telling an administrator who already has a password that they were added to
+/// another company; `link` is the login page.
+pub fn administrator_added_email(name: &str, company_name: &str, link: &str) -> EmailText {
+    EmailText {
+        subject: format!("Du er nå administrator for {company_name}"),
+        body: format!(
+            "Hei {name},\n\
+             \n\
+             Du er lagt til som administrator for {company_name} i Bedriftsbillett. Logg inn \
+             med e-postadressen og passordet du allerede har:\n\
+             {link}\n\
+             \n\
+             Hilsen Bedriftsbillett\n"
+        ),
+    }
+}
+
+/// The e-mail with a password reset link; `link` carries the reset token and works for
+/// `valid_hours`.
+pub fn password_reset_email(link: &str, valid_hours: i64) -> EmailText {
+    EmailText {
+        subject: "Nytt passord til Bedriftsbillett".to_owned(),
+        body: format!(
+            "Hei,\n\
+             \n\
+             Vi har fått en forespørsel om å tilbakestille passordet ditt. Velg et nytt passord \
+             her:\n\
+             {link}\n\
+             \n\
+             Lenken kan brukes én gang og er gyldig i {valid_hours} time{}. Når du har valgt \
+             nytt passord, blir du logget ut overalt. Hvis du ikke ba om dette, kan du se bort \
+             fra e-posten; passordet ditt er uendret.\n\
+             \n\
+             Hilsen Bedriftsbillett\n",
+            if valid_hours == 1 { "" } else { "r" }
+        ),
+    }
+}
+
+/// The link that opens a subscription's ticket in the app: `template` with `{subscription}`
+/// replaced by the subscription's id.
+pub fn app_link(template: &str, subscription: &str) -> String {
+    template.replace("{subscription}", subscription)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_code_sms_reads_as_specified() {
+        assert_eq!(
+            code_sms("123456", 10),
+            "Din engangskode for Bedriftsbillett er 123456. Den er gyldig i 10 minutter."
+        );
+    }
+
+    #[test]
+    fn the_approval_sms_carries_the_start_date_and_the_app_link() {
+        let link = app_link(
+            "https://billett.example/app?abonnement={subscription}",
+            "abc",
+        );
+        let sms = approval_sms("Anne", NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), &link);
+        assert_eq!(
+            sms,
+            "Hei Anne! Månedsbilletten din fra arbeidsgiveren er godkjent og gjelder fra \
+             01.01.2027. Åpne billetten i appen: https://billett.example/app?abonnement=abc"
+        );
+    }
+
+    #[test]
+    fn the_rejection_sms_carries_the_reason() {
+        assert_eq!(
+            rejection_sms("Bjørn", "Ikke ansatt her"),
+            "Hei Bjørn. Bestillingen av månedsbillett gjennom arbeidsgiveren ble avvist. \
+             Begrunnelse: Ikke ansatt her"
+        );
+    }
+
+    #[test]
+    fn e_mails_carry_their_link_validity_and_a_subject() {
+        let invitation = invitation_email("Kari", "Firma AS", "https://x.no/i/abc", 7);
+        assert_eq!(
+            invitation.subject,
+            "Invitasjon til bedriftsportalen for Firma AS"
+        );
+        assert!(invitation.body.contains("https://x.no/i/abc"));
+        assert!(invitation.body.contains("gyldig i 7 dager"));
+        let reset = password_reset_email("https://x.no/r/abc", 1);
+        assert!(reset.body.contains("https://x.no/r/abc"));
+        assert!(reset.body.contains("gyldig i 1 time."));
+        let added = administrator_added_email("Kari", "Firma AS", "https://x.no/logg-inn");
+        assert_eq!(added.subject, "Du er nå administrator for Firma AS");
+    }
+}

@@ -1,0 +1,75 @@
+//! Writing messages to the outbox (migration `20261127000300_outbox.sql`), always on the
+//! transaction of their cause, so a message exists exactly when its cause was committed. The
+//! dispatcher (crate `bedrift-api`) delivers them.
+
+use std::fmt;
+
+use sqlx::PgConnection;
+
+/// How a message travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// A text message to a phone number.
+    Sms,
+    /// An e-mail.
+    Email,
+}
+
+impl Channel {
+    /// The stored form, `SMS` or `EMAIL`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Sms => "SMS",
+            Self::Email => "EMAIL",
+        }
+    }
+
+    /// The channel of a stored form.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "SMS" => Some(Self::Sms),
+            "EMAIL" => Some(Self::Email),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A message to queue.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMessage<'a> {
+    /// How it travels.
+    pub channel: Channel,
+    /// An E.164 phone number or an e-mail address.
+    pub recipient: &'a str,
+    /// An e-mail's subject (none for an SMS).
+    pub subject: Option<&'a str>,
+    /// The text.
+    pub body: &'a str,
+    /// What caused it, when at most one message may exist per cause (`event:<position>`).
+    pub cause: Option<&'a str>,
+}
+
+/// Queues `message` on `connection` (the transaction of its cause). Returns its row id, or
+/// `None` when a message with the same cause is already queued.
+pub async fn enqueue(
+    connection: &mut PgConnection,
+    message: NewMessage<'_>,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO outbox (channel, recipient, subject, body, cause) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (cause) DO NOTHING RETURNING id",
+    )
+    .bind(message.channel.code())
+    .bind(message.recipient)
+    .bind(message.subject)
+    .bind(message.body)
+    .bind(message.cause)
+    .fetch_optional(connection)
+    .await
+}
