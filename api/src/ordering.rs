@@ -11,6 +11,7 @@ use bedrift_domain::subscription::{
 };
 use bedrift_domain::values::{CompanyId, PhoneNumber, SubscriptionId};
 use bedrift_projections::listing;
+use tracing::Instrument;
 
 use crate::graphql::ApiError;
 use crate::AppState;
@@ -55,6 +56,8 @@ pub async fn place(
             .await;
         lock.commit().await?;
         outcome.map(|()| id)
-    });
+    }
+    // The request's span (and so its correlation id) goes along into the task.
+    .instrument(tracing::Span::current()));
     task.await.map_err(|e| ApiError::internal(&e))?
 }

@@ -35,7 +35,8 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
     let settings = ApiSettings::from_env().map_err(anyhow::Error::msg)?;
     let projector = Projector::new(pool.clone(), ProjectorSettings::default());
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
-        .with_projector(projector.position());
+        .with_projector(projector.position())
+        .with_metrics(bedrift_api::observability::install_recorder());
     let stop = Stop::new();
     let http = async {
         let prepared = async {

@@ -60,7 +60,8 @@ impl TestApp {
             },
         );
         let state = AppState::new(db.pool().clone(), Arc::new(clock.clone()), settings)
-            .with_projector(projector.position());
+            .with_projector(projector.position())
+            .with_metrics(bedrift_api::observability::install_recorder());
         let (stop, mut stopped) = watch::channel(false);
         let mut server_stopped = stopped.clone();
         tokio::spawn(async move {
