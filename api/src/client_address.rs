@@ -26,11 +26,15 @@ impl ProxyRange {
     pub fn contains(&self, address: IpAddr) -> bool {
         match (self.network, canonical(address)) {
             (IpAddr::V4(network), IpAddr::V4(address)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(network) & mask == u32::from(address) & mask
             }
             (IpAddr::V6(network), IpAddr::V6(address)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(network) & mask == u128::from(address) & mask
             }
             _ => false,
@@ -139,14 +143,20 @@ mod tests {
     fn headers_are_ignored_from_an_untrusted_peer() {
         let sent = headers(&["203.0.113.9"]);
         let trusted = ranges(&["10.0.0.0/8"]);
-        assert_eq!(client_address(ip("198.51.100.1"), &sent, &trusted), ip("198.51.100.1"));
+        assert_eq!(
+            client_address(ip("198.51.100.1"), &sent, &trusted),
+            ip("198.51.100.1")
+        );
     }
 
     #[test]
     fn a_trusted_proxy_reports_the_first_entry() {
         let sent = headers(&["203.0.113.9"]);
         let trusted = ranges(&["10.0.0.0/8"]);
-        assert_eq!(client_address(ip("10.1.2.3"), &sent, &trusted), ip("203.0.113.9"));
+        assert_eq!(
+            client_address(ip("10.1.2.3"), &sent, &trusted),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]
@@ -154,22 +164,34 @@ mod tests {
         // The client sent "1.1.1.1" itself; the trusted proxy appended the real peer.
         let sent = headers(&["1.1.1.1, 203.0.113.9"]);
         let trusted = ranges(&["10.0.0.0/8"]);
-        assert_eq!(client_address(ip("10.1.2.3"), &sent, &trusted), ip("203.0.113.9"));
+        assert_eq!(
+            client_address(ip("10.1.2.3"), &sent, &trusted),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]
     fn chains_of_trusted_proxies_are_walked_and_headers_joined() {
         let sent = headers(&["203.0.113.9, 10.0.0.7", "[::ffff:10.0.0.8]:443"]);
         let trusted = ranges(&["10.0.0.0/8"]);
-        assert_eq!(client_address(ip("10.1.2.3"), &sent, &trusted), ip("203.0.113.9"));
+        assert_eq!(
+            client_address(ip("10.1.2.3"), &sent, &trusted),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]
     fn garbage_stops_at_the_last_trusted_hop() {
         let sent = headers(&["203.0.113.9, unknown"]);
         let trusted = ranges(&["10.0.0.0/8"]);
-        assert_eq!(client_address(ip("10.1.2.3"), &sent, &trusted), ip("10.1.2.3"));
-        assert_eq!(client_address(ip("10.1.2.3"), &HeaderMap::new(), &trusted), ip("10.1.2.3"));
+        assert_eq!(
+            client_address(ip("10.1.2.3"), &sent, &trusted),
+            ip("10.1.2.3")
+        );
+        assert_eq!(
+            client_address(ip("10.1.2.3"), &HeaderMap::new(), &trusted),
+            ip("10.1.2.3")
+        );
     }
 
     #[test]

@@ -145,25 +145,27 @@ impl AppState {
     {
         let state = self.clone();
         let name = A::command_name(&command);
-        let task = tokio::spawn(async move {
-            let executor = A::pick(&state.commands);
-            let started = Instant::now();
-            let executed = executor.execute(&id, command, &metadata).await;
-            let executed = executed.map_err(ApiError::from);
-            let outcome = executed.as_ref().map_or_else(ApiError::code, |()| "ok");
-            record_command(A::TYPE, name, outcome, started);
-            executed?;
-            let position = executor
-                .last_position(&id)
-                .await
-                .map_err(StoreError::widen::<A::Error>)?;
-            if let Some(position) = position {
-                state.wait_for(position).await?;
+        let task = tokio::spawn(
+            async move {
+                let executor = A::pick(&state.commands);
+                let started = Instant::now();
+                let executed = executor.execute(&id, command, &metadata).await;
+                let executed = executed.map_err(ApiError::from);
+                let outcome = executed.as_ref().map_or_else(ApiError::code, |()| "ok");
+                record_command(A::TYPE, name, outcome, started);
+                executed?;
+                let position = executor
+                    .last_position(&id)
+                    .await
+                    .map_err(StoreError::widen::<A::Error>)?;
+                if let Some(position) = position {
+                    state.wait_for(position).await?;
+                }
+                Ok::<(), ApiError>(())
             }
-            Ok::<(), ApiError>(())
-        }
-        // The request's span (and so its correlation id) goes along into the task.
-        .instrument(tracing::Span::current()));
+            // The request's span (and so its correlation id) goes along into the task.
+            .instrument(tracing::Span::current()),
+        );
         task.await.map_err(|e| ApiError::internal(&e))?
     }
 

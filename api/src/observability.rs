@@ -84,7 +84,10 @@ pub fn install_recorder() -> PrometheusHandle {
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
         Some(handle) => (
-            [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
             handle.render(),
         )
             .into_response(),
@@ -185,12 +188,13 @@ impl Extension for OperationLabels {
         if let (Some(slot), DocumentOperations::Single(operation)) =
             (ctx.data_opt::<Arc<OperationSlot>>(), &document.operations)
         {
-            let first = operation.node.selection_set.node.items.iter().find_map(
-                |selection| match &selection.node {
-                    Selection::Field(field) => Some(field.node.name.node.to_string()),
-                    _ => None,
-                },
-            );
+            let first =
+                operation.node.selection_set.node.items.iter().find_map(
+                    |selection| match &selection.node {
+                        Selection::Field(field) => Some(field.node.name.node.to_string()),
+                        _ => None,
+                    },
+                );
             if let Some(first) = first {
                 let _ = slot.first_field.set(first);
             }
@@ -255,7 +259,10 @@ mod tests {
             .map(|n| bounded_name(&format!("Operation{n}")))
             .collect();
         let own = labels.iter().filter(|l| *l != "_other").count();
-        assert!(own <= MAX_OPERATION_NAMES, "{own} names got labels of their own");
+        assert!(
+            own <= MAX_OPERATION_NAMES,
+            "{own} names got labels of their own"
+        );
         assert!(labels.iter().any(|l| l == "_other"));
         assert_eq!(bounded_name("Operation0"), labels[0]);
     }

@@ -92,8 +92,10 @@ fn rate_limits(mut limits: RateLimits) -> Result<RateLimits, String> {
         optional_limit("RATE_LIMIT_LOGINS_PER_ADDRESS", limits.logins_per_address)?;
     limits.orders_per_address =
         optional_limit("RATE_LIMIT_ORDERS_PER_ADDRESS", limits.orders_per_address)?;
-    limits.creations_per_address =
-        optional_limit("RATE_LIMIT_CREATIONS_PER_ADDRESS", limits.creations_per_address)?;
+    limits.creations_per_address = optional_limit(
+        "RATE_LIMIT_CREATIONS_PER_ADDRESS",
+        limits.creations_per_address,
+    )?;
     Ok(limits)
 }
 

@@ -137,7 +137,9 @@ fn record_batch(applied: &[(ReadModel, &[Envelope], Duration)], last: LogPositio
             .record(*elapsed);
         let lag = metrics::histogram!("bedrift_projector_lag_seconds", "read_model" => name);
         for event in *events {
-            let seconds = (now - event.recorded_at).num_microseconds().unwrap_or(i64::MAX);
+            let seconds = (now - event.recorded_at)
+                .num_microseconds()
+                .unwrap_or(i64::MAX);
             lag.record(seconds.max(0) as f64 / 1e6);
         }
     }

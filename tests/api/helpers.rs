@@ -16,7 +16,9 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
 
+mod http;
 mod steps;
+pub use http::*;
 pub use steps::*;
 
 /// A password that meets the rules.
@@ -46,12 +48,18 @@ pub fn date(text: &str) -> NaiveDate {
 impl TestApp {
     /// The application on a fresh database, on `today`, with the projector running.
     pub async fn spawn(today: &str) -> Self {
+        Self::spawn_with(today, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with the settings changed by `adjust` first.
+    pub async fn spawn_with(today: &str, adjust: impl FnOnce(&mut ApiSettings)) -> Self {
         let db = TestDatabase::create().await;
         let clock = FixedClock::on(date(today));
-        let settings = ApiSettings {
+        let mut settings = ApiSettings {
             hash_cost: HashCost::MinimalForTests,
             ..ApiSettings::default()
         };
+        adjust(&mut settings);
         let projector = Projector::new(
             db.pool().clone(),
             ProjectorSettings {

@@ -35,7 +35,12 @@ impl FromStr for Limit {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let wrong = || format!("{text:?}: expected <max>/<window>, e.g. 30/10m (units s, m, h, d)");
         let (max, window) = text.trim().split_once('/').ok_or_else(wrong)?;
-        let max: u32 = max.trim().parse().ok().filter(|m| *m > 0).ok_or_else(wrong)?;
+        let max: u32 = max
+            .trim()
+            .parse()
+            .ok()
+            .filter(|m| *m > 0)
+            .ok_or_else(wrong)?;
         let window = window.trim();
         let unit_at = window.len().checked_sub(1).ok_or_else(wrong)?;
         let (count, unit) = window.split_at(unit_at);
@@ -180,10 +185,15 @@ mod tests {
     #[test]
     fn limits_are_written_as_max_per_window() {
         assert_eq!("30/10m".parse(), Ok(Limit::new(30, Duration::minutes(10))));
-        assert_eq!(" 5 / 45s ".parse(), Ok(Limit::new(5, Duration::seconds(45))));
+        assert_eq!(
+            " 5 / 45s ".parse(),
+            Ok(Limit::new(5, Duration::seconds(45)))
+        );
         assert_eq!("100/1h".parse(), Ok(Limit::new(100, Duration::hours(1))));
         assert_eq!("2/1d".parse(), Ok(Limit::new(2, Duration::days(1))));
-        for wrong in ["30", "0/1h", "30/0m", "30/10", "30/10w", "x/1h", "30/", "/1h", "-1/1h"] {
+        for wrong in [
+            "30", "0/1h", "30/0m", "30/10", "30/10w", "x/1h", "30/", "/1h", "-1/1h",
+        ] {
             assert!(wrong.parse::<Limit>().is_err(), "{wrong} was accepted");
         }
     }

@@ -121,7 +121,11 @@ fn rate_limited_says_when_to_retry() {
         Some(&async_graphql::Value::from(42))
     );
     let burned: async_graphql::Error = ApiError::from(AuthError::TooManyAttempts).into();
-    assert!(burned.extensions.expect("extensions").get("retryAfter").is_none());
+    assert!(burned
+        .extensions
+        .expect("extensions")
+        .get("retryAfter")
+        .is_none());
 }
 
 #[test]

@@ -67,7 +67,11 @@ impl AccountMutations {
     ) -> Result<SessionPayload> {
         let (state, caller) = parts(ctx);
         caller
-            .rate_limit(state, "login", state.settings.rate_limits.logins_per_address)
+            .rate_limit(
+                state,
+                "login",
+                state.settings.rate_limits.logins_per_address,
+            )
             .await?;
         let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid("email", e))?;
         if password.chars().count() > auth::MAX_PASSWORD_CHARS {

@@ -121,7 +121,11 @@ impl EmployeeMutations {
         let (state, caller) = parts(ctx);
         let (employee_phone, company) = caller.require_employee()?;
         caller
-            .rate_limit(state, "order", state.settings.rate_limits.orders_per_address)
+            .rate_limit(
+                state,
+                "order",
+                state.settings.rate_limits.orders_per_address,
+            )
             .await?;
         let details = order_details(state, company, employee_phone.clone(), input).await?;
         let listing = listing::company(&state.pool, company.as_uuid())
