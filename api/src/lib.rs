@@ -1,12 +1,16 @@
 //! The HTTP side of Bedriftsbillett: the axum router (health checks, GraphQL at `/graphql` and
-//! its subscriptions over the websocket at `/graphql/ws`), authentication, the commands behind
-//! the mutations, and the server loop with graceful shutdown.
+//! its subscriptions over the websocket at `/graphql/ws`, metrics at `/metrics`),
+//! authentication, the commands behind the mutations, and the server loop with graceful
+//! shutdown.
 
 pub mod auth;
+pub mod client_address;
 pub mod commands;
+pub mod correlation;
 pub mod graphql;
 mod health;
 pub mod notifications;
+pub mod observability;
 pub mod ordering;
 pub mod reports;
 pub mod settings;
@@ -17,12 +21,13 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use axum::http::{HeaderValue, Method};
+use axum::middleware::from_fn;
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::cors::CorsLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use settings::ApiSettings;
@@ -44,11 +49,14 @@ pub fn router(state: AppState) -> Router {
         .allow_headers([
             axum::http::header::AUTHORIZATION,
             axum::http::header::CONTENT_TYPE,
-        ]);
+            correlation::HEADER,
+        ])
+        .expose_headers([correlation::HEADER]);
     let body_limit = state.settings.body_limit;
     let health_routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(observability::metrics))
         .with_state(state.clone());
     let report_routes = reports::http::routes(state.clone());
     let graphql_routes = Router::new()
@@ -62,11 +70,15 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)
         .layer(
-            // One span per request (method, path), and its status and latency when answered.
+            // One span per request (method, path, correlation id), and its status and latency
+            // when answered.
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(correlation::request_span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        // Outside the trace layer, so that its span has the id.
+        .layer(from_fn(correlation::assign))
+        .layer(from_fn(observability::track_http))
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` completes, then finishes the requests

@@ -11,6 +11,7 @@ use bedrift_domain::subscription::{
 };
 use bedrift_domain::values::{CompanyId, PhoneNumber, SubscriptionId};
 use bedrift_projections::listing;
+use tracing::Instrument;
 
 use crate::graphql::ApiError;
 use crate::AppState;
@@ -41,20 +42,24 @@ pub async fn place(
     metadata: Metadata,
 ) -> Result<SubscriptionId, ApiError> {
     let state = state.clone();
-    let task = tokio::spawn(async move {
-        let mut lock = state.pool.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("order:{company}:{phone}"))
-            .execute(&mut *lock)
-            .await?;
-        state.wait_for_head().await?;
-        let others = others(&state, company, &phone).await?;
-        let id = SubscriptionId::new();
-        let outcome = state
-            .execute::<Subscription>(id.to_string(), command(others), metadata)
-            .await;
-        lock.commit().await?;
-        outcome.map(|()| id)
-    });
+    let task = tokio::spawn(
+        async move {
+            let mut lock = state.pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(format!("order:{company}:{phone}"))
+                .execute(&mut *lock)
+                .await?;
+            state.wait_for_head().await?;
+            let others = others(&state, company, &phone).await?;
+            let id = SubscriptionId::new();
+            let outcome = state
+                .execute::<Subscription>(id.to_string(), command(others), metadata)
+                .await;
+            lock.commit().await?;
+            outcome.map(|()| id)
+        }
+        // The request's span (and so its correlation id) goes along into the task.
+        .instrument(tracing::Span::current()),
+    );
     task.await.map_err(|e| ApiError::internal(&e))?
 }

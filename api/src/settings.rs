@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use bedrift_projections::NotificationSettings;
 
-use crate::auth::{HashCost, RateLimits};
+use crate::auth::{HashCost, Limit, RateLimits};
+use crate::client_address::ProxyRange;
 
 /// What the API needs to know besides the database.
 #[derive(Debug, Clone)]
@@ -25,11 +26,14 @@ pub struct ApiSettings {
     pub read_your_writes_timeout: Duration,
     /// The cost of new password hashes.
     pub hash_cost: HashCost,
-    /// The authentication rate limits.
+    /// The rate limits (`RATE_LIMIT_*`).
     pub rate_limits: RateLimits,
     /// `APP_LINK_TEMPLATE`: the link in the approval SMS (default
     /// `<PUBLIC_URL>/app?abonnement={subscription}`), for the projector.
     pub notifications: NotificationSettings,
+    /// `TRUSTED_PROXIES`: comma-separated addresses or ranges (`10.0.0.0/8`) of proxies whose
+    /// `X-Forwarded-For` tells the client address; empty (the default) believes no header.
+    pub trusted_proxies: Vec<ProxyRange>,
 }
 
 impl Default for ApiSettings {
@@ -44,14 +48,15 @@ impl Default for ApiSettings {
             hash_cost: HashCost::Production,
             rate_limits: RateLimits::default(),
             notifications: NotificationSettings::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
 
 impl ApiSettings {
     /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
-    /// `GRAPHQL_MAX_COMPLEXITY` and `APP_LINK_TEMPLATE`; unset or empty values keep their
-    /// defaults.
+    /// `GRAPHQL_MAX_COMPLEXITY`, `APP_LINK_TEMPLATE`, the `RATE_LIMIT_*` variables and
+    /// `TRUSTED_PROXIES`; unset or empty values keep their defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
         if let Some(url) = var("PUBLIC_URL") {
@@ -73,7 +78,54 @@ impl ApiSettings {
         settings.body_limit = number("REQUEST_BODY_LIMIT", settings.body_limit)?;
         settings.max_depth = number("GRAPHQL_MAX_DEPTH", settings.max_depth)?;
         settings.max_complexity = number("GRAPHQL_MAX_COMPLEXITY", settings.max_complexity)?;
+        settings.rate_limits = rate_limits(settings.rate_limits)?;
+        if let Some(proxies) = var("TRUSTED_PROXIES") {
+            settings.trusted_proxies = proxies
+                .split(',')
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| p.parse().map_err(|e| format!("TRUSTED_PROXIES: {e}")))
+                .collect::<Result<_, _>>()?;
+        }
         Ok(settings)
+    }
+}
+
+/// The `RATE_LIMIT_*` variables over `limits`: each `<max>/<window>` (`30/10m`); those of the
+/// login and order mutations may also be `off`.
+fn rate_limits(mut limits: RateLimits) -> Result<RateLimits, String> {
+    limits.codes_per_phone = limit("RATE_LIMIT_CODES_PER_PHONE", limits.codes_per_phone)?;
+    limits.codes_per_address = limit("RATE_LIMIT_CODES_PER_ADDRESS", limits.codes_per_address)?;
+    limits.verifications_per_address = limit(
+        "RATE_LIMIT_VERIFICATIONS_PER_ADDRESS",
+        limits.verifications_per_address,
+    )?;
+    limits.resets_per_email = limit("RATE_LIMIT_RESETS_PER_EMAIL", limits.resets_per_email)?;
+    limits.logins_per_address =
+        optional_limit("RATE_LIMIT_LOGINS_PER_ADDRESS", limits.logins_per_address)?;
+    limits.orders_per_address =
+        optional_limit("RATE_LIMIT_ORDERS_PER_ADDRESS", limits.orders_per_address)?;
+    limits.creations_per_address = optional_limit(
+        "RATE_LIMIT_CREATIONS_PER_ADDRESS",
+        limits.creations_per_address,
+    )?;
+    Ok(limits)
+}
+
+fn limit(name: &str, default: Limit) -> Result<Limit, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(text) => text.parse().map_err(|e| format!("{name}: {e}")),
+    }
+}
+
+fn optional_limit(name: &str, default: Option<Limit>) -> Result<Option<Limit>, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(text) if text.trim().eq_ignore_ascii_case("off") => Ok(None),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|e| format!("{name}: {e} or off")),
     }
 }
 

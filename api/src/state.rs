@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use bedrift_domain::clock::Clock;
 use bedrift_projections::LogPosition;
+use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 use tokio::sync::watch;
 
@@ -25,6 +26,8 @@ pub struct AppState {
     pub projected: Option<watch::Receiver<LogPosition>>,
     /// Typed settings.
     pub settings: Arc<ApiSettings>,
+    /// What `/metrics` renders, when this process records metrics.
+    pub metrics: Option<PrometheusHandle>,
 }
 
 impl AppState {
@@ -36,7 +39,15 @@ impl AppState {
             clock,
             projected: None,
             settings: Arc::new(settings),
+            metrics: None,
         }
+    }
+
+    /// The same state, serving `/metrics` from `handle` (see
+    /// [`crate::observability::install_recorder`]).
+    pub fn with_metrics(mut self, handle: PrometheusHandle) -> Self {
+        self.metrics = Some(handle);
+        self
     }
 
     /// The same state, waiting on this process's projector for read-your-writes.

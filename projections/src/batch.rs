@@ -1,6 +1,13 @@
 //! Reading the log safely, and applying one batch to read models with their checkpoints.
+//!
+//! Each committed batch is measured per read model it moved:
+//! `bedrift_projector_position{read_model}` (the checkpoint's log position),
+//! `bedrift_projector_lag_seconds{read_model}` (for each event, from its `recorded_at` to the
+//! commit that makes it visible), `bedrift_projector_batch_duration_seconds{read_model}` (the
+//! time spent applying the batch to the model) and `bedrift_projector_events_total{read_model}`.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use bedrift_store::LogPosition;
 use sqlx::{PgConnection, PgPool};
@@ -137,11 +144,14 @@ pub async fn apply_next_batch_notifying(
         let checkpoint = checkpoint(name);
         &events[events.partition_point(|e| e.at <= checkpoint)..]
     };
+    let mut applied = Vec::with_capacity(models.len());
     for model in models {
         let unseen = unseen(model.name());
         if !unseen.is_empty() {
+            let started = Instant::now();
             model.apply(&mut tx, "", unseen).await?;
             set_checkpoint(&mut tx, *model, last).await?;
+            applied.push((*model, unseen, started.elapsed()));
         }
     }
     if let Some(settings) = notifications {
@@ -152,7 +162,29 @@ pub async fn apply_next_batch_notifying(
         }
     }
     tx.commit().await?;
+    record_batch(&applied, last);
     Ok((events.len(), last))
+}
+
+/// Measures a committed batch: per model, its events, their lag and the time applying them.
+fn record_batch(applied: &[(ReadModel, &[Envelope], Duration)], last: LogPosition) {
+    let now = chrono::Utc::now();
+    for (model, events, elapsed) in applied {
+        let name = model.name();
+        metrics::gauge!("bedrift_projector_position", "read_model" => name)
+            .set(last.position as f64);
+        metrics::counter!("bedrift_projector_events_total", "read_model" => name)
+            .increment(events.len() as u64);
+        metrics::histogram!("bedrift_projector_batch_duration_seconds", "read_model" => name)
+            .record(*elapsed);
+        let lag = metrics::histogram!("bedrift_projector_lag_seconds", "read_model" => name);
+        for event in *events {
+            let seconds = (now - event.recorded_at)
+                .num_microseconds()
+                .unwrap_or(i64::MAX);
+            lag.record(seconds.max(0) as f64 / 1e6);
+        }
+    }
 }
 
 /// The log position every read model has passed: the lowest checkpoint.

@@ -44,7 +44,8 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
         },
     );
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
-        .with_projector(projector.position());
+        .with_projector(projector.position())
+        .with_metrics(bedrift_api::observability::install_recorder());
     let stop = Stop::new();
     let http = async {
         let prepared = async {

@@ -21,9 +21,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
 
 mod gateway;
+mod http;
 mod smtp_sink;
 mod steps;
 pub use gateway::*;
+pub use http::*;
 pub use smtp_sink::*;
 pub use steps::*;
 
@@ -89,22 +91,28 @@ impl TestApp {
     /// The application on a fresh database, on `today`, with the projector running; messages
     /// stay in the outbox.
     pub async fn spawn(today: &str) -> Self {
-        Self::spawn_with(today, false).await
+        Self::start(today, false, |_| {}).await
     }
 
     /// Like [`TestApp::spawn`], with the dispatcher delivering the outbox to a real SMS gateway
     /// (that refuses its first requests) and a real SMTP server, both local.
     pub async fn spawn_delivering(today: &str) -> Self {
-        Self::spawn_with(today, true).await
+        Self::start(today, true, |_| {}).await
     }
 
-    async fn spawn_with(today: &str, delivering: bool) -> Self {
+    /// Like [`TestApp::spawn`], with the settings changed by `adjust` first.
+    pub async fn spawn_with(today: &str, adjust: impl FnOnce(&mut ApiSettings)) -> Self {
+        Self::start(today, false, adjust).await
+    }
+
+    async fn start(today: &str, delivering: bool, adjust: impl FnOnce(&mut ApiSettings)) -> Self {
         let db = TestDatabase::create().await;
         let clock = FixedClock::on(date(today));
-        let settings = ApiSettings {
+        let mut settings = ApiSettings {
             hash_cost: HashCost::MinimalForTests,
             ..ApiSettings::default()
         };
+        adjust(&mut settings);
         let projector = Projector::new(
             db.pool().clone(),
             ProjectorSettings {
@@ -113,7 +121,8 @@ impl TestApp {
             },
         );
         let state = AppState::new(db.pool().clone(), Arc::new(clock.clone()), settings)
-            .with_projector(projector.position());
+            .with_projector(projector.position())
+            .with_metrics(bedrift_api::observability::install_recorder());
         let (stop, mut stopped) = watch::channel(false);
         let mut server_stopped = stopped.clone();
         tokio::spawn(async move {

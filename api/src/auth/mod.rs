@@ -35,7 +35,7 @@ pub use maintenance::{purge_expired, Purged, KEEP_ENDED_FOR};
 pub use messages::{code_sms, invitation_email, password_reset_email};
 pub use outbox::{enqueue_message, redact};
 pub use password::{check_password_rules, HashCost, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
-pub use rate_limit::{Limit, RateLimits};
+pub use rate_limit::{limit_address, Limit, RateLimits};
 pub use reset::{request_password_reset, reset_password};
 pub use sessions::{
     authenticate, bearer_token, create_account_session, create_employee_session, log_out,

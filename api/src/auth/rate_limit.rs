@@ -3,10 +3,11 @@
 //! limit cannot be exceeded by racing.
 
 use std::net::IpAddr;
+use std::str::FromStr;
 
 use bedrift_domain::clock::Clock;
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{PgConnection, Row};
+use sqlx::{PgConnection, PgPool, Row};
 
 use super::AuthError;
 
@@ -26,6 +27,36 @@ impl Limit {
     }
 }
 
+impl FromStr for Limit {
+    type Err = String;
+
+    /// `<max>/<window>`, the window a whole number with a unit `s`, `m`, `h` or `d`: `30/10m`
+    /// is 30 hits in any 10 minutes.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let wrong = || format!("{text:?}: expected <max>/<window>, e.g. 30/10m (units s, m, h, d)");
+        let (max, window) = text.trim().split_once('/').ok_or_else(wrong)?;
+        let max: u32 = max
+            .trim()
+            .parse()
+            .ok()
+            .filter(|m| *m > 0)
+            .ok_or_else(wrong)?;
+        let window = window.trim();
+        let unit_at = window.len().checked_sub(1).ok_or_else(wrong)?;
+        let (count, unit) = window.split_at(unit_at);
+        let count: i64 = count.parse().ok().filter(|c| *c > 0).ok_or_else(wrong)?;
+        let window = match unit {
+            "s" => Duration::try_seconds(count),
+            "m" => Duration::try_minutes(count),
+            "h" => Duration::try_hours(count),
+            "d" => Duration::try_days(count),
+            _ => None,
+        }
+        .ok_or_else(wrong)?;
+        Ok(Self { max, window })
+    }
+}
+
 /// The limits of the authentication layer; `RateLimits::default()` is the production setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimits {
@@ -37,6 +68,13 @@ pub struct RateLimits {
     pub verifications_per_address: Limit,
     /// Password reset e-mails asked for one address (known or not): 3 per hour.
     pub resets_per_email: Limit,
+    /// `logIn` attempts from one client address: 30 per 10 minutes; `None` counts none.
+    pub logins_per_address: Option<Limit>,
+    /// `orderSubscription` calls from one client address: 60 per hour; `None` counts none.
+    pub orders_per_address: Option<Limit>,
+    /// `createSubscription` calls from one client address (administrators entering their
+    /// staff): 600 per hour; `None` counts none.
+    pub creations_per_address: Option<Limit>,
 }
 
 impl Default for RateLimits {
@@ -46,6 +84,9 @@ impl Default for RateLimits {
             codes_per_address: Limit::new(20, Duration::hours(1)),
             verifications_per_address: Limit::new(50, Duration::hours(1)),
             resets_per_email: Limit::new(3, Duration::hours(1)),
+            logins_per_address: Some(Limit::new(30, Duration::minutes(10))),
+            orders_per_address: Some(Limit::new(60, Duration::hours(1))),
+            creations_per_address: Some(Limit::new(600, Duration::hours(1))),
         }
     }
 }
@@ -63,6 +104,22 @@ pub(crate) fn client_key(address: IpAddr) -> String {
             }
         },
     }
+}
+
+/// Records a hit of `action` (e.g. `login`) from client `address` if `limit` allows it, or
+/// refuses with `RateLimited` and the seconds until it would. No limit, no hit.
+pub async fn limit_address(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    action: &str,
+    address: IpAddr,
+    limit: Option<Limit>,
+) -> Result<(), AuthError> {
+    let Some(limit) = limit else {
+        return Ok(());
+    };
+    let key = format!("{action}:address:{}", client_key(address));
+    hit(&mut *pool.acquire().await?, clock, &key, limit).await
 }
 
 /// Records a hit on `key` if `limit` allows it, or refuses with the seconds until it would.
@@ -98,6 +155,9 @@ pub(crate) async fn hit(
     let wait_ms = u64::try_from((free_at - now).num_milliseconds()).unwrap_or(0);
     let retry_after_secs = wait_ms.div_ceil(1000).max(1);
     tracing::warn!(key = %key, retry_after_secs, "rate limit reached");
+    // The kind of limit without the phone, address or e-mail: `code:phone`, `login:address`.
+    let kind: Vec<&str> = key.splitn(3, ':').take(2).collect();
+    metrics::counter!("bedrift_rate_limit_refusals_total", "limit" => kind.join(":")).increment(1);
     Err(AuthError::RateLimited { retry_after_secs })
 }
 
@@ -120,5 +180,21 @@ mod tests {
         let limits = RateLimits::default();
         assert_eq!(limits.codes_per_phone, Limit::new(3, Duration::minutes(10)));
         assert_eq!(limits.codes_per_address, Limit::new(20, Duration::hours(1)));
+    }
+
+    #[test]
+    fn limits_are_written_as_max_per_window() {
+        assert_eq!("30/10m".parse(), Ok(Limit::new(30, Duration::minutes(10))));
+        assert_eq!(
+            " 5 / 45s ".parse(),
+            Ok(Limit::new(5, Duration::seconds(45)))
+        );
+        assert_eq!("100/1h".parse(), Ok(Limit::new(100, Duration::hours(1))));
+        assert_eq!("2/1d".parse(), Ok(Limit::new(2, Duration::days(1))));
+        for wrong in [
+            "30", "0/1h", "30/0m", "30/10", "30/10w", "x/1h", "30/", "/1h", "-1/1h",
+        ] {
+            assert!(wrong.parse::<Limit>().is_err(), "{wrong} was accepted");
+        }
     }
 }

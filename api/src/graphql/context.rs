@@ -11,7 +11,7 @@ use bedrift_projections::listing::{self, TicketListing};
 use uuid::Uuid;
 
 use super::ApiError;
-use crate::auth::Principal;
+use crate::auth::{self, Limit, Principal};
 use crate::AppState;
 
 /// The caller of one request.
@@ -65,6 +65,19 @@ impl Caller {
             Metadata::new(self.actor()?, state.clock.now())
                 .with_correlation_id(self.correlation_id),
         )
+    }
+
+    /// Counts one `action` (`login`, `order`, ...) from the caller's address against `limit`;
+    /// beyond it `RATE_LIMITED` with `retryAfter`.
+    pub async fn rate_limit(
+        &self,
+        state: &AppState,
+        action: &str,
+        limit: Option<Limit>,
+    ) -> Result<(), ApiError> {
+        auth::limit_address(&state.pool, &*state.clock, action, self.address, limit)
+            .await
+            .map_err(ApiError::from)
     }
 
     /// `FORBIDDEN` unless the caller is an operator.

@@ -48,9 +48,15 @@ pub enum ApiError {
     /// R9: categories never change.
     #[error("{0}")]
     CategoryChangeRequiresNewSubscription(String),
-    /// Too many attempts.
-    #[error("{0}")]
-    RateLimited(String),
+    /// Too many attempts; `retry_after_secs` (as `extensions.retryAfter`) says when the next
+    /// one can succeed, where a sliding window knows.
+    #[error("{message}")]
+    RateLimited {
+        /// What happened, for the person.
+        message: String,
+        /// Seconds until a new attempt can be allowed.
+        retry_after_secs: Option<u64>,
+    },
     /// Something failed inside; the cause is logged, never returned.
     #[error("internal error")]
     Internal,
@@ -71,7 +77,7 @@ impl ApiError {
             Self::CategoryChangeRequiresNewSubscription(_) => {
                 "CATEGORY_CHANGE_REQUIRES_NEW_SUBSCRIPTION"
             }
-            Self::RateLimited(_) => "RATE_LIMITED",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Internal => "INTERNAL",
         }
     }
@@ -120,6 +126,13 @@ impl From<ApiError> for async_graphql::Error {
             extensions.set("code", error.code());
             if let ApiError::BadUserInput { field, .. } = &error {
                 extensions.set("field", field.as_str());
+            }
+            if let ApiError::RateLimited {
+                retry_after_secs: Some(seconds),
+                ..
+            } = &error
+            {
+                extensions.set("retryAfter", *seconds);
             }
         });
         out
@@ -205,9 +218,14 @@ impl From<AuthError> for ApiError {
         let message = error.to_string();
         match error {
             AuthError::Unauthenticated => Self::Unauthenticated(message),
-            AuthError::RateLimited { .. } | AuthError::TooManyAttempts => {
-                Self::RateLimited(message)
-            }
+            AuthError::RateLimited { retry_after_secs } => Self::RateLimited {
+                message,
+                retry_after_secs: Some(retry_after_secs),
+            },
+            AuthError::TooManyAttempts => Self::RateLimited {
+                message,
+                retry_after_secs: None,
+            },
             AuthError::InvalidToken => Self::bad_input("token", message),
             AuthError::BadInput { field, message } => Self::bad_input(field, message),
             AuthError::Database(e) => Self::internal(&e),

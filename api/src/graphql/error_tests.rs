@@ -110,6 +110,25 @@ fn rate_limited_comes_from_the_limits_and_burned_codes() {
 }
 
 #[test]
+fn rate_limited_says_when_to_retry() {
+    let error: async_graphql::Error = ApiError::from(AuthError::RateLimited {
+        retry_after_secs: 42,
+    })
+    .into();
+    let extensions = error.extensions.expect("extensions");
+    assert_eq!(
+        extensions.get("retryAfter"),
+        Some(&async_graphql::Value::from(42))
+    );
+    let burned: async_graphql::Error = ApiError::from(AuthError::TooManyAttempts).into();
+    assert!(burned
+        .extensions
+        .expect("extensions")
+        .get("retryAfter")
+        .is_none());
+}
+
+#[test]
 fn internal_errors_say_nothing_about_their_cause() {
     let (code, field, message) = seen(sqlx::Error::Protocol("secret detail".into()));
     assert_eq!(

@@ -12,6 +12,8 @@ mod subscription;
 pub mod types;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{SDLExportOptions, Schema, ServerError, ID};
@@ -27,6 +29,9 @@ pub use query::QueryRoot;
 pub use subscription::{graphql_ws, ApprovalQueueChange, SubscriptionRoot, POLL_INTERVAL};
 
 use crate::auth::{authenticate, bearer_token};
+use crate::client_address::client_address;
+use crate::correlation::CorrelationId;
+use crate::observability::{record_graphql, OperationLabels, OperationSlot};
 use crate::AppState;
 
 /// The schema type of the API.
@@ -37,6 +42,7 @@ pub fn schema(state: AppState) -> ApiSchema {
     Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .limit_depth(state.settings.max_depth)
         .limit_complexity(state.settings.max_complexity)
+        .extension(OperationLabels)
         .data(state)
         .finish()
 }
@@ -62,13 +68,15 @@ pub fn parse_id(id: &ID, field: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::parse_str(id.trim()).map_err(|_| ApiError::bad_input(field, "not a valid id"))
 }
 
-/// `POST /graphql`: runs the request as the caller of its `Authorization: Bearer` token.
+/// `POST /graphql`: runs the request as the caller of its `Authorization: Bearer` token, with
+/// the request's correlation id, and counts it under its operation.
 pub async fn graphql(
     State((state, schema)): State<(AppState, ApiSchema)>,
     extensions: axum::http::Extensions,
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> GraphQLResponse {
+    let started = Instant::now();
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -78,18 +86,24 @@ pub async fn graphql(
         Some(token) => authenticate(&state.pool, &*state.clock, token).await.ok(),
         None => None,
     };
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
     let caller = Caller {
         principal,
         token,
-        address: extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip()),
-        correlation_id: uuid::Uuid::new_v4(),
+        address: client_address(peer, &headers, &state.settings.trusted_proxies),
+        correlation_id: extensions
+            .get::<CorrelationId>()
+            .map_or_else(uuid::Uuid::new_v4, |id| id.0),
     };
-    let mut response = schema.execute(request.into_inner().data(caller)).await;
+    let slot = Arc::new(OperationSlot::default());
+    let request = request.into_inner().data(caller).data(slot.clone());
+    let mut response = schema.execute(request).await;
     for error in &mut response.errors {
         classify(error);
     }
+    record_graphql(slot.label(), &response, started.elapsed());
     response.into()
 }
 

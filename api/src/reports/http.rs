@@ -38,7 +38,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
         ApiError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
-        ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ApiError::Conflict(_)
         | ApiError::OrderingClosed(_)
@@ -264,7 +264,13 @@ mod tests {
             (ApiError::bad_input("month", ""), 400),
             (ApiError::InvalidState(String::new()), 409),
             (ApiError::Conflict(String::new()), 409),
-            (ApiError::RateLimited(String::new()), 429),
+            (
+                ApiError::RateLimited {
+                    message: String::new(),
+                    retry_after_secs: Some(1),
+                },
+                429,
+            ),
             (ApiError::Internal, 500),
         ];
         for (error, status) in cases {

@@ -57,14 +57,22 @@ impl AccountMutations {
         Ok(session_for(state, account).await?)
     }
 
-    /// Logs an operator or administrator in with e-mail and password.
+    /// Logs an operator or administrator in with e-mail and password. Attempts are
+    /// rate-limited per client address (`RATE_LIMITED`).
     async fn log_in(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The login e-mail.")] email: String,
         #[graphql(desc = "The password.")] password: String,
     ) -> Result<SessionPayload> {
-        let (state, _) = parts(ctx);
+        let (state, caller) = parts(ctx);
+        caller
+            .rate_limit(
+                state,
+                "login",
+                state.settings.rate_limits.logins_per_address,
+            )
+            .await?;
         let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid("email", e))?;
         if password.chars().count() > auth::MAX_PASSWORD_CHARS {
             return Err(ApiError::Unauthenticated("wrong e-mail or password".into()).into());

@@ -111,7 +111,8 @@ impl EmployeeMutations {
     }
 
     /// Orders a subscription for the logged-in employee; it starts on the first of next month
-    /// (R2). Refused with `ORDERING_CLOSED` (R6) or `ALREADY_SUBSCRIBED` (R5).
+    /// (R2). Refused with `ORDERING_CLOSED` (R6) or `ALREADY_SUBSCRIBED` (R5); orders are
+    /// rate-limited per client address (`RATE_LIMITED`).
     async fn order_subscription(
         &self,
         ctx: &Context<'_>,
@@ -119,6 +120,13 @@ impl EmployeeMutations {
     ) -> Result<SubscriptionView> {
         let (state, caller) = parts(ctx);
         let (employee_phone, company) = caller.require_employee()?;
+        caller
+            .rate_limit(
+                state,
+                "order",
+                state.settings.rate_limits.orders_per_address,
+            )
+            .await?;
         let details = order_details(state, company, employee_phone.clone(), input).await?;
         let listing = listing::company(&state.pool, company.as_uuid())
             .await

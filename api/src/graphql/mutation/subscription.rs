@@ -63,6 +63,7 @@ async fn act(
 impl SubscriptionMutations {
     /// Creates an approved subscription for an employee (administrators and operators),
     /// starting on a day from today up to 12 months ahead (default: first of next month).
+    /// Rate-limited per client address (`RATE_LIMITED`).
     async fn create_subscription(
         &self,
         ctx: &Context<'_>,
@@ -78,6 +79,8 @@ impl SubscriptionMutations {
             Principal::Operator { account } | Principal::Administrator { account } => account.id,
             Principal::Employee { .. } => return Err(ApiError::forbidden().into()),
         };
+        let limit = state.settings.rate_limits.creations_per_address;
+        caller.rate_limit(state, "create", limit).await?;
         let company = CompanyId::from_uuid(company);
         let phone = super::input::phone(&phone)?;
         let details = order_details(state, company, phone.clone(), input).await?;
