@@ -13,7 +13,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::event::{AnyEvent, Envelope, StoredEvent, EVENT_COLUMNS};
-use crate::outbox::{enqueue, Channel, NewMessage};
+use crate::outbox::{enqueue_all, Channel, NewMessage};
 use crate::ProjectionError;
 
 /// The checkpoint key of the notifications.
@@ -96,7 +96,7 @@ pub(crate) async fn apply(
     if !missing.is_empty() {
         recipients.extend(ordered_recipients(conn, &missing).await?);
     }
-    let mut queued = 0;
+    let mut texts = Vec::with_capacity(wanted.len());
     for envelope in wanted {
         let recipient = recipients.get(&envelope.aggregate_id).ok_or_else(|| {
             ProjectionError::Corrupt(format!(
@@ -119,22 +119,20 @@ pub(crate) async fn apply(
             }
             _ => continue,
         };
-        let cause = format!("event:{}", envelope.position);
-        let id = enqueue(
-            conn,
-            NewMessage {
-                channel: Channel::Sms,
-                recipient: &recipient.phone,
-                subject: None,
-                body: &body,
-                cause: Some(&cause),
-            },
-        )
-        .await?;
-        if id.is_some() {
-            queued += 1;
-        }
+        texts.push((recipient, body, format!("event:{}", envelope.position)));
     }
+    let queue: Vec<NewMessage<'_>> = texts
+        .iter()
+        .map(|(recipient, body, cause)| NewMessage {
+            channel: Channel::Sms,
+            recipient: &recipient.phone,
+            subject: None,
+            body,
+            cause: Some(cause),
+        })
+        .collect();
+    // One statement for the batch's messages: the projector's batches stay short.
+    let queued = usize::try_from(enqueue_all(conn, &queue).await?).unwrap_or_default();
     tracing::debug!(queued, "event-driven messages queued");
     Ok(queued)
 }

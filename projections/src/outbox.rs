@@ -73,3 +73,32 @@ pub async fn enqueue(
     .fetch_optional(connection)
     .await
 }
+
+/// Queues `messages` in one statement on `connection` (the transaction of their cause).
+/// Returns how many were queued: a message whose cause is already queued is not queued again.
+pub async fn enqueue_all(
+    connection: &mut PgConnection,
+    messages: &[NewMessage<'_>],
+) -> Result<u64, sqlx::Error> {
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    let channels: Vec<&str> = messages.iter().map(|m| m.channel.code()).collect();
+    let recipients: Vec<&str> = messages.iter().map(|m| m.recipient).collect();
+    let subjects: Vec<Option<&str>> = messages.iter().map(|m| m.subject).collect();
+    let bodies: Vec<&str> = messages.iter().map(|m| m.body).collect();
+    let causes: Vec<Option<&str>> = messages.iter().map(|m| m.cause).collect();
+    let done = sqlx::query(
+        "INSERT INTO outbox (channel, recipient, subject, body, cause)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+         ON CONFLICT (cause) DO NOTHING",
+    )
+    .bind(&channels)
+    .bind(&recipients)
+    .bind(&subjects)
+    .bind(&bodies)
+    .bind(&causes)
+    .execute(connection)
+    .await?;
+    Ok(done.rows_affected())
+}
