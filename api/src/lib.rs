@@ -10,6 +10,7 @@ pub mod ordering;
 pub mod settings;
 mod setup;
 mod state;
+pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health_routes)
         .merge(graphql_routes)
+        .merge(web::routes())
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)
         .layer(
