@@ -303,10 +303,10 @@ export async function fakturagrunnlag(app, month) {
     onclick: async () => {
       last.disabled = true;
       const fil = `fakturagrunnlag-${måned}.csv`;
-      const feil = await lastNed(`/reports/invoice/${måned}.csv`, app.token, fil);
+      const { feil, fil: lagret } = await lastNed(`/reports/invoice/${måned}.csv`, app.token, fil);
       last.disabled = false;
       status.className = feil ? 'melding feil' : '';
-      status.textContent = feil || `${fil} er lastet ned.`;
+      status.textContent = feil || `${lagret} er lastet ned.`;
     },
   });
   app.vis(`Fakturagrunnlag ${maaned(måned)}`,

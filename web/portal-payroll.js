@@ -3,7 +3,7 @@
 // Tripletex, Excel) fra /reports/payroll med innloggingen som bearer-token.
 
 import { el, kroner, maaned, KATEGORI, SONEKLASSE } from './common.js';
-import { tabell, lastNed, flyttMåned, sonenavn, kunngjør } from './portal-ui.js';
+import { tabell, lastNed, flyttMåned, sonenavn } from './portal-ui.js';
 
 const GRUNNLAG = `query($id: ID!, $month: Month!) { company(id: $id) { id name orgNumber payTypeCode
   payrollDeductionBasis(month: $month) { month preliminary
@@ -89,14 +89,13 @@ export async function lønnstrekk(app, id, month) {
       nedlastingsstatus.textContent = `Henter ${f.tekst} …`;
       const url = `/reports/payroll/${encodeURIComponent(id)}/${måned}.${f.ending}?format=${f.format}`;
       const fil = `lonnstrekk-${c.orgNumber}-${måned}${f.fil}.${f.ending}`;
-      const feil = await lastNed(url, app.token, fil);
+      const { feil, fil: lagret } = await lastNed(url, app.token, fil);
       e.target.disabled = false;
       if (feil) {
         nedlastingsstatus.className = 'melding feil';
         nedlastingsstatus.textContent = feil;
       } else {
-        nedlastingsstatus.textContent = `${fil} er lastet ned.`;
-        kunngjør(`${fil} er lastet ned.`);
+        nedlastingsstatus.textContent = `${lagret} er lastet ned.`;
       }
     },
   }));

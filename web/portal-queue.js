@@ -123,6 +123,7 @@ export async function kø(app, id) {
 
   function oppdaterTeller(antall) {
     teller.textContent = antall === 1 ? '1 bestilling venter.' : `${antall} bestillinger venter.`;
+    teller.hidden = antall === 0;
     tom.hidden = antall > 0;
   }
 

@@ -258,7 +258,7 @@ function lønnsart(app, c) {
 function administratorer(app, c) {
   const liste = el('ul', {}, c.administrators.map((a) => el('li', { text: `${a.name} (${a.email})` })));
   return seksjon('Administratorer', liste, lagreskjema([
-    el('h3', { text: 'Inviter en administrator til' }),
+    el('h3', { text: 'Inviter en administrator' }),
     el('div', { class: 'rad' },
       felt({ name: 'name', label: 'Navn', autocomplete: 'off' }),
       felt({ name: 'email', label: 'E-post', type: 'email', autocomplete: 'off' })),

@@ -222,29 +222,52 @@ function lagre(blob, filnavn) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-/** Norwegian reasons for a report download's HTTP status. */
-function nedlastingsfeil(status) {
-  if (status === 401) return 'Du er ikke logget inn, eller økten er utløpt. Logg inn på nytt.';
-  if (status === 403) return 'Du har ikke tilgang til denne rapporten.';
-  if (status === 404) return 'Rapporten finnes ikke for denne måneden.';
-  if (status === 400) return 'Rapporten kan ikke lages i dette formatet.';
+/** The file name in a Content-Disposition header, or null. */
+function filnavnFra(header) {
+  const m = /filename="?([^";]+)"?/.exec(header || '');
+  return m ? m[1] : null;
+}
+
+/** A Norwegian reason why a report download was refused (the route answers with JSON). */
+async function nedlastingsfeil(svar) {
+  let feil = {};
+  try {
+    feil = (await svar.json()).error || {};
+  } catch {
+    // Not JSON: the status alone tells.
+  }
+  const tekst = String(feil.message || '');
+  if (svar.status === 401) return 'Du er ikke logget inn, eller økten er utløpt. Logg inn på nytt.';
+  if (svar.status === 403) return 'Du har ikke tilgang til denne rapporten.';
+  if (svar.status === 404) return 'Fant ikke rapporten. Prøv igjen senere, eller kontakt operatøren.';
+  if (svar.status === 409 && /pay type code/.test(tekst)) {
+    return 'Importfilen trenger en lønnsart. Sett lønnsarten i innstillingene først.';
+  }
+  if (svar.status === 409 && /employee number/.test(tekst)) {
+    const navn = [...tekst.matchAll(/([^,:]+?) \([0-9a-f-]{36}\)/g)].map((m) => m[1].trim());
+    return `Importfilen kan ikke lages fordi noen mangler ansattnummer${navn.length ? ` (${navn.join(', ')})` : ''}. `
+      + 'Legg inn ansattnummer, eller bruk CSV eller Excel, som har med alle linjene.';
+  }
+  if (svar.status === 400) return 'Rapporten finnes ikke i dette formatet.';
   return 'Nedlastingen mislyktes. Prøv igjen om litt.';
 }
 
 /**
- * Fetches `url` with the session as a bearer token and saves it as `filnavn`. Resolves to
- * null when it worked, or to a Norwegian reason why not.
+ * Fetches `url` with the session as a bearer token and saves it under the server's file
+ * name (or `filnavn`). Resolves to `{ fil }` when it worked, or `{ feil }` with a Norwegian
+ * reason why not.
  */
 export async function lastNed(url, token, filnavn) {
   let svar;
   try {
     svar = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
   } catch {
-    return 'Fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.';
+    return { feil: 'Fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.' };
   }
-  if (!svar.ok) return nedlastingsfeil(svar.status);
-  lagre(await svar.blob(), filnavn);
-  return null;
+  if (!svar.ok) return { feil: await nedlastingsfeil(svar) };
+  const fil = filnavnFra(svar.headers.get('Content-Disposition')) || filnavn;
+  lagre(await svar.blob(), fil);
+  return { fil };
 }
 
 /** The month before or after `maaned` (`2026-12`) by `steg` months. */

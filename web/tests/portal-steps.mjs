@@ -10,6 +10,8 @@
 //   operatorPages        the operator registers a company, publishes a tariff, opens the
 //                        invoice basis
 //   operatorInvoiceCsv   the invoice basis CSV download
+//   newAdministratorJoins the invited contact person sets a password from the e-mailed link,
+//                        logs out, forgets it, and sets a new one from the reset link
 // Each step takes flow.mjs's `ctx` (see REQUESTS.md), screenshots every state and runs
 // axe-core on every page it shows.
 
@@ -23,6 +25,17 @@ async function overskrift(page, mønster) {
   const h1 = page.locator('main h1');
   await h1.filter({ hasText: mønster }).waitFor(VENT);
   return h1.textContent();
+}
+
+/** Fails when what the page loaded (document, styles, scripts, data; not images) passes 200 KB. */
+async function vekt(page, navn) {
+  const bytes = await page.evaluate(() => {
+    const [dokument] = performance.getEntriesByType('navigation');
+    const ressurser = performance.getEntriesByType('resource').filter((r) => r.initiatorType !== 'img');
+    return [dokument, ...ressurser].reduce((sum, r) => sum + (r.decodedBodySize || 0), 0);
+  });
+  console.log(`${navn}: ${bytes} bytes before images`);
+  assert.ok(bytes > 0 && bytes < 200 * 1024, `${navn} weighs ${bytes} bytes`);
 }
 
 /** Fails when the page is wider than its viewport (something does not fit a phone). */
@@ -62,10 +75,11 @@ export async function adminOpensQueue(ctx) {
   const page = await ctx.newPage({ viewport: { width: 1280, height: 800 } });
   await loggInn(ctx, page, ctx.setup.adminEmail, ctx.setup.adminPassword);
   await overskrift(page, 'Godkjenning');
-  await page.getByText('Ingen bestillinger venter på godkjenning.').waitFor(VENT);
+  await page.locator('main').getByText('Ingen bestillinger venter på godkjenning.').waitFor(VENT);
   // Survives only as long as the page is not reloaded.
   await page.evaluate(() => { window.ikkeLastetPåNytt = true; });
   await ctx.axe(page, 'portal: godkjenningskø');
+  await vekt(page, 'the portal');
   await ctx.shot(page, 'portal-ko-tom');
   ctx.shared.adminPage = page;
 }
@@ -77,13 +91,13 @@ export async function adminApprovesLive(ctx) {
   const kort = page.getByRole('article', { name: navn });
   await kort.waitFor(VENT);
   assert.equal(await page.evaluate(() => window.ikkeLastetPåNytt), true, 'the queue page was reloaded');
-  await page.getByText('1 bestilling venter.').waitFor(VENT);
+  await page.locator('main').getByText('1 bestilling venter.').waitFor(VENT);
   await ctx.axe(page, 'portal: kø med bestilling');
   await ctx.shot(page, 'portal-ko-ny-bestilling');
 
   await kort.getByRole('button', { name: `Godkjenn bestillingen fra ${navn}` }).click();
-  await page.getByText(`Bestillingen fra ${navn} er godkjent.`).waitFor(VENT);
-  await page.getByText('Ingen bestillinger venter på godkjenning.').waitFor(VENT);
+  await page.locator('main').getByText(`Bestillingen fra ${navn} er godkjent.`).waitFor(VENT);
+  await page.locator('main').getByText('Ingen bestillinger venter på godkjenning.').waitFor(VENT);
   await ctx.shot(page, 'portal-ko-godkjent');
 }
 
@@ -107,7 +121,7 @@ export async function adminManagesTickets(ctx) {
   await page.getByLabel('Søk', { exact: true }).fill(navn.split(' ')[1]);
   await page.getByLabel('Status').selectOption('UPCOMING');
   await page.getByRole('button', { name: 'Søk' }).click();
-  await page.getByText('Viser 1 billett som passer søket.').waitFor(VENT);
+  await page.locator('main').getByText('Viser 1 billett som passer søket.').waitFor(VENT);
   await ctx.shot(page, 'portal-billetter-sok');
 
   await page.getByRole('link', { name: navn }).click();
@@ -121,7 +135,7 @@ export async function adminManagesTickets(ctx) {
   await endre.getByLabel('Nabosone').selectOption('grimstad');
   await endre.getByLabel('Fra den 1. neste måned').check();
   await endre.getByRole('button', { name: 'Endre soner' }).click();
-  await page.getByText('Sonene er endret.').waitFor(VENT);
+  await page.locator('main').getByText('Sonene er endret.').waitFor(VENT);
   const historikk = page.getByRole('region', { name: 'Historikk' });
   await historikk.getByText('Soner endret').waitFor(VENT);
   await historikk.getByText('til Arendal + Grimstad').waitFor(VENT);
@@ -133,7 +147,7 @@ export async function adminManagesTickets(ctx) {
   await si.getByLabel('I dag').check();
   await ctx.shot(page, 'portal-annen-billett');
   await si.getByRole('button', { name: 'Si opp billetten' }).click();
-  await page.getByText('Billetten er sagt opp.').waitFor(VENT);
+  await page.locator('main').getByText('Billetten er sagt opp.').waitFor(VENT);
   const [å, m, d] = today.split('-').map(Number);
   const måneder = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'];
   const slutt = page.getByRole('region', { name: 'Om billetten' }).locator('dt:text-is("Gyldig til og med") + dd');
@@ -147,7 +161,7 @@ export async function adminManagesTickets(ctx) {
   assert.equal(await page.getByLabel('Startdato').inputValue(), førsteOm(today, 1), 'the start date suggested is the first of next month');
   await ctx.axe(page, 'portal: nytt abonnement');
   await page.getByRole('button', { name: 'Opprett abonnement' }).click();
-  await page.getByText('Skriv mobilnummeret til den ansatte.').waitFor(VENT);
+  await page.locator('main').getByText('Skriv mobilnummeret til den ansatte.').waitFor(VENT);
   assert.equal(await page.getByLabel('Mobilnummer').getAttribute('aria-invalid'), 'true');
   await ctx.shot(page, 'portal-nytt-abonnement-feil');
   await page.getByLabel('Mobilnummer').fill('934 56 789');
@@ -155,10 +169,10 @@ export async function adminManagesTickets(ctx) {
   await page.getByLabel('Etternavn').fill('Kvinesdal-Ødegård');
   await page.getByLabel('Reisendekategori').selectOption('SENIOR');
   await page.getByLabel('Sone', { exact: true }).selectOption('kristiansand');
-  await page.getByText('Månedspris:').waitFor(VENT);
+  await page.locator('main').getByText('Månedspris:').waitFor(VENT);
   await page.getByRole('button', { name: 'Opprett abonnement' }).click();
   await overskrift(page, 'Åse Kvinesdal-Ødegård');
-  await page.getByText('er opprettet og godkjent.').waitFor(VENT);
+  await page.locator('main').getByText('er opprettet og godkjent.').waitFor(VENT);
   await ctx.shot(page, 'portal-nytt-abonnement-opprettet');
 
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Innstillinger' }).click();
@@ -167,7 +181,7 @@ export async function adminManagesTickets(ctx) {
   const lønnsart = page.getByRole('region', { name: 'Lønnsart' });
   await lønnsart.getByLabel('Lønnsart i lønnssystemet').fill('5010');
   await lønnsart.getByRole('button', { name: 'Lagre lønnsart' }).click();
-  await page.getByText('Lønnsarten er lagret.').waitFor(VENT);
+  await page.locator('main').getByText('Lønnsarten er lagret.').waitFor(VENT);
   const lenke = await page.getByLabel('Lenken de ansatte bestiller med').inputValue();
   assert.ok(lenke.endsWith(`/bestill/${ctx.setup.orderToken}`), `the order link shown is ${lenke}`);
   await ctx.shot(page, 'portal-innstillinger', { fullPage: true });
@@ -178,7 +192,7 @@ export async function adminPayrollCsv(ctx) {
   const page = ctx.shared.adminPage;
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Lønnstrekk' }).click();
   await overskrift(page, 'Lønnstrekk');
-  await page.getByText('Foreløpig.').waitFor(VENT);
+  await page.locator('main').getByText('Foreløpig.').waitFor(VENT);
   await page.getByRole('row', { name: /Hansen, Per/ }).waitFor(VENT);
   await page.getByRole('rowheader', { name: 'Sum' }).waitFor(VENT);
   await ctx.axe(page, 'portal: lønnstrekk');
@@ -192,9 +206,9 @@ export async function adminPayrollCsv(ctx) {
     throw new Error(`no CSV download (the page says: "${status}"); the /reports/payroll route comes from the finance branch: ${error.message}`);
   });
   const innhold = await fs.readFile(await nedlasting.path(), 'utf8');
-  assert.match(nedlasting.suggestedFilename(), /^lonnstrekk-\d{9}-\d{4}-\d{2}\.csv$/);
+  assert.match(nedlasting.suggestedFilename(), /^lonnstrekk-\d{9}-\d{4}-\d{2}(-forelopig)?\.csv$/);
   assert.match(innhold, /Hansen/, 'the CSV lists Per Hansen');
-  await page.getByText(`${nedlasting.suggestedFilename()} er lastet ned.`).waitFor(VENT);
+  await page.locator('main').getByText(`${nedlasting.suggestedFilename()} er lastet ned.`).waitFor(VENT);
   await ctx.shot(page, 'portal-lonnstrekk-lastet-ned');
 }
 
@@ -227,7 +241,7 @@ export async function operatorPages(ctx) {
   await ctx.shot(page, 'operator-registrert');
   await registrer.getByRole('link', { name: 'Åpne Sørlandet Verksted AS' }).click();
   await overskrift(page, 'Innstillinger – Sørlandet Verksted AS');
-  await page.getByText('Kari Verksted (kari@verksted.example)').waitFor(VENT);
+  await page.locator('main').getByText('Kari Verksted (kari@verksted.example)').waitFor(VENT);
   await ctx.shot(page, 'operator-bedrift');
 
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Tariff' }).click();
@@ -239,7 +253,7 @@ export async function operatorPages(ctx) {
   await page.getByLabel('Gyldig fra').fill(fra);
   await page.getByLabel('Hele regionen, Voksen (kr)').fill('1 234,50');
   await page.getByRole('button', { name: 'Publiser tariffen' }).click();
-  await page.getByText('er publisert.').waitFor(VENT);
+  await page.locator('main').getByText('er publisert.').waitFor(VENT);
   await page.getByRole('cell', { name: 'Kommende' }).waitFor(VENT);
   await page.getByRole('button', { name: /^Vis priser fra 1\./ }).first().click();
   await page.getByRole('cell', { name: '1 234,50 kr' }).waitFor(VENT);
@@ -263,8 +277,66 @@ export async function operatorInvoiceCsv(ctx) {
     const status = await page.locator('.melding.feil').textContent().catch(() => '');
     throw new Error(`no CSV download (the page says: "${status}"); the /reports/invoice route comes from the finance branch: ${error.message}`);
   });
-  assert.match(nedlasting.suggestedFilename(), /^fakturagrunnlag-\d{4}-\d{2}\.csv$/);
+  assert.match(nedlasting.suggestedFilename(), /^fakturagrunnlag-\d{4}-\d{2}(-forelopig)?\.csv$/);
   const innhold = await fs.readFile(await nedlasting.path(), 'utf8');
   assert.ok(innhold.length > 0, 'the CSV is not empty');
   await ctx.shot(page, 'operator-faktura-lastet-ned');
+}
+
+/** The path and query of the link in an e-mail, on the server under test. */
+function lenkeI(ctx, tekst, sti) {
+  const m = new RegExp(`https?://[^\\s]*(${sti}\\?token=[A-Za-z0-9_-]+)`).exec(tekst);
+  assert.ok(m, `no ${sti} link in: ${tekst}`);
+  return `${ctx.baseUrl}${m[1]}`;
+}
+
+/** The contact person registered by `operatorPages` accepts the invitation, and resets the password. */
+export async function newAdministratorJoins(ctx) {
+  const epost = 'kari@verksted.example';
+  const page = await ctx.newPage({ viewport: { width: 360, height: 740 } });
+  await page.goto(lenkeI(ctx, await ctx.message(epost), '/invitasjon'));
+  await overskrift(page, 'Velkommen til Bedriftsportalen');
+  await ctx.axe(page, 'portal: invitasjon');
+  await page.getByLabel('Nytt passord').fill('et langt og godt passord');
+  await page.getByLabel('Gjenta passordet').fill('et annet passord');
+  await page.getByRole('button', { name: 'Lagre passord og logg inn' }).click();
+  await page.locator('main').getByText('Passordene er ikke like.').waitFor(VENT);
+  await ctx.shot(page, 'portal-invitasjon-feil');
+  await page.getByLabel('Gjenta passordet').fill('et langt og godt passord');
+  await page.getByRole('button', { name: 'Lagre passord og logg inn' }).click();
+  await overskrift(page, 'Godkjenning – Sørlandet Verksted AS');
+  await passerBredden(page);
+  await ctx.shot(page, 'portal-invitasjon-innlogget');
+
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await overskrift(page, 'Logg inn');
+  await page.locator('main').getByText('Du er logget ut.').waitFor(VENT);
+  await page.getByRole('link', { name: 'Glemt passordet?' }).click();
+  await overskrift(page, 'Glemt passord');
+  await ctx.axe(page, 'portal: glemt passord');
+  await page.getByLabel('E-post').fill(epost);
+  await page.getByRole('button', { name: 'Send lenke' }).click();
+  await page.locator('main').getByText(`Hvis ${epost} har en konto`).waitFor(VENT);
+  await ctx.shot(page, 'portal-glemt-passord');
+
+  await page.goto(lenkeI(ctx, await ctx.message(epost), '/nytt-passord'));
+  await overskrift(page, 'Velg nytt passord');
+  await ctx.axe(page, 'portal: nytt passord');
+  await page.getByLabel('Nytt passord').fill('kort');
+  await page.getByLabel('Gjenta passordet').fill('kort');
+  await page.getByRole('button', { name: 'Lagre nytt passord' }).click();
+  await page.locator('main').getByText('Passordet må ha minst 10 tegn.').waitFor(VENT);
+  await page.getByLabel('Nytt passord').fill('et helt nytt passord');
+  await page.getByLabel('Gjenta passordet').fill('et helt nytt passord');
+  await page.getByRole('button', { name: 'Lagre nytt passord' }).click();
+  await overskrift(page, 'Logg inn');
+  await page.locator('main').getByText('Passordet er endret.').waitFor(VENT);
+  await page.getByLabel('E-post').fill(epost);
+  await page.getByLabel('Passord', { exact: true }).fill('et langt og godt passord');
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.locator('main').getByText('Feil e-post eller passord.').waitFor(VENT);
+  await page.getByLabel('Passord', { exact: true }).fill('et helt nytt passord');
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await overskrift(page, 'Godkjenning – Sørlandet Verksted AS');
+  await ctx.shot(page, 'portal-nytt-passord-innlogget');
 }
