@@ -167,6 +167,7 @@ export async function adminManagesTickets(ctx) {
   await page.getByLabel('Mobilnummer').fill('934 56 789');
   await page.getByLabel('Fornavn').fill('Åse');
   await page.getByLabel('Etternavn').fill('Kvinesdal-Ødegård');
+  await page.getByLabel('Avdeling').fill('Salg');
   await page.getByLabel('Reisendekategori').selectOption('SENIOR');
   await page.getByLabel('Sone', { exact: true }).selectOption('kristiansand');
   await page.locator('main').getByText('Månedspris:').waitFor(VENT);
