@@ -82,6 +82,7 @@ export async function adminOpensQueue(ctx) {
   await vekt(page, 'the portal');
   await ctx.shot(page, 'portal-ko-tom');
   ctx.shared.adminPage = page;
+  await ctx.assertNoErrors(page);
 }
 
 /** The employee's order shows up in the open queue by itself; the administrator approves it. */
@@ -99,6 +100,7 @@ export async function adminApprovesLive(ctx) {
   await page.locator('main').getByText(`Bestillingen fra ${navn} er godkjent.`).waitFor(VENT);
   await page.locator('main').getByText('Ingen bestillinger venter på godkjenning.').waitFor(VENT);
   await ctx.shot(page, 'portal-ko-godkjent');
+  await ctx.assertNoErrors(page);
 }
 
 /** Tickets: search, a zone change, cancelling another ticket today, a new subscription. */
@@ -109,7 +111,8 @@ export async function adminManagesTickets(ctx) {
 
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Billetter' }).click();
   await overskrift(page, 'Billetter');
-  await page.getByRole('link', { name: navn }).waitFor(VENT);
+  const lenkeTilBilletten = page.locator(`main a[href$="/billett/${ctx.shared.subscriptionId}"]`);
+  await lenkeTilBilletten.waitFor(VENT);
   await ctx.axe(page, 'portal: billetter');
   await ctx.shot(page, 'portal-billetter');
 
@@ -124,7 +127,7 @@ export async function adminManagesTickets(ctx) {
   await page.locator('main').getByText('Viser 1 billett som passer søket.').waitFor(VENT);
   await ctx.shot(page, 'portal-billetter-sok');
 
-  await page.getByRole('link', { name: navn }).click();
+  await lenkeTilBilletten.click();
   await overskrift(page, navn);
   await ctx.axe(page, 'portal: én billett');
   await ctx.shot(page, 'portal-billett');
@@ -186,6 +189,7 @@ export async function adminManagesTickets(ctx) {
   const lenke = await page.getByLabel('Lenken de ansatte bestiller med').inputValue();
   assert.ok(lenke.endsWith(`/bestill/${ctx.setup.orderToken}`), `the order link shown is ${lenke}`);
   await ctx.shot(page, 'portal-innstillinger', { fullPage: true });
+  await ctx.assertNoErrors(page);
 }
 
 /** The payroll basis of this month, with totals and the preliminary marker, and its CSV. */
@@ -211,6 +215,7 @@ export async function adminPayrollCsv(ctx) {
   assert.match(innhold, /Hansen/, 'the CSV lists Per Hansen');
   await page.locator('main').getByText(`${nedlasting.suggestedFilename()} er lastet ned.`).waitFor(VENT);
   await ctx.shot(page, 'portal-lonnstrekk-lastet-ned');
+  await ctx.assertNoErrors(page);
 }
 
 /** The operator registers a company, opens it, publishes a tariff and sees the invoice basis. */
@@ -266,6 +271,7 @@ export async function operatorPages(ctx) {
   await page.getByRole('rowheader', { name: 'Sum' }).waitFor(VENT);
   await ctx.axe(page, 'operatør: fakturagrunnlag');
   await ctx.shot(page, 'operator-faktura');
+  await ctx.assertNoErrors(page);
 }
 
 /** The operator downloads the invoice basis CSV. */
@@ -282,6 +288,7 @@ export async function operatorInvoiceCsv(ctx) {
   const innhold = await fs.readFile(await nedlasting.path(), 'utf8');
   assert.ok(innhold.length > 0, 'the CSV is not empty');
   await ctx.shot(page, 'operator-faktura-lastet-ned');
+  await ctx.assertNoErrors(page);
 }
 
 /** The path and query of the link in an e-mail, on the server under test. */
@@ -340,4 +347,5 @@ export async function newAdministratorJoins(ctx) {
   await page.getByRole('button', { name: 'Logg inn' }).click();
   await overskrift(page, 'Godkjenning – Sørlandet Verksted AS');
   await ctx.shot(page, 'portal-nytt-passord-innlogget');
+  await ctx.assertNoErrors(page);
 }
