@@ -248,8 +248,28 @@ export function feilmelding(error) {
 }
 
 /**
- * Shows `error` next to the input of `form` named like its `field` (the input's `name`),
- * marks it `aria-invalid` and moves focus there; without a matching input, shows it in
+ * Shows `melding` next to `input` (in an element `#<id>-feil` inside its `.felt`, created when
+ * missing), marks it `aria-invalid`, ties the message to it with `aria-describedby`, and moves
+ * focus there unless `fokus` is false.
+ */
+export function visFeltfeil(input, melding, fokus = true) {
+  const id = `${input.id || input.name}-feil`;
+  const omrade = input.closest('.felt, fieldset') || input.parentElement;
+  let hjelp = omrade.querySelector(`#${CSS.escape(id)}`);
+  if (!hjelp) {
+    hjelp = el('p', { id, class: 'feltfeil' });
+    omrade.appendChild(hjelp);
+  }
+  hjelp.textContent = melding;
+  input.setAttribute('aria-invalid', 'true');
+  const beskrevet = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+  if (!beskrevet.includes(id)) input.setAttribute('aria-describedby', [...beskrevet, id].join(' '));
+  if (fokus) input.focus();
+}
+
+/**
+ * Shows `error` next to the input of `form` named like its `field` (the input's `name`; for
+ * `input.zones[0]` that is `zones`), see `visFeltfeil`; without a matching input, shows it in
  * `fallback` (an element with role="alert" or aria-live). Returns the message shown.
  */
 export function visFeil(form, error, fallback = null) {
@@ -257,17 +277,7 @@ export function visFeil(form, error, fallback = null) {
   const felt = error && error.field ? String(error.field).split('.').pop().replace(/\[\d+\]$/, '') : null;
   const input = felt && form ? form.querySelector(`[name="${CSS.escape(felt)}"]`) : null;
   if (input) {
-    const id = `${input.id || input.name}-feil`;
-    let hjelp = form.querySelector(`#${CSS.escape(id)}`);
-    if (!hjelp) {
-      hjelp = el('p', { id, class: 'feltfeil' });
-      (input.closest('.felt') || input.parentElement).appendChild(hjelp);
-    }
-    hjelp.textContent = melding;
-    input.setAttribute('aria-invalid', 'true');
-    const beskrevet = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
-    if (!beskrevet.includes(id)) input.setAttribute('aria-describedby', [...beskrevet, id].join(' '));
-    input.focus();
+    visFeltfeil(input, melding);
   } else if (fallback) {
     fallback.textContent = melding;
   }

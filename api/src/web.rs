@@ -141,6 +141,7 @@ pub fn routes() -> Router {
         .route("/logg-inn", get(portal_page))
         .route("/forste-operator", get(portal_page))
         .route("/web/{file}", get(asset))
+        .route("/favicon.ico", get(favicon))
 }
 
 /// The version of the embedded files, as asset URLs carry it (`?v=`).
@@ -154,6 +155,11 @@ async fn root() -> Response {
         .headers_mut()
         .insert(LOCATION, HeaderValue::from_static("/portal"));
     response
+}
+
+/// Browsers ask for `/favicon.ico` whatever the page names; they get the SVG icon.
+async fn favicon(headers: HeaderMap) -> Response {
+    serve("favicon.svg", &headers, NO_CACHE)
 }
 
 async fn order_page(headers: HeaderMap) -> Response {
