@@ -299,5 +299,5 @@ export function tabell({ overskrift, kolonner, rader, fot = null }) {
       }, celle))))),
       fot ? el('tfoot', {}, el('tr', {}, fot.map((celle, i) => (i === 0
         ? el('th', { scope: 'row', text: celle })
-        : el('td', { 'data-etikett': kolonner[i].navn, class: tall.has(kolonner[i].navn) ? 'tall' : null }, celle))))) : null));
+        : el('td', { 'data-etikett': kolonner[i].navn, class: tall.has(kolonner[i].navn) ? 'tall' : null }, celle || null))))) : null));
 }

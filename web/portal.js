@@ -107,7 +107,7 @@ const app = {
   /** Goes to a hash route; `erstatt` replaces the history entry. */
   gå(sti, erstatt = false) {
     const url = `/portal#${sti}`;
-    if (location.pathname === '/portal' && !erstatt) {
+    if (location.pathname === '/portal' && !erstatt && location.hash !== `#${sti}`) {
       location.hash = sti;
     } else {
       history.replaceState(null, '', url);
