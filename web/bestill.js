@@ -105,6 +105,12 @@ function sisteIDenneMaaned() {
   return dag.toISOString().slice(0, 10);
 }
 
+/** A phone number as people write it: "+4791234567" is "912 34 567". */
+function visTelefonnummer(nummer) {
+  const norsk = /^\+47(\d{3})(\d{2})(\d{3})$/.exec(nummer || '');
+  return norsk ? `${norsk[1]} ${norsk[2]} ${norsk[3]}` : (nummer || '');
+}
+
 function sonenavn(id) {
   const sone = tilstand.tariff && tilstand.tariff.zones.find((z) => z.id === id);
   return sone ? sone.name : id;
@@ -341,7 +347,7 @@ async function visAbonnement({ fokus = true } = {}) {
   vis('Dine abonnement', el('div', {},
     el('div', { class: 'kort' },
       el('h1', { id: 'tittel-mine' }, 'Dine abonnement'),
-      el('p', { class: 'dempet' }, 'Logget inn som ', el('span', { class: 'nowrap' }, tilstand.telefon), '.'),
+      el('p', { class: 'dempet' }, 'Logget inn som ', el('span', { class: 'nowrap' }, visTelefonnummer(tilstand.telefon)), '.'),
       leggTil,
       el('div', { class: 'knapper' }, oppdater)),
     liste.length === 0
@@ -364,7 +370,7 @@ function abonnementskort(a) {
   const kort = el('li', { class: 'kort abonnement', 'aria-labelledby': tittelId },
     el('header', {},
       el('h2', { id: tittelId, class: 'h3' }, `${a.firstName} ${a.lastName}`),
-      el('span', { class: `merke ${a.status}` }, STATUS[a.status] || a.status)),
+      merke(a)),
     fakta,
     handlinger);
   const sisteDag = sisteIDenneMaaned();
@@ -393,6 +399,15 @@ function abonnementskort(a) {
     }, 'Angre oppsigelse'));
   }
   return kort;
+}
+
+/** The status badge; a ticket cancelled before it started reads "Oppsagt før start" while the
+ * cancellation can still be undone. */
+function merke(a) {
+  if (a.status === 'ENDED' && a.endDate && a.endDate >= sisteIDenneMaaned()) {
+    return el('span', { class: 'merke ENDING' }, 'Oppsagt før start');
+  }
+  return el('span', { class: `merke ${a.status}` }, STATUS[a.status] || a.status);
 }
 
 /** Asks before `mutasjon`: a panel in the card with `tekst` and a confirm and a cancel button. */

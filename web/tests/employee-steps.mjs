@@ -200,6 +200,7 @@ export async function cancelsAndResumes(ctx) {
   await ctx.shot(page, 'ansatt-si-opp');
   await card.getByRole('button', { name: 'Ja, si opp' }).click();
   await expectText(page.locator('#status'), 'Siste dag er 31. desember 2026');
+  await expectText(page.locator('.abonnement').first(), 'Oppsagt før start');
   await ctx.shot(page, 'ansatt-sagt-opp');
   await page.locator('.abonnement').first().getByRole('button', { name: 'Angre oppsigelse' }).click();
   await expectText(page.locator('#status'), 'Oppsigelsen er angret');
