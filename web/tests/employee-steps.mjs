@@ -209,3 +209,18 @@ export async function cancelsAndResumes(ctx) {
   await ctx.shot(page, 'ansatt-angret');
   ctx.assertNoErrors(page);
 }
+
+/** The administrator replaces the order link (over the API); the open page then says so. */
+export async function rotatedLink(ctx) {
+  const page = ctx.shared.employeePage;
+  const { adminEmail, adminPassword, companyId, orderToken } = ctx.setup;
+  const login = await ctx.gql('mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }',
+    { e: adminEmail, p: adminPassword });
+  await ctx.gql('mutation($c: ID!) { rotateOrderLink(companyId: $c) { id } }', { c: companyId }, login.logIn.token);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Denne bestillingslenken virker ikke' }).waitFor();
+  if (await sessionToken(page, orderToken) !== null) throw new Error('the old link\'s session is still kept');
+  await ctx.axe(page, 'bestill: byttet lenke');
+  await ctx.shot(page, 'ansatt-byttet-lenke');
+  ctx.assertNoErrors(page);
+}

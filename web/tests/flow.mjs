@@ -185,6 +185,7 @@ async function main() {
     ['ansatt: ser at bestillingen er godkjent', employee.seesApproved],
     ['admin: endrer soner og sier opp en annen billett', fromPortal('adminManagesTickets')],
     ['ansatt: sier opp og angrer oppsigelsen', employee.cancelsAndResumes],
+    ['ansatt: lenken er byttet ut', employee.rotatedLink],
     ['admin: lønnstrekk-grunnlaget og CSV-nedlasting (trenger /reports fra finance-grenen)',
       fromPortal('adminPayrollCsv'), true],
   ];
