@@ -126,7 +126,6 @@ function skjemafelt(app, c) {
     const tekstId = nyId('etikett');
     const kryssId = nyId('pakrevd');
     const boks = el('div', { class: 'ekstrafelt' });
-    const nr = () => [...liste.children].indexOf(boks) + 1;
     const fjern = el('button', { type: 'button', class: 'lenke', text: 'Fjern feltet' });
     fjern.addEventListener('click', () => {
       boks.remove();
@@ -142,7 +141,6 @@ function skjemafelt(app, c) {
         el('input', { id: kryssId, type: 'checkbox', checked: f.required, 'data-krav': 'ja' }),
         el('label', { for: kryssId, text: 'Må fylles ut' })),
       fjern);
-    boks.nr = nr;
     return boks;
   }
 

@@ -4,7 +4,7 @@
 // /forste-operator), som leses fra stien.
 
 import { gql, el, GqlError, lagreSesjon, hentSesjon, glemSesjon } from './common.js';
-import { kunngjør, norsk } from './portal-ui.js';
+import { norsk } from './portal-ui.js';
 import * as inngang from './portal-auth.js';
 import { kø } from './portal-queue.js';
 import { billetter, billett } from './portal-tickets.js';
@@ -279,4 +279,3 @@ document.getElementById('hopp').addEventListener('click', (e) => {
 window.addEventListener('hashchange', () => rut());
 app.fokus = false;
 rut();
-kunngjør('');
