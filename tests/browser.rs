@@ -140,7 +140,8 @@ async fn prepare(app: &TestApp) -> serde_json::Value {
     })
 }
 
-/// Runs `node web/tests/flow.mjs`, forwarding its output live; returns its success and output.
+/// Runs `node web/tests/flow.mjs`, forwarding its output live; returns its success and output
+/// (all of it, also when it is stopped for taking too long).
 async fn run_scenario(env: &[(&str, String)]) -> (bool, String) {
     let mut command = tokio::process::Command::new("node");
     command
@@ -156,33 +157,48 @@ async fn run_scenario(env: &[(&str, String)]) -> (bool, String) {
     let mut child = command
         .spawn()
         .expect("node starts (apt-get install nodejs)");
+    let (lines, mut received) = tokio::sync::mpsc::unbounded_channel::<String>();
     let stdout = BufReader::new(child.stdout.take().expect("piped")).lines();
     let stderr = BufReader::new(child.stderr.take().expect("piped")).lines();
-    let collect = async {
-        let mut output = String::new();
-        let mut streams = futures::stream::select(
-            Box::pin(futures::stream::unfold(stdout, |mut l| async move {
-                l.next_line().await.ok().flatten().map(|line| (line, l))
-            })),
-            Box::pin(futures::stream::unfold(stderr, |mut l| async move {
-                l.next_line().await.ok().flatten().map(|line| (line, l))
-            })),
-        );
-        while let Some(line) = futures::StreamExt::next(&mut streams).await {
-            progress(&format!("  | {line}"));
-            output.push_str(&line);
-            output.push('\n');
-        }
-        let status = child.wait().await.expect("node ends");
-        (status.success(), output)
-    };
-    match tokio::time::timeout(SCENARIO_TIMEOUT, collect).await {
-        Ok(result) => result,
-        Err(_) => (
-            false,
-            format!("the scenario took longer than {SCENARIO_TIMEOUT:?} and was stopped"),
-        ),
+    for mut stream in [
+        Box::pin(futures::stream::unfold(stdout, |mut l| async move {
+            l.next_line().await.ok().flatten().map(|line| (line, l))
+        })) as std::pin::Pin<Box<dyn futures::Stream<Item = String> + Send>>,
+        Box::pin(futures::stream::unfold(stderr, |mut l| async move {
+            l.next_line().await.ok().flatten().map(|line| (line, l))
+        })),
+    ] {
+        let lines = lines.clone();
+        tokio::spawn(async move {
+            while let Some(line) = futures::StreamExt::next(&mut stream).await {
+                progress(&format!("  | {line}"));
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
     }
+    drop(lines);
+    let success = match tokio::time::timeout(SCENARIO_TIMEOUT, child.wait()).await {
+        Ok(status) => status.expect("node ends").success(),
+        Err(_) => {
+            let _ = child.kill().await;
+            progress(&format!(
+                "browser test: the scenario took longer than {SCENARIO_TIMEOUT:?} and was stopped"
+            ));
+            false
+        }
+    };
+    let mut output = String::new();
+    // The pipes close when node ends; a browser left behind holding them must not hang the test.
+    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(5), received.recv()).await {
+        output.push_str(&line);
+        output.push('\n');
+    }
+    if !success && output.is_empty() {
+        output.push_str("(the scenario printed nothing)");
+    }
+    (success, output)
 }
 
 fn screenshot_folder() -> PathBuf {

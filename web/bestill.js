@@ -379,7 +379,7 @@ function abonnementskort(a) {
     handlinger.append(el('button', {
       type: 'button', class: 'sekundær',
       onclick: () => bekreft(kort, handlinger, 'Trekke tilbake bestillingen?',
-        'Bestillingen slettes ikke, men arbeidsgiveren din får den ikke til godkjenning.',
+        'Arbeidsgiveren din får den ikke til godkjenning. Du kan bestille på nytt etterpå.',
         'Ja, trekk tilbake', WITHDRAW, a, 'Bestillingen er trukket tilbake.'),
     }, 'Trekk tilbake bestillingen'));
   } else if (a.orderStatus === 'APPROVED' && !a.endDate && (a.status === 'ACTIVE' || a.status === 'UPCOMING')) {

@@ -17,6 +17,15 @@ async function heading(page, text) {
   if (focused !== 'H1') throw new Error(`after "${text}" the focus is on ${focused}, not the heading`);
 }
 
+/** A screenshot, after checking that the page needs no sideways scrolling. */
+async function shot(ctx, page, name) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, width: window.innerWidth,
+  }));
+  if (scroll > width) throw new Error(`"${name}" is ${scroll} px wide on a ${width} px screen`);
+  await ctx.shot(page, name);
+}
+
 /** Fails when what the page loaded (document, styles, scripts, data; not images) passes 200 KB. */
 async function weight(page, label) {
   const bytes = await page.evaluate(() => {
@@ -71,7 +80,7 @@ export async function unknownLink(ctx) {
   await page.getByRole('heading', { name: 'Denne bestillingslenken virker ikke' }).waitFor();
   await expectText(page.locator('main'), 'Be arbeidsgiveren din om den nye lenken');
   await ctx.axe(page, 'bestill: ukjent lenke');
-  await ctx.shot(page, 'ansatt-ukjent-lenke');
+  await shot(ctx, page, 'ansatt-ukjent-lenke');
   ctx.assertNoErrors(page);
   await page.context().close();
 }
@@ -85,7 +94,7 @@ export async function ordersViaLink(ctx) {
   await page.getByRole('heading', { name: 'Bestill bedriftsbillett' }).waitFor();
   await ctx.axe(page, 'bestill: mobilnummer');
   await weight(page, 'the order page');
-  await ctx.shot(page, 'ansatt-mobilnummer');
+  await shot(ctx, page, 'ansatt-mobilnummer');
 
   // An invalid number is refused next to the field.
   await page.getByLabel('Mobilnummer').fill('12');
@@ -108,13 +117,13 @@ export async function ordersViaLink(ctx) {
   await page.getByLabel('Kode fra SMS').fill(wrong);
   await page.getByRole('button', { name: 'Logg inn' }).click();
   await expectText(page.locator('.feltfeil'), 'Koden stemmer ikke');
-  await ctx.shot(page, 'ansatt-feil-kode');
+  await shot(ctx, page, 'ansatt-feil-kode');
   await page.getByLabel('Kode fra SMS').fill(code);
   await page.getByRole('button', { name: 'Logg inn' }).click();
   await heading(page, 'Dine abonnement');
   await expectText(page.locator('main'), 'Du har ingen abonnement ennå');
   await ctx.axe(page, 'bestill: dine abonnement (tom)');
-  await ctx.shot(page, 'ansatt-dine-abonnement-tom');
+  await shot(ctx, page, 'ansatt-dine-abonnement-tom');
 
   // The form: start date locked, the name hint, the price and the deduction.
   await page.getByRole('button', { name: 'Legg til abonnement' }).click();
@@ -127,21 +136,21 @@ export async function ordersViaLink(ctx) {
   await ctx.axe(page, 'bestill: legg til');
   await page.getByRole('button', { name: 'Bestill' }).click();
   await expectText(page.locator('.feltfeil'), 'Skriv fornavnet.');
-  await ctx.shot(page, 'ansatt-skjema-mangler');
+  await shot(ctx, page, 'ansatt-skjema-mangler');
 
   await fillOrder(page, { zones: 'one' });
   await page.getByRole('button', { name: 'Bestill' }).click();
   await heading(page, 'Dine abonnement');
   await expectText(page.locator('#status'), 'Bestillingen er sendt');
   await expectText(page.locator('.abonnement'), 'Venter på godkjenning');
-  await ctx.shot(page, 'ansatt-bestilt-en-sone');
+  await shot(ctx, page, 'ansatt-bestilt-en-sone');
 
   // Withdraw the pending order, then order two zones.
   await page.getByRole('button', { name: 'Trekk tilbake bestillingen' }).click();
   await page.getByRole('button', { name: 'Ja, trekk tilbake' }).click();
   await expectText(page.locator('#status'), 'Bestillingen er trukket tilbake');
   await expectText(page.locator('.abonnement'), 'Trukket tilbake');
-  await ctx.shot(page, 'ansatt-trukket-tilbake');
+  await shot(ctx, page, 'ansatt-trukket-tilbake');
 
   await page.getByRole('button', { name: 'Legg til abonnement' }).click();
   await heading(page, 'Legg til abonnement');
@@ -154,7 +163,7 @@ export async function ordersViaLink(ctx) {
   await expectText(priceBox, kroner(price));
   await expectText(priceBox, expected);
   await ctx.axe(page, 'bestill: legg til (utfylt)');
-  await ctx.shot(page, 'ansatt-skjema-utfylt');
+  await shot(ctx, page, 'ansatt-skjema-utfylt');
   await page.getByRole('button', { name: 'Bestill' }).click();
   await heading(page, 'Dine abonnement');
   await expectText(page.locator('#status'), 'Bestillingen er sendt');
@@ -162,7 +171,7 @@ export async function ordersViaLink(ctx) {
   await expectText(card, 'Venter på godkjenning');
   await expectText(card, 'Kristiansand + Vennesla');
   await ctx.axe(page, 'bestill: dine abonnement (venter)');
-  await ctx.shot(page, 'ansatt-bestilt');
+  await shot(ctx, page, 'ansatt-bestilt');
   ctx.assertNoErrors(page);
 
   const session = await sessionToken(page, orderToken);
@@ -179,11 +188,11 @@ export async function seesApproved(ctx) {
   await expectText(card, 'Godkjent, ikke startet');
   await expectText(card, '1. januar 2027');
   await ctx.axe(page, 'bestill: dine abonnement (godkjent)');
-  await ctx.shot(page, 'ansatt-godkjent');
+  await shot(ctx, page, 'ansatt-godkjent');
   // The same page on a desktop.
   await page.setViewportSize(DESKTOP);
   await ctx.axe(page, 'bestill: dine abonnement (PC)');
-  await ctx.shot(page, 'ansatt-godkjent-pc');
+  await shot(ctx, page, 'ansatt-godkjent-pc');
   await page.setViewportSize(PHONE);
   ctx.assertNoErrors(page);
 }
@@ -197,16 +206,16 @@ export async function cancelsAndResumes(ctx) {
   const focused = await page.evaluate(() => document.activeElement.textContent);
   if (focused !== 'Si opp abonnementet?') throw new Error(`focus after "Si opp" is on "${focused}"`);
   await ctx.axe(page, 'bestill: si opp');
-  await ctx.shot(page, 'ansatt-si-opp');
+  await shot(ctx, page, 'ansatt-si-opp');
   await card.getByRole('button', { name: 'Ja, si opp' }).click();
   await expectText(page.locator('#status'), 'Siste dag er 31. desember 2026');
   await expectText(page.locator('.abonnement').first(), 'Oppsagt før start');
-  await ctx.shot(page, 'ansatt-sagt-opp');
+  await shot(ctx, page, 'ansatt-sagt-opp');
   await page.locator('.abonnement').first().getByRole('button', { name: 'Angre oppsigelse' }).click();
   await expectText(page.locator('#status'), 'Oppsigelsen er angret');
   await expectText(page.locator('.abonnement').first(), 'Godkjent, ikke startet');
   await ctx.axe(page, 'bestill: angret');
-  await ctx.shot(page, 'ansatt-angret');
+  await shot(ctx, page, 'ansatt-angret');
   ctx.assertNoErrors(page);
 }
 
@@ -221,6 +230,6 @@ export async function rotatedLink(ctx) {
   await page.getByRole('heading', { name: 'Denne bestillingslenken virker ikke' }).waitFor();
   if (await sessionToken(page, orderToken) !== null) throw new Error('the old link\'s session is still kept');
   await ctx.axe(page, 'bestill: byttet lenke');
-  await ctx.shot(page, 'ansatt-byttet-lenke');
+  await shot(ctx, page, 'ansatt-byttet-lenke');
   ctx.assertNoErrors(page);
 }

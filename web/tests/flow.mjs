@@ -29,6 +29,9 @@ const env = (name, fallback) => {
   return value;
 };
 
+/** The longest one step may take (the machine may be busy; Playwright's own waits are 10 s). */
+const STEP_TIMEOUT = 120_000;
+
 async function makeContext() {
   const baseUrl = env('BASE_URL');
   const channelUrl = env('CHANNEL_URL');
@@ -197,7 +200,11 @@ async function main() {
     const t0 = Date.now();
     console.log(`STEP ${index + 1}/${steps.length}: ${title}`);
     try {
-      await step(ctx);
+      let timer;
+      const limit = new Promise((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the step took longer than ${STEP_TIMEOUT / 1000} s`)), STEP_TIMEOUT);
+      });
+      await Promise.race([step(ctx), limit]).finally(() => clearTimeout(timer));
       passed += 1;
       console.log(`  ok (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (error) {
