@@ -158,9 +158,10 @@ export async function billett(app, firmaId, id) {
   if (kjører && t.endDate) kort.push(angring(app, t, last));
 
   const historikk = el('ol', { class: 'historikk' }, t.history.map((h) => {
-    const { navn: hva, detalj, hvem } = hendelse(tariff, h);
+    const { navn: hva, detalj, hvem, original } = hendelse(tariff, h);
     return el('li', {},
       el('strong', { text: hva }), detalj ? `: ${detalj}` : '',
+      original ? [': ', el('span', { lang: 'en', text: original })] : null,
       el('br'),
       el('span', { class: 'liten dempet', text: `${tidspunkt(h.occurredAt)}${hvem ? `, av ${hvem}` : ''}` }));
   }));

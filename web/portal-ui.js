@@ -209,7 +209,9 @@ export function hendelse(tariff, h) {
     const rolle = AKTØRER[a.kind] || a.kind;
     hvem = a.kind === 'EMPLOYEE' && a.phone ? `${rolle} (${a.phone})` : rolle;
   }
-  return { navn, detalj, hvem };
+  // A summary this page cannot read (a new event, a changed wording) is shown as it came.
+  const original = detalj ? null : s;
+  return { navn, detalj, hvem, original };
 }
 
 /** Triggers a download of `blob` as `filnavn`. */
