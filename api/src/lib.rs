@@ -1,6 +1,6 @@
-//! The HTTP side of Bedriftsbillett: the axum router (health checks, GraphQL at `/graphql` and
-//! its subscriptions over the websocket at `/graphql/ws`), authentication, the commands behind
-//! the mutations, and the server loop with graceful shutdown.
+//! The HTTP side of Bedriftsbillett: the axum router (health checks, the web pages, GraphQL at
+//! `/graphql` and its subscriptions over the websocket at `/graphql/ws`), authentication, the
+//! commands behind the mutations, and the server loop with graceful shutdown.
 
 pub mod auth;
 pub mod commands;
