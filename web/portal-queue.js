@@ -112,6 +112,9 @@ export async function kø(app, id) {
       el('div', { class: 'knapper' },
         el('button', { type: 'submit', class: 'fare', text: 'Avvis bestillingen' }),
         el('button', { type: 'button', class: 'sekundær', text: 'Avbryt', onclick: avbryt })));
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') avbryt();
+    });
     vedInnsending(form, boks, async (f) => {
       const reason = f.elements.reason.value.trim();
       if (!reason) throw lokalFeil('reason', 'Skriv hvorfor bestillingen avvises (1–500 tegn).');

@@ -104,6 +104,12 @@ function lenke(app, c) {
         text: 'Avbryt',
         onclick: () => { bekreft.hidden = true; ny.focus(); },
       })));
+  bekreft.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      bekreft.hidden = true;
+      ny.focus();
+    }
+  });
   const ny = el('button', {
     type: 'button',
     class: 'sekundær',
