@@ -1,9 +1,9 @@
 // Operatørens sider: bedrifter (registrere med første administrator, åpne), tariff (se
 // versjoner, publisere en ny) og fakturagrunnlag per måned med CSV-nedlasting.
 
-import { el, kroner, dato, maaned, tidspunkt, KATEGORI, SONEKLASSE } from './common.js';
+import { el, kroner, dato, maaned, KATEGORI, SONEKLASSE } from './common.js';
 import {
-  felt, feilboks, vedInnsending, lokalFeil, tabell, lastNed, flyttMåned, denneMåned, norsk, nyId,
+  felt, feilboks, vedInnsending, lokalFeil, tabell, lastNed, flyttMåned, tjenestensMåned, norsk, nyId,
 } from './portal-ui.js';
 import { tilØre } from './portal-settings.js';
 
@@ -275,7 +275,8 @@ export async function tariff(app) {
 /** The invoice basis across every company for `month` (default: this month). */
 export async function fakturagrunnlag(app, month) {
   const erAktuell = app.vakt();
-  const måned = month || denneMåned();
+  const første = month ? null : await app.gql('query { companies(first: 1) { nodes { orderLinkToken } } }');
+  const måned = month || await tjenestensMåned(app, første.companies.nodes[0]?.orderLinkToken);
   const d = await app.gql(`query($month: Month!) { invoiceBasis(month: $month) { month preliminary
     totals { subscriptions price employerContribution deduction }
     lines { companyId name orgNumber invoiceEmail totals { subscriptions price employerContribution deduction } } } }`,
@@ -321,7 +322,7 @@ export async function fakturagrunnlag(app, month) {
         overskrift: `Fakturagrunnlag for ${maaned(måned)}`,
         kolonner: [
           { navn: 'Bedrift' }, { navn: 'Org.nr.' }, { navn: 'Faktura-e-post' }, { navn: 'Abonnementer', tall: true },
-          { navn: 'Pris', tall: true }, { navn: 'Bedriften', tall: true }, { navn: 'Trekk', tall: true },
+          { navn: 'Pris', tall: true }, { navn: 'Arbeidsgiverandel', tall: true }, { navn: 'Lønnstrekk', tall: true },
         ],
         rader: b.lines.map((l) => [
           el('a', { href: `#/firma/${l.companyId}/lonnstrekk/${måned}`, text: l.name }), l.orgNumber, l.invoiceEmail,
@@ -329,5 +330,5 @@ export async function fakturagrunnlag(app, month) {
         ]),
         fot: ['Sum', '', '', String(t.subscriptions), kroner(t.price), kroner(t.employerContribution), kroner(t.deduction)],
       }),
-    el('p', { class: 'liten dempet', text: `Hentet ${tidspunkt(new Date().toISOString())}.` }));
+  );
 }

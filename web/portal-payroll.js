@@ -3,7 +3,7 @@
 // Tripletex, Excel) fra /reports/payroll med innloggingen som bearer-token.
 
 import { el, kroner, maaned, KATEGORI, SONEKLASSE } from './common.js';
-import { tabell, lastNed, flyttMåned, sonenavn } from './portal-ui.js';
+import { tabell, lastNed, flyttMåned, sonenavn, tjenestensMåned } from './portal-ui.js';
 
 const GRUNNLAG = `query($id: ID!, $month: Month!) { company(id: $id) { id name orgNumber payTypeCode
   payrollDeductionBasis(month: $month) { month preliminary
@@ -18,17 +18,11 @@ export const FORMATER = [
   { tekst: 'Excel', ending: 'xlsx', format: 'generic', fil: '' },
 ];
 
-/** This month on the service's clock: the month before an order placed today would start. */
-async function serviceMåned(app, id) {
-  const d = await app.gql('query($id: ID!) { company(id: $id) { orderLinkToken } }', { id });
-  const f = await app.gql('query($t: String!) { orderForm(token: $t) { startDate } }', { t: d.company.orderLinkToken });
-  return flyttMåned(f.orderForm.startDate.slice(0, 7), -1);
-}
-
 /** The payroll deduction basis of company `id` for `month` (default: this month). */
 export async function lønnstrekk(app, id, month) {
   const erAktuell = app.vakt();
-  const måned = month || await serviceMåned(app, id);
+  const måned = month || await tjenestensMåned(app,
+    (await app.gql('query($id: ID!) { company(id: $id) { orderLinkToken } }', { id })).company.orderLinkToken);
   const [d, tariff] = await Promise.all([app.gql(GRUNNLAG, { id, month: måned }), app.tariff()]);
   if (!erAktuell()) return;
   const c = d.company;
@@ -66,7 +60,7 @@ export async function lønnstrekk(app, id, month) {
       overskrift: `Lønnstrekk for ${maaned(måned)}`,
       kolonner: [
         { navn: 'Navn' }, { navn: 'Ansattnr.' }, { navn: 'Mobil' }, { navn: 'Kategori' }, { navn: 'Soner' },
-        { navn: 'Pris', tall: true }, { navn: 'Bedriften', tall: true }, { navn: 'Trekk', tall: true },
+        { navn: 'Pris', tall: true }, { navn: 'Arbeidsgiverandel', tall: true }, { navn: 'Lønnstrekk', tall: true },
       ],
       rader: b.lines.map((l) => [
         el('a', { href: `#/firma/${id}/billett/${l.subscriptionId}`, text: `${l.lastName}, ${l.firstName}` }),

@@ -3,7 +3,7 @@
 
 import { el, dato, tidspunkt, STATUS } from './common.js';
 import {
-  felt, velger, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, hendelse, norsk,
+  felt, velger, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, hendelse, norsk, iDag,
 } from './portal-ui.js';
 import { sonevelger } from './portal-zones.js';
 
@@ -154,7 +154,8 @@ export async function billett(app, firmaId, id) {
 
   if (t.orderStatus === 'PENDING') kort.push(beslutning(app, t, navn, last));
   if (kjører) kort.push(soneendring(app, t, tariff, last));
-  if (kjører) kort.push(oppsigelse(app, t, last));
+  // A ticket that already ends today cannot end any earlier.
+  if (kjører && !(t.endDate && t.endDate <= iDag())) kort.push(oppsigelse(app, t, last));
   if (kjører && t.endDate) kort.push(angring(app, t, last));
 
   const historikk = el('ol', { class: 'historikk' }, t.history.map((h) => {

@@ -279,13 +279,20 @@ export function flyttMåned(maaned, steg) {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-/** This month on the browser's clock (Norway), `2026-12`. */
-export function denneMåned() {
-  const deler = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit' })
-    .formatToParts(new Date());
-  const år = deler.find((p) => p.type === 'year').value;
-  const mnd = deler.find((p) => p.type === 'month').value;
-  return `${år}-${mnd}`;
+/** Today on the browser's clock in Norway, `2026-12-10`. */
+export function iDag() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date());
+}
+
+/**
+ * This month on the service's clock (which tests set): the month before the start date an
+ * order placed today would get, read from an order link's public form. Without a link, the
+ * browser's month.
+ */
+export async function tjenestensMåned(app, orderLinkToken) {
+  if (!orderLinkToken) return iDag().slice(0, 7);
+  const f = await app.gql('query($t: String!) { orderForm(token: $t) { startDate } }', { t: orderLinkToken });
+  return flyttMåned(f.orderForm.startDate.slice(0, 7), -1);
 }
 
 /** A table whose cells carry their column names, so it reads as cards on a phone. */

@@ -63,6 +63,14 @@ function orgNummer(åtte) {
   return `${åtte}${rest === 11 ? 0 : rest}`;
 }
 
+const MÅNEDER = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'];
+
+/** The month of `dag` (`2026-12-10`) in words: "desember 2026". */
+function månedAv(dag) {
+  const [å, m] = dag.split('-').map(Number);
+  return `${MÅNEDER[m - 1]} ${å}`;
+}
+
 /** The first of the month `steg` months after `dag` (`2026-12-10`). */
 function førsteOm(dag, steg) {
   const [å, m] = dag.split('-').map(Number);
@@ -151,10 +159,9 @@ export async function adminManagesTickets(ctx) {
   await ctx.shot(page, 'portal-annen-billett');
   await si.getByRole('button', { name: 'Si opp billetten' }).click();
   await page.locator('main').getByText('Billetten er sagt opp.').waitFor(VENT);
-  const [å, m, d] = today.split('-').map(Number);
-  const måneder = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'];
+  const dag = Number(today.split('-')[2]);
   const slutt = page.getByRole('region', { name: 'Om billetten' }).locator('dt:text-is("Gyldig til og med") + dd');
-  assert.equal(await slutt.textContent(), `${d}. ${måneder[m - 1]} ${å}`, 'cancelled today, the ticket ends today');
+  assert.equal(await slutt.textContent(), `${dag}. ${månedAv(today)}`, 'cancelled today, the ticket ends today');
   await page.getByRole('region', { name: 'Historikk' }).getByText('Sagt opp').waitFor(VENT);
   await ctx.axe(page, 'portal: oppsagt billett');
   await ctx.shot(page, 'portal-annen-billett-oppsagt');
@@ -196,7 +203,7 @@ export async function adminManagesTickets(ctx) {
 export async function adminPayrollCsv(ctx) {
   const page = ctx.shared.adminPage;
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Lønnstrekk' }).click();
-  await overskrift(page, 'Lønnstrekk');
+  await overskrift(page, `Lønnstrekk ${månedAv(ctx.setup.today)}`);
   await page.locator('main').getByText('Foreløpig.').waitFor(VENT);
   await page.getByRole('row', { name: /Hansen, Per/ }).waitFor(VENT);
   await page.getByRole('rowheader', { name: 'Sum' }).waitFor(VENT);
@@ -266,8 +273,7 @@ export async function operatorPages(ctx) {
   await ctx.shot(page, 'operator-tariff-publisert');
 
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Fakturagrunnlag' }).click();
-  await overskrift(page, 'Fakturagrunnlag');
-  await page.goto(`${ctx.baseUrl}/portal#/operator/faktura/${ctx.setup.today.slice(0, 7)}`);
+  await overskrift(page, `Fakturagrunnlag ${månedAv(ctx.setup.today)}`);
   await page.getByRole('rowheader', { name: 'Sum' }).waitFor(VENT);
   await ctx.axe(page, 'operatør: fakturagrunnlag');
   await ctx.shot(page, 'operator-faktura');
