@@ -133,6 +133,15 @@ function skjemafelt(app, c) {
     const kryssId = nyId('pakrevd');
     const boks = el('div', { class: 'ekstrafelt' });
     const fjern = el('button', { type: 'button', class: 'lenke', text: 'Fjern feltet' });
+    const opp = el('button', { type: 'button', class: 'lenke flytt-opp', text: 'Flytt opp' });
+    opp.addEventListener('click', () => {
+      const forrige = boks.previousElementSibling;
+      if (!forrige) return;
+      liste.insertBefore(boks, forrige);
+      oppdater();
+      opp.focus();
+      kunngjør(`Feltet er nå nummer ${[...liste.children].indexOf(boks) + 1}.`);
+    });
     fjern.addEventListener('click', () => {
       boks.remove();
       oppdater();
@@ -146,7 +155,7 @@ function skjemafelt(app, c) {
       el('div', { class: 'valg' },
         el('input', { id: kryssId, type: 'checkbox', checked: f.required, 'data-krav': 'ja' }),
         el('label', { for: kryssId, text: 'Må fylles ut' })),
-      fjern);
+      el('div', { class: 'knapper' }, opp, fjern));
     return boks;
   }
 
@@ -154,6 +163,7 @@ function skjemafelt(app, c) {
     [...liste.children].forEach((b, i) => {
       b.querySelector('label.etikett-tekst').textContent = `Ledetekst, felt ${i + 1}`;
       b.querySelector('input[data-felt]').name = i === 0 ? 'extraFields' : `label-${i}`;
+      b.querySelector('.flytt-opp').hidden = i === 0;
     });
     leggTil.hidden = liste.children.length >= MAKS_FELT;
   }
