@@ -1,7 +1,7 @@
-//! The HTTP side of Bedriftsbillett: the axum router (health checks, GraphQL at `/graphql` and
-//! its subscriptions over the websocket at `/graphql/ws`, metrics at `/metrics`),
-//! authentication, the commands behind the mutations, and the server loop with graceful
-//! shutdown.
+//! The HTTP side of Bedriftsbillett: the axum router (health checks, the web pages, GraphQL at
+//! `/graphql` and its subscriptions over the websocket at `/graphql/ws`, the finance reports,
+//! metrics at `/metrics`), authentication, the commands behind the mutations, the outbox
+//! dispatcher, and the server loop with graceful shutdown.
 
 pub mod auth;
 pub mod client_address;
@@ -16,6 +16,7 @@ pub mod reports;
 pub mod settings;
 mod setup;
 mod state;
+pub mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health_routes)
         .merge(graphql_routes)
         .merge(report_routes)
+        .merge(web::routes())
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)
         .layer(

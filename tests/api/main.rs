@@ -26,4 +26,5 @@ mod schema;
 mod settings;
 mod settings_isolation;
 mod transport;
+mod web;
 mod websocket;

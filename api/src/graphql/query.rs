@@ -15,6 +15,7 @@ use super::types::company::CompanyView;
 use super::types::enums::{OrderingPolicy, ViewerKind};
 use super::types::invoice::InvoiceBasis;
 use super::types::public::{FormField, OrderForm, TariffView, Viewer};
+use super::types::settings::EmployerContributionView;
 use super::types::subscription::SubscriptionView;
 use super::{parse_id, ApiError};
 use crate::auth::Principal;
@@ -94,7 +95,9 @@ impl QueryRoot {
             .ok_or_else(|| ApiError::NotFound("this order link does not work (any more)".into()))?;
         let form: DomainForm = serde_json::from_value(company.order_form.clone())
             .map_err(|e| ApiError::internal(&e))?;
+        let employer_contribution = EmployerContributionView::try_from(&company)?;
         Ok(OrderForm {
+            employer_contribution,
             company_name: company.name,
             ordering_policy: OrderingPolicy::from_code(&company.ordering_policy),
             start_date: Date(employee_start_date(state.clock.today())),

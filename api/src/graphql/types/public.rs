@@ -95,6 +95,8 @@ pub struct OrderForm {
     pub employee_number: String,
     /// The company's extra fields, in display order.
     pub extra_fields: Vec<FormField>,
+    /// What the company pays of each ticket (R14), so the page can show the deduction.
+    pub employer_contribution: super::settings::EmployerContributionView,
 }
 
 /// Who is logged in.

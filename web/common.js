@@ -1,0 +1,346 @@
+// Felles hjelpere for bestillingssiden og portalen: GraphQL over HTTP og websocket,
+// norsk formatering av beløp og datoer, en liten DOM-bygger, feilmeldinger på norsk og
+// sesjoner i localStorage. Ingen avhengigheter, ingen byggesteg.
+
+/** A refused GraphQL request: `code` is `extensions.code`, `field` is `extensions.field`. */
+export class GqlError extends Error {
+  constructor(message, code = 'INTERNAL', field = null) {
+    super(message);
+    this.name = 'GqlError';
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/**
+ * Runs a query or mutation against /graphql and resolves to its `data`.
+ * Throws a GqlError for the first error of the answer, or with code `NETWORK` when the
+ * server could not be reached.
+ */
+export async function gql(query, variables = {}, token = null) {
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (cause) {
+    throw new GqlError(String(cause), 'NETWORK');
+  }
+  let body;
+  try {
+    body = await response.json();
+  } catch (cause) {
+    throw new GqlError(`HTTP ${response.status}`, response.status === 429 ? 'RATE_LIMITED' : 'NETWORK');
+  }
+  if (body.errors && body.errors.length > 0) {
+    const first = body.errors[0];
+    const ext = first.extensions || {};
+    throw new GqlError(first.message, ext.code || 'INTERNAL', ext.field || null);
+  }
+  return body.data;
+}
+
+/**
+ * Follows a GraphQL subscription over /graphql/ws (graphql-transport-ws). Calls
+ * `onData(data)` for each result and `onError(error)` (optional) for a GqlError; reconnects
+ * after a dropped connection. Returns a function that ends the subscription.
+ */
+export function subscribe(query, variables, token, onData, onError = () => {}) {
+  let socket = null;
+  let stopped = false;
+  let retry = 0;
+  let timer = null;
+  const id = `s${Math.random().toString(36).slice(2)}`;
+
+  const connect = () => {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(`${scheme}//${location.host}/graphql/ws`, 'graphql-transport-ws');
+    socket.addEventListener('open', () => {
+      const payload = token ? { Authorization: `Bearer ${token}` } : {};
+      socket.send(JSON.stringify({ type: 'connection_init', payload }));
+    });
+    socket.addEventListener('message', (event) => {
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      switch (message.type) {
+        case 'connection_ack':
+          retry = 0;
+          socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
+          break;
+        case 'ping':
+          socket.send(JSON.stringify({ type: 'pong' }));
+          break;
+        case 'next': {
+          const errors = message.payload && message.payload.errors;
+          if (errors && errors.length > 0) {
+            const ext = errors[0].extensions || {};
+            onError(new GqlError(errors[0].message, ext.code || 'INTERNAL', ext.field || null));
+          }
+          if (message.payload && message.payload.data) onData(message.payload.data);
+          break;
+        }
+        case 'error': {
+          const first = (message.payload && message.payload[0]) || {};
+          const ext = first.extensions || {};
+          stopped = true;
+          onError(new GqlError(first.message || 'subscription refused', ext.code || 'INTERNAL', ext.field || null));
+          socket.close();
+          break;
+        }
+        default:
+          break;
+      }
+    });
+    socket.addEventListener('close', () => {
+      if (stopped) return;
+      retry += 1;
+      timer = setTimeout(connect, Math.min(30000, 500 * 2 ** Math.min(retry, 6)));
+    });
+  };
+  connect();
+
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ id, type: 'complete' }));
+    }
+    if (socket) socket.close();
+  };
+}
+
+function tusenskille(heltall) {
+  return String(heltall).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+}
+
+/** Øre as kroner: `kroner(123450)` is "1 234,50 kr" (non-breaking spaces). */
+export function kroner(ore) {
+  const n = Number(ore);
+  const fortegn = n < 0 ? '−' : '';
+  const abs = Math.abs(Math.round(n));
+  const kr = Math.floor(abs / 100);
+  const rest = String(abs % 100).padStart(2, '0');
+  return `${fortegn}${tusenskille(kr)},${rest}\u00a0kr`;
+}
+
+const MAANEDER = [
+  'januar', 'februar', 'mars', 'april', 'mai', 'juni',
+  'juli', 'august', 'september', 'oktober', 'november', 'desember',
+];
+
+/** A date (`2026-12-01`, or the date part of an RFC 3339 instant) as "1. desember 2026". */
+export function dato(isoDate) {
+  if (!isoDate) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
+  if (!m) return String(isoDate);
+  return `${Number(m[3])}. ${MAANEDER[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+/** A month (`2026-12`) as "desember 2026". */
+export function maaned(isoMonth) {
+  const m = /^(\d{4})-(\d{2})/.exec(isoMonth || '');
+  if (!m) return String(isoMonth || '');
+  return `${MAANEDER[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+/** An instant (RFC 3339) as local date and time, e.g. "1. desember 2026 kl. 12:00". */
+export function tidspunkt(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso || '');
+  const hh = String(d.getHours()).padStart(2, '0');
+  const mm = String(d.getMinutes()).padStart(2, '0');
+  return `${d.getDate()}. ${MAANEDER[d.getMonth()]} ${d.getFullYear()} kl. ${hh}:${mm}`;
+}
+
+/**
+ * Builds an element: `el('button', { class: 'primær', onclick: f, 'aria-live': 'polite' },
+ * 'Lagre')`. `text` sets the text; `on*` functions become listeners; `true` sets an empty
+ * attribute, `false`/`null`/`undefined` leave it out; `value`, `checked`, `disabled` and
+ * `selected` are set as properties. Children may be nodes, strings, numbers, arrays or null.
+ */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key === 'class') {
+      node.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
+    } else if (key === 'text') {
+      node.textContent = value;
+    } else if (key.startsWith('on') && typeof value === 'function') {
+      node.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (['value', 'checked', 'disabled', 'selected', 'hidden'].includes(key)) {
+      node[key] = value;
+    } else if (key === 'dataset' && typeof value === 'object') {
+      Object.assign(node.dataset, value);
+    } else {
+      node.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  const add = (child) => {
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) child.forEach(add);
+    else if (child instanceof Node) node.appendChild(child);
+    else node.appendChild(document.createTextNode(String(child)));
+  };
+  children.forEach(add);
+  return node;
+}
+
+/** Norwegian texts for each `extensions.code`. */
+const KODER = {
+  UNAUTHENTICATED: 'Du er ikke logget inn, eller økten er utløpt. Logg inn på nytt.',
+  FORBIDDEN: 'Du har ikke tilgang til dette.',
+  NOT_FOUND: 'Fant ikke det du ba om.',
+  BAD_USER_INPUT: 'Sjekk det du har fylt inn.',
+  CONFLICT: 'Noen andre endret det samme samtidig. Last inn siden og prøv igjen.',
+  ORDERING_CLOSED: 'Bedriften tar ikke imot bestillinger via lenken nå.',
+  ALREADY_SUBSCRIBED: 'Du har allerede et abonnement hos denne bedriften.',
+  INVALID_STATE: 'Det går ikke an med abonnementet slik det står nå.',
+  CATEGORY_CHANGE_REQUIRES_NEW_SUBSCRIPTION:
+    'Reisendekategorien kan ikke endres. Si opp og bestill et nytt abonnement.',
+  RATE_LIMITED: 'For mange forsøk. Vent litt og prøv igjen.',
+  INTERNAL: 'Noe gikk galt hos oss. Prøv igjen om litt.',
+  NETWORK: 'Fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.',
+};
+
+/** Norwegian texts for `BAD_USER_INPUT` on a named field. */
+const FELT = {
+  phone: 'Skriv et gyldig norsk mobilnummer, for eksempel 912 34 567.',
+  code: 'Koden stemmer ikke eller er utløpt. Sjekk SMS-en eller be om en ny kode.',
+  orderToken: 'Bestillingslenken er ikke gyldig lenger.',
+  token: 'Lenken er ikke gyldig lenger.',
+  firstName: 'Skriv fornavnet slik det står på legitimasjonen.',
+  lastName: 'Skriv etternavnet slik det står på legitimasjonen.',
+  zones: 'Velg én sone, eller to soner som grenser til hverandre.',
+  category: 'Velg reisendekategori.',
+  employeeNumber: 'Skriv ansattnummeret ditt.',
+  extraFields: 'Fyll inn feltene bedriften ber om.',
+  email: 'Skriv en gyldig e-postadresse.',
+  password: 'Passordet må ha 10–200 tegn.',
+  reason: 'Skriv en begrunnelse (1–500 tegn).',
+  name: 'Skriv et navn (1–200 tegn).',
+  orgNumber: 'Organisasjonsnummeret må ha 9 siffer med gyldig kontrollsiffer.',
+  startDate: 'Velg en gyldig startdato.',
+  validFrom: 'Gyldig fra må være den første i en måned etter i dag.',
+  payTypeCode: 'Skriv en gyldig lønnsart.',
+  percent: 'Prosenten må være mellom 0 og 100.',
+  amount: 'Skriv et gyldig beløp.',
+};
+
+/** The Norwegian message for an error (a GqlError, or anything else thrown). */
+export function feilmelding(error) {
+  if (error instanceof GqlError) {
+    if (error.code === 'BAD_USER_INPUT' && error.field) {
+      const felt = String(error.field).split('.').pop().replace(/\[\d+\]$/, '');
+      if (FELT[felt]) return FELT[felt];
+    }
+    return KODER[error.code] || KODER.INTERNAL;
+  }
+  return KODER.INTERNAL;
+}
+
+/**
+ * Shows `melding` next to `input` (in an element `#<id>-feil` inside its `.felt`, created when
+ * missing), marks it `aria-invalid`, ties the message to it with `aria-describedby`, and moves
+ * focus there unless `fokus` is false.
+ */
+export function visFeltfeil(input, melding, fokus = true) {
+  const id = `${input.id || input.name}-feil`;
+  const omrade = input.closest('.felt, fieldset') || input.parentElement;
+  let hjelp = omrade.querySelector(`#${CSS.escape(id)}`);
+  if (!hjelp) {
+    hjelp = el('p', { id, class: 'feltfeil' });
+    omrade.appendChild(hjelp);
+  }
+  hjelp.textContent = melding;
+  input.setAttribute('aria-invalid', 'true');
+  const beskrevet = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+  if (!beskrevet.includes(id)) input.setAttribute('aria-describedby', [...beskrevet, id].join(' '));
+  if (fokus) input.focus();
+}
+
+/**
+ * Shows `error` next to the input of `form` named like its `field` (the input's `name`; for
+ * `input.zones[0]` that is `zones`), see `visFeltfeil`; without a matching input, shows it in
+ * `fallback` (an element with role="alert" or aria-live). Returns the message shown.
+ */
+export function visFeil(form, error, fallback = null) {
+  const melding = feilmelding(error);
+  const felt = error && error.field ? String(error.field).split('.').pop().replace(/\[\d+\]$/, '') : null;
+  const input = felt && form ? form.querySelector(`[name="${CSS.escape(felt)}"]`) : null;
+  if (input) {
+    visFeltfeil(input, melding);
+  } else if (fallback) {
+    fallback.textContent = melding;
+  }
+  return melding;
+}
+
+/** Clears what `visFeil` showed in `form`. */
+export function fjernFeil(form) {
+  if (!form) return;
+  form.querySelectorAll('.feltfeil').forEach((p) => { p.textContent = ''; });
+  form.querySelectorAll('[aria-invalid]').forEach((i) => i.removeAttribute('aria-invalid'));
+}
+
+/** Norwegian names of ticket statuses. */
+export const STATUS = {
+  PENDING: 'Venter på godkjenning',
+  UPCOMING: 'Godkjent, ikke startet',
+  ACTIVE: 'Aktiv',
+  ENDING: 'Oppsagt',
+  ENDED: 'Avsluttet',
+  REJECTED: 'Avvist',
+  WITHDRAWN: 'Trukket tilbake',
+};
+
+/** Norwegian names of traveller categories. */
+export const KATEGORI = {
+  ADULT: 'Voksen',
+  YOUNG_ADULT: 'Ung voksen',
+  YOUTH: 'Ungdom',
+  CHILD: 'Barn',
+  SENIOR: 'Honnør',
+};
+
+/** Norwegian names of zone classes. */
+export const SONEKLASSE = {
+  ONE_ZONE: 'Én sone',
+  TWO_ZONES: 'To soner',
+  WHOLE_REGION: 'Hele regionen',
+};
+
+/** Saves a session token under `key`. */
+export function lagreSesjon(key, token) {
+  try {
+    localStorage.setItem(`bedrift:${key}`, token);
+  } catch {
+    // Private mode or full storage: the session lasts as long as the page.
+  }
+}
+
+/** The session token saved under `key`, or null. */
+export function hentSesjon(key) {
+  try {
+    return localStorage.getItem(`bedrift:${key}`);
+  } catch {
+    return null;
+  }
+}
+
+/** Forgets the session token saved under `key`. */
+export function glemSesjon(key) {
+  try {
+    localStorage.removeItem(`bedrift:${key}`);
+  } catch {
+    // Nothing saved.
+  }
+}

@@ -1,0 +1,116 @@
+// «Nytt abonnement»: administratoren legger inn en ansatt direkte. Abonnementet er godkjent
+// med en gang og starter på en dag administratoren velger, fra i dag og inntil 12 måneder
+// fram (R2); forslaget er den 1. neste måned.
+
+import { el, KATEGORI } from './common.js';
+import { felt, velger, feilboks, vedInnsending, lokalFeil } from './portal-ui.js';
+import { sonevelger } from './portal-zones.js';
+
+const SKJEMA = `query($id: ID!) { company(id: $id) { id name orderLinkToken
+  orderForm { employeeNumber extraFields { label required } } } }`;
+
+const OPPRETT = `mutation($companyId: ID!, $phone: String!, $input: OrderInput!, $startDate: Date) {
+  createSubscription(companyId: $companyId, phone: $phone, input: $input, startDate: $startDate) { id } }`;
+
+/** The first of next month on the service's clock, from the company's public order form. */
+async function førsteINesteMåned(app, token) {
+  const d = await app.gql('query($token: String!) { orderForm(token: $token) { startDate } }', { token });
+  return d.orderForm.startDate;
+}
+
+/** The "Nytt abonnement" page of company `id`. */
+export async function nyttAbonnement(app, id) {
+  const erAktuell = app.vakt();
+  const [d, tariff] = await Promise.all([app.gql(SKJEMA, { id }), app.tariff()]);
+  const c = d.company;
+  const startdato = await førsteINesteMåned(app, c.orderLinkToken);
+  if (!erAktuell()) return;
+
+  const kategorivalg = velger({
+    name: 'category',
+    label: 'Reisendekategori',
+    value: 'ADULT',
+    valg: Object.entries(KATEGORI),
+  });
+  const kat = () => kategorivalg.querySelector('select').value;
+  const soner = sonevelger(tariff, { zones: [], wholeRegion: false }, kat);
+  kategorivalg.querySelector('select').addEventListener('change', () => soner.oppdaterPris());
+
+  const ansattnr = c.orderForm.employeeNumber;
+  const ekstra = c.orderForm.extraFields.map((f, i) => felt({
+    name: i === 0 ? 'extraFields' : `ekstra-${i}`,
+    label: f.required ? f.label : `${f.label} (valgfritt)`,
+    required: f.required,
+    attrs: { 'data-etikett': f.label, 'data-pakrevd': f.required ? 'ja' : null, maxlength: '200' },
+  }));
+
+  const boks = feilboks();
+  const form = el('form', { class: 'kort', novalidate: true },
+    el('fieldset', {},
+      el('legend', { text: 'Den ansatte' }),
+      felt({ name: 'phone', label: 'Mobilnummer', type: 'tel', autocomplete: 'off', required: true, hjelp: 'For eksempel 912 34 567. Billetten knyttes til dette nummeret.' }),
+      el('div', { class: 'rad' },
+        felt({ name: 'firstName', label: 'Fornavn', autocomplete: 'off', required: true, hjelp: 'Slik det står på legitimasjonen.' }),
+        felt({ name: 'lastName', label: 'Etternavn', autocomplete: 'off', required: true, hjelp: 'Slik det står på legitimasjonen.' })),
+      ansattnr === 'HIDDEN' ? null : felt({
+        name: 'employeeNumber',
+        label: ansattnr === 'REQUIRED' ? 'Ansattnummer' : 'Ansattnummer (valgfritt)',
+        required: ansattnr === 'REQUIRED',
+      }),
+      ekstra),
+    el('fieldset', {},
+      el('legend', { text: 'Billetten' }),
+      kategorivalg,
+      felt({
+        name: 'startDate',
+        label: 'Startdato',
+        type: 'date',
+        value: startdato,
+        required: true,
+        hjelp: 'Fra i dag og inntil 12 måneder fram. Forslaget er den 1. neste måned.',
+      })),
+    soner.node,
+    boks,
+    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: 'Opprett abonnement' })));
+
+  vedInnsending(form, boks, async (f) => {
+    const phone = f.elements.phone.value.trim();
+    if (!phone) throw lokalFeil('phone', 'Skriv mobilnummeret til den ansatte.');
+    const firstName = f.elements.firstName.value.trim();
+    if (!firstName) throw lokalFeil('firstName', 'Skriv fornavnet slik det står på legitimasjonen.');
+    const lastName = f.elements.lastName.value.trim();
+    if (!lastName) throw lokalFeil('lastName', 'Skriv etternavnet slik det står på legitimasjonen.');
+    let employeeNumber = null;
+    if (f.elements.employeeNumber) {
+      employeeNumber = f.elements.employeeNumber.value.trim() || null;
+      if (!employeeNumber && ansattnr === 'REQUIRED') throw lokalFeil('employeeNumber', 'Skriv ansattnummeret.');
+    }
+    const extraFields = [];
+    for (const input of f.querySelectorAll('[data-etikett]')) {
+      const value = input.value.trim();
+      if (!value && input.dataset.pakrevd) throw lokalFeil(input.name, `Fyll inn «${input.dataset.etikett}».`);
+      if (value) extraFields.push({ label: input.dataset.etikett, value });
+    }
+    const { zones, wholeRegion } = soner.verdi();
+    const startDate = f.elements.startDate.value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) throw lokalFeil('startDate', 'Velg en startdato.');
+    const svar = await app.gql(OPPRETT, {
+      companyId: id,
+      phone,
+      startDate,
+      input: { firstName, lastName, employeeNumber, extraFields, category: kat(), zones, wholeRegion },
+    });
+    app.kvittering = `Abonnementet for ${firstName} ${lastName} er opprettet og godkjent.`;
+    app.gå(`/firma/${id}/billett/${svar.createSubscription.id}`);
+  }, (error) => {
+    if (error.code === 'ALREADY_SUBSCRIBED') {
+      boks.textContent = 'Denne personen har allerede et abonnement hos bedriften som gjelder fra denne datoen. Si opp det gamle først, eller velg en senere startdato.';
+      return true;
+    }
+    return false;
+  });
+
+  app.vis(`Nytt abonnement – ${c.name}`,
+    el('p', { text: 'Abonnementer du oppretter her, er godkjent med en gang. Den ansatte får SMS med lenke til billetten.' }),
+    form);
+}

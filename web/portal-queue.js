@@ -1,0 +1,179 @@
+// Godkjenningskøen: ventende bestillinger, eldste først, som oppdateres over websocket
+// (approvalQueueChanged) uten at siden lastes på nytt. Godkjenn, eller avvis med begrunnelse.
+
+import { el, dato, tidspunkt, subscribe } from './common.js';
+import { felt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, norsk } from './portal-ui.js';
+
+/** The fields of a queued order. */
+export const ORDRE = `id firstName lastName phone employeeNumber orderedAt startDate zones wholeRegion
+  zoneClass category extraFields { label value }`;
+
+const KØ = `query($id: ID!) { company(id: $id) { id name approvalQueue(first: 20) { nodes { ${ORDRE} } } } }`;
+const LIVE = `subscription($id: ID!) { approvalQueueChanged(companyId: $id) { pendingCount orders { ${ORDRE} } } }`;
+const GODKJENN = 'mutation($id: ID!) { approveSubscription(id: $id) { id status validFrom } }';
+const AVVIS = 'mutation($id: ID!, $reason: String!) { rejectSubscription(id: $id, reason: $reason) { id status } }';
+
+function navn(o) {
+  return `${o.firstName} ${o.lastName}`;
+}
+
+/** The approval queue of company `id`. */
+export async function kø(app, id) {
+  const erAktuell = app.vakt();
+  const [d, tariff] = await Promise.all([app.gql(KØ, { id }), app.tariff()]);
+  if (!erAktuell()) return;
+
+  const liste = el('ul', { class: 'kø', 'aria-labelledby': 'kø-overskrift' });
+  const tom = el('p', { class: 'kort', text: 'Ingen bestillinger venter på godkjenning.' });
+  const teller = el('p', { class: 'teller' });
+  const status = el('div', { role: 'status' });
+  const live = el('p', { class: 'liten dempet', text: 'Køen oppdateres av seg selv når det kommer nye bestillinger.' });
+  const rader = new Map();
+  let kjente = null;
+
+  function fokusEtter(li) {
+    const neste = li.nextElementSibling || li.previousElementSibling;
+    const mål = neste ? neste.querySelector('button') : teller;
+    if (mål) {
+      if (mål === teller) teller.setAttribute('tabindex', '-1');
+      mål.focus();
+    }
+  }
+
+  function ferdig(o, li, tekst) {
+    rader.delete(o.id);
+    fokusEtter(li);
+    li.remove();
+    status.replaceChildren(el('p', { class: 'melding ok', text: tekst }));
+    oppdaterTeller(rader.size);
+  }
+
+  function rad(o) {
+    const li = el('li', { dataset: { id: o.id } });
+    const handlinger = el('div', { class: 'knapper' });
+    const godkjenn = el('button', {
+      type: 'button',
+      'aria-label': `Godkjenn bestillingen fra ${navn(o)}`,
+      text: 'Godkjenn',
+      onclick: async () => {
+        godkjenn.disabled = true;
+        try {
+          await app.gql(GODKJENN, { id: o.id });
+          ferdig(o, li, `Bestillingen fra ${navn(o)} er godkjent.`);
+        } catch (error) {
+          godkjenn.disabled = false;
+          feil.textContent = norsk(error);
+        }
+      },
+    });
+    const feil = el('div', { class: 'melding feil', role: 'alert' });
+    const avvisSkjema = avvisning(o, li, () => {
+      avvisSkjema.hidden = true;
+      handlinger.hidden = false;
+      avvis.focus();
+    });
+    avvisSkjema.hidden = true;
+    const avvis = el('button', {
+      type: 'button',
+      class: 'sekundær',
+      'aria-label': `Avvis bestillingen fra ${navn(o)}`,
+      text: 'Avvis …',
+      onclick: () => {
+        avvisSkjema.hidden = false;
+        handlinger.hidden = true;
+        avvisSkjema.querySelector('textarea').focus();
+      },
+    });
+    handlinger.append(godkjenn, avvis);
+    const fakta = el('dl', { class: 'fakta' },
+      el('dt', { text: 'Mobil' }), el('dd', { text: o.phone }),
+      el('dt', { text: 'Soner' }), el('dd', { text: soner(tariff, o) }),
+      el('dt', { text: 'Kategori' }), el('dd', { text: kategori(o.category) }),
+      el('dt', { text: 'Starter' }), el('dd', { text: dato(o.startDate) }),
+      o.employeeNumber ? [el('dt', { text: 'Ansattnr.' }), el('dd', { text: o.employeeNumber })] : null,
+      o.extraFields.map((a) => [el('dt', { text: a.label }), el('dd', { text: a.value })]),
+      el('dt', { text: 'Bestilt' }), el('dd', { text: tidspunkt(o.orderedAt) }));
+    li.append(el('article', { class: 'kort', 'aria-label': navn(o) },
+      el('h2', { text: navn(o) }), fakta, handlinger, avvisSkjema, feil));
+    return li;
+  }
+
+  function avvisning(o, li, avbryt) {
+    const boks = feilboks();
+    const form = el('form', { novalidate: true },
+      felt({
+        name: 'reason',
+        label: `Begrunnelse for å avvise ${navn(o)}`,
+        type: 'textarea',
+        hjelp: 'Den ansatte får begrunnelsen på SMS.',
+        attrs: { maxlength: '500', rows: '3' },
+      }),
+      boks,
+      el('div', { class: 'knapper' },
+        el('button', { type: 'submit', class: 'fare', text: 'Avvis bestillingen' }),
+        el('button', { type: 'button', class: 'sekundær', text: 'Avbryt', onclick: avbryt })));
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') avbryt();
+    });
+    vedInnsending(form, boks, async (f) => {
+      const reason = f.elements.reason.value.trim();
+      if (!reason) throw lokalFeil('reason', 'Skriv hvorfor bestillingen avvises (1–500 tegn).');
+      await app.gql(AVVIS, { id: o.id, reason });
+      ferdig(o, li, `Bestillingen fra ${navn(o)} er avvist.`);
+    });
+    return form;
+  }
+
+  function oppdaterTeller(antall) {
+    teller.textContent = antall === 1 ? '1 bestilling venter.' : `${antall} bestillinger venter.`;
+    teller.hidden = antall === 0;
+    tom.hidden = antall > 0;
+  }
+
+  /** Puts `ordre` on the page, keeping rows already shown in place (and focus in them). */
+  function vis(ordre, antall) {
+    const ider = new Set(ordre.map((o) => o.id));
+    for (const [oid, li] of rader) {
+      if (!ider.has(oid)) {
+        if (li.contains(document.activeElement)) fokusEtter(li);
+        li.remove();
+        rader.delete(oid);
+      }
+    }
+    const nye = [];
+    ordre.forEach((o, i) => {
+      let li = rader.get(o.id);
+      if (!li) {
+        li = rad(o);
+        rader.set(o.id, li);
+        if (kjente && !kjente.has(o.id)) nye.push(o);
+      }
+      if (liste.children[i] !== li) liste.insertBefore(li, liste.children[i] || null);
+    });
+    kjente = new Set([...(kjente || []), ...ider]);
+    oppdaterTeller(antall);
+    if (antall > ordre.length) {
+      teller.textContent += ` Her vises de ${ordre.length} eldste.`;
+    }
+    if (nye.length === 1) kunngjør(`Ny bestilling fra ${navn(nye[0])}.`);
+    else if (nye.length > 1) kunngjør(`${nye.length} nye bestillinger.`);
+  }
+
+  vis(d.company.approvalQueue.nodes, d.company.approvalQueue.nodes.length);
+  const stopp = subscribe(LIVE, { id }, app.token, (data) => {
+    if (!erAktuell()) return;
+    const q = data.approvalQueueChanged;
+    vis(q.orders, q.pendingCount);
+    live.textContent = 'Køen oppdateres av seg selv når det kommer nye bestillinger.';
+  }, (error) => {
+    if (!erAktuell()) return;
+    live.textContent = error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN'
+      ? 'Køen oppdateres ikke av seg selv: logg inn på nytt.'
+      : 'Køen oppdateres ikke av seg selv akkurat nå. Last inn siden på nytt for å se nye bestillinger.';
+  });
+  app.vedForlat(stopp);
+
+  app.vis(`Godkjenning – ${d.company.name}`,
+    el('h2', { id: 'kø-overskrift', class: 'skjult', text: 'Ventende bestillinger' }),
+    teller, live, status, tom, liste);
+}

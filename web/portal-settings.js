@@ -1,0 +1,303 @@
+// Innstillingene til en bedrift: bestillingsordning, bestillingslenke (kopier, lag ny),
+// bestillingsskjema, arbeidsgiverandel, lønnsart og administratorer.
+
+import { el, kroner } from './common.js';
+import { felt, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, nyId, norsk } from './portal-ui.js';
+
+const INNSTILLINGER = `query($id: ID!) { company(id: $id) { id name orgNumber invoiceEmail orderingPolicy orderLink
+  orderForm { employeeNumber extraFields { label required } }
+  employerContribution { kind percent amount } payTypeCode administrators { name email } } }`;
+
+const MAKS_FELT = 10;
+
+function seksjon(tittel, ...innhold) {
+  const id = nyId('seksjon');
+  return el('section', { class: 'kort', 'aria-labelledby': id }, el('h2', { id, text: tittel }), ...innhold);
+}
+
+/** A form that saves with `lagre(form)` and says so next to its button. */
+function lagreskjema(innhold, knappetekst, lagre) {
+  const boks = feilboks();
+  const ok = el('p', { role: 'status', class: 'dempet' });
+  const form = el('form', { novalidate: true }, innhold, boks,
+    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: knappetekst })), ok);
+  vedInnsending(form, boks, async (f) => {
+    ok.textContent = '';
+    const tekst = await lagre(f);
+    ok.textContent = tekst;
+  });
+  return form;
+}
+
+/** Kroner as typed ("250", "250,50", "1 250.5") to øre, or null. */
+export function tilØre(tekst) {
+  const t = tekst.replace(/[\s\u00a0]/g, '').replace(/kr$/i, '').replace(',', '.');
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;
+  const [kr, øre = ''] = t.split('.');
+  return Number(kr) * 100 + Number(øre.padEnd(2, '0'));
+}
+
+function policy(app, c) {
+  return seksjon('Bestillingsordning', lagreskjema(
+    radioer({
+      name: 'policy',
+      legend: 'Kan de ansatte bestille selv via lenken?',
+      value: c.orderingPolicy,
+      valg: [
+        ['APPROVAL_REQUIRED', 'Ja, og en administrator godkjenner hver bestilling'],
+        ['AUTOMATIC_APPROVAL', 'Ja, og bestillingene godkjennes automatisk'],
+        ['CLOSED', 'Nei, bare administratorer oppretter abonnementer'],
+      ],
+    }),
+    'Lagre bestillingsordning',
+    async (f) => {
+      await app.gql('mutation($id: ID!, $p: OrderingPolicy!) { setOrderingPolicy(companyId: $id, policy: $p) { orderingPolicy } }',
+        { id: c.id, p: valgt(f, 'policy') });
+      return 'Bestillingsordningen er lagret. Bestillinger som alt er lagt inn, påvirkes ikke.';
+    }));
+}
+
+function lenke(app, c) {
+  const id = nyId('lenke');
+  const input = el('input', { id, type: 'text', readonly: true, value: c.orderLink, 'aria-describedby': `${id}-hjelp` });
+  const status = el('p', { role: 'status', class: 'dempet' });
+  const boks = feilboks();
+  const kopier = el('button', {
+    type: 'button',
+    class: 'sekundær',
+    text: 'Kopier lenken',
+    onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(input.value);
+      } catch {
+        input.select();
+        document.execCommand('copy');
+      }
+      status.textContent = 'Lenken er kopiert.';
+    },
+  });
+  const bekreft = el('div', { class: 'melding advarsel', hidden: true },
+    el('p', { text: 'Den gamle lenken slutter å virke med en gang. Ansatte som har den, må få den nye.' }),
+    el('div', { class: 'knapper' },
+      el('button', {
+        type: 'button',
+        class: 'fare',
+        text: 'Ja, lag ny lenke',
+        onclick: async (e) => {
+          e.target.disabled = true;
+          try {
+            const d = await app.gql('mutation($id: ID!) { rotateOrderLink(companyId: $id) { orderLink } }', { id: c.id });
+            input.value = d.rotateOrderLink.orderLink;
+            bekreft.hidden = true;
+            status.textContent = 'Ny lenke er laget. Den gamle virker ikke lenger.';
+            input.focus();
+          } catch (error) {
+            boks.textContent = norsk(error);
+          } finally {
+            e.target.disabled = false;
+          }
+        },
+      }),
+      el('button', {
+        type: 'button',
+        class: 'sekundær',
+        text: 'Avbryt',
+        onclick: () => { bekreft.hidden = true; ny.focus(); },
+      })));
+  bekreft.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      bekreft.hidden = true;
+      ny.focus();
+    }
+  });
+  const ny = el('button', {
+    type: 'button',
+    class: 'sekundær',
+    text: 'Lag ny lenke …',
+    onclick: () => { bekreft.hidden = false; bekreft.querySelector('button').focus(); },
+  });
+  return seksjon('Bestillingslenke',
+    el('div', { class: 'felt' },
+      el('label', { for: id, text: 'Lenken de ansatte bestiller med' }),
+      el('span', { class: 'hjelp', id: `${id}-hjelp`, text: 'Del den på intranettet eller i en e-post til de ansatte.' }),
+      el('div', { class: 'lenkefelt' }, input, kopier)),
+    el('div', { class: 'knapper' }, ny), bekreft, boks, status);
+}
+
+function skjemafelt(app, c) {
+  const liste = el('div', {});
+  const leggTil = el('button', { type: 'button', class: 'sekundær', text: 'Legg til felt' });
+
+  function rad(f = { label: '', required: false }) {
+    const tekstId = nyId('etikett');
+    const kryssId = nyId('pakrevd');
+    const boks = el('div', { class: 'ekstrafelt' });
+    const fjern = el('button', { type: 'button', class: 'lenke', text: 'Fjern feltet' });
+    const opp = el('button', { type: 'button', class: 'lenke flytt-opp', text: 'Flytt opp' });
+    opp.addEventListener('click', () => {
+      const forrige = boks.previousElementSibling;
+      if (!forrige) return;
+      liste.insertBefore(boks, forrige);
+      oppdater();
+      opp.focus();
+      kunngjør(`Feltet er nå nummer ${[...liste.children].indexOf(boks) + 1}.`);
+    });
+    fjern.addEventListener('click', () => {
+      boks.remove();
+      oppdater();
+      kunngjør('Feltet er fjernet.');
+      leggTil.focus();
+    });
+    boks.append(
+      el('div', { class: 'felt' },
+        el('label', { for: tekstId, class: 'etikett-tekst', text: 'Ledetekst' }),
+        el('input', { id: tekstId, type: 'text', name: 'label', value: f.label, maxlength: '50', 'data-felt': 'ja' })),
+      el('div', { class: 'valg' },
+        el('input', { id: kryssId, type: 'checkbox', checked: f.required, 'data-krav': 'ja' }),
+        el('label', { for: kryssId, text: 'Må fylles ut' })),
+      el('div', { class: 'knapper' }, opp, fjern));
+    return boks;
+  }
+
+  function oppdater() {
+    [...liste.children].forEach((b, i) => {
+      b.querySelector('label.etikett-tekst').textContent = `Ledetekst, felt ${i + 1}`;
+      b.querySelector('input[data-felt]').name = i === 0 ? 'extraFields' : `label-${i}`;
+      b.querySelector('.flytt-opp').hidden = i === 0;
+    });
+    leggTil.hidden = liste.children.length >= MAKS_FELT;
+  }
+
+  c.orderForm.extraFields.forEach((f) => liste.append(rad(f)));
+  leggTil.addEventListener('click', () => {
+    const r = rad();
+    liste.append(r);
+    oppdater();
+    r.querySelector('input').focus();
+  });
+  oppdater();
+
+  return seksjon('Bestillingsskjema', lagreskjema([
+    radioer({
+      name: 'employeeNumber',
+      legend: 'Ansattnummer',
+      value: c.orderForm.employeeNumber,
+      valg: [['HIDDEN', 'Spør ikke'], ['OPTIONAL', 'Valgfritt'], ['REQUIRED', 'Må fylles ut']],
+    }),
+    el('fieldset', {},
+      el('legend', { text: 'Egne felt (for eksempel avdeling eller koststed)' }),
+      el('p', { class: 'hjelp', text: `Høyst ${MAKS_FELT} felt. Standardskjemaet uten egne felt anbefales.` }),
+      liste, leggTil),
+  ], 'Lagre skjemaet', async (f) => {
+    const extraFields = [];
+    const sett = new Set();
+    for (const b of liste.children) {
+      const input = b.querySelector('input[data-felt]');
+      const label = input.value.trim();
+      if (!label) throw lokalFeil(input.name, 'Skriv en ledetekst, eller fjern feltet.');
+      if (sett.has(label.toLowerCase())) throw lokalFeil(input.name, 'To felt kan ikke ha samme ledetekst.');
+      sett.add(label.toLowerCase());
+      extraFields.push({ label, required: b.querySelector('input[data-krav]').checked });
+    }
+    await app.gql('mutation($id: ID!, $input: OrderFormInput!) { configureOrderForm(companyId: $id, input: $input) { id } }',
+      { id: c.id, input: { employeeNumber: valgt(f, 'employeeNumber'), extraFields } });
+    return 'Skjemaet er lagret. Bestillinger som alt er lagt inn, beholder svarene sine.';
+  }));
+}
+
+function andel(app, c) {
+  const e = c.employerContribution;
+  const prosent = felt({ name: 'percent', label: 'Prosent av prisen', type: 'text', value: e.percent ?? '', attrs: { inputmode: 'numeric' } });
+  const beløp = felt({
+    name: 'amount',
+    label: 'Beløp per måned (kr)',
+    type: 'text',
+    value: e.amount != null ? kroner(e.amount).replace(/\s*kr$/, '').replace(/\u00a0/g, '') : '',
+    hjelp: 'Bedriften betaler aldri mer enn prisen.',
+    attrs: { inputmode: 'decimal' },
+  });
+  const valg = radioer({
+    name: 'kind',
+    legend: 'Hva betaler bedriften?',
+    value: e.kind,
+    valg: [['NONE', 'Ingenting: den ansatte betaler alt'], ['PERCENT', 'En prosent av prisen'], ['FIXED', 'Et fast beløp per måned']],
+  });
+  const vis = () => {
+    const k = valg.querySelector('input:checked').value;
+    prosent.hidden = k !== 'PERCENT';
+    beløp.hidden = k !== 'FIXED';
+  };
+  valg.addEventListener('change', vis);
+  vis();
+  return seksjon('Arbeidsgiverandel', lagreskjema([
+    el('p', { class: 'hjelp', text: 'Gjelder fra og med denne måneden. Avsluttede måneder beholder det de hadde.' }),
+    valg, prosent, beløp,
+  ], 'Lagre arbeidsgiverandel', async (f) => {
+    const kind = valgt(f, 'kind');
+    const input = { kind };
+    if (kind === 'PERCENT') {
+      const p = f.elements.percent.value.trim();
+      if (!/^\d{1,3}$/.test(p) || Number(p) > 100) throw lokalFeil('percent', 'Skriv en hel prosent fra 0 til 100.');
+      input.percent = Number(p);
+    }
+    if (kind === 'FIXED') {
+      const øre = tilØre(f.elements.amount.value);
+      if (øre === null) throw lokalFeil('amount', 'Skriv beløpet i kroner, for eksempel 500 eller 499,50.');
+      input.amount = øre;
+    }
+    await app.gql('mutation($id: ID!, $input: EmployerContributionInput!) { setEmployerContribution(companyId: $id, input: $input) { id } }',
+      { id: c.id, input });
+    return 'Arbeidsgiverandelen er lagret.';
+  }));
+}
+
+function lønnsart(app, c) {
+  return seksjon('Lønnsart', lagreskjema(
+    felt({
+      name: 'payTypeCode',
+      label: 'Lønnsart i lønnssystemet',
+      value: c.payTypeCode || '',
+      hjelp: 'Koden lønnstrekket føres på i importfilene til Visma og Tripletex, for eksempel 5010.',
+    }),
+    'Lagre lønnsart',
+    async (f) => {
+      const payTypeCode = f.elements.payTypeCode.value.trim();
+      if (!payTypeCode) throw lokalFeil('payTypeCode', 'Skriv lønnsarten.');
+      await app.gql('mutation($id: ID!, $code: String!) { setPayrollSettings(companyId: $id, payTypeCode: $code) { payTypeCode } }',
+        { id: c.id, code: payTypeCode });
+      return 'Lønnsarten er lagret.';
+    }));
+}
+
+function administratorer(app, c) {
+  const liste = el('ul', {}, c.administrators.map((a) => el('li', { text: `${a.name} (${a.email})` })));
+  return seksjon('Administratorer', liste, lagreskjema([
+    el('h3', { text: 'Inviter en administrator' }),
+    el('div', { class: 'rad' },
+      felt({ name: 'name', label: 'Navn', autocomplete: 'off' }),
+      felt({ name: 'email', label: 'E-post', type: 'email', autocomplete: 'off' })),
+  ], 'Send invitasjon', async (f) => {
+    const name = f.elements.name.value.trim();
+    if (!name) throw lokalFeil('name', 'Skriv navnet.');
+    const email = f.elements.email.value.trim();
+    if (!email) throw lokalFeil('email', 'Skriv e-postadressen invitasjonen skal til.');
+    const d = await app.gql('mutation($id: ID!, $name: String!, $email: String!) { inviteAdministrator(companyId: $id, name: $name, email: $email) { administrators { name email } } }',
+      { id: c.id, name, email });
+    liste.replaceChildren(...d.inviteAdministrator.administrators.map((a) => el('li', { text: `${a.name} (${a.email})` })));
+    f.reset();
+    return `${name} er invitert. Invitasjonen er sendt til ${email}.`;
+  }));
+}
+
+/** The settings page of company `id`. */
+export async function innstillinger(app, id) {
+  const erAktuell = app.vakt();
+  const d = await app.gql(INNSTILLINGER, { id });
+  if (!erAktuell()) return;
+  const c = d.company;
+  app.vis(`Innstillinger – ${c.name}`,
+    el('p', { class: 'dempet', text: `Org.nr. ${c.orgNumber} · Faktura til ${c.invoiceEmail}` }),
+    el('div', { class: 'to-kolonner' },
+      el('div', {}, policy(app, c), lenke(app, c), andel(app, c), lønnsart(app, c)),
+      el('div', {}, skjemafelt(app, c), administratorer(app, c))));
+}

@@ -1,0 +1,312 @@
+// Byggeklosser for portalens sider: skjemafelt med feilmeldinger ved feltet, innsending med
+// norske feilmeldinger, nedlasting med innloggingen, soner og historikk i klartekst.
+
+import { el, dato, feilmelding, visFeil, fjernFeil, GqlError, KATEGORI } from './common.js';
+
+let teller = 0;
+/** A fresh element id with `prefix`. */
+export function nyId(prefix) {
+  teller += 1;
+  return `${prefix}-${teller}`;
+}
+
+/** Says `tekst` through the page's polite live region. */
+export function kunngjør(tekst) {
+  const region = document.getElementById('kunngjoring');
+  if (!region) return;
+  region.textContent = '';
+  // A fresh text node after a tick makes screen readers announce repeats too.
+  setTimeout(() => { region.textContent = tekst; }, 50);
+}
+
+/**
+ * A labelled input: `{ name, label, type, value, hjelp, autocomplete, required, attrs }`.
+ * `name` is the GraphQL field the server names in `extensions.field`, so errors land here.
+ */
+export function felt({ name, label, type = 'text', value = '', hjelp = null, autocomplete = null, required = false, attrs = {} }) {
+  const id = nyId(`f-${name}`);
+  const hjelpId = hjelp ? `${id}-hjelp` : null;
+  const input = el(type === 'textarea' ? 'textarea' : 'input', {
+    id,
+    name,
+    type: type === 'textarea' ? null : type,
+    value,
+    autocomplete,
+    required,
+    'aria-describedby': hjelpId,
+    ...attrs,
+  });
+  return el('div', { class: 'felt' },
+    el('label', { for: id, text: label }),
+    hjelp ? el('span', { class: 'hjelp', id: hjelpId, text: hjelp }) : null,
+    input);
+}
+
+/** A labelled select of `valg` (`[[value, text], ...]`). */
+export function velger({ name, label, valg, value = '', hjelp = null, attrs = {} }) {
+  const id = nyId(`f-${name}`);
+  const hjelpId = hjelp ? `${id}-hjelp` : null;
+  return el('div', { class: 'felt' },
+    el('label', { for: id, text: label }),
+    hjelp ? el('span', { class: 'hjelp', id: hjelpId, text: hjelp }) : null,
+    el('select', { id, name, 'aria-describedby': hjelpId, ...attrs },
+      valg.map(([v, t]) => el('option', { value: v, selected: v === value, text: t }))));
+}
+
+/** A fieldset of radio buttons `valg` (`[[value, text, hint?], ...]`). */
+export function radioer({ name, legend, valg, value }) {
+  return el('fieldset', {},
+    el('legend', { text: legend }),
+    valg.map(([v, t, hint]) => {
+      const id = nyId(`r-${name}`);
+      return el('div', { class: 'valg' },
+        el('input', { type: 'radio', id, name, value: v, checked: v === value }),
+        el('label', { for: id }, t, hint ? el('span', { class: 'hjelp', text: hint }) : null));
+    }));
+}
+
+/** The checked value of radio group `name` in `form`. */
+export function valgt(form, name) {
+  const input = form.querySelector(`input[name="${name}"]:checked`);
+  return input ? input.value : null;
+}
+
+/** An empty alert box for a form's errors that have no field of their own. */
+export function feilboks() {
+  return el('div', { class: 'melding feil', role: 'alert' });
+}
+
+/** Norwegian texts for fields that common.js does not name. */
+const FELT = {
+  contactEmail: 'Skriv en gyldig e-postadresse til kontaktpersonen.',
+  contactName: 'Skriv kontaktpersonens navn (1–200 tegn).',
+  invoiceEmail: 'Skriv en gyldig e-postadresse for fakturaer.',
+  neighbours: 'Nabosonene må være par av sonekoder som finnes i tariffen.',
+  prices: 'Fyll inn én pris per soneklasse og reisendekategori.',
+  search: 'Søk med høyst 100 tegn.',
+  label: 'Hvert felt trenger en ledetekst (1–50 tegn), ulik de andre.',
+};
+
+/** The Norwegian text of an error, also for `lokalFeil` and the portal's own fields. */
+export function norsk(error) {
+  if (error && error.norsk) return error.norsk;
+  if (error instanceof GqlError && error.code === 'BAD_USER_INPUT' && error.field) {
+    const felt = String(error.field).split('.').pop().replace(/\[\d+\]$/, '');
+    if (FELT[felt]) return FELT[felt];
+  }
+  return feilmelding(error);
+}
+
+/**
+ * Runs `handling(form)` when `form` is submitted: clears old errors, disables the submit
+ * button meanwhile, and shows a refusal next to its field (or in `boks`). `handling` may
+ * throw `lokalFeil` for checks made before asking the server. `påFeil(error)` may take an
+ * error over (returning true), e.g. an expired session.
+ */
+export function vedInnsending(form, boks, handling, påFeil = null) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    fjernFeil(form);
+    boks.textContent = '';
+    const knapp = form.querySelector('button[type="submit"], button:not([type])');
+    if (knapp) knapp.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      await handling(form);
+    } catch (error) {
+      if (påFeil && påFeil(error)) return;
+      visFeil(form, error, boks);
+      const melding = norsk(error);
+      const ugyldig = form.querySelector('[aria-invalid="true"]');
+      if (ugyldig) {
+        const hjelp = form.querySelector(`#${CSS.escape(`${ugyldig.id || ugyldig.name}-feil`)}`);
+        if (hjelp) hjelp.textContent = melding;
+      } else {
+        boks.textContent = melding;
+      }
+    } finally {
+      if (knapp) knapp.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  });
+}
+
+/** A refusal made in the browser, shown like the server's: next to `field`. */
+export function lokalFeil(field, melding) {
+  const feil = new GqlError(melding, 'BAD_USER_INPUT', field);
+  feil.norsk = melding;
+  return feil;
+}
+
+/** A zone's name in `tariff`, or its code. */
+export function sonenavn(tariff, kode) {
+  const sone = tariff && tariff.zones.find((z) => z.id === kode);
+  return sone ? sone.name : kode;
+}
+
+/** A subscription's zone selection in words. */
+export function soner(tariff, sub) {
+  if (sub.wholeRegion) return 'Hele regionen';
+  return sub.zones.map((z) => sonenavn(tariff, z)).join(' + ') || '–';
+}
+
+/** The traveller category in Norwegian. */
+export function kategori(kode) {
+  return KATEGORI[kode] || kode || '–';
+}
+
+/** Events' Norwegian names. */
+const HENDELSER = {
+  SubscriptionOrdered: 'Bestilt',
+  SubscriptionApproved: 'Godkjent',
+  SubscriptionRejected: 'Avvist',
+  ZonesChanged: 'Soner endret',
+  SubscriptionCancelled: 'Sagt opp',
+  CancellationWithdrawn: 'Oppsigelsen angret',
+  OrderWithdrawn: 'Bestillingen trukket tilbake',
+};
+
+/** Who did it, in Norwegian. */
+const AKTØRER = {
+  OPERATOR: 'operatør',
+  ADMINISTRATOR: 'administrator',
+  EMPLOYEE: 'ansatt',
+  SYSTEM: 'systemet',
+};
+
+function sonetekst(tariff, tekst) {
+  if (/whole region/.test(tekst)) return 'hele regionen';
+  return tekst.split(' + ').map((z) => sonenavn(tariff, z.trim())).join(' + ');
+}
+
+/**
+ * One history event in Norwegian: its name, what it set (read from the server's summary,
+ * whose shape api/src/graphql/types/history.rs fixes) and who did it.
+ */
+export function hendelse(tariff, h) {
+  const navn = HENDELSER[h.type] || h.type;
+  const s = h.summary || '';
+  let detalj = '';
+  let m;
+  if (h.type === 'SubscriptionOrdered' && (m = /zones (.+), from (\d{4}-\d{2}-\d{2})$/.exec(s))) {
+    detalj = `${sonetekst(tariff, m[1])}, fra ${dato(m[2])}`;
+  } else if (h.type === 'SubscriptionApproved' && (m = /valid from (\d{4}-\d{2}-\d{2})/.exec(s))) {
+    detalj = `gyldig fra ${dato(m[1])}`;
+  } else if (h.type === 'SubscriptionRejected' && (m = /^Rejected: ([\s\S]*)$/.exec(s))) {
+    detalj = `begrunnelse: ${m[1]}`;
+  } else if (h.type === 'ZonesChanged' && (m = /to (.+) from (\d{4}-\d{2}-\d{2}) \(the earlier zones valid through (\d{4}-\d{2}-\d{2})\)/.exec(s))) {
+    detalj = `til ${sonetekst(tariff, m[1])} fra ${dato(m[2])} (tidligere soner gyldige til og med ${dato(m[3])})`;
+  } else if (h.type === 'SubscriptionCancelled' && (m = /valid through (\d{4}-\d{2}-\d{2})/.exec(s))) {
+    detalj = `gyldig til og med ${dato(m[1])}`;
+  } else if (h.type === 'CancellationWithdrawn') {
+    detalj = 'billetten fortsetter';
+  } else if (h.type === 'OrderWithdrawn') {
+    detalj = 'før den ble behandlet';
+  }
+  const a = h.actor;
+  let hvem = '';
+  if (a) {
+    const rolle = AKTØRER[a.kind] || a.kind;
+    hvem = a.kind === 'EMPLOYEE' && a.phone ? `${rolle} (${a.phone})` : rolle;
+  }
+  // A summary this page cannot read (a new event, a changed wording) is shown as it came.
+  const original = detalj ? null : s;
+  return { navn, detalj, hvem, original };
+}
+
+/** Triggers a download of `blob` as `filnavn`. */
+function lagre(blob, filnavn) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: filnavn, hidden: true });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** The file name in a Content-Disposition header, or null. */
+function filnavnFra(header) {
+  const m = /filename="?([^";]+)"?/.exec(header || '');
+  return m ? m[1] : null;
+}
+
+/** A Norwegian reason why a report download was refused (the route answers with JSON). */
+async function nedlastingsfeil(svar) {
+  let feil = {};
+  try {
+    feil = (await svar.json()).error || {};
+  } catch {
+    // Not JSON: the status alone tells.
+  }
+  const tekst = String(feil.message || '');
+  if (svar.status === 401) return 'Du er ikke logget inn, eller økten er utløpt. Logg inn på nytt.';
+  if (svar.status === 403) return 'Du har ikke tilgang til denne rapporten.';
+  if (svar.status === 404) return 'Fant ikke rapporten. Prøv igjen senere, eller kontakt operatøren.';
+  if (svar.status === 409 && /pay type code/.test(tekst)) {
+    return 'Importfilen trenger en lønnsart. Sett lønnsarten i innstillingene først.';
+  }
+  if (svar.status === 409 && /employee number/.test(tekst)) {
+    const navn = [...tekst.matchAll(/([^,:]+?) \([0-9a-f-]{36}\)/g)].map((m) => m[1].trim());
+    return `Importfilen kan ikke lages fordi noen mangler ansattnummer${navn.length ? ` (${navn.join(', ')})` : ''}. `
+      + 'Legg inn ansattnummer, eller bruk CSV eller Excel, som har med alle linjene.';
+  }
+  if (svar.status === 400) return 'Rapporten finnes ikke i dette formatet.';
+  return 'Nedlastingen mislyktes. Prøv igjen om litt.';
+}
+
+/**
+ * Fetches `url` with the session as a bearer token and saves it under the server's file
+ * name (or `filnavn`). Resolves to `{ fil }` when it worked, or `{ feil }` with a Norwegian
+ * reason why not.
+ */
+export async function lastNed(url, token, filnavn) {
+  let svar;
+  try {
+    svar = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+  } catch {
+    return { feil: 'Fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.' };
+  }
+  if (!svar.ok) return { feil: await nedlastingsfeil(svar) };
+  const fil = filnavnFra(svar.headers.get('Content-Disposition')) || filnavn;
+  lagre(await svar.blob(), fil);
+  return { fil };
+}
+
+/** The month before or after `maaned` (`2026-12`) by `steg` months. */
+export function flyttMåned(maaned, steg) {
+  const [å, m] = maaned.split('-').map(Number);
+  const d = new Date(Date.UTC(å, m - 1 + steg, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** Today on the browser's clock in Norway, `2026-12-10`. */
+export function iDag() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date());
+}
+
+/**
+ * This month on the service's clock (which tests set): the month before the start date an
+ * order placed today would get, read from an order link's public form. Without a link, the
+ * browser's month.
+ */
+export async function tjenestensMåned(app, orderLinkToken) {
+  if (!orderLinkToken) return iDag().slice(0, 7);
+  const f = await app.gql('query($t: String!) { orderForm(token: $t) { startDate } }', { t: orderLinkToken });
+  return flyttMåned(f.orderForm.startDate.slice(0, 7), -1);
+}
+
+/** A table whose cells carry their column names, so it reads as cards on a phone. */
+export function tabell({ overskrift, kolonner, rader, fot = null }) {
+  const tall = new Set(kolonner.filter((k) => k.tall).map((k) => k.navn));
+  return el('div', { class: 'tabell-ramme' },
+    el('table', { class: 'stables' },
+      overskrift ? el('caption', { class: 'skjult', text: overskrift }) : null,
+      el('thead', {}, el('tr', {}, kolonner.map((k) => el('th', { scope: 'col', class: k.tall ? 'tall' : null, text: k.navn })))),
+      el('tbody', {}, rader.map((rad) => el('tr', {}, rad.map((celle, i) => el('td', {
+        'data-etikett': kolonner[i].navn,
+        class: tall.has(kolonner[i].navn) ? 'tall' : null,
+      }, celle))))),
+      fot ? el('tfoot', {}, el('tr', {}, fot.map((celle, i) => (i === 0
+        ? el('th', { scope: 'row', text: celle })
+        : el('td', { 'data-etikett': kolonner[i].navn, class: tall.has(kolonner[i].navn) ? 'tall' : null }, celle || null))))) : null));
+}

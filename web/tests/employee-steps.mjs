@@ -1,0 +1,235 @@
+// The employee's steps of the browser scenario (see flow.mjs), on a phone-sized viewport:
+// an unknown link, logging in with the SMS code, ordering (after a withdrawn first order),
+// seeing the order approved, cancelling and resuming.
+
+import { DESKTOP, PHONE } from './viewports.mjs';
+
+const PHONE_NUMBER = '912 34 567';
+const PHONE_E164 = '+4791234567';
+const FIRST = 'Ingrid';
+const LAST = 'Berg';
+
+/** Waits for the page's h1 to read `text` and for it to hold focus (focus management). */
+async function heading(page, text) {
+  const h1 = page.locator('h1');
+  await h1.filter({ hasText: text }).waitFor();
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.tagName);
+  if (focused !== 'H1') throw new Error(`after "${text}" the focus is on ${focused}, not the heading`);
+}
+
+/** A screenshot, after checking that the page needs no sideways scrolling. */
+async function shot(ctx, page, name) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, width: window.innerWidth,
+  }));
+  if (scroll > width) throw new Error(`"${name}" is ${scroll} px wide on a ${width} px screen`);
+  await ctx.shot(page, name);
+}
+
+/** Fails when what the page loaded (document, styles, scripts, data; not images) passes 200 KB. */
+async function weight(page, label) {
+  const bytes = await page.evaluate(() => {
+    const [document] = performance.getEntriesByType('navigation');
+    const resources = performance.getEntriesByType('resource').filter((r) => r.initiatorType !== 'img');
+    return [document, ...resources].reduce((sum, r) => sum + (r.decodedBodySize || 0), 0);
+  });
+  console.log(`    ${label}: ${bytes} bytes before images`);
+  if (bytes > 200 * 1024) throw new Error(`${label} weighs ${bytes} bytes before images (limit 200 KB)`);
+}
+
+async function expectText(locator, text) {
+  await locator.filter({ hasText: text }).first().waitFor();
+}
+
+/** The employee's session token, as the page keeps it. */
+async function sessionToken(page, orderToken) {
+  return page.evaluate((t) => localStorage.getItem(`bedrift:ansatt:${t}`), orderToken);
+}
+
+/** R14 as the page shows it: percentages of the price, rounded half up. */
+function deduction(price, contribution) {
+  if (contribution.kind === 'PERCENT') return price - Math.floor((price * contribution.percent + 50) / 100);
+  if (contribution.kind === 'FIXED') return price - Math.min(price, contribution.amount);
+  return price;
+}
+
+function kroner(ore) {
+  const kr = String(Math.floor(ore / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  return `${kr},${String(ore % 100).padStart(2, '0')}\u00a0kr`;
+}
+
+/** Fills the order form: two neighbouring zones, adult, the company's extra field. */
+async function fillOrder(page, { zones = 'two' } = {}) {
+  await page.getByLabel('Fornavn').fill(FIRST);
+  await page.getByLabel('Etternavn').fill(LAST);
+  if (zones === 'two') {
+    await page.getByLabel('To soner').check();
+    await page.getByLabel('Første sone').selectOption({ label: 'Kristiansand' });
+    await page.getByLabel('Nabosone').selectOption({ label: 'Vennesla' });
+  } else {
+    await page.getByLabel('Én sone').check();
+    await page.getByLabel('Sone', { exact: true }).selectOption({ label: 'Kristiansand' });
+  }
+  await page.getByLabel('Voksen', { exact: true }).check();
+  await page.getByLabel('Avdeling').fill('Drift');
+}
+
+export async function unknownLink(ctx) {
+  const page = await ctx.newPage({ viewport: PHONE, mobile: true });
+  await page.goto(`${ctx.baseUrl}/bestill/denne-lenken-finnes-ikke`);
+  await page.getByRole('heading', { name: 'Denne bestillingslenken virker ikke' }).waitFor();
+  await expectText(page.locator('main'), 'Be arbeidsgiveren din om den nye lenken');
+  await ctx.axe(page, 'bestill: ukjent lenke');
+  await shot(ctx, page, 'ansatt-ukjent-lenke');
+  ctx.assertNoErrors(page);
+  await page.context().close();
+}
+
+export async function ordersViaLink(ctx) {
+  const { orderToken } = ctx.setup;
+  const page = await ctx.newPage({ viewport: PHONE, mobile: true });
+  ctx.shared.employeePage = page;
+  ctx.shared.employeeName = `${FIRST} ${LAST}`;
+  await page.goto(`${ctx.baseUrl}/bestill/${orderToken}`);
+  await page.getByRole('heading', { name: 'Bestill bedriftsbillett' }).waitFor();
+  await ctx.axe(page, 'bestill: mobilnummer');
+  await weight(page, 'the order page');
+  await shot(ctx, page, 'ansatt-mobilnummer');
+
+  // An invalid number is refused next to the field.
+  await page.getByLabel('Mobilnummer').fill('12');
+  await page.getByRole('button', { name: 'Send kode' }).click();
+  await expectText(page.locator('.feltfeil'), 'gyldig norsk mobilnummer');
+  if (await page.getByLabel('Mobilnummer').getAttribute('aria-invalid') !== 'true') {
+    throw new Error('the refused phone number is not marked aria-invalid');
+  }
+
+  await page.getByLabel('Mobilnummer').fill(PHONE_NUMBER);
+  await page.getByRole('button', { name: 'Send kode' }).click();
+  await heading(page, 'Skriv inn koden');
+  const sms = await ctx.message(PHONE_E164);
+  const code = (sms.match(/\b(\d{6})\b/) || [])[1];
+  if (!code) throw new Error(`no 6-digit code in the SMS: ${sms}`);
+  await ctx.axe(page, 'bestill: SMS-kode');
+
+  // A wrong code is refused next to the field; the right one logs in.
+  const wrong = code.slice(0, 5) + String((Number(code[5]) + 1) % 10);
+  await page.getByLabel('Kode fra SMS').fill(wrong);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await expectText(page.locator('.feltfeil'), 'Koden stemmer ikke');
+  await shot(ctx, page, 'ansatt-feil-kode');
+  await page.getByLabel('Kode fra SMS').fill(code);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await heading(page, 'Dine abonnement');
+  await expectText(page.locator('main'), 'Du har ingen abonnement ennå');
+  await ctx.axe(page, 'bestill: dine abonnement (tom)');
+  await shot(ctx, page, 'ansatt-dine-abonnement-tom');
+
+  // The form: start date locked, the name hint, the price and the deduction.
+  await page.getByRole('button', { name: 'Legg til abonnement' }).click();
+  await heading(page, 'Legg til abonnement');
+  const start = page.getByLabel('Startdato');
+  if (await start.inputValue() !== '1. januar 2027' || await start.getAttribute('readonly') === null) {
+    throw new Error(`the start date is not shown locked as 1. januar 2027: ${await start.inputValue()}`);
+  }
+  await expectText(page.locator('form'), 'slik det står på legitimasjonen');
+  await ctx.axe(page, 'bestill: legg til');
+  await page.getByRole('button', { name: 'Bestill' }).click();
+  await expectText(page.locator('.feltfeil'), 'Skriv fornavnet.');
+  await shot(ctx, page, 'ansatt-skjema-mangler');
+
+  await fillOrder(page, { zones: 'one' });
+  await page.getByRole('button', { name: 'Bestill' }).click();
+  await heading(page, 'Dine abonnement');
+  await expectText(page.locator('#status'), 'Bestillingen er sendt');
+  await expectText(page.locator('.abonnement'), 'Venter på godkjenning');
+  await shot(ctx, page, 'ansatt-bestilt-en-sone');
+
+  // Withdraw the pending order, then order two zones.
+  await page.getByRole('button', { name: 'Trekk tilbake bestillingen' }).click();
+  await page.getByRole('button', { name: 'Ja, trekk tilbake' }).click();
+  await expectText(page.locator('#status'), 'Bestillingen er trukket tilbake');
+  await expectText(page.locator('.abonnement'), 'Trukket tilbake');
+  await shot(ctx, page, 'ansatt-trukket-tilbake');
+
+  await page.getByRole('button', { name: 'Legg til abonnement' }).click();
+  await heading(page, 'Legg til abonnement');
+  await fillOrder(page, { zones: 'two' });
+  const { tariff } = await ctx.gql(
+    'query($on: Date) { tariff(on: $on) { prices { zoneClass category monthly } } }', { on: '2027-01-01' });
+  const price = tariff.prices.find((p) => p.zoneClass === 'TWO_ZONES' && p.category === 'ADULT').monthly;
+  const expected = kroner(deduction(price, ctx.setup.employerContribution));
+  const priceBox = page.locator('.pris');
+  await expectText(priceBox, kroner(price));
+  await expectText(priceBox, expected);
+  await ctx.axe(page, 'bestill: legg til (utfylt)');
+  await shot(ctx, page, 'ansatt-skjema-utfylt');
+  await page.getByRole('button', { name: 'Bestill' }).click();
+  await heading(page, 'Dine abonnement');
+  await expectText(page.locator('#status'), 'Bestillingen er sendt');
+  const card = page.locator('.abonnement').first();
+  await expectText(card, 'Venter på godkjenning');
+  await expectText(card, 'Kristiansand + Vennesla');
+  await ctx.axe(page, 'bestill: dine abonnement (venter)');
+  await shot(ctx, page, 'ansatt-bestilt');
+  ctx.assertNoErrors(page);
+
+  const session = await sessionToken(page, orderToken);
+  const { mySubscriptions } = await ctx.gql('{ mySubscriptions { id orderStatus } }', {}, session);
+  const pending = mySubscriptions.filter((s) => s.orderStatus === 'PENDING');
+  if (pending.length !== 1) throw new Error(`expected one pending order, got ${JSON.stringify(mySubscriptions)}`);
+  ctx.shared.subscriptionId = pending[0].id;
+}
+
+export async function seesApproved(ctx) {
+  const page = ctx.shared.employeePage;
+  await page.reload();
+  const card = page.locator('.abonnement').first();
+  await expectText(card, 'Godkjent, ikke startet');
+  await expectText(card, '1. januar 2027');
+  await ctx.axe(page, 'bestill: dine abonnement (godkjent)');
+  await shot(ctx, page, 'ansatt-godkjent');
+  // The same page on a desktop.
+  await page.setViewportSize(DESKTOP);
+  await ctx.axe(page, 'bestill: dine abonnement (PC)');
+  await shot(ctx, page, 'ansatt-godkjent-pc');
+  await page.setViewportSize(PHONE);
+  ctx.assertNoErrors(page);
+}
+
+export async function cancelsAndResumes(ctx) {
+  const page = ctx.shared.employeePage;
+  await page.reload();
+  const card = page.locator('.abonnement').first();
+  await card.getByRole('button', { name: 'Si opp' }).click();
+  await expectText(card, '31. desember 2026');
+  const focused = await page.evaluate(() => document.activeElement.textContent);
+  if (focused !== 'Si opp abonnementet?') throw new Error(`focus after "Si opp" is on "${focused}"`);
+  await ctx.axe(page, 'bestill: si opp');
+  await shot(ctx, page, 'ansatt-si-opp');
+  await card.getByRole('button', { name: 'Ja, si opp' }).click();
+  await expectText(page.locator('#status'), 'Siste dag er 31. desember 2026');
+  await expectText(page.locator('.abonnement').first(), 'Oppsagt før start');
+  await shot(ctx, page, 'ansatt-sagt-opp');
+  await page.locator('.abonnement').first().getByRole('button', { name: 'Angre oppsigelse' }).click();
+  await expectText(page.locator('#status'), 'Oppsigelsen er angret');
+  await expectText(page.locator('.abonnement').first(), 'Godkjent, ikke startet');
+  await ctx.axe(page, 'bestill: angret');
+  await shot(ctx, page, 'ansatt-angret');
+  ctx.assertNoErrors(page);
+}
+
+/** The administrator replaces the order link (over the API); the open page then says so. */
+export async function rotatedLink(ctx) {
+  const page = ctx.shared.employeePage;
+  const { adminEmail, adminPassword, companyId, orderToken } = ctx.setup;
+  const login = await ctx.gql('mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }',
+    { e: adminEmail, p: adminPassword });
+  await ctx.gql('mutation($c: ID!) { rotateOrderLink(companyId: $c) { id } }', { c: companyId }, login.logIn.token);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Denne bestillingslenken virker ikke' }).waitFor();
+  if (await sessionToken(page, orderToken) !== null) throw new Error('the old link\'s session is still kept');
+  await ctx.axe(page, 'bestill: byttet lenke');
+  await shot(ctx, page, 'ansatt-byttet-lenke');
+  ctx.assertNoErrors(page);
+}
