@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bedrift_domain::clock::Clock;
 use bedrift_projections::LogPosition;
 use sqlx::PgPool;
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 
 use crate::commands::Commands;
 use crate::settings::ApiSettings;
@@ -25,6 +25,11 @@ pub struct AppState {
     pub projected: Option<watch::Receiver<LogPosition>>,
     /// Typed settings.
     pub settings: Arc<ApiSettings>,
+    /// Orders and creations in progress at once: at most half the pool. Each holds a
+    /// connection for its (company, phone) lock while it needs others for the command, so
+    /// without a bound enough of them at once would hold every connection and wait for ever
+    /// (until the pool's acquire timeout) for one more.
+    pub placements: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -32,6 +37,9 @@ impl AppState {
     pub fn new(pool: PgPool, clock: Arc<dyn Clock>, settings: ApiSettings) -> Self {
         Self {
             commands: Arc::new(Commands::new(pool.clone(), clock.clone())),
+            placements: Arc::new(Semaphore::new(
+                (pool.options().get_max_connections() as usize / 2).max(1),
+            )),
             pool,
             clock,
             projected: None,

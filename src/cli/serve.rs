@@ -1,5 +1,5 @@
-//! `bedrift serve`: the HTTP server (GraphQL at `/graphql`) and the projector, side by side on
-//! one pool, sharing the projector's position for read-your-writes, until SIGINT
+//! `bedrift serve`: the HTTP server (GraphQL at `/graphql`) and the projector, side by side (the
+//! projector on connections of its own), sharing the projector's position for read-your-writes, until SIGINT
 //! or SIGTERM. On a signal (or when either fails) both stop: the server finishes the requests
 //! in flight, the projector the batch in hand; then the database (and a private server) stops.
 
@@ -15,6 +15,15 @@ use bedrift_store::{connect, DatabaseSettings, PgPool};
 
 use super::migrate::print_report;
 use super::signal::{shutdown_signal, Stop};
+
+/// The projector's own two connections: read-your-writes waits for the projector while
+/// holding connections of the shared pool, so the projector must never wait for one of them.
+pub async fn projector_pool(pool: &PgPool) -> anyhow::Result<PgPool> {
+    Ok(bedrift_store::pool_options(2)
+        .connect_with(pool.connect_options().as_ref().clone())
+        .await
+        .context("connecting the projector")?)
+}
 
 /// Migrates, then serves on `bind` and projects until told to stop.
 pub async fn run(settings: &DatabaseSettings, bind: SocketAddr) -> anyhow::Result<()> {
@@ -33,7 +42,7 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {bind} (set BIND to another address)"))?;
     tracing::info!(address = %listener.local_addr()?, "serving HTTP");
     let settings = ApiSettings::from_env().map_err(anyhow::Error::msg)?;
-    let projector = Projector::new(pool.clone(), ProjectorSettings::default());
+    let projector = Projector::new(projector_pool(pool).await?, ProjectorSettings::default());
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
         .with_projector(projector.position());
     let stop = Stop::new();

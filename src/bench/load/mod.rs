@@ -206,9 +206,16 @@ async fn drive(
         done.send_replace(true);
         outcome
     };
-    let lag = probe(tool, wait(finished.clone()));
+    // The probe's own connection, without the pool's check on release, so that it adds as
+    // little as possible to what it measures.
+    let probe_pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(tool.connect_options().as_ref().clone())
+        .await?;
+    let lag = probe(&probe_pool, wait(finished.clone()));
     let progress = progress(&live, wait(finished));
     let (outcome, lag, ()) = tokio::join!(load, lag, progress);
+    probe_pool.close().await;
     Ok((outcome, lag?))
 }
 

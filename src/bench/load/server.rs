@@ -43,7 +43,10 @@ pub async fn start(pool: &PgPool) -> anyhow::Result<Running> {
         rate_limits: relaxed(),
         ..ApiSettings::from_env().map_err(anyhow::Error::msg)?
     };
-    let projector = Projector::new(pool.clone(), ProjectorSettings::default());
+    let projector = Projector::new(
+        crate::cli::serve::projector_pool(pool).await?,
+        ProjectorSettings::default(),
+    );
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
         .with_projector(projector.position());
     let stop = Stop::new();
