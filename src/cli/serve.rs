@@ -19,10 +19,10 @@ use super::signal::{shutdown_signal, Stop};
 /// The projector's own two connections: read-your-writes waits for the projector while
 /// holding connections of the shared pool, so the projector must never wait for one of them.
 pub async fn projector_pool(pool: &PgPool) -> anyhow::Result<PgPool> {
-    Ok(bedrift_store::pool_options(2)
+    bedrift_store::pool_options(2)
         .connect_with(pool.connect_options().as_ref().clone())
         .await
-        .context("connecting the projector")?)
+        .context("connecting the projector")
 }
 
 /// Migrates, then serves on `bind` and projects until told to stop.
