@@ -98,6 +98,9 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         events: u64,
     },
+    /// Drives a realistic mix over HTTP with concurrent clients and reports latencies, errors,
+    /// projection lag and the ratio to PostgreSQL's own insert rate.
+    Load(bench::load::LoadOptions),
 }
 
 #[tokio::main]
@@ -114,6 +117,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Projections(ProjectionsCommand::Status) => cli::status::run(&settings).await,
         Command::Bench(BenchCommand::Projections { events }) => bench::run(&settings, events).await,
+        Command::Bench(BenchCommand::Load(options)) => bench::load::run(&settings, options).await,
         Command::Operator(OperatorCommand::Create { email, name }) => {
             cli::operator::create(&settings, &email, &name).await
         }

@@ -3,7 +3,9 @@
 //! until the read models have passed every committed event (so an order that held the lock
 //! before is visible), reads the phone's other subscriptions from the tickets read model,
 //! runs the command and waits for its own events to be projected; only then is the lock
-//! released. All of it runs in its own task, so a client hanging up cannot cut it short.
+//! released. All of it runs in its own task, so a client hanging up cannot cut it short; and
+//! at most half the pool's connections are held by such locks at once (see
+//! `AppState::placements`), so the commands and the projector always find a connection.
 
 use bedrift_domain::metadata::Metadata;
 use bedrift_domain::subscription::{
@@ -44,6 +46,11 @@ pub async fn place(
     let state = state.clone();
     let task = tokio::spawn(
         async move {
+            let _placing = state
+                .placements
+                .acquire()
+                .await
+                .map_err(|e| ApiError::internal(&e))?;
             let mut lock = state.pool.begin().await?;
             sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .bind(format!("order:{company}:{phone}"))

@@ -1,3 +1,5 @@
+//! `bedrift bench projections` (here) and `bedrift bench load` ([`load`]).
+//!
 //! `bedrift bench projections`: how fast the read side folds the log, against how fast
 //! PostgreSQL can merely read it. A benchmark, not a test: it creates a fresh database on the
 //! configured server, fills it with generated events (through the domain's pure `decide`, not
@@ -7,9 +9,10 @@
 
 mod breakdown;
 mod database;
+mod fill;
 mod fixtures;
 mod generate;
-mod load;
+pub mod load;
 mod measure;
 mod report;
 mod rows;
@@ -48,7 +51,7 @@ async fn on_fresh_database(
 async fn measure_all(bench: &BenchDatabase, events: u64) -> anyhow::Result<Results> {
     let pool = bench.pool(4).await?;
     crate::cli::migrate::quietly(&pool).await?;
-    let loaded = load::load(&bench.connect_options(), events).await?;
+    let loaded = fill::load(&bench.connect_options(), events).await?;
     // A steady-state table: hint bits set and statistics known, so the first reader measured
     // does not pay for the load.
     sqlx::query("VACUUM (ANALYZE) events")

@@ -6,7 +6,7 @@ use std::time::Duration;
 use bedrift_projections::rebuild::REBUILD_BATCH;
 
 use super::breakdown::Breakdown;
-use super::load::Loaded;
+use super::fill::Loaded;
 use super::measure::Pass;
 
 /// The rebuild's target share of the raw read rate.

@@ -1,8 +1,8 @@
-//! `bedrift serve`: the HTTP server (GraphQL at `/graphql`), the projector and the outbox's
-//! dispatcher, side by side on one pool, sharing the projector's position for read-your-writes,
-//! until SIGINT or SIGTERM. On a signal (or when one fails) all stop: the server finishes the
-//! requests in flight, the projector the batch in hand, the dispatcher the sends in hand; then
-//! the database (and a private server) stops.
+//! `bedrift serve`: the HTTP server (GraphQL at `/graphql`), the projector (on connections of its
+//! own) and the outbox's dispatcher, side by side, sharing the projector's position for
+//! read-your-writes, until SIGINT or SIGTERM. On a signal (or when one fails) all stop: the
+//! server finishes the requests in flight, the projector the batch in hand, the dispatcher the
+//! sends in hand; then the database (and a private server) stops.
 
 use std::net::SocketAddr;
 
@@ -17,6 +17,15 @@ use bedrift_store::{connect, DatabaseSettings, PgPool};
 
 use super::migrate::print_report;
 use super::signal::{shutdown_signal, Stop};
+
+/// The projector's own two connections: read-your-writes waits for the projector while
+/// holding connections of the shared pool, so the projector must never wait for one of them.
+pub async fn projector_pool(pool: &PgPool) -> anyhow::Result<PgPool> {
+    bedrift_store::pool_options(2)
+        .connect_with(pool.connect_options().as_ref().clone())
+        .await
+        .context("connecting the projector")
+}
 
 /// Migrates, then serves on `bind` and projects until told to stop.
 pub async fn run(settings: &DatabaseSettings, bind: SocketAddr) -> anyhow::Result<()> {
@@ -37,7 +46,7 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
     let settings = ApiSettings::from_env().map_err(anyhow::Error::msg)?;
     let dispatcher = Dispatcher::new(pool.clone(), DeliverySettings::from_env()?)?;
     let projector = Projector::new(
-        pool.clone(),
+        projector_pool(pool).await?,
         ProjectorSettings {
             notifications: Some(settings.notifications.clone()),
             ..ProjectorSettings::default()
