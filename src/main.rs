@@ -40,6 +40,37 @@ enum Command {
     /// Manages operator accounts.
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Finance exports: payroll deduction and invoice bases, as `/reports` serves them.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// A company's payroll deduction basis of a month (preliminary while the month runs).
+    Payroll {
+        /// The company's id.
+        #[arg(long)]
+        company: String,
+        /// The month, e.g. 2026-12.
+        #[arg(long)]
+        month: String,
+        /// The layout: generic CSV, Visma Lønn or Tripletex import, or an Excel workbook.
+        #[arg(long, value_enum, default_value = "generic")]
+        format: cli::report::ReportFormat,
+        /// Where to write it (CSV: stdout when left out; a workbook: its own file name).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Every company's invoice basis of a month, as CSV.
+    Invoice {
+        /// The month, e.g. 2026-12.
+        #[arg(long)]
+        month: String,
+        /// Where to write it (stdout when left out).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +107,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         events: u64,
     },
+    /// Times the payroll exports of one company next to the plain SQL query that reads the
+    /// same rows.
+    Exports {
+        /// How many subscriptions the company has.
+        #[arg(long, default_value_t = 10_000)]
+        subscriptions: usize,
+    },
 }
 
 #[tokio::main]
@@ -91,8 +129,20 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Projections(ProjectionsCommand::Status) => cli::status::run(&settings).await,
         Command::Bench(BenchCommand::Projections { events }) => bench::run(&settings, events).await,
+        Command::Bench(BenchCommand::Exports { subscriptions }) => {
+            bench::exports::run(&settings, subscriptions).await
+        }
         Command::Operator(OperatorCommand::Create { email, name }) => {
             cli::operator::create(&settings, &email, &name).await
+        }
+        Command::Report(ReportCommand::Payroll {
+            company,
+            month,
+            format,
+            output,
+        }) => cli::report::payroll(&settings, &company, &month, format, output.as_deref()).await,
+        Command::Report(ReportCommand::Invoice { month, output }) => {
+            cli::report::invoice(&settings, &month, output.as_deref()).await
         }
     }
 }

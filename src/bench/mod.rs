@@ -7,6 +7,7 @@
 
 mod breakdown;
 mod database;
+pub mod exports;
 mod fixtures;
 mod generate;
 mod load;

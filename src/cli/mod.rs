@@ -5,6 +5,7 @@ pub mod migrate;
 pub mod operator;
 pub mod progress;
 pub mod rebuild;
+pub mod report;
 pub mod serve;
 pub mod signal;
 pub mod status;
