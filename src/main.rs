@@ -47,6 +47,9 @@ enum Command {
     /// Audits the event log and the read models; exits non-zero when something is wrong.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Finance exports: payroll deduction and invoice bases, as `/reports` serves them.
+    #[command(subcommand)]
+    Report(ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +65,34 @@ enum AuditCommand {
     /// Rebuilds every read model into scratch tables and reports how they differ from the
     /// live ones (row counts and the keys of differing rows).
     Projections,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// A company's payroll deduction basis of a month (preliminary while the month runs).
+    Payroll {
+        /// The company's id.
+        #[arg(long)]
+        company: String,
+        /// The month, e.g. 2026-12.
+        #[arg(long)]
+        month: String,
+        /// The layout: generic CSV, Visma Lønn or Tripletex import, or an Excel workbook.
+        #[arg(long, value_enum, default_value = "generic")]
+        format: cli::report::ReportFormat,
+        /// Where to write it (CSV: stdout when left out; a workbook: its own file name).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Every company's invoice basis of a month, as CSV.
+    Invoice {
+        /// The month, e.g. 2026-12.
+        #[arg(long)]
+        month: String,
+        /// Where to write it (stdout when left out).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +132,13 @@ enum BenchCommand {
     /// Drives a realistic mix over HTTP with concurrent clients and reports latencies, errors,
     /// projection lag and the ratio to PostgreSQL's own insert rate.
     Load(bench::load::LoadOptions),
+    /// Times the payroll exports of one company next to the plain SQL query that reads the
+    /// same rows.
+    Exports {
+        /// How many subscriptions the company has.
+        #[arg(long, default_value_t = 10_000)]
+        subscriptions: usize,
+    },
 }
 
 #[tokio::main]
@@ -126,5 +164,17 @@ async fn main() -> anyhow::Result<()> {
             cli::audit::history(&settings, subscription_id).await
         }
         Command::Audit(AuditCommand::Projections) => cli::audit::projections(&settings).await,
+        Command::Bench(BenchCommand::Exports { subscriptions }) => {
+            bench::exports::run(&settings, subscriptions).await
+        }
+        Command::Report(ReportCommand::Payroll {
+            company,
+            month,
+            format,
+            output,
+        }) => cli::report::payroll(&settings, &company, &month, format, output.as_deref()).await,
+        Command::Report(ReportCommand::Invoice { month, output }) => {
+            cli::report::invoice(&settings, &month, output.as_deref()).await
+        }
     }
 }

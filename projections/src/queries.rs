@@ -9,7 +9,6 @@ use bedrift_domain::subscription::Subscription;
 use bedrift_domain::tariff::PriceList;
 use bedrift_domain::values::{CompanyId, Money, Month, SubscriptionId};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -92,6 +91,13 @@ pub struct InvoiceBasis {
     pub preliminary: bool,
 }
 
+/// The billing rows that may be charged in a month (`$2` its first day, `$3` its last), of one
+/// company (`$1`) or all (`$1` null), with the folded state as JSON text.
+pub const CANDIDATES: &str =
+    "SELECT subscription_id, company_id, state::text FROM billing_subscriptions
+     WHERE approved AND ($1::uuid IS NULL OR company_id = $1)
+       AND valid_from <= $3 AND (end_date IS NULL OR end_date >= $2)";
+
 /// Subscriptions that may be charged in `month` (approved, valid on a day of it), with their
 /// company, folded state.
 async fn candidates(
@@ -99,19 +105,17 @@ async fn candidates(
     company: Option<CompanyId>,
     month: Month,
 ) -> Result<Vec<(Uuid, Uuid, Subscription)>, ProjectionError> {
-    let rows: Vec<(Uuid, Uuid, Value)> = sqlx::query_as(
-        "SELECT subscription_id, company_id, state FROM billing_subscriptions
-         WHERE approved AND ($1::uuid IS NULL OR company_id = $1)
-           AND valid_from <= $3 AND (end_date IS NULL OR end_date >= $2)",
-    )
-    .bind(company.map(|c| c.as_uuid()))
-    .bind(month.first_day())
-    .bind(month.last_day())
-    .fetch_all(pool)
-    .await?;
+    // The state as text, parsed straight into a `Subscription` without a `serde_json::Value`
+    // in between: the parse is most of a large company's basis (`bedrift bench exports`).
+    let rows: Vec<(Uuid, Uuid, String)> = sqlx::query_as(CANDIDATES)
+        .bind(company.map(|c| c.as_uuid()))
+        .bind(month.first_day())
+        .bind(month.last_day())
+        .fetch_all(pool)
+        .await?;
     rows.into_iter()
         .map(|(id, company, state)| {
-            serde_json::from_value(state)
+            serde_json::from_str(&state)
                 .map(|state| (id, company, state))
                 .map_err(|e| ProjectionError::Corrupt(e.to_string()))
         })

@@ -9,6 +9,7 @@
 
 mod breakdown;
 mod database;
+pub mod exports;
 mod fill;
 mod fixtures;
 mod generate;

@@ -7,6 +7,7 @@ pub mod migrate;
 pub mod operator;
 pub mod progress;
 pub mod rebuild;
+pub mod report;
 pub mod serve;
 pub mod signal;
 pub mod status;

@@ -124,7 +124,7 @@ fn format_of(query: Option<&str>) -> Result<PayrollFormat, ApiError> {
     let mut values = query
         .unwrap_or_default()
         .split('&')
-        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
         .filter(|(key, _)| *key == "format")
         .map(|(_, value)| value);
     let refused = || ApiError::bad_input("format", "format is one of generic, visma, tripletex");

@@ -224,8 +224,11 @@ fn generic(export: &PayrollExport) -> Result<Vec<u8>, ReportError> {
     finish(out)
 }
 
+/// The pay type code, and each line with its employee number.
+type ImportLines<'a> = (&'a str, Vec<(&'a str, &'a PayrollLine)>);
+
 /// The pay type code, and every line's employee number, or the refusal naming what is missing.
-fn import_lines(export: &PayrollExport) -> Result<(&str, Vec<(&str, &PayrollLine)>), ReportError> {
+fn import_lines(export: &PayrollExport) -> Result<ImportLines<'_>, ReportError> {
     let pay_type = export
         .company
         .pay_type_code
