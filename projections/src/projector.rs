@@ -1,6 +1,7 @@
 //! The projector: one per database (advisory lock), it folds the event log into every read
-//! model in batches (queueing the messages the events cause in the same transactions), wakes on `NOTIFY events` with a slow poll as fallback, and stops after its
-//! current batch on shutdown.
+//! model in batches (queueing the messages the events cause in the same transactions), wakes on
+//! `NOTIFY events` (and looks again soon while a running transaction holds committed events
+//! back) with a slow poll as fallback, and stops after its current batch on shutdown.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -88,6 +89,7 @@ impl Projector {
         self.position
             .send_replace(projected_position(&self.pool).await?);
         tracing::info!(position = %*self.position.borrow(), "projector started");
+        let mut retry = HELD_BACK_FIRST_RETRY;
         loop {
             let started = Instant::now();
             let (count, last) = apply_next_batch_notifying(
@@ -103,8 +105,20 @@ impl Projector {
                 if futures_now(&mut shutdown) {
                     break;
                 }
+                retry = HELD_BACK_FIRST_RETRY;
                 continue;
             }
+            // Committed events that an older, still running transaction holds back come with
+            // no second notification when that transaction ends (it may write no events), so
+            // look again soon rather than at the slow poll.
+            let wait = if held_back(&self.pool).await? {
+                let wait = retry;
+                retry = (retry * 2).min(HELD_BACK_LAST_RETRY);
+                wait
+            } else {
+                retry = HELD_BACK_FIRST_RETRY;
+                self.settings.poll_interval
+            };
             tokio::select! {
                 () = &mut shutdown => break,
                 notification = listener.try_recv() => {
@@ -112,13 +126,30 @@ impl Projector {
                         tracing::warn!(%error, "lost the notification connection; polling until it is back");
                     }
                 }
-                () = tokio::time::sleep(self.settings.poll_interval) => {}
+                () = tokio::time::sleep(wait) => {}
             }
         }
         tracing::info!(position = %*self.position.borrow(), "projector stopped");
         lock.close().await?;
         Ok(())
     }
+}
+
+/// The first wait before looking again at events held back by a running transaction; it
+/// doubles up to [`HELD_BACK_LAST_RETRY`] while they stay held back.
+const HELD_BACK_FIRST_RETRY: Duration = Duration::from_millis(2);
+/// The longest wait between looks at held-back events.
+const HELD_BACK_LAST_RETRY: Duration = Duration::from_millis(100);
+
+/// Whether committed events exist that are not safe to read yet: written by a transaction
+/// that is not older than every running one (see [`crate::batch::read_safe`]).
+async fn held_back(pool: &PgPool) -> Result<bool, ProjectionError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM events
+                        WHERE events.tx_id >= pg_snapshot_xmin(pg_current_snapshot()))",
+    )
+    .fetch_one(pool)
+    .await?)
 }
 
 /// Whether `shutdown` has completed, without waiting for it.
