@@ -65,7 +65,7 @@ async fn company_listing(state: &AppState, id: uuid::Uuid) -> Result<CompanyList
 
 /// Queues the e-mail: an invitation with a fresh token for an account without a password, a
 /// notice for one that has one. Token and message are committed together or not at all.
-async fn notify(
+pub(super) async fn notify(
     state: &AppState,
     account: AccountId,
     has_password: bool,

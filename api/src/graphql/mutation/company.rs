@@ -6,8 +6,9 @@ use bedrift_domain::company::{Administrator, Company, CompanyCommand};
 use bedrift_domain::values::{AccountId, BoundedText, CompanyId, EmailAddress, OrgNumber};
 use bedrift_projections::listing;
 
+use super::administrators;
 use super::input::{new_order_link_token, uuid};
-use crate::auth::{self, AccountKind, Channel};
+use crate::auth::{self, AccountKind};
 use crate::graphql::context::parts;
 use crate::graphql::types::company::CompanyView;
 use crate::graphql::types::enums::OrderingPolicy;
@@ -61,30 +62,6 @@ async fn contact_account(
     }
 }
 
-/// Issues the invitation and queues its e-mail, in one transaction.
-async fn invite(
-    state: &AppState,
-    account: AccountId,
-    email: &EmailAddress,
-    name: &str,
-    company_name: &str,
-) -> Result<(), ApiError> {
-    let mut transaction = state.pool.begin().await?;
-    let token = auth::issue_invitation(&mut transaction, &*state.clock, account).await?;
-    let link = format!("{}/invitasjon?token={token}", state.settings.public_url);
-    let text = auth::invitation_email(name, company_name, &link);
-    auth::enqueue_message(
-        &mut transaction,
-        Channel::Email,
-        email.as_str(),
-        Some(&text.subject),
-        &text.body,
-    )
-    .await?;
-    transaction.commit().await?;
-    Ok(())
-}
-
 #[Object]
 impl CompanyMutations {
     /// Registers a company and invites its contact person as administrator (operators only).
@@ -122,9 +99,11 @@ impl CompanyMutations {
         state
             .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
             .await?;
-        invite(
+        // A new account: the contact person gets an invitation, never a notice.
+        administrators::notify(
             state,
             account,
+            false,
             &contact_email,
             contact_name.as_str(),
             name.as_str(),
