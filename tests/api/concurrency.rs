@@ -24,6 +24,26 @@ async fn company() -> (Arc<TestApp>, String, String, String) {
     (Arc::new(app), company, admin, link)
 }
 
+/// A company whose administrator created Anne's subscription valid from today, with the
+/// administrator's and Anne's sessions: the app, the administrator, Anne and the subscription.
+async fn approved_from_today() -> (Arc<TestApp>, String, String, String) {
+    let (app, company, admin, link) = company().await;
+    let id = app
+        .create(
+            &admin,
+            &company,
+            "91234567",
+            order("Anne", "Berg"),
+            Some("2026-12-10"),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let anne = app.employee(&link, "91234567").await;
+    (app, admin, anne, id)
+}
+
 /// Sends the `CALLS` requests that `request(i)` gives (token, mutation name, arguments) all at
 /// once; returns each one's result: the subscription answered, or the error code.
 async fn race(
@@ -248,20 +268,7 @@ async fn concurrent_changes_to_different_zones_are_each_written_whole_and_the_la
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_concurrent_cancellations_by_the_employee_and_the_administrator_one_is_written() {
-    let (app, company, admin, link) = company().await;
-    let id = app
-        .create(
-            &admin,
-            &company,
-            "91234567",
-            order("Anne", "Berg"),
-            Some("2026-12-10"),
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let anne = app.employee(&link, "91234567").await;
+    let (app, admin, anne, id) = approved_from_today().await;
 
     let results = race(&app, &id, |i| {
         let token = if i % 2 == 0 { &admin } else { &anne };
@@ -288,20 +295,7 @@ async fn of_concurrent_cancellations_by_the_employee_and_the_administrator_one_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancellations_racing_an_immediate_one_always_end_the_ticket_today() {
-    let (app, company, admin, link) = company().await;
-    let id = app
-        .create(
-            &admin,
-            &company,
-            "91234567",
-            order("Anne", "Berg"),
-            Some("2026-12-10"),
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let anne = app.employee(&link, "91234567").await;
+    let (app, admin, anne, id) = approved_from_today().await;
 
     let results = race(&app, &id, |i| {
         if i % 2 == 0 {
