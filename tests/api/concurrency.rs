@@ -24,24 +24,18 @@ async fn company() -> (Arc<TestApp>, String, String, String) {
     (Arc::new(app), company, admin, link)
 }
 
-/// A company whose administrator created Anne's subscription valid from today, with the
-/// administrator's and Anne's sessions: the app, the administrator, Anne and the subscription.
-async fn approved_from_today() -> (Arc<TestApp>, String, String, String) {
+/// A company whose administrator created Anne's subscription from `start` (default: the
+/// first of next month): the app, the administrator's session, the order link and the
+/// subscription's id.
+async fn created_for_anne(start: Option<&str>) -> (Arc<TestApp>, String, String, String) {
     let (app, company, admin, link) = company().await;
     let id = app
-        .create(
-            &admin,
-            &company,
-            "91234567",
-            order("Anne", "Berg"),
-            Some("2026-12-10"),
-        )
+        .create(&admin, &company, "91234567", order("Anne", "Berg"), start)
         .await["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let anne = app.employee(&link, "91234567").await;
-    (app, admin, anne, id)
+    (app, admin, link, id)
 }
 
 /// Sends the `CALLS` requests that `request(i)` gives (token, mutation name, arguments) all at
@@ -182,13 +176,7 @@ async fn of_concurrent_approvals_and_rejections_of_one_order_exactly_one_decisio
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_concurrent_identical_zone_changes_exactly_one_is_written() {
-    let (app, company, admin, _) = company().await;
-    let id = app
-        .create(&admin, &company, "91234567", order("Anne", "Berg"), None)
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (app, admin, _, id) = created_for_anne(None).await;
     let moved = json!(["kristiansand", "vennesla"]);
 
     let results = race(&app, &id, |_| {
@@ -219,13 +207,7 @@ async fn of_concurrent_identical_zone_changes_exactly_one_is_written() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_changes_to_different_zones_are_each_written_whole_and_the_last_one_shows() {
-    let (app, company, admin, _) = company().await;
-    let id = app
-        .create(&admin, &company, "91234567", order("Anne", "Berg"), None)
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (app, admin, _, id) = created_for_anne(None).await;
     let targets = [json!(["arendal"]), json!(["kristiansand", "vennesla"])];
 
     let results = race(&app, &id, |i| {
@@ -268,7 +250,8 @@ async fn concurrent_changes_to_different_zones_are_each_written_whole_and_the_la
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_concurrent_cancellations_by_the_employee_and_the_administrator_one_is_written() {
-    let (app, admin, anne, id) = approved_from_today().await;
+    let (app, admin, link, id) = created_for_anne(Some("2026-12-10")).await;
+    let anne = app.employee(&link, "91234567").await;
 
     let results = race(&app, &id, |i| {
         let token = if i % 2 == 0 { &admin } else { &anne };
@@ -295,7 +278,8 @@ async fn of_concurrent_cancellations_by_the_employee_and_the_administrator_one_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancellations_racing_an_immediate_one_always_end_the_ticket_today() {
-    let (app, admin, anne, id) = approved_from_today().await;
+    let (app, admin, link, id) = created_for_anne(Some("2026-12-10")).await;
+    let anne = app.employee(&link, "91234567").await;
 
     let results = race(&app, &id, |i| {
         if i % 2 == 0 {
