@@ -92,13 +92,9 @@ pub async fn compare(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Comparison, ProjectionError> {
     let started = Instant::now();
-    let (total,): (i64,) = sqlx::query_as("SELECT count(*) FROM events")
-        .fetch_one(pool)
-        .await?;
     let scratch = Scratch::create(pool, models).await?;
     let result = async {
-        let total = u64::try_from(total).unwrap_or_default();
-        let (folded, position) = scratch.fold_all(pool, total, progress).await?;
+        let (folded, position) = scratch.fold_all(pool, progress).await?;
         let mut tx = pool.begin().await?;
         // All models' checkpoints, in the projector's lock order, so it waits rather than
         // deadlocks, and the live tables hold still.

@@ -109,13 +109,17 @@ impl Scratch {
     /// Folds the whole log into the empty scratch tables: one task reads and decodes batches
     /// while this one folds them into rows kept in memory, written out when a model holds
     /// [`FLUSH_AT`] rows and at the end. Most rows are thus written once, instead of once per
-    /// batch that touches them. Returns the events folded and the position reached.
+    /// batch that touches them. Progress counts against the log's size when folding starts.
+    /// Returns the events folded and the position reached.
     pub async fn fold_all(
         &self,
         pool: &PgPool,
-        total: u64,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(u64, LogPosition), ProjectionError> {
+        let (total,): (i64,) = sqlx::query_as("SELECT count(*) FROM events")
+            .fetch_one(pool)
+            .await?;
+        let total = u64::try_from(total).unwrap_or_default();
         let (batches, mut incoming) =
             tokio::sync::mpsc::channel::<Result<Vec<Envelope>, ProjectionError>>(2);
         let reader_pool = pool.clone();
@@ -265,13 +269,9 @@ pub async fn rebuild(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RebuildReport, ProjectionError> {
     let started = Instant::now();
-    let (total,): (i64,) = sqlx::query_as("SELECT count(*) FROM events")
-        .fetch_one(pool)
-        .await?;
     let scratch = Scratch::create(pool, models).await?;
     let result = async {
-        let total = u64::try_from(total).unwrap_or_default();
-        let (folded, position) = scratch.fold_all(pool, total, progress).await?;
+        let (folded, position) = scratch.fold_all(pool, progress).await?;
         let (caught_up, position) = scratch.swap_in(pool, position).await?;
         Ok::<_, ProjectionError>((folded + caught_up, position))
     }
