@@ -210,8 +210,9 @@ impl SubscriptionView {
 
     /// The subscription as it stood at an instant: folded from its events that occurred at or
     /// before it (the command's time on the service's clock), with its status as of that
-    /// instant's date in Oslo. Null when it had not been ordered yet. For the same callers as
-    /// `subscription(id)`.
+    /// instant's date in Oslo. "At an instant" includes everything that happened at it: an
+    /// event's own `occurredAt` gives the state with that event. Null when it had not been
+    /// ordered yet. For the same callers as `subscription(id)`.
     async fn state_at(
         &self,
         ctx: &Context<'_>,
