@@ -189,3 +189,52 @@ async fn readyz_names_the_replica_that_holds_the_projector_and_the_one_standing_
     second.stop.send(()).unwrap();
     second.running.await.unwrap().unwrap();
 }
+
+/// Runs `bedrift healthcheck --bind address` and returns whether it succeeded, and its output.
+async fn healthcheck(address: std::net::SocketAddr) -> (bool, String) {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_bedrift"))
+        .args(["healthcheck", "--bind", &address.to_string()])
+        .output()
+        .await
+        .expect("bedrift runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[tokio::test]
+async fn the_healthcheck_command_passes_only_on_a_healthz_that_answers_200() {
+    let app = crate::helpers::TestApp::spawn("2026-12-10").await;
+    let (passed, output) = healthcheck(app.address).await;
+    assert!(passed, "a running server is healthy: {output}");
+    // As in the image: listening on every interface, asked on loopback.
+    let unspecified = std::net::SocketAddr::from(([0, 0, 0, 0], app.address.port()));
+    let (passed, output) = healthcheck(unspecified).await;
+    assert!(passed, "0.0.0.0 is asked on 127.0.0.1: {output}");
+
+    let unwell = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let unwell_address = unwell.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut stream, _)) = unwell.accept().await {
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request).await;
+            let _ = stream
+                .write_all(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let (passed, output) = healthcheck(unwell_address).await;
+    assert!(!passed, "a 503 is unhealthy");
+    assert!(output.contains("503"), "{output}");
+
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed_address = closed.local_addr().unwrap();
+    drop(closed);
+    let (passed, output) = healthcheck(closed_address).await;
+    assert!(!passed, "nothing listening is unhealthy");
+    assert!(output.contains("cannot connect"), "{output}");
+}
