@@ -9,6 +9,7 @@ mod bad_input_orders;
 mod concurrency;
 mod delivery;
 mod dispatch_kill;
+mod docs;
 mod exports;
 mod flow;
 mod flow_policies;
