@@ -1,7 +1,8 @@
 //! A private PostgreSQL, started from the server programs installed on the machine when no
 //! `DATABASE_URL` is set: for `bedrift serve` and `migrate` in a data folder that persists, and
 //! for the test suite as a throw-away cluster per test process. It listens only on a Unix
-//! socket in a private folder, and stops when its handle is dropped or our process dies.
+//! socket in a private folder (tests of the TLS client add a loopback TCP port with TLS on:
+//! [`EmbeddedServer::start_with_tls`]), and stops when its handle is dropped or our process dies.
 //!
 //! A temporary cluster runs `initdb` every time rather than copying a template: measured at
 //! about 0.5 s on the 2-core machines (0.65 s to a first connection), not worth a shared
