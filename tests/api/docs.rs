@@ -39,7 +39,7 @@ fn graphql_blocks(markdown: &str) -> Vec<String> {
     let mut current: Option<String> = None;
     for line in markdown.lines() {
         match (&mut current, line.trim_start()) {
-            (None, fence) if fence == "```graphql" => current = Some(String::new()),
+            (None, "```graphql") => current = Some(String::new()),
             (Some(block), "```") => {
                 blocks.push(std::mem::take(block));
                 current = None;
