@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod audit_cli;
+mod auth_boundary;
 mod bad_input;
 mod bad_input_orders;
 mod concurrency;
@@ -25,6 +26,7 @@ mod rate_limits;
 mod schema;
 mod settings;
 mod settings_isolation;
+mod socket_sessions;
 mod transport;
 mod web;
 mod websocket;

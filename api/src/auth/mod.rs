@@ -39,6 +39,6 @@ pub use rate_limit::{limit_address, Limit, RateLimits};
 pub use reset::{request_password_reset, reset_password};
 pub use sessions::{
     authenticate, bearer_token, create_account_session, create_employee_session, log_out,
-    Principal, ACCOUNT_SESSION_LIFETIME, EMPLOYEE_SESSION_LIFETIME,
+    session_principal, Principal, ACCOUNT_SESSION_LIFETIME, EMPLOYEE_SESSION_LIFETIME,
 };
 pub use sms_login::{request_verification_code, verify_phone, CODE_VALIDITY, MAX_CODE_ATTEMPTS};

@@ -8,6 +8,7 @@ mod mutation;
 mod pagination;
 mod query;
 pub mod scalars;
+mod socket;
 mod subscription;
 pub mod types;
 
@@ -26,10 +27,11 @@ pub use context::Caller;
 pub use error::ApiError;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
-pub use subscription::{graphql_ws, ApprovalQueueChange, SubscriptionRoot, POLL_INTERVAL};
+pub use socket::{
+    graphql_ws, CLOSE_SESSION_ENDED, MAX_OPERATIONS_PER_SOCKET, SESSION_CHECK_INTERVAL,
+};
+pub use subscription::{ApprovalQueueChange, SubscriptionRoot, POLL_INTERVAL};
 
-use crate::auth::{authenticate, bearer_token};
-use crate::client_address::client_address;
 use crate::correlation::CorrelationId;
 use crate::observability::{record_graphql, OperationLabels, OperationSlot};
 use crate::AppState;
@@ -77,25 +79,18 @@ pub async fn graphql(
     request: GraphQLRequest,
 ) -> GraphQLResponse {
     let started = Instant::now();
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(bearer_token)
-        .map(str::to_owned);
-    let principal = match &token {
-        Some(token) => authenticate(&state.pool, &*state.clock, token).await.ok(),
-        None => None,
-    };
     let peer = extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
-    let caller = Caller {
-        principal,
-        token,
-        address: client_address(peer, &headers, &state.settings.trusted_proxies),
-        correlation_id: extensions
-            .get::<CorrelationId>()
-            .map_or_else(uuid::Uuid::new_v4, |id| id.0),
+    let correlation_id = extensions
+        .get::<CorrelationId>()
+        .map_or_else(uuid::Uuid::new_v4, |id| id.0);
+    let caller = match Caller::from_request(&state, &headers, peer, correlation_id).await {
+        Ok(caller) => caller,
+        Err(error) => {
+            let error = async_graphql::Error::from(error).into_server_error(Default::default());
+            return async_graphql::Response::from_errors(vec![error]).into();
+        }
     };
     let slot = Arc::new(OperationSlot::default());
     let request = request.into_inner().data(caller).data(slot.clone());
