@@ -22,6 +22,15 @@ pub struct ApiSettings {
     pub max_depth: usize,
     /// `GRAPHQL_MAX_COMPLEXITY`: the most complex query allowed.
     pub max_complexity: usize,
+    /// `GRAPHQL_MAX_FIELDS`: the most fields a query may have with its fragments expanded.
+    pub max_fields: usize,
+    /// `GRAPHQL_MAX_ALIASES`: the most aliased fields a query may have (fragments expanded).
+    pub max_aliases: usize,
+    /// `GRAPHQL_MAX_SPREADS`: the most fragment spreads a query may write.
+    pub max_spreads: usize,
+    /// `GRAPHQL_ANONYMOUS_INTROSPECTION` (`on`/`off`): whether callers without a session may
+    /// read the schema through `__schema` and `__type`.
+    pub anonymous_introspection: bool,
     /// How long a mutation waits for the read models to show its change.
     pub read_your_writes_timeout: Duration,
     /// The cost of new password hashes.
@@ -44,6 +53,10 @@ impl Default for ApiSettings {
             body_limit: 64 * 1024,
             max_depth: 12,
             max_complexity: 2_000,
+            max_fields: 1_000,
+            max_aliases: 30,
+            max_spreads: 100,
+            anonymous_introspection: true,
             read_your_writes_timeout: Duration::from_secs(5),
             hash_cost: HashCost::Production,
             rate_limits: RateLimits::default(),
@@ -55,7 +68,7 @@ impl Default for ApiSettings {
 
 impl ApiSettings {
     /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
-    /// `GRAPHQL_MAX_COMPLEXITY`, `APP_LINK_TEMPLATE`, the `RATE_LIMIT_*` variables and
+    /// `GRAPHQL_MAX_COMPLEXITY`, the other `GRAPHQL_*` limits, `APP_LINK_TEMPLATE`, the `RATE_LIMIT_*` variables and
     /// `TRUSTED_PROXIES`; unset or empty values keep their defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
@@ -78,6 +91,13 @@ impl ApiSettings {
         settings.body_limit = number("REQUEST_BODY_LIMIT", settings.body_limit)?;
         settings.max_depth = number("GRAPHQL_MAX_DEPTH", settings.max_depth)?;
         settings.max_complexity = number("GRAPHQL_MAX_COMPLEXITY", settings.max_complexity)?;
+        settings.max_fields = number("GRAPHQL_MAX_FIELDS", settings.max_fields)?;
+        settings.max_aliases = number("GRAPHQL_MAX_ALIASES", settings.max_aliases)?;
+        settings.max_spreads = number("GRAPHQL_MAX_SPREADS", settings.max_spreads)?;
+        settings.anonymous_introspection = switch(
+            "GRAPHQL_ANONYMOUS_INTROSPECTION",
+            settings.anonymous_introspection,
+        )?;
         settings.rate_limits = rate_limits(settings.rate_limits)?;
         if let Some(proxies) = var("TRUSTED_PROXIES") {
             settings.trusted_proxies = proxies
@@ -142,5 +162,15 @@ fn number(name: &str, default: usize) -> Result<usize, String> {
             .ok()
             .filter(|n| *n > 0)
             .ok_or_else(|| format!("{name}: expected a positive number, got {text:?}")),
+    }
+}
+
+/// An `on`/`off` setting (also `true`/`false`, `1`/`0`).
+fn switch(name: &str, default: bool) -> Result<bool, String> {
+    match var(name).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if matches!(v.as_str(), "on" | "true" | "1") => Ok(true),
+        Some(v) if matches!(v.as_str(), "off" | "false" | "0") => Ok(false),
+        Some(v) => Err(format!("{name}: expected on or off, got {v:?}")),
     }
 }

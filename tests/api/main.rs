@@ -21,6 +21,7 @@ mod json_logs;
 mod notifications;
 mod observability;
 mod operator;
+mod query_limits;
 mod races;
 mod rate_limits;
 mod schema;

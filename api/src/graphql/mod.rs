@@ -4,6 +4,7 @@
 
 mod context;
 mod error;
+mod limits;
 mod mutation;
 mod pagination;
 mod query;
@@ -25,6 +26,7 @@ use axum::response::{Html, IntoResponse};
 
 pub use context::Caller;
 pub use error::ApiError;
+pub use limits::DocumentLimits;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use socket::{
@@ -39,11 +41,20 @@ use crate::AppState;
 /// The schema type of the API.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// The schema over `state`, with the depth and complexity limits of its settings.
+/// The schema over `state`, with the document limits and the complexity limit of its settings.
 pub fn schema(state: AppState) -> ApiSchema {
+    let settings = &state.settings;
+    let limits = DocumentLimits {
+        max_depth: settings.max_depth,
+        max_fields: settings.max_fields,
+        max_aliases: settings.max_aliases,
+        max_spreads: settings.max_spreads,
+        anonymous_introspection: settings.anonymous_introspection,
+    };
+    // The depth is limited by `DocumentLimits`, which leaves introspection out of it.
     Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
-        .limit_depth(state.settings.max_depth)
-        .limit_complexity(state.settings.max_complexity)
+        .limit_complexity(settings.max_complexity)
+        .extension(limits)
         .extension(OperationLabels)
         .data(state)
         .finish()
