@@ -16,6 +16,7 @@ mod flow_policies;
 mod fuzz_orders;
 mod health;
 mod helpers;
+mod hostile_input;
 mod isolation;
 mod json_logs;
 mod notifications;
