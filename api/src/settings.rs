@@ -128,6 +128,10 @@ fn rate_limits(mut limits: RateLimits) -> Result<RateLimits, String> {
         "RATE_LIMIT_CREATIONS_PER_ADDRESS",
         limits.creations_per_address,
     )?;
+    limits.token_uses_per_address = optional_limit(
+        "RATE_LIMIT_TOKENS_PER_ADDRESS",
+        limits.token_uses_per_address,
+    )?;
     Ok(limits)
 }
 

@@ -75,6 +75,9 @@ pub struct RateLimits {
     /// `createSubscription` calls from one client address (administrators entering their
     /// staff): 600 per hour; `None` counts none.
     pub creations_per_address: Option<Limit>,
+    /// Uses of one-time links (`resetPassword`, `acceptInvitation`, `createFirstOperator`)
+    /// from one client address, valid or not: 10 per 10 minutes; `None` counts none.
+    pub token_uses_per_address: Option<Limit>,
 }
 
 impl Default for RateLimits {
@@ -87,6 +90,7 @@ impl Default for RateLimits {
             logins_per_address: Some(Limit::new(30, Duration::minutes(10))),
             orders_per_address: Some(Limit::new(60, Duration::hours(1))),
             creations_per_address: Some(Limit::new(600, Duration::hours(1))),
+            token_uses_per_address: Some(Limit::new(10, Duration::minutes(10))),
         }
     }
 }
