@@ -29,9 +29,7 @@ impl CursorType for PageCursor {
         let bytes = text
             .as_bytes()
             .chunks_exact(2)
-            .map(
-                |pair| Ok(u8::try_from(hex(pair[0])? * 16 + hex(pair[1])?).map_err(|_| invalid())?),
-            )
+            .map(|pair| u8::try_from(hex(pair[0])? * 16 + hex(pair[1])?).map_err(|_| invalid()))
             .collect::<Result<Vec<u8>, ApiError>>()?;
         let decoded = String::from_utf8(bytes).map_err(|_| invalid())?;
         decoded
