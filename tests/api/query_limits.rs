@@ -159,3 +159,29 @@ async fn many_aliases_of_a_public_field_are_refused() {
     let message = refused["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("aliased"), "{message}");
 }
+
+#[tokio::test]
+async fn a_list_costs_its_page_size_times_each_item() {
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (company, admin, _) = app
+        .company(&operator, "923609016", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    let history = |first: i32| {
+        format!(
+            "query($c: ID!) {{ company(id: $c) {{ tickets(first: {first}) {{ nodes {{ id history {{ type occurredAt }} }} }} }} }}"
+        )
+    };
+    let refused = app
+        .gql(Some(&admin), &history(100), json!({ "c": company }))
+        .await;
+    assert_eq!(code(&refused), "BAD_USER_INPUT", "{refused:#}");
+    assert!(refused["data"].is_null());
+    app.ok(Some(&admin), &history(5), json!({ "c": company }))
+        .await;
+    // The portal's list: a page of 25 with a dozen fields.
+    let portal = "query($c: ID!) { company(id: $c) { id name tickets(first: 25) {
+        nodes { id firstName lastName phone employeeNumber status zones wholeRegion category startDate validFrom endDate }
+        pageInfo { hasNextPage endCursor } } } }";
+    app.ok(Some(&admin), portal, json!({ "c": company })).await;
+}

@@ -19,6 +19,27 @@ use async_graphql::{Name, Positioned, ServerResult, Variables};
 use super::context::Caller;
 use super::ApiError;
 
+/// What reading a subscription's event log costs (`history` per selected field, `stateAt`
+/// once): about as much as ten rows, a typical log's length.
+pub const EVENT_LOG_COST: usize = 10;
+
+/// What a field costs that looks one thing up by key before its selection (`orderForm`,
+/// `tariff`): a few rows and a JSON decode.
+pub const LOOKUP_COST: usize = 5;
+
+/// The complexity of a list field: each of its `first` items (default 20, at most 100, as
+/// `Page::new` allows) costs what its selection costs, so 100 tickets with their history are
+/// priced as the 100 history reads they are.
+pub fn list_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let items = usize::try_from(
+        first
+            .unwrap_or(super::pagination::DEFAULT_PAGE_SIZE)
+            .clamp(1, super::pagination::MAX_PAGE_SIZE),
+    )
+    .unwrap_or(1);
+    items.saturating_mul(child_complexity.max(1))
+}
+
 /// The bounds a document must keep (from the settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DocumentLimits {

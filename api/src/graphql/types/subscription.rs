@@ -200,6 +200,7 @@ impl SubscriptionView {
 
     /// Every event of the subscription, oldest first: what changed, who did it and when
     /// (SPEC.md "Audit"). For the same callers as `subscription(id)`.
+    #[graphql(complexity = "crate::graphql::limits::EVENT_LOG_COST * child_complexity.max(1)")]
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
         let (state, caller) = parts(ctx);
         caller
@@ -212,6 +213,7 @@ impl SubscriptionView {
     /// before it (the command's time on the service's clock), with its status as of that
     /// instant's date in Oslo. Null when it had not been ordered yet. For the same callers as
     /// `subscription(id)`.
+    #[graphql(complexity = "crate::graphql::limits::EVENT_LOG_COST + child_complexity")]
     async fn state_at(
         &self,
         ctx: &Context<'_>,
