@@ -40,6 +40,10 @@ pub struct ApiSettings {
     /// `APP_LINK_TEMPLATE`: the link in the approval SMS (default
     /// `<PUBLIC_URL>/app?abonnement={subscription}`), for the projector.
     pub notifications: NotificationSettings,
+    /// `GRAPHIQL` (`on`/`off`, default off): whether `GET /graphql` serves GraphiQL.
+    pub graphiql: bool,
+    /// `METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
     /// `TRUSTED_PROXIES`: comma-separated addresses or ranges (`10.0.0.0/8`) of proxies whose
     /// `X-Forwarded-For` tells the client address; empty (the default) believes no header.
     pub trusted_proxies: Vec<ProxyRange>,
@@ -62,6 +66,8 @@ impl Default for ApiSettings {
             rate_limits: RateLimits::default(),
             notifications: NotificationSettings::default(),
             trusted_proxies: Vec::new(),
+            graphiql: false,
+            metrics_token: None,
         }
     }
 }
@@ -99,6 +105,8 @@ impl ApiSettings {
             settings.anonymous_introspection,
         )?;
         settings.rate_limits = rate_limits(settings.rate_limits)?;
+        settings.graphiql = switch("GRAPHIQL", settings.graphiql)?;
+        settings.metrics_token = var("METRICS_TOKEN").map(|t| t.trim().to_owned());
         if let Some(proxies) = var("TRUSTED_PROXIES") {
             settings.trusted_proxies = proxies
                 .split(',')

@@ -17,6 +17,7 @@ mod fuzz_orders;
 mod health;
 mod helpers;
 mod hostile_input;
+mod http_hardening;
 mod isolation;
 mod json_logs;
 mod notifications;

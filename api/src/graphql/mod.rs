@@ -19,10 +19,12 @@ use std::time::Instant;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{SDLExportOptions, Schema, ServerError, ID};
+use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use sha2::{Digest, Sha256};
 
 pub use context::Caller;
 pub use error::ApiError;
@@ -82,9 +84,51 @@ pub fn parse_id(id: &ID, field: &str) -> Result<uuid::Uuid, ApiError> {
 }
 
 /// `POST /graphql`: runs the request as the caller of its `Authorization: Bearer` token, with
-/// the request's correlation id, and counts it under its operation.
+/// the request's correlation id, and counts it under its operation. Only `application/json`
+/// bodies are read (anything else: `415`); a body that is not a GraphQL request is `400` with a
+/// plain message, never the parser's internals.
 pub async fn graphql(
     State((state, schema)): State<(AppState, ApiSchema)>,
+    extensions: axum::http::Extensions,
+    headers: HeaderMap,
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return request_refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the request as application/json",
+        );
+    }
+    let Ok(request) = request else {
+        return request_refusal(
+            StatusCode::BAD_REQUEST,
+            "the body is not a GraphQL request: expected JSON with a \"query\" string",
+        );
+    };
+    execute(state, schema, extensions, headers, request)
+        .await
+        .into_response()
+}
+
+/// A request refused before GraphQL saw it: `status`, and a GraphQL error body saying why
+/// (`BAD_USER_INPUT` on `body`).
+fn request_refusal(status: StatusCode, message: &str) -> Response {
+    let error = async_graphql::Error::from(ApiError::bad_input("body", message))
+        .into_server_error(Default::default());
+    let mut response =
+        GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response();
+    *response.status_mut() = status;
+    response
+}
+
+async fn execute(
+    state: AppState,
+    schema: ApiSchema,
     extensions: axum::http::Extensions,
     headers: HeaderMap,
     request: GraphQLRequest,
@@ -136,7 +180,77 @@ fn quoted_after(message: &str, marker: &str) -> Option<String> {
     Some(message[start..start + end].to_owned())
 }
 
-/// `GET /graphql`: GraphiQL, to explore the API in a browser.
-pub async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+/// `GET /graphql`: GraphiQL, to explore the API in a browser, when `GRAPHIQL=on` (off by
+/// default: it loads its scripts from a CDN, and this origin holds the portal's sessions).
+/// Served under a policy that allows scripts only from that CDN and the page's own inline
+/// scripts (by their SHA-256), and connections only to this origin.
+pub async fn graphiql(State((state, _)): State<(AppState, ApiSchema)>) -> Response {
+    if !state.settings.graphiql {
+        return (
+            StatusCode::NOT_FOUND,
+            "GraphiQL is off (GRAPHIQL=on turns it on)\n",
+        )
+            .into_response();
+    }
+    let page = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .subscription_endpoint("/graphql/ws")
+        .finish();
+    let mut response = Html(page.clone()).into_response();
+    if let Ok(policy) = HeaderValue::from_str(&graphiql_policy(&page)) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
+}
+
+/// The CSP of the GraphiQL page: its CDN, and each inline `<script>` by hash.
+fn graphiql_policy(page: &str) -> String {
+    let mut hashes = String::new();
+    let mut rest = page;
+    while let Some(start) = rest.find("<script>") {
+        let body = &rest[start + "<script>".len()..];
+        let Some(end) = body.find("</script>") else {
+            break;
+        };
+        let digest = Sha256::digest(&body.as_bytes()[..end]);
+        hashes.push_str(&format!(" 'sha256-{}'", base64(&digest)));
+        rest = &body[end..];
+    }
+    format!(
+        "default-src 'none'; script-src https://unpkg.com{hashes}; style-src https://unpkg.com 'unsafe-inline'; \
+         img-src 'self' data:; font-src https://unpkg.com data:; connect-src 'self'; base-uri 'none'; \
+         form-action 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// Standard base64 with padding (for CSP hashes).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod graphiql_tests {
+    #[test]
+    fn base64_is_the_standard_alphabet_with_padding() {
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
+    }
 }
