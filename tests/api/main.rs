@@ -20,6 +20,7 @@ mod hostile_input;
 mod http_hardening;
 mod isolation;
 mod json_logs;
+mod log_privacy;
 mod notifications;
 mod observability;
 mod operator;

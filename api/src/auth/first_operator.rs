@@ -38,7 +38,7 @@ pub async fn issue_first_operator_token(
 /// Creates the first operator account with the first-operator token: once, and only while no
 /// operator exists. The token is checked (and the sign-up lock held) before the password is
 /// hashed.
-#[tracing::instrument(skip_all, fields(email = %email))]
+#[tracing::instrument(skip_all, fields(email = %super::Masked(email.as_str())))]
 pub async fn create_first_operator(
     pool: &PgPool,
     clock: &dyn Clock,
