@@ -158,7 +158,7 @@ pub(crate) async fn hit(
     let free_at = oldest.unwrap_or(now) + limit.window;
     let wait_ms = u64::try_from((free_at - now).num_milliseconds()).unwrap_or(0);
     let retry_after_secs = wait_ms.div_ceil(1000).max(1);
-    tracing::warn!(key = %super::mask_key(&key), retry_after_secs, "rate limit reached");
+    tracing::warn!(key = %super::mask_key(key), retry_after_secs, "rate limit reached");
     // The kind of limit without the phone, address or e-mail: `code:phone`, `login:address`.
     let kind: Vec<&str> = key.splitn(3, ':').take(2).collect();
     metrics::counter!("bedrift_rate_limit_refusals_total", "limit" => kind.join(":")).increment(1);
