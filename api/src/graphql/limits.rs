@@ -235,6 +235,7 @@ impl Extension for DocumentLimits {
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
         self.check(&document, ctx.data_opt::<Caller>())
+            .and_then(|()| super::text_input::refuse_nul(&document, variables))
             .map_err(|error| {
                 async_graphql::Error::from(error).into_server_error(Default::default())
             })?;

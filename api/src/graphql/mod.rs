@@ -11,6 +11,7 @@ mod query;
 pub mod scalars;
 mod socket;
 mod subscription;
+mod text_input;
 pub mod types;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
