@@ -23,6 +23,7 @@ mod secret;
 mod sessions;
 mod sms_login;
 mod tokens;
+mod weak_password;
 
 pub use accounts::{
     create_administrator_account, create_operator, find_account, find_account_by_email,

@@ -38,7 +38,8 @@ impl HashCost {
     }
 }
 
-/// Checks the password rules: 10-200 characters, not one character repeated.
+/// Checks the password rules: 10-200 characters, not one character repeated, and not one of
+/// the common passwords or their patterns ([`super::weak_password`]).
 pub fn check_password_rules(password: &str) -> Result<(), AuthError> {
     let length = password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
@@ -54,6 +55,9 @@ pub fn check_password_rules(password: &str) -> Result<(), AuthError> {
             "password",
             "a password must not be one character repeated",
         ));
+    }
+    if let Some(why) = super::weak_password::weakness(password) {
+        return Err(AuthError::bad_input("password", why));
     }
     Ok(())
 }
@@ -141,7 +145,10 @@ mod tests {
         assert!(check_password_rules("kort").is_err());
         assert!(check_password_rules(&"ab".repeat(101)).is_err());
         assert!(check_password_rules("aaaaaaaaaaaa").is_err());
-        assert!(check_password_rules("æøåæøåæøåæ").is_ok());
+        assert!(
+            check_password_rules("blåbærsaft").is_ok(),
+            "10 characters, 12 bytes"
+        );
         assert!(check_password_rules("korrekt hest batteri").is_ok());
     }
 
