@@ -35,6 +35,7 @@ fn relaxed() -> RateLimits {
         logins_per_address: None,
         orders_per_address: None,
         creations_per_address: None,
+        token_uses_per_address: None,
     }
 }
 

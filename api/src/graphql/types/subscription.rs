@@ -200,6 +200,7 @@ impl SubscriptionView {
 
     /// Every event of the subscription, oldest first: what changed, who did it and when
     /// (SPEC.md "Audit"). For the same callers as `subscription(id)`.
+    #[graphql(complexity = "crate::graphql::limits::EVENT_LOG_COST * child_complexity.max(1)")]
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
         let (state, caller) = parts(ctx);
         caller
@@ -213,6 +214,7 @@ impl SubscriptionView {
     /// instant's date in Oslo. "At an instant" includes everything that happened at it: an
     /// event's own `occurredAt` gives the state with that event. Null when it had not been
     /// ordered yet. For the same callers as `subscription(id)`.
+    #[graphql(complexity = "crate::graphql::limits::EVENT_LOG_COST + child_complexity")]
     async fn state_at(
         &self,
         ctx: &Context<'_>,
