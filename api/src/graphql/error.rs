@@ -184,6 +184,8 @@ impl From<CompanyError> for ApiError {
             CompanyError::AlreadyAdministrator(_) => Self::bad_input("email", message),
             CompanyError::NotAnAdministrator => Self::NotFound(message),
             CompanyError::LastAdministrator => Self::InvalidState(message),
+            CompanyError::UnknownDepartmentField(_) => Self::bad_input("departmentField", message),
+            CompanyError::UnknownCostCentreField(_) => Self::bad_input("costCentreField", message),
         }
     }
 }

@@ -3,7 +3,7 @@
 use bedrift_domain::company::CompanyError;
 use bedrift_domain::subscription::{StateProblem, SubscriptionError};
 use bedrift_domain::tariff::TariffError;
-use bedrift_domain::values::{InvalidValue, PhoneNumber};
+use bedrift_domain::values::{BoundedText, InvalidValue, PhoneNumber};
 use bedrift_store::StoreError;
 
 use super::ApiError;
@@ -87,6 +87,16 @@ fn invalid_state_comes_from_state_rules() {
     let error = SubscriptionError::InvalidState(StateProblem::NotPending);
     assert_eq!(seen(error).0, "INVALID_STATE");
     assert_eq!(seen(CompanyError::LastAdministrator).0, "INVALID_STATE");
+}
+
+#[test]
+fn a_payroll_mapping_to_a_missing_form_field_is_bad_input_on_its_argument() {
+    let label = BoundedText::parse("Prosjekt", "a label", 1, 50).unwrap();
+    let seen_department = seen(CompanyError::UnknownDepartmentField(label.clone()));
+    assert_eq!(seen_department.0, "BAD_USER_INPUT");
+    assert_eq!(seen_department.1.as_deref(), Some("departmentField"));
+    let seen_cost_centre = seen(CompanyError::UnknownCostCentreField(label));
+    assert_eq!(seen_cost_centre.1.as_deref(), Some("costCentreField"));
 }
 
 #[test]

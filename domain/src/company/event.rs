@@ -75,6 +75,13 @@ pub enum CompanyEvent {
     PayrollSettingsSet {
         /// The pay type code.
         pay_type_code: PayTypeCode,
+        /// The order form field mapped to the department; absent in events stored before the
+        /// mapping existed, which therefore load as "none".
+        #[serde(default)]
+        department_field: Option<BoundedText>,
+        /// The order form field mapped to the cost centre (or project); absent in older events.
+        #[serde(default)]
+        cost_centre_field: Option<BoundedText>,
         /// Who set it.
         set_by: Actor,
     },

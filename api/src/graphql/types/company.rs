@@ -197,6 +197,18 @@ impl CompanyView {
         self.0.pay_type_code.clone()
     }
 
+    /// The order form field (its label) whose answer is the department in the payroll
+    /// import files; null when not mapped.
+    async fn department_field(&self) -> Option<String> {
+        self.0.department_field.clone()
+    }
+
+    /// The order form field (its label) whose answer is the cost centre or project in the
+    /// payroll import files; null when not mapped.
+    async fn cost_centre_field(&self) -> Option<String> {
+        self.0.cost_centre_field.clone()
+    }
+
     /// The invoice basis of a month: what this company is charged (at most one line).
     async fn invoice_basis(
         &self,
