@@ -2,11 +2,11 @@
 // bestillingsskjema, arbeidsgiverandel, lønnsart og administratorer.
 
 import { el, kroner } from './common.js';
-import { felt, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, nyId, norsk } from './portal-ui.js';
+import { felt, velger, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, nyId, norsk } from './portal-ui.js';
 
 const INNSTILLINGER = `query($id: ID!) { company(id: $id) { id name orgNumber invoiceEmail orderingPolicy orderLink
   orderForm { employeeNumber extraFields { label required } }
-  employerContribution { kind percent amount } payTypeCode administrators { name email } } }`;
+  employerContribution { kind percent amount } payTypeCode departmentField costCentreField administrators { name email } } }`;
 
 const MAKS_FELT = 10;
 
@@ -251,22 +251,36 @@ function andel(app, c) {
   }));
 }
 
+/** Pay type code, and which form fields are the department and cost centre in the import files. */
 function lønnsart(app, c) {
-  return seksjon('Lønnsart', lagreskjema(
+  const felter = [['', 'Ingen'], ...c.orderForm.extraFields.map((f) => [f.label, f.label])];
+  return seksjon('Lønnsart', lagreskjema([
     felt({
       name: 'payTypeCode',
       label: 'Lønnsart i lønnssystemet',
       value: c.payTypeCode || '',
       hjelp: 'Koden lønnstrekket føres på i importfilene til Visma og Tripletex, for eksempel 5010.',
     }),
-    'Lagre lønnsart',
-    async (f) => {
-      const payTypeCode = f.elements.payTypeCode.value.trim();
-      if (!payTypeCode) throw lokalFeil('payTypeCode', 'Skriv lønnsarten.');
-      await app.gql('mutation($id: ID!, $code: String!) { setPayrollSettings(companyId: $id, payTypeCode: $code) { payTypeCode } }',
-        { id: c.id, code: payTypeCode });
-      return 'Lønnsarten er lagret.';
-    }));
+    velger({
+      name: 'departmentField', label: 'Avdeling hentes fra', valg: felter, value: c.departmentField || '',
+      hjelp: 'Feltet i bestillingsskjemaet som har avdelingsnummeret (Visma: R1, Tripletex: avdelingsnummer).',
+    }),
+    velger({
+      name: 'costCentreField', label: 'Koststed eller prosjekt hentes fra', valg: felter, value: c.costCentreField || '',
+      hjelp: 'Feltet som har koststedet eller prosjektnummeret (Visma: R2, Tripletex: prosjektnummer).',
+    }),
+  ],
+  'Lagre lønnsart',
+  async (f) => {
+    const payTypeCode = f.elements.payTypeCode.value.trim();
+    if (!payTypeCode) throw lokalFeil('payTypeCode', 'Skriv lønnsarten.');
+    const departmentField = f.elements.departmentField.value || null;
+    const costCentreField = f.elements.costCentreField.value || null;
+    await app.gql(`mutation($id: ID!, $code: String!, $dep: String, $cost: String) {
+      setPayrollSettings(companyId: $id, payTypeCode: $code, departmentField: $dep, costCentreField: $cost) { payTypeCode } }`,
+    { id: c.id, code: payTypeCode, dep: departmentField, cost: costCentreField });
+    return 'Lønnsarten er lagret.';
+  }));
 }
 
 function administratorer(app, c) {
