@@ -6,6 +6,7 @@ import {
   felt, velger, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, hendelse, norsk, iDag,
 } from './portal-ui.js';
 import { sonevelger } from './portal-zones.js';
+import { billettnedlasting } from './portal-ticket-export.js';
 
 const SIDE = 25;
 
@@ -112,7 +113,8 @@ export async function billetter(app, id, q) {
 
   await hent(true);
   if (!erAktuell()) return;
-  app.vis(`Billetter – ${navn}`, skjema, boks, antall, tabell, el('div', { class: 'knapper' }, flere));
+  app.vis(`Billetter – ${navn}`, skjema, boks, antall, tabell, el('div', { class: 'knapper' }, flere),
+    billettnedlasting(app, id, () => ({ søk, status })));
 }
 
 /** What a refused ticket action means, in Norwegian. */

@@ -14,23 +14,23 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::helpers::{order, TestApp};
 
 /// An HTTP response.
-struct Download {
-    status: u16,
-    headers: BTreeMap<String, String>,
-    body: Vec<u8>,
+pub(crate) struct Download {
+    pub(crate) status: u16,
+    pub(crate) headers: BTreeMap<String, String>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Download {
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers.get(name).map_or("", String::as_str)
     }
 
-    fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         std::str::from_utf8(&self.body).expect("UTF-8")
     }
 
     /// The `error.code` of a refusal's JSON body.
-    fn code(&self) -> String {
+    pub(crate) fn code(&self) -> String {
         let body: Value = serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("{} not JSON ({e}): {}", self.status, self.text()));
         body["error"]["code"].as_str().expect("a code").to_owned()
@@ -39,7 +39,7 @@ impl Download {
 
 impl TestApp {
     /// `GET path` over TCP as the holder of `token`.
-    async fn download(&self, token: Option<&str>, path: &str) -> Download {
+    pub(crate) async fn download(&self, token: Option<&str>, path: &str) -> Download {
         let authorization = token
             .map(|t| format!("Authorization: Bearer {t}\r\n"))
             .unwrap_or_default();
@@ -110,9 +110,9 @@ fn money(value: &Value) -> i64 {
 }
 
 /// The UTF-8 byte order mark files for people start with.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn records(body: &[u8], header: bool) -> Vec<Vec<String>> {
+pub(crate) fn records(body: &[u8], header: bool) -> Vec<Vec<String>> {
     let body = body.strip_prefix(BOM).unwrap_or(body);
     csv::ReaderBuilder::new()
         .delimiter(b';')

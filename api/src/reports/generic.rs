@@ -11,7 +11,7 @@
 //! Norwegian machine reads numbers.
 
 use super::csv_file::{kroner_for_people, CsvFile};
-use super::payroll::class_name;
+use super::names::class_name;
 use super::{status_word, PayrollExport};
 
 /// The columns before the form fields.

@@ -3,17 +3,15 @@
 //! deduction basis, read by the same query as the GraphQL `Company.payrollDeductionBasis`, and
 //! the zone names files for people show.
 
-use std::collections::BTreeMap;
-
 use bedrift_domain::company::OrderForm;
 use bedrift_domain::values::{CompanyId, Month};
 use bedrift_projections::listing::{self, CompanyListing};
 use bedrift_projections::queries::{payroll_basis, PayrollBasis, PayrollLine};
-use bedrift_projections::read_models::tariff::price_list;
 use bedrift_projections::ProjectionError;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
+use super::names::{zone_names, zone_text, ZoneNames};
 use super::ReportError;
 
 /// A company's payroll deduction basis for a month, with the company.
@@ -28,7 +26,7 @@ pub struct PayrollExport {
     pub fields: Vec<String>,
     /// Zone names by zone code, as the tariff in force in the month names them (zones only
     /// in other versions by their latest name).
-    pub zone_names: BTreeMap<String, String>,
+    pub zone_names: ZoneNames,
 }
 
 impl PayrollExport {
@@ -51,19 +49,7 @@ impl PayrollExport {
 
     /// The zones of `line` as people read them: names separated by `, `, or `Hele regionen`.
     pub fn zone_names_of(&self, line: &PayrollLine) -> String {
-        let zones = line.charge.zones.zones();
-        if zones.is_empty() {
-            return "Hele regionen".to_owned();
-        }
-        zones
-            .iter()
-            .map(|zone| {
-                self.zone_names
-                    .get(zone.as_str())
-                    .map_or(zone.as_str(), String::as_str)
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        zone_text(&line.charge.zones, &self.zone_names)
     }
 }
 
@@ -82,20 +68,7 @@ pub async fn load_payroll(
     let form: OrderForm = serde_json::from_value(listing.order_form.clone())
         .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
     let basis = payroll_basis(pool, company, month, today).await?;
-    let mut conn = pool.acquire().await.map_err(ProjectionError::from)?;
-    let prices = price_list(&mut conn).await?;
-    let mut zone_names = BTreeMap::new();
-    // Versions in date order: a later version in force by the month renames a zone, one
-    // after it only names zones the earlier ones lack.
-    for version in prices.versions() {
-        let in_force = version.valid_from <= month.first_day();
-        for zone in &version.zone_map.zones {
-            let code = zone.id.as_str().to_owned();
-            if in_force || !zone_names.contains_key(&code) {
-                zone_names.insert(code, zone.name.clone());
-            }
-        }
-    }
+    let zone_names = zone_names(pool, month.first_day()).await?;
     Ok(PayrollExport {
         company: listing,
         basis,

@@ -3,7 +3,10 @@
 //! operator's invoice basis as CSV. Each is a rendering of the same basis the GraphQL
 //! `Company.payrollDeductionBasis` and `invoiceBasis` return, never a second computation.
 //!
-//! Served over HTTP at `/reports/payroll/{companyId}/{month}.{csv|xlsx}?format=...` and
+//! Also a company's ticket list as CSV or workbook, with the portal's filter and search.
+//!
+//! Served over HTTP at `/reports/payroll/{companyId}/{month}.{csv|xlsx}?format=...`,
+//! `/reports/tickets/{companyId}.{csv|xlsx}?status=...&search=...` and
 //! `/reports/invoice/{month}.csv` (see [`http`]), and by `bedrift report` on the command line.
 //!
 //! The file layouts, shared by every CSV here (written by [`csv_file::CsvFile`]):
@@ -33,13 +36,20 @@ pub mod http;
 mod imports;
 mod invoice;
 mod load;
+mod names;
 mod payroll;
+mod tickets;
+mod tickets_xlsx;
 mod xlsx;
 
 pub use error::{ReportError, Unnumbered};
 pub use invoice::{invoice_csv, invoice_file_name, load_invoice};
 pub use load::{load_payroll, PayrollExport};
 pub use payroll::{payroll_file_name, render_payroll, FileKind, PayrollFormat};
+pub use tickets::{
+    load_tickets, status_from_code, tickets_csv, TicketExport, TicketFilter, MAX_SEARCH,
+};
+pub use tickets_xlsx::tickets_workbook;
 
 /// The status word of a basis: `FORELØPIG` while its month has not ended, else `ENDELIG`.
 pub fn status_word(preliminary: bool) -> &'static str {

@@ -1,8 +1,6 @@
 //! The payroll deduction basis as files: which layouts and file kinds there are, their file
-//! names, and the Norwegian names files for people use. The generic CSV is in `generic.rs`,
+//! names. The generic CSV is in `generic.rs`,
 //! the payroll-system import files in `imports.rs`, the workbook in `xlsx.rs`.
-
-use bedrift_domain::values::ZoneClass;
 
 use super::{PayrollExport, ReportError};
 
@@ -108,15 +106,6 @@ pub fn payroll_file_name(export: &PayrollExport, format: PayrollFormat, kind: Fi
         export.basis.month,
         kind.extension()
     )
-}
-
-/// The Norwegian name of a zone class, as files for people show it.
-pub(super) fn class_name(class: ZoneClass) -> &'static str {
-    match class {
-        ZoneClass::OneZone => "1 sone",
-        ZoneClass::TwoZones => "2 soner",
-        ZoneClass::WholeRegion => "Hele regionen",
-    }
 }
 
 #[cfg(test)]

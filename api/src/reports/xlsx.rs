@@ -8,7 +8,7 @@
 use bedrift_domain::values::Money;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
 
-use super::payroll::class_name;
+use super::names::class_name;
 use super::{status_word, PayrollExport, ReportError};
 
 /// The row of the table's headings (0-based); lines start on the next row.
