@@ -2,6 +2,7 @@
 //! GraphQL (and once over a real TCP connection).
 
 mod accounts;
+mod administration;
 mod audit;
 mod audit_cli;
 mod bad_input;

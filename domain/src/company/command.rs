@@ -78,4 +78,13 @@ pub enum CompanyCommand {
         /// Who sets it.
         by: Actor,
     },
+    /// Change the company's name and where invoices go.
+    UpdateDetails {
+        /// The new name.
+        name: BoundedText,
+        /// The new invoice e-mail address.
+        invoice_email: EmailAddress,
+        /// Who changes them.
+        by: Actor,
+    },
 }

@@ -85,6 +85,15 @@ pub enum CompanyEvent {
         /// Who set it.
         set_by: Actor,
     },
+    /// The company's name and invoice e-mail address were changed.
+    CompanyDetailsUpdated {
+        /// The new name.
+        name: BoundedText,
+        /// The new invoice e-mail address.
+        invoice_email: EmailAddress,
+        /// Who changed them.
+        updated_by: Actor,
+    },
 }
 
 impl DomainEvent for CompanyEvent {
@@ -98,6 +107,7 @@ impl DomainEvent for CompanyEvent {
             Self::OrderFormConfigured { .. } => "OrderFormConfigured",
             Self::EmployerContributionSet { .. } => "EmployerContributionSet",
             Self::PayrollSettingsSet { .. } => "PayrollSettingsSet",
+            Self::CompanyDetailsUpdated { .. } => "CompanyDetailsUpdated",
         };
         name.to_owned()
     }

@@ -151,6 +151,14 @@ impl Aggregate for Company {
                 self.administrators.remove(&account);
             }
             CompanyEvent::OrderingPolicySet { policy, .. } => self.policy = policy,
+            CompanyEvent::CompanyDetailsUpdated {
+                name,
+                invoice_email,
+                ..
+            } => {
+                self.name = Some(name);
+                self.invoice_email = Some(invoice_email);
+            }
             CompanyEvent::OrderLinkRotated { token, .. } => self.order_link = Some(token),
             CompanyEvent::OrderFormConfigured { form, .. } => self.order_form = form,
             CompanyEvent::EmployerContributionSet {
@@ -241,6 +249,15 @@ impl Company {
             CompanyCommand::SetOrderingPolicy { policy, by } => {
                 CompanyEvent::OrderingPolicySet { policy, set_by: by }
             }
+            CompanyCommand::UpdateDetails {
+                name,
+                invoice_email,
+                by,
+            } => CompanyEvent::CompanyDetailsUpdated {
+                name,
+                invoice_email,
+                updated_by: by,
+            },
             CompanyCommand::RotateOrderLink { token, by } => CompanyEvent::OrderLinkRotated {
                 token,
                 rotated_by: by,

@@ -239,3 +239,52 @@ fn payroll_settings_stored_before_the_mapping_existed_load_without_one() {
     };
     assert_eq!((department_field, cost_centre_field), (None, None));
 }
+
+#[tokio::test]
+async fn an_administrator_is_removed_unless_they_are_the_last_one() {
+    let mut given = registered();
+    given.push(CompanyEvent::AdministratorInvited {
+        administrator: administrator(2, "ola@eksempel.no"),
+        invited_by: operator(),
+    });
+    let remove = |n: u128| CompanyCommand::RemoveAdministrator {
+        account: AccountId::from_uuid(uuid::Uuid::from_u128(n)),
+        by: operator(),
+    };
+    framework()
+        .given(given.clone())
+        .when_async(remove(2))
+        .await
+        .then_expect_events(vec![CompanyEvent::AdministratorRemoved {
+            account: AccountId::from_uuid(uuid::Uuid::from_u128(2)),
+            removed_by: operator(),
+        }]);
+    given.push(CompanyEvent::AdministratorRemoved {
+        account: AccountId::from_uuid(uuid::Uuid::from_u128(2)),
+        removed_by: operator(),
+    });
+    framework()
+        .given(given)
+        .when_async(remove(1))
+        .await
+        .then_expect_error(CompanyError::LastAdministrator);
+}
+
+#[tokio::test]
+async fn the_name_and_invoice_address_change_with_who_changed_them() {
+    let name = BoundedText::parse("Eksempel Sør AS", "a name", 1, 200).unwrap();
+    let email = EmailAddress::parse("regnskap@eksempel.no").unwrap();
+    framework()
+        .given(registered())
+        .when_async(CompanyCommand::UpdateDetails {
+            name: name.clone(),
+            invoice_email: email.clone(),
+            by: operator(),
+        })
+        .await
+        .then_expect_events(vec![CompanyEvent::CompanyDetailsUpdated {
+            name,
+            invoice_email: email,
+            updated_by: operator(),
+        }]);
+}

@@ -64,6 +64,14 @@ impl CompanyRow {
             CompanyEvent::OrderingPolicySet { policy, .. } => {
                 self.ordering_policy = policy_code(*policy).to_owned()
             }
+            CompanyEvent::CompanyDetailsUpdated {
+                name,
+                invoice_email,
+                ..
+            } => {
+                self.name = name.to_string();
+                self.invoice_email = invoice_email.to_string();
+            }
             CompanyEvent::OrderLinkRotated { token, .. } => {
                 self.order_link_token = token.to_string()
             }
@@ -260,7 +268,8 @@ async fn upsert_company(
              order_form, contribution_kind, contribution_percent, contribution_amount_ore, pay_type_code,
              registered_at, version, department_field, cost_centre_field)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         ON CONFLICT (company_id) DO UPDATE SET ordering_policy = EXCLUDED.ordering_policy,
+         ON CONFLICT (company_id) DO UPDATE SET name = EXCLUDED.name,
+             invoice_email = EXCLUDED.invoice_email, ordering_policy = EXCLUDED.ordering_policy,
              order_link_token = EXCLUDED.order_link_token, order_form = EXCLUDED.order_form,
              contribution_kind = EXCLUDED.contribution_kind, contribution_percent = EXCLUDED.contribution_percent,
              contribution_amount_ore = EXCLUDED.contribution_amount_ore, pay_type_code = EXCLUDED.pay_type_code,
