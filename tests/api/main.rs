@@ -7,6 +7,7 @@ mod audit;
 mod audit_cli;
 mod bad_input;
 mod bad_input_orders;
+mod bulk_approve;
 mod concurrency;
 mod delivery;
 mod dispatch_kill;
