@@ -3,6 +3,7 @@
 
 import { el, dato, tidspunkt, subscribe } from './common.js';
 import { felt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, norsk } from './portal-ui.js';
+import { massegodkjenning } from './portal-bulk.js';
 
 /** The fields of a queued order. */
 export const ORDRE = `id firstName lastName phone employeeNumber orderedAt startDate zones wholeRegion
@@ -29,6 +30,7 @@ export async function kø(app, id) {
   const status = el('div', { role: 'status' });
   const live = el('p', { class: 'liten dempet', text: 'Køen oppdateres av seg selv når det kommer nye bestillinger.' });
   const rader = new Map();
+  const navnPå = new Map();
   let kjente = null;
 
   function fokusEtter(li) {
@@ -48,7 +50,22 @@ export async function kø(app, id) {
     oppdaterTeller(rader.size);
   }
 
+  const mange = massegodkjenning(app, {
+    rader,
+    navn: (oid) => navnPå.get(oid) || 'Bestillingen',
+    ferdig: (oid) => {
+      const li = rader.get(oid);
+      if (!li) return;
+      rader.delete(oid);
+      if (li.contains(document.activeElement)) fokusEtter(li);
+      li.remove();
+      oppdaterTeller(rader.size);
+    },
+    status,
+  });
+
   function rad(o) {
+    navnPå.set(o.id, navn(o));
     const li = el('li', { dataset: { id: o.id } });
     const handlinger = el('div', { class: 'knapper' });
     const godkjenn = el('button', {
@@ -95,6 +112,7 @@ export async function kø(app, id) {
       el('dt', { text: 'Bestilt' }), el('dd', { text: tidspunkt(o.orderedAt) }));
     li.append(el('article', { class: 'kort', 'aria-label': navn(o) },
       el('h2', { text: navn(o) }), fakta, handlinger, avvisSkjema, feil));
+    mange.merk(li, o.id);
     return li;
   }
 
@@ -175,5 +193,5 @@ export async function kø(app, id) {
 
   app.vis(`Godkjenning – ${d.company.name}`,
     el('h2', { id: 'kø-overskrift', class: 'skjult', text: 'Ventende bestillinger' }),
-    teller, live, status, tom, liste);
+    teller, live, mange.verktøy, status, tom, liste);
 }
