@@ -22,6 +22,7 @@ mod json_logs;
 mod notifications;
 mod observability;
 mod operator;
+mod prices_at_start;
 mod races;
 mod rate_limits;
 mod schema;
