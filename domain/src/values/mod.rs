@@ -4,6 +4,7 @@
 mod category;
 mod email;
 mod error;
+mod form_input;
 mod ids;
 mod money;
 mod month;
@@ -16,6 +17,7 @@ mod zones;
 pub use category::TravellerCategory;
 pub use email::EmailAddress;
 pub use error::InvalidValue;
+pub use form_input::{FormInput, FormProblem};
 pub use ids::{AccountId, CompanyId, SubscriptionId};
 pub use money::Money;
 pub use month::Month;

@@ -17,8 +17,8 @@ use crate::company::{ExtraField, FieldRequirement, OrderForm, OrderingPolicy};
 use crate::metadata::Actor;
 use crate::tariff::agder;
 use crate::values::{
-    AccountId, BoundedText, CompanyId, EmployeeNumber, InvalidValue, PersonName, PhoneNumber,
-    TravellerCategory, ZoneSelection,
+    AccountId, BoundedText, CompanyId, EmployeeNumber, FormInput, FormProblem, InvalidValue,
+    PersonName, PhoneNumber, TravellerCategory, ZoneSelection,
 };
 
 pub(super) fn date(text: &str) -> NaiveDate {
