@@ -26,6 +26,7 @@ mod rate_limits;
 mod schema;
 mod settings;
 mod settings_isolation;
+mod ticket_search;
 mod transport;
 mod web;
 mod websocket;
