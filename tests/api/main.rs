@@ -15,6 +15,7 @@ mod flow_policies;
 mod fuzz_orders;
 mod health;
 mod helpers;
+mod history_people;
 mod isolation;
 mod json_logs;
 mod notifications;
