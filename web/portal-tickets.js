@@ -243,6 +243,18 @@ function soneendring(app, t, tariff, last) {
 
 function oppsigelse(app, t, last) {
   const boks = feilboks();
+  const siOpp = el('button', { type: 'submit', class: 'fare', text: 'Si opp billetten' });
+  // A cancellation from today cannot be undone: it is asked for once more before it is sent.
+  const bekreftelse = el('div', { class: 'bekreft', role: 'group', 'aria-labelledby': `bekreft-i-dag-${t.id}`, hidden: true },
+    el('h4', { id: `bekreft-i-dag-${t.id}`, tabindex: '-1', text: 'Si opp billetten fra i dag?' }),
+    el('p', { text: `${t.firstName} ${t.lastName} kan ikke reise på billetten etter i dag. `
+      + 'En oppsigelse fra i dag kan ikke angres, og påbegynt måned belastes fullt.' }),
+    el('div', { class: 'knapper' },
+      el('button', { type: 'submit', class: 'fare', text: 'Ja, si opp fra i dag', dataset: { bekreftet: 'ja' } }),
+      el('button', {
+        type: 'button', class: 'sekundær', text: 'Avbryt',
+        onclick: () => { bekreftelse.hidden = true; siOpp.hidden = false; siOpp.focus(); },
+      })));
   const form = el('form', { novalidate: true },
     radioer({
       name: 'at',
@@ -250,12 +262,21 @@ function oppsigelse(app, t, last) {
       value: t.endDate ? 'IMMEDIATELY' : 'END_OF_MONTH',
       valg: [
         ['END_OF_MONTH', 'Ved utgangen av denne måneden'],
-        ['IMMEDIATELY', 'I dag', 'For eksempel når arbeidsforholdet er slutt. Påbegynte måneder belastes fullt.'],
+        ['IMMEDIATELY', 'I dag', 'For eksempel når arbeidsforholdet er slutt. Kan ikke angres. Påbegynte måneder belastes fullt.'],
       ],
     }),
     boks,
-    el('div', { class: 'knapper' }, el('button', { type: 'submit', class: 'fare', text: 'Si opp billetten' })));
-  vedInnsending(form, boks, async (f) => {
+    el('div', { class: 'knapper' }, siOpp),
+    bekreftelse);
+  form.addEventListener('change', () => { bekreftelse.hidden = true; siOpp.hidden = false; });
+  vedInnsending(form, boks, async (f, event) => {
+    const bekreftet = event && event.submitter && event.submitter.dataset.bekreftet === 'ja';
+    if (valgt(f, 'at') === 'IMMEDIATELY' && !bekreftet) {
+      siOpp.hidden = true;
+      bekreftelse.hidden = false;
+      bekreftelse.querySelector('h4').focus();
+      return;
+    }
     try {
       await app.gql('mutation($id: ID!, $at: CancelAt!) { cancelSubscription(id: $id, at: $at) { id endDate } }',
         { id: t.id, at: valgt(f, 'at') });

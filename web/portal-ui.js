@@ -98,7 +98,7 @@ export function norsk(error) {
 }
 
 /**
- * Runs `handling(form)` when `form` is submitted: clears old errors, disables the submit
+ * Runs `handling(form, event)` when `form` is submitted (`event.submitter` is the button): clears old errors, disables the submit
  * button meanwhile, and shows a refusal next to its field (or in `boks`). `handling` may
  * throw `lokalFeil` for checks made before asking the server. `påFeil(error)` may take an
  * error over (returning true), e.g. an expired session.
@@ -112,7 +112,7 @@ export function vedInnsending(form, boks, handling, påFeil = null) {
     if (knapp) knapp.disabled = true;
     form.setAttribute('aria-busy', 'true');
     try {
-      await handling(form);
+      await handling(form, event);
     } catch (error) {
       if (påFeil && påFeil(error)) return;
       visFeil(form, error, boks);
