@@ -562,8 +562,11 @@ function visBestilling() {
       el('input', {
         type: 'radio', name: 'category', id: `kategori-${k}`, value: k,
         checked: utkast.kategori ? utkast.kategori === k : i === 0,
+        'aria-describedby': `kategori-${k}-hjelp`,
       }),
-      el('label', { for: `kategori-${k}` }, KATEGORI[k], el('span', { class: 'hjelp' }, KATEGORIHJELP[k])))));
+      el('div', {},
+        el('label', { for: `kategori-${k}` }, KATEGORI[k]),
+        el('span', { class: 'hjelp', id: `kategori-${k}-hjelp` }, KATEGORIHJELP[k])))));
 
   const fornavn = el('input', { id: 'firstName', name: 'firstName', type: 'text', autocomplete: 'given-name', required: true, value: utkast.fornavn || '' });
   const etternavn = el('input', { id: 'lastName', name: 'lastName', type: 'text', autocomplete: 'family-name', required: true, value: utkast.etternavn || '' });

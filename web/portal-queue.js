@@ -1,7 +1,7 @@
 // Godkjenningskøen: ventende bestillinger, eldste først, som oppdateres over websocket
 // (approvalQueueChanged) uten at siden lastes på nytt. Godkjenn, eller avvis med begrunnelse.
 
-import { el, dato, tidspunkt, subscribe } from './common.js';
+import { el, dato, tidspunkt, telefon, subscribe } from './common.js';
 import { felt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, norsk } from './portal-ui.js';
 
 /** The fields of a queued order. */
@@ -86,7 +86,7 @@ export async function kø(app, id) {
     });
     handlinger.append(godkjenn, avvis);
     const fakta = el('dl', { class: 'fakta' },
-      el('dt', { text: 'Mobil' }), el('dd', { text: o.phone }),
+      el('dt', { text: 'Mobil' }), el('dd', { text: telefon(o.phone) }),
       el('dt', { text: 'Soner' }), el('dd', { text: soner(tariff, o) }),
       el('dt', { text: 'Kategori' }), el('dd', { text: kategori(o.category) }),
       el('dt', { text: 'Starter' }), el('dd', { text: dato(o.startDate) }),

@@ -1,7 +1,7 @@
 // Billettene til en bedrift: søk og statusfilter med «Vis flere» (Relay-sider), og én
 // billetts side med soneendring, oppsigelse, angring av oppsigelse og historikk.
 
-import { el, dato, tidspunkt, STATUS } from './common.js';
+import { el, dato, tidspunkt, telefon, STATUS } from './common.js';
 import {
   felt, velger, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, hendelse, norsk, iDag,
 } from './portal-ui.js';
@@ -16,7 +16,8 @@ const LISTE = `query($id: ID!, $first: Int, $after: String, $search: String, $st
 
 const FELTER = `id companyId firstName lastName phone employeeNumber category status orderStatus orderedAt
   decidedAt startDate validFrom endDate zones wholeRegion zoneClass rejectionReason extraFields { label value }
-  history { sequence type summary occurredAt actor { kind label phone } }`;
+  history { sequence type occurredAt actor { kind phone name email }
+    change { kind date zones wholeRegion previousValidThrough category reason } }`;
 
 const EN = `query($id: ID!) { subscription(id: $id) { ${FELTER} } }`;
 
@@ -37,7 +38,7 @@ export async function billetter(app, id, q) {
       name: 'status',
       label: 'Status',
       value: status,
-      valg: [['', 'Alle'], ...Object.entries(STATUS)],
+      valg: [['', 'Alle'], ...Object.entries(STATUS).filter(([kode]) => kode !== 'CANCELLED_BEFORE_START')],
     }),
     el('button', { type: 'submit', text: 'Søk' }));
   const antall = el('p', { role: 'status', class: 'teller' });
@@ -56,7 +57,7 @@ export async function billetter(app, id, q) {
   function rad(t) {
     return el('tr', {},
       el('td', { 'data-etikett': 'Navn' }, el('a', { href: `#/firma/${id}/billett/${t.id}`, text: `${t.firstName} ${t.lastName}` })),
-      el('td', { 'data-etikett': 'Mobil', text: t.phone }),
+      el('td', { 'data-etikett': 'Mobil', text: telefon(t.phone) }),
       el('td', { 'data-etikett': 'Soner', text: soner(tariff, t) }),
       el('td', { 'data-etikett': 'Kategori', text: kategori(t.category) }),
       el('td', { 'data-etikett': 'Status' }, statusmerke(t.status)),
@@ -138,7 +139,7 @@ export async function billett(app, firmaId, id) {
 
   const fakta = el('dl', { class: 'fakta' },
     el('dt', { text: 'Status' }), el('dd', {}, statusmerke(t.status)),
-    el('dt', { text: 'Mobil' }), el('dd', { text: t.phone }),
+    el('dt', { text: 'Mobil' }), el('dd', { text: telefon(t.phone) }),
     t.employeeNumber ? [el('dt', { text: 'Ansattnr.' }), el('dd', { text: t.employeeNumber })] : null,
     el('dt', { text: 'Kategori' }), el('dd', { text: kategori(t.category) }),
     el('dt', { text: 'Soner' }), el('dd', { text: soner(tariff, t) }),

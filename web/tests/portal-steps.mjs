@@ -152,12 +152,36 @@ export async function adminManagesTickets(ctx) {
   await historikk.getByText('til Arendal + Grimstad').waitFor(VENT);
   await ctx.shot(page, 'portal-billett-soner-endret');
 
+  // Per Hansen's phone is found however it is written; so is his name the other way round.
+  for (const søk of ['987 65 432', '+47 987 65 432', 'hansen per']) {
+    await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Billetter' }).click();
+    await overskrift(page, 'Billetter');
+    // The list drawn anew (its search field empty), not the previous search's.
+    await page.waitForFunction(() => {
+      const felt = document.querySelector('main input[name="search"]');
+      return felt && felt.value === '' && /^Viser \d+ billett/.test(document.querySelector('main .teller')?.textContent || '');
+    }, null, VENT);
+    await page.getByLabel('Søk', { exact: true }).fill(søk);
+    await page.getByLabel('Status').selectOption('');
+    await page.getByRole('button', { name: 'Søk' }).click();
+    await page.locator('main').getByText('Viser 1 billett som passer søket.').waitFor(VENT);
+    await page.locator(`main a[href$="/billett/${otherSubscriptionId}"]`).waitFor(VENT);
+  }
+  await ctx.shot(page, 'portal-billetter-sok-telefon');
+
   await page.goto(`${ctx.baseUrl}/portal#/firma/${companyId}/billett/${otherSubscriptionId}`);
   await overskrift(page, 'Per Hansen');
   const si = page.getByRole('region', { name: 'Si opp' });
-  await si.getByLabel('I dag').check();
+  await si.getByRole('radio', { name: 'I dag' }).check();
   await ctx.shot(page, 'portal-annen-billett');
+  // A cancellation from today cannot be undone: the page asks first, and "Avbryt" leaves it be.
   await si.getByRole('button', { name: 'Si opp billetten' }).click();
+  await si.getByRole('heading', { name: 'Si opp billetten fra i dag?' }).waitFor(VENT);
+  await ctx.axe(page, 'portal: bekreft oppsigelse i dag');
+  await ctx.shot(page, 'portal-bekreft-i-dag');
+  await si.getByRole('button', { name: 'Avbryt' }).click();
+  await si.getByRole('button', { name: 'Si opp billetten' }).click();
+  await si.getByRole('button', { name: 'Ja, si opp fra i dag' }).click();
   await page.locator('main').getByText('Billetten er sagt opp.').waitFor(VENT);
   const dag = Number(today.split('-')[2]);
   const slutt = page.getByRole('region', { name: 'Om billetten' }).locator('dt:text-is("Gyldig til og med") + dd');
