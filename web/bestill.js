@@ -10,7 +10,10 @@ import {
   lagreSesjon, hentSesjon, glemSesjon, telefon as visTelefonnummer,
   STATUS, KATEGORI, KATEGORIHJELP, SONEKLASSE,
 } from './common.js';
-import { t, sprakknapp } from './i18n.js';
+import { t, sprak, sprakknapp } from './i18n.js';
+
+/** The page's language as the API names it: SMS about the order go out in it. */
+const SPRAK = sprak.toUpperCase();
 
 const ORDER_FORM = `query($t: String!) {
   orderForm(token: $t) {
@@ -29,8 +32,8 @@ const FIELDS = `id status orderStatus firstName lastName category zones wholeReg
 
 const MINE = `{ viewer { kind phone } mySubscriptions { ${FIELDS} } }`;
 
-const REQUEST_CODE = `mutation($t: String!, $p: String!) {
-  requestVerificationCode(orderToken: $t, phone: $p)
+const REQUEST_CODE = `mutation($t: String!, $p: String!, $s: Language) {
+  requestVerificationCode(orderToken: $t, phone: $p, language: $s)
 }`;
 
 const VERIFY = `mutation($t: String!, $p: String!, $c: String!) {
@@ -234,7 +237,7 @@ function visTelefon(forhandsutfylt = '') {
     }
     await opptatt(knapp, async () => {
       try {
-        await gql(REQUEST_CODE, { t: token, p: telefon });
+        await gql(REQUEST_CODE, { t: token, p: telefon, s: SPRAK });
         tilstand.telefon = telefon;
         husk(kodenokkel, telefon);
         melding('');
@@ -308,7 +311,7 @@ function visKode() {
   });
   nyKode.addEventListener('click', () => opptatt(nyKode, async () => {
     try {
-      await gql(REQUEST_CODE, { t: token, p: tilstand.telefon });
+      await gql(REQUEST_CODE, { t: token, p: tilstand.telefon, s: SPRAK });
       melding(t('nyKodeSendt', tilstand.telefon), 'ok');
       fjernFeil(form);
       input.focus();
@@ -702,6 +705,7 @@ function visBestilling() {
       return;
     }
     const input = {
+      language: SPRAK,
       firstName: fornavn.value.trim(),
       lastName: etternavn.value.trim(),
       category: valgtKategori(),

@@ -18,6 +18,7 @@ mod helpers;
 mod history_people;
 mod isolation;
 mod json_logs;
+mod language;
 mod notifications;
 mod observability;
 mod operator;

@@ -263,5 +263,6 @@ fn ordered(
         start_date,
         ordered_by: by,
         ordered_at: now,
+        language: details.language,
     }
 }

@@ -77,6 +77,7 @@ pub(super) fn details() -> OrderDetails {
         extra_fields: BTreeMap::new(),
         zones: zones(&["kristiansand"]),
         category: TravellerCategory::Adult,
+        language: crate::values::Language::Bokmal,
     }
 }
 
@@ -109,6 +110,7 @@ pub(super) fn ordered(start: &str, at: &str) -> SubscriptionEvent {
         start_date: date(start),
         ordered_by: employee(),
         ordered_at: now(at),
+        language: d.language,
     }
 }
 
