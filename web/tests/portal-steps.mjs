@@ -214,9 +214,17 @@ export async function adminManagesTickets(ctx) {
   await overskrift(page, 'Innstillinger');
   await ctx.axe(page, 'portal: innstillinger');
   const lønnsart = page.getByRole('region', { name: 'Lønnsart' });
+  // Two cards changed, one button: both are saved, none is lost.
   await lønnsart.getByLabel('Lønnsart i lønnssystemet').fill('5010');
-  await lønnsart.getByRole('button', { name: 'Lagre lønnsart' }).click();
+  const andel = page.getByRole('region', { name: 'Arbeidsgiverandel' });
+  await andel.getByRole('textbox', { name: 'Prosent av prisen' }).fill('50');
+  await lønnsart.getByText('Ikke lagret').waitFor(VENT);
+  await andel.getByText('Ikke lagret').waitFor(VENT);
+  await ctx.axe(page, 'portal: innstillinger med endringer som ikke er lagret');
+  await page.getByRole('button', { name: 'Lagre endringer' }).click();
   await page.locator('main').getByText('Lønnsarten er lagret.').waitFor(VENT);
+  await page.locator('main').getByText('Arbeidsgiverandelen er lagret.').waitFor(VENT);
+  await page.locator('#lagre-status').getByText('Endringene er lagret.').waitFor(VENT);
   const lenke = await page.getByLabel('Lenken de ansatte bestiller med').inputValue();
   assert.ok(lenke.endsWith(`/bestill/${ctx.setup.orderToken}`), `the order link shown is ${lenke}`);
   await ctx.shot(page, 'portal-innstillinger', { fullPage: true });
