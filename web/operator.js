@@ -138,7 +138,7 @@ export async function firmaliste(app, q) {
     seksjon('Registrer en bedrift', kvittering, registrer));
 }
 
-const TARIFF = 'validFrom zones { id name } neighbours prices { zoneClass category monthly }';
+const TARIFF = 'validFrom example zones { id name } neighbours prices { zoneClass category monthly }';
 const KLASSER = Object.keys(SONEKLASSE);
 const KATEGORIER = Object.keys(KATEGORI);
 
@@ -153,7 +153,7 @@ async function versjoner(app) {
   const d = await app.gql(`query { tariff { ${TARIFF} } }`);
   const idag = d.tariff;
   if (!idag) return { idag: null, liste: [] };
-  const liste = [{ validFrom: idag.validFrom, rolle: 'Gjeldende' }];
+  const liste = [{ validFrom: idag.validFrom, rolle: idag.example ? 'Gjeldende (eksempelpriser)' : 'Gjeldende' }];
   let forrige = idag.validFrom;
   for (let i = 0; i < 24; i += 1) {
     const dagFør = new Date(`${forrige}T12:00:00Z`);
@@ -192,10 +192,17 @@ export async function tariff(app) {
   async function vis(validFrom, knapp) {
     const d = await app.gql(`query($on: Date!) { tariff(on: $on) { ${TARIFF} } }`, { on: validFrom });
     const t = d.tariff;
+    const navn = new Map(t.zones.map((z) => [z.id, z.name]));
     visning.replaceChildren(
       el('h3', { text: `Priser fra ${dato(t.validFrom)}` }),
+      t.example ? el('p', { class: 'melding advarsel', text: 'Dette er eksempeltariffen som følger med en ny installasjon: '
+        + 'sonene er Agders kommuner og prisene er eksempler. Publiser operatørens egne priser før bedriftene tar tjenesten i bruk.' }) : null,
       pristabell(t, `Månedspriser fra ${dato(t.validFrom)}`),
-      el('p', { class: 'liten dempet', text: `${t.zones.length} soner, ${t.neighbours.length} nabopar.` }));
+      el('h4', { text: `Soner (${t.zones.length})` }),
+      el('ul', { class: 'soneliste' }, t.zones.slice().sort((a, b) => a.name.localeCompare(b.name, 'nb'))
+        .map((z) => el('li', { text: z.name }))),
+      el('h4', { text: `Nabosoner (${t.neighbours.length} par)` }),
+      el('ul', { class: 'soneliste' }, t.neighbours.map(([a, b]) => el('li', { text: `${navn.get(a) || a} – ${navn.get(b) || b}` }))));
     if (knapp) visning.querySelector('h3').setAttribute('tabindex', '-1');
     if (knapp) visning.querySelector('h3').focus();
   }
@@ -254,6 +261,8 @@ export async function tariff(app) {
     app.glemTariff();
     app.kvittering = `Tariffen fra ${dato(d.publishTariff.validFrom)} er publisert.`;
     app.fokus = true;
+    // The page shows the version just published, not the one in force today.
+    app.visTariff = d.publishTariff.validFrom;
     await tariff(app);
   }, (error) => {
     if (error.code === 'CONFLICT') {
@@ -269,7 +278,9 @@ export async function tariff(app) {
     melding ? el('p', { class: 'melding ok', role: 'status', text: melding }) : null,
     seksjon('Versjoner', versjonstabell, visning),
     seksjon('Publiser en ny versjon', kvittering, publiser));
-  if (idag) await vis(idag.validFrom, null);
+  const vist = app.visTariff || (idag && idag.validFrom);
+  app.visTariff = null;
+  if (vist) await vis(vist, null);
 }
 
 /** The invoice basis across every company for `month` (default: this month). */

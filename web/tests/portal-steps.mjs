@@ -291,7 +291,10 @@ export async function operatorPages(ctx) {
 
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Tariff' }).click();
   await overskrift(page, 'Tariff');
-  await page.getByRole('cell', { name: 'Gjeldende' }).waitFor(VENT);
+  // The example tariff says its prices are examples, and the zones are listed.
+  await page.getByRole('cell', { name: 'Gjeldende (eksempelpriser)' }).waitFor(VENT);
+  await page.locator('main').getByText('prisene er eksempler').waitFor(VENT);
+  await page.getByRole('heading', { name: 'Soner (25)' }).waitFor(VENT);
   await ctx.axe(page, 'operatør: tariff');
   await ctx.shot(page, 'operator-tariff');
   const fra = førsteOm(ctx.setup.today, 2);
@@ -300,6 +303,8 @@ export async function operatorPages(ctx) {
   await page.getByRole('button', { name: 'Publiser tariffen' }).click();
   await page.locator('main').getByText('er publisert.').waitFor(VENT);
   await page.getByRole('cell', { name: 'Kommende' }).waitFor(VENT);
+  // Right after publishing, the page shows the new version's prices.
+  await page.getByRole('cell', { name: '1 234,50 kr' }).waitFor(VENT);
   await page.getByRole('button', { name: /^Vis priser fra 1\./ }).first().click();
   await page.getByRole('cell', { name: '1 234,50 kr' }).waitFor(VENT);
   await ctx.shot(page, 'operator-tariff-publisert');
