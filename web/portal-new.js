@@ -2,7 +2,7 @@
 // med en gang og starter på en dag administratoren velger, fra i dag og inntil 12 måneder
 // fram (R2); forslaget er den 1. neste måned.
 
-import { el, KATEGORI } from './common.js';
+import { el, KATEGORI, KATEGORIHJELP } from './common.js';
 import { felt, velger, feilboks, vedInnsending, lokalFeil } from './portal-ui.js';
 import { sonevelger } from './portal-zones.js';
 
@@ -28,13 +28,20 @@ export async function nyttAbonnement(app, id) {
 
   const kategorivalg = velger({
     name: 'category',
-    label: 'Reisendekategori',
+    label: 'Reisende',
     value: 'ADULT',
     valg: Object.entries(KATEGORI),
   });
   const kat = () => kategorivalg.querySelector('select').value;
+  // Who belongs to the chosen traveller category, under the list.
+  const kategorihjelp = el('p', { class: 'hjelp', id: 'kategori-hjelp', 'aria-live': 'polite', text: KATEGORIHJELP.ADULT });
+  kategorivalg.append(kategorihjelp);
+  kategorivalg.querySelector('select').setAttribute('aria-describedby', 'kategori-hjelp');
   const soner = sonevelger(tariff, { zones: [], wholeRegion: false }, kat);
-  kategorivalg.querySelector('select').addEventListener('change', () => soner.oppdaterPris());
+  kategorivalg.querySelector('select').addEventListener('change', () => {
+    kategorihjelp.textContent = KATEGORIHJELP[kat()] || '';
+    soner.oppdaterPris();
+  });
 
   const ansattnr = c.orderForm.employeeNumber;
   const ekstra = c.orderForm.extraFields.map((f, i) => felt({

@@ -59,7 +59,7 @@ export async function lønnstrekk(app, id, month) {
     : tabell({
       overskrift: `Lønnstrekk for ${maaned(måned)}`,
       kolonner: [
-        { navn: 'Navn' }, { navn: 'Ansattnr.' }, { navn: 'Mobil' }, { navn: 'Kategori' }, { navn: 'Soner' },
+        { navn: 'Navn' }, { navn: 'Ansattnr.' }, { navn: 'Mobil' }, { navn: 'Reisende' }, { navn: 'Soner' },
         { navn: 'Pris', tall: true }, { navn: 'Arbeidsgiverandel', tall: true }, { navn: 'Lønnstrekk', tall: true },
       ],
       rader: b.lines.map((l) => [

@@ -46,7 +46,7 @@ export async function billetter(app, id, q) {
   const tabell = el('div', { class: 'tabell-ramme' },
     el('table', { class: 'stables' },
       el('caption', { class: 'skjult', text: 'Billetter' }),
-      el('thead', {}, el('tr', {}, ['Navn', 'Mobil', 'Soner', 'Kategori', 'Status', 'Fra', 'Til']
+      el('thead', {}, el('tr', {}, ['Navn', 'Mobil', 'Soner', 'Reisende', 'Status', 'Fra', 'Til']
         .map((k) => el('th', { scope: 'col', text: k })))),
       kropp));
   const flere = el('button', { type: 'button', class: 'sekundær', text: 'Vis flere' });
@@ -59,7 +59,7 @@ export async function billetter(app, id, q) {
       el('td', { 'data-etikett': 'Navn' }, el('a', { href: `#/firma/${id}/billett/${t.id}`, text: `${t.firstName} ${t.lastName}` })),
       el('td', { 'data-etikett': 'Mobil', text: telefon(t.phone) }),
       el('td', { 'data-etikett': 'Soner', text: soner(tariff, t) }),
-      el('td', { 'data-etikett': 'Kategori', text: kategori(t.category) }),
+      el('td', { 'data-etikett': 'Reisende', text: kategori(t.category) }),
       el('td', { 'data-etikett': 'Status' }, statusmerke(t.status)),
       el('td', { 'data-etikett': 'Fra', text: dato(t.validFrom || t.startDate) }),
       el('td', { 'data-etikett': 'Til', text: t.endDate ? dato(t.endDate) : '–' }));
@@ -141,7 +141,7 @@ export async function billett(app, firmaId, id) {
     el('dt', { text: 'Status' }), el('dd', {}, statusmerke(t.status)),
     el('dt', { text: 'Mobil' }), el('dd', { text: telefon(t.phone) }),
     t.employeeNumber ? [el('dt', { text: 'Ansattnr.' }), el('dd', { text: t.employeeNumber })] : null,
-    el('dt', { text: 'Kategori' }), el('dd', { text: kategori(t.category) }),
+    el('dt', { text: 'Reisende' }), el('dd', { text: kategori(t.category) }),
     el('dt', { text: 'Soner' }), el('dd', { text: soner(tariff, t) }),
     el('dt', { text: 'Startdato' }), el('dd', { text: dato(t.startDate) }),
     t.validFrom ? [el('dt', { text: 'Gyldig fra' }), el('dd', { text: dato(t.validFrom) })] : null,

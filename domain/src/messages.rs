@@ -76,7 +76,7 @@ pub fn rejection_sms(language: Language, first_name: &str, reason: &str) -> Stri
 /// works for `valid_days`.
 pub fn invitation_email(name: &str, company_name: &str, link: &str, valid_days: i64) -> EmailText {
     EmailText {
-        subject: format!("Invitasjon til bedriftsportalen for {company_name}"),
+        subject: format!("Invitasjon til Bedriftsportalen for {company_name}"),
         body: format!(
             "Hei {name},\n\
              \n\
@@ -199,7 +199,7 @@ mod tests {
         let invitation = invitation_email("Kari", "Firma AS", "https://x.no/i/abc", 7);
         assert_eq!(
             invitation.subject,
-            "Invitasjon til bedriftsportalen for Firma AS"
+            "Invitasjon til Bedriftsportalen for Firma AS"
         );
         assert!(invitation.body.contains("https://x.no/i/abc"));
         assert!(invitation.body.contains("gyldig i 7 dager"));

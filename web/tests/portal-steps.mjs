@@ -202,7 +202,7 @@ export async function adminManagesTickets(ctx) {
   await page.getByLabel('Fornavn').fill('Åse');
   await page.getByLabel('Etternavn').fill('Kvinesdal-Ødegård');
   await page.getByLabel('Avdeling').fill('Salg');
-  await page.getByLabel('Reisendekategori').selectOption('SENIOR');
+  await page.getByLabel('Reisende', { exact: true }).selectOption('SENIOR');
   await page.getByLabel('Sone', { exact: true }).selectOption('kristiansand');
   await page.locator('main').getByText('Månedspris:').waitFor(VENT);
   await page.getByRole('button', { name: 'Opprett abonnement' }).click();
