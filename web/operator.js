@@ -1,7 +1,7 @@
 // Operatørens sider: bedrifter (registrere med første administrator, åpne), tariff (se
 // versjoner, publisere en ny) og fakturagrunnlag per måned med CSV-nedlasting.
 
-import { el, kroner, dato, maaned, KATEGORI, SONEKLASSE } from './common.js';
+import { el, kroner, dato, maaned, orgnr, KATEGORI, SONEKLASSE } from './common.js';
 import {
   felt, feilboks, vedInnsending, lokalFeil, tabell, lastNed, flyttMåned, tjenestensMåned, norsk, nyId,
 } from './portal-ui.js';
@@ -37,7 +37,7 @@ export async function firmaliste(app, q) {
   function rad(c) {
     return el('tr', {},
       el('td', { 'data-etikett': 'Navn' }, el('a', { href: `#/firma/${c.id}/innstillinger`, text: c.name })),
-      el('td', { 'data-etikett': 'Org.nr.', text: c.orgNumber }),
+      el('td', { 'data-etikett': 'Org.nr.', text: orgnr(c.orgNumber) }),
       el('td', { 'data-etikett': 'Faktura-e-post', text: c.invoiceEmail }),
       el('td', { 'data-etikett': 'Bestilling', text: ORDNING[c.orderingPolicy] || c.orderingPolicy }),
       el('td', { 'data-etikett': 'Registrert', text: dato(c.registeredAt) }));
@@ -85,7 +85,7 @@ export async function firmaliste(app, q) {
   const registrer = el('form', { novalidate: true },
     el('div', { class: 'rad' },
       felt({ name: 'name', label: 'Bedriftens navn', autocomplete: 'organization', required: true }),
-      felt({ name: 'orgNumber', label: 'Organisasjonsnummer', hjelp: '9 siffer', attrs: { inputmode: 'numeric', maxlength: '11' }, required: true })),
+      felt({ name: 'orgNumber', label: 'Organisasjonsnummer', hjelp: '9 siffer', attrs: { inputmode: 'numeric', maxlength: '20' }, required: true })),
     felt({ name: 'invoiceEmail', label: 'E-post for faktura', type: 'email', required: true }),
     el('fieldset', {},
       el('legend', { text: 'Kontaktperson (første administrator)' }),
@@ -336,7 +336,7 @@ export async function fakturagrunnlag(app, month) {
           { navn: 'Pris', tall: true }, { navn: 'Arbeidsgiverandel', tall: true }, { navn: 'Lønnstrekk', tall: true },
         ],
         rader: b.lines.map((l) => [
-          el('a', { href: `#/firma/${l.companyId}/lonnstrekk/${måned}`, text: l.name }), l.orgNumber, l.invoiceEmail,
+          el('a', { href: `#/firma/${l.companyId}/lonnstrekk/${måned}`, text: l.name }), orgnr(l.orgNumber), l.invoiceEmail,
           String(l.totals.subscriptions), kroner(l.totals.price), kroner(l.totals.employerContribution), kroner(l.totals.deduction),
         ]),
         fot: ['Sum', '', '', String(t.subscriptions), kroner(t.price), kroner(t.employerContribution), kroner(t.deduction)],
