@@ -3,7 +3,7 @@
 // fram (R2); forslaget er den 1. neste måned. Prisen som vises, er fra tariffen som gjelder på
 // startdatoen (den som faktisk belastes), og en start etter den 1. sier at hele måneden betales.
 
-import { el, KATEGORI } from './common.js';
+import { el, KATEGORI, KATEGORIHJELP } from './common.js';
 import { felt, velger, feilboks, vedInnsending, lokalFeil } from './portal-ui.js';
 import { sonevelger } from './portal-zones.js';
 
@@ -32,15 +32,22 @@ export async function nyttAbonnement(app, id) {
 
   const kategorivalg = velger({
     name: 'category',
-    label: 'Reisendekategori',
+    label: 'Reisende',
     value: 'ADULT',
     valg: Object.entries(KATEGORI),
   });
   const kat = () => kategorivalg.querySelector('select').value;
+  // Who belongs to the chosen traveller category, under the list.
+  const kategorihjelp = el('p', { class: 'hjelp', id: 'kategori-hjelp', 'aria-live': 'polite', text: KATEGORIHJELP.ADULT });
+  kategorivalg.append(kategorihjelp);
+  kategorivalg.querySelector('select').setAttribute('aria-describedby', 'kategori-hjelp');
   // The tariff in force on the chosen start: what the first month is charged at (R12).
   let prisTariff = null;
   const soner = sonevelger(tariff, { zones: [], wholeRegion: false }, kat, () => prisTariff);
-  kategorivalg.querySelector('select').addEventListener('change', () => soner.oppdaterPris());
+  kategorivalg.querySelector('select').addEventListener('change', () => {
+    kategorihjelp.textContent = KATEGORIHJELP[kat()] || '';
+    soner.oppdaterPris();
+  });
   const startmerknad = el('p', { class: 'hjelp', 'aria-live': 'polite' });
   async function nyStart(dag) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(dag)) return;

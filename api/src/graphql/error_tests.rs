@@ -3,7 +3,7 @@
 use bedrift_domain::company::CompanyError;
 use bedrift_domain::subscription::{StateProblem, SubscriptionError};
 use bedrift_domain::tariff::TariffError;
-use bedrift_domain::values::{BoundedText, InvalidValue, PhoneNumber};
+use bedrift_domain::values::{BoundedText, FormInput, FormProblem, InvalidValue, PhoneNumber};
 use bedrift_store::StoreError;
 
 use super::ApiError;
@@ -58,6 +58,22 @@ fn bad_user_input_names_the_field_and_says_what_to_change() {
         (code.as_str(), field.as_deref()),
         ("BAD_USER_INPUT", Some("token"))
     );
+    let (code, field, message) = seen(AuthError::CodeExpired);
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("code"))
+    );
+    assert!(message.contains("expired"), "{message}");
+    let missing = InvalidValue::Form {
+        input: FormInput::ExtraField("Avdeling".into()),
+        problem: FormProblem::Missing,
+    };
+    let (code, field, message) = seen(SubscriptionError::Invalid(missing));
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("extraFields[Avdeling]"))
+    );
+    assert!(message.contains("missing"), "{message}");
     assert_eq!(seen(TariffError::NoZones).0, "BAD_USER_INPUT");
 }
 
