@@ -73,7 +73,18 @@ async fn message(
     }
 }
 
-/// Serves [`message`] on a port of its own; returns its base URL.
+/// Moves the server's clock `minutes` ahead, so the scenario can let an SMS code expire.
+async fn advance(
+    State(app): State<std::sync::Arc<TestApp>>,
+    UrlPath(minutes): UrlPath<i64>,
+) -> StatusCode {
+    use bedrift_domain::clock::Clock as _;
+    let now = app.clock.now();
+    app.clock.set(now + chrono::Duration::minutes(minutes));
+    StatusCode::OK
+}
+
+/// Serves [`message`] and [`advance`] on a port of its own; returns its base URL.
 async fn message_channel(app: std::sync::Arc<TestApp>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -81,6 +92,7 @@ async fn message_channel(app: std::sync::Arc<TestApp>) -> String {
     let address = listener.local_addr().expect("an address");
     let router = Router::new()
         .route("/message/{recipient}", get(message))
+        .route("/advance/{minutes}", get(advance))
         .with_state(app);
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {

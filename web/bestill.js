@@ -1,11 +1,19 @@
 // Bestillingssiden for ansatte: /bestill/{token}. Innlogging med mobilnummer og SMS-kode,
-// "Dine abonnement" (status, start og slutt, trekk tilbake, si opp og angre) og "Legg til"
-// (bestilling med soner, reisendekategori, bedriftens egne felt, pris og trekk i lønn).
+// "Dine abonnementer" (status, start og slutt, pris og trekk, trekk tilbake, si opp og angre)
+// og "Legg til" (bestilling med soner, reisende, bedriftens egne felt, pris og trekk i lønn).
+// På bokmål eller engelsk (tekstene i i18n-*.js). Det som er skrevet i skjemaet, tas vare på i
+// sessionStorage til bestillingen er sendt, så en utløpt økt, Tilbake eller et språkbytte ikke
+// mister det; kodesteget overlever at siden lastes på nytt.
 
 import {
   gql, GqlError, el, dato, kroner, feilmelding, visFeil, visFeltfeil, fjernFeil,
-  lagreSesjon, hentSesjon, glemSesjon, STATUS, KATEGORI, SONEKLASSE,
+  lagreSesjon, hentSesjon, glemSesjon, telefon as visTelefonnummer,
+  STATUS, KATEGORI, KATEGORIHJELP, SONEKLASSE,
 } from './common.js';
+import { t, sprak, sprakknapp } from './i18n.js';
+
+/** The page's language as the API names it: SMS about the order go out in it. */
+const SPRAK = sprak.toUpperCase();
 
 const ORDER_FORM = `query($t: String!) {
   orderForm(token: $t) {
@@ -24,8 +32,8 @@ const FIELDS = `id status orderStatus firstName lastName category zones wholeReg
 
 const MINE = `{ viewer { kind phone } mySubscriptions { ${FIELDS} } }`;
 
-const REQUEST_CODE = `mutation($t: String!, $p: String!) {
-  requestVerificationCode(orderToken: $t, phone: $p)
+const REQUEST_CODE = `mutation($t: String!, $p: String!, $s: Language) {
+  requestVerificationCode(orderToken: $t, phone: $p, language: $s)
 }`;
 
 const VERIFY = `mutation($t: String!, $p: String!, $c: String!) {
@@ -43,10 +51,37 @@ const KATEGORIREKKEFOLGE = ['ADULT', 'YOUNG_ADULT', 'YOUTH', 'CHILD', 'SENIOR'];
 
 const token = decodeURIComponent(location.pathname.split('/')[2] || '');
 const sesjonsnokkel = `ansatt:${token}`;
+/** sessionStorage: the phone a code was sent to (the code step survives a reload). */
+const kodenokkel = `bedrift:kode:${token}`;
+/** sessionStorage: what was typed in the order form, until the order is sent. */
+const utkastnokkel = `bedrift:utkast:${token}`;
 const visning = document.getElementById('visning');
 const status = document.getElementById('status');
 const firmanavn = document.getElementById('firmanavn');
 const loggUt = document.getElementById('logg-ut');
+loggUt.textContent = t('loggUt');
+document.querySelector('.hopp-til-innhold').textContent = t('hoppTilInnhold');
+document.querySelector('.topplinje .innhold').append(sprakknapp(el));
+visning.querySelector('.laster').textContent = t('laster');
+
+/** Reads `key` from sessionStorage as JSON, or null. */
+function husket(key) {
+  try {
+    return JSON.parse(sessionStorage.getItem(key) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps `value` under `key` in sessionStorage (null forgets it). */
+function husk(key, value) {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // No storage: it lasts as long as the page.
+  }
+}
 
 const tilstand = {
   skjema: null,
@@ -105,19 +140,13 @@ function sisteIDenneMaaned() {
   return dag.toISOString().slice(0, 10);
 }
 
-/** A phone number as people write it: "+4791234567" is "912 34 567". */
-function visTelefonnummer(nummer) {
-  const norsk = /^\+47(\d{3})(\d{2})(\d{3})$/.exec(nummer || '');
-  return norsk ? `${norsk[1]} ${norsk[2]} ${norsk[3]}` : (nummer || '');
-}
-
 function sonenavn(id) {
   const sone = tilstand.tariff && tilstand.tariff.zones.find((z) => z.id === id);
   return sone ? sone.name : id;
 }
 
 function soner(a) {
-  if (a.wholeRegion) return 'Hele regionen';
+  if (a.wholeRegion) return t('heleRegionen');
   return a.zones.map(sonenavn).join(' + ');
 }
 
@@ -148,26 +177,38 @@ async function start() {
     visLastefeil(error);
     return;
   }
+  const ventendeKode = husket(kodenokkel);
   if (tilstand.sesjon) {
     await visAbonnement({ fokus: false });
+    if (husket(utkastnokkel) && !stengt()) aapneBestilling();
+  } else if (ventendeKode) {
+    tilstand.telefon = ventendeKode;
+    visKode();
   } else {
     visTelefon();
   }
 }
 
+/** Whether the company takes no orders through the link (R6). */
+function stengt() {
+  return tilstand.skjema.orderingPolicy === 'CLOSED';
+}
+
+/** The page for a link that does not work: no session to log out of, nothing else to do. */
 function visUgyldigLenke() {
   firmanavn.textContent = 'Bedriftsbillett';
-  vis('Lenken virker ikke', el('section', { class: 'kort', 'aria-labelledby': 'ugyldig' },
-    el('h1', { id: 'ugyldig' }, 'Denne bestillingslenken virker ikke'),
-    el('p', {}, 'Lenken er byttet ut av arbeidsgiveren din, eller den er ikke skrevet helt riktig.'),
-    el('p', {}, 'Be arbeidsgiveren din om den nye lenken til å bestille bedriftsbillett. '
-      + 'Billetter du allerede har, gjelder som før.')));
+  tilstand.sesjon = null;
+  husk(kodenokkel, null);
+  vis(t('lenkenVirkerIkke'), el('section', { class: 'kort', 'aria-labelledby': 'ugyldig' },
+    el('h1', { id: 'ugyldig' }, t('lenkeVirkerIkkeOverskrift')),
+    el('p', {}, t('lenkeVirkerIkkeHvorfor')),
+    el('p', {}, t('lenkeVirkerIkkeHva'))));
 }
 
 function visLastefeil(error) {
-  const prøv = el('button', { type: 'button', onclick: () => { melding(''); start(); } }, 'Prøv igjen');
-  vis('Feil', el('section', { class: 'kort' },
-    el('h1', {}, 'Siden kunne ikke lastes'),
+  const prøv = el('button', { type: 'button', onclick: () => { melding(''); start(); } }, t('provIgjen'));
+  vis(t('feil'), el('section', { class: 'kort' },
+    el('h1', {}, t('sidenKunneIkkeLastes')),
     el('p', {}, feilmelding(error)),
     prøv));
 }
@@ -175,15 +216,14 @@ function visLastefeil(error) {
 // ---------------------------------------------------------------- innlogging
 
 function visTelefon(forhandsutfylt = '') {
-  const stengt = tilstand.skjema.orderingPolicy === 'CLOSED';
   const input = el('input', {
     id: 'phone', name: 'phone', type: 'tel', autocomplete: 'tel', inputmode: 'tel',
     required: true, value: forhandsutfylt,
   });
   const skjemafeil = el('p', { class: 'feltfeil', role: 'alert' });
-  const knapp = el('button', { type: 'submit', class: 'bred-knapp' }, 'Send kode');
+  const knapp = el('button', { type: 'submit', class: 'bred-knapp' }, t('sendKode'));
   const form = el('form', { novalidate: true },
-    felt('phone', 'Mobilnummer', input, 'Norsk nummer, for eksempel 912 34 567.'),
+    felt('phone', t('mobilnummer'), input, t('mobilnummerHjelp')),
     skjemafeil,
     knapp);
   form.addEventListener('submit', async (event) => {
@@ -192,13 +232,14 @@ function visTelefon(forhandsutfylt = '') {
     skjemafeil.textContent = '';
     const telefon = input.value.trim();
     if (!telefon) {
-      visFeltfeil(input, 'Skriv mobilnummeret ditt.');
+      visFeltfeil(input, t('skrivMobilnummer'));
       return;
     }
     await opptatt(knapp, async () => {
       try {
-        await gql(REQUEST_CODE, { t: token, p: telefon });
+        await gql(REQUEST_CODE, { t: token, p: telefon, s: SPRAK });
         tilstand.telefon = telefon;
+        husk(kodenokkel, telefon);
         melding('');
         visKode();
       } catch (error) {
@@ -210,27 +251,30 @@ function visTelefon(forhandsutfylt = '') {
       }
     });
   });
-  vis('Logg inn', el('section', { class: 'kort', 'aria-labelledby': 'tittel-logg-inn' },
-    el('h1', { id: 'tittel-logg-inn' }, 'Bestill bedriftsbillett'),
-    el('p', {}, `${tilstand.skjema.companyName} gir deg månedsbillett for kollektivtransport, `
-      + 'betalt med trekk i lønn.'),
-    stengt ? el('p', { class: 'melding advarsel' },
-      'Bedriften tar ikke imot nye bestillinger akkurat nå. Du kan likevel logge inn og se abonnementene dine.') : null,
-    el('p', {}, 'Logg inn med mobilnummeret ditt. Vi sender deg en kode på SMS.'),
+  vis(t('loggInn'), el('section', { class: 'kort', 'aria-labelledby': 'tittel-logg-inn' },
+    el('h1', { id: 'tittel-logg-inn' }, t('tittelBestill')),
+    el('p', {}, t('innledning', tilstand.skjema.companyName)),
+    stengt() ? el('p', { class: 'melding advarsel' }, t('stengtInnlogging')) : null,
+    el('p', {}, t('loggInnMedMobil')),
     form));
 }
 
 function visKode() {
   const input = el('input', {
     id: 'code', name: 'code', type: 'text', class: 'kode', autocomplete: 'one-time-code',
-    inputmode: 'numeric', maxlength: '6', pattern: '[0-9]*', required: true,
+    inputmode: 'numeric', required: true,
+  });
+  // A pasted "794 297" (or "794-297") keeps all six digits.
+  input.addEventListener('input', () => {
+    const siffer = input.value.replace(/\D/g, '').slice(0, 6);
+    if (siffer !== input.value) input.value = siffer;
   });
   const skjemafeil = el('p', { class: 'feltfeil', role: 'alert' });
-  const knapp = el('button', { type: 'submit', class: 'bred-knapp' }, 'Logg inn');
-  const nyKode = el('button', { type: 'button', class: 'sekundær' }, 'Send ny kode');
-  const annetNummer = el('button', { type: 'button', class: 'sekundær' }, 'Bruk et annet nummer');
+  const knapp = el('button', { type: 'submit', class: 'bred-knapp' }, t('loggInn'));
+  const nyKode = el('button', { type: 'button', class: 'sekundær' }, t('sendNyKode'));
+  const annetNummer = el('button', { type: 'button', class: 'sekundær' }, t('annetNummer'));
   const form = el('form', { novalidate: true },
-    felt('code', 'Kode fra SMS', input, 'Seks siffer. Koden gjelder i 10 minutter.'),
+    felt('code', t('kodeFraSms'), input, t('kodeHjelp')),
     skjemafeil,
     knapp,
     el('div', { class: 'knapper' }, nyKode, annetNummer));
@@ -240,7 +284,7 @@ function visKode() {
     skjemafeil.textContent = '';
     const kode = input.value.replace(/\s/g, '');
     if (!/^\d{6}$/.test(kode)) {
-      visFeltfeil(input, 'Koden har seks siffer.');
+      visFeltfeil(input, t('kodenHarSeksSiffer'));
       return;
     }
     await opptatt(knapp, async () => {
@@ -248,11 +292,17 @@ function visKode() {
         const data = await gql(VERIFY, { t: token, p: tilstand.telefon, c: kode });
         tilstand.sesjon = data.verifyPhone.token;
         lagreSesjon(sesjonsnokkel, tilstand.sesjon);
-        melding('Du er logget inn.', 'ok');
+        husk(kodenokkel, null);
+        melding(t('duErLoggetInn'), 'ok');
         await visAbonnement();
+        if (husket(utkastnokkel) && !stengt()) aapneBestilling();
       } catch (error) {
         if (error instanceof GqlError && error.code === 'UNAUTHENTICATED') {
-          visFeltfeil(input, 'Koden stemmer ikke, eller den er brukt opp. Prøv igjen, eller be om en ny kode.');
+          visFeltfeil(input, t('kodeFeil'));
+        } else if (error instanceof GqlError && error.code === 'RATE_LIMITED' && !error.retryAfter) {
+          visFeltfeil(input, t('kodeBruktOpp'));
+        } else if (error instanceof GqlError && error.code === 'BAD_USER_INPUT' && error.field === 'code') {
+          visFeltfeil(input, feilmelding(error));
         } else {
           visFeil(form, error, skjemafeil);
         }
@@ -261,17 +311,18 @@ function visKode() {
   });
   nyKode.addEventListener('click', () => opptatt(nyKode, async () => {
     try {
-      await gql(REQUEST_CODE, { t: token, p: tilstand.telefon });
-      melding(`Ny kode er sendt til ${tilstand.telefon}.`, 'ok');
+      await gql(REQUEST_CODE, { t: token, p: tilstand.telefon, s: SPRAK });
+      melding(t('nyKodeSendt', tilstand.telefon), 'ok');
+      fjernFeil(form);
       input.focus();
     } catch (error) {
       melding(feilmelding(error), 'feil');
     }
   }));
-  annetNummer.addEventListener('click', () => { melding(''); visTelefon(); });
-  vis('Skriv inn koden', el('section', { class: 'kort', 'aria-labelledby': 'tittel-kode' },
-    el('h1', { id: 'tittel-kode' }, 'Skriv inn koden'),
-    el('p', {}, 'Vi har sendt en kode på SMS til ', el('span', { class: 'nowrap' }, tilstand.telefon), '.'),
+  annetNummer.addEventListener('click', () => { melding(''); husk(kodenokkel, null); visTelefon(); });
+  vis(t('skrivInnKoden'), el('section', { class: 'kort', 'aria-labelledby': 'tittel-kode' },
+    el('h1', { id: 'tittel-kode' }, t('skrivInnKoden')),
+    el('p', {}, t('sendtTil'), el('span', { class: 'nowrap' }, tilstand.telefon), '.'),
     form));
 }
 
@@ -286,7 +337,8 @@ async function loggUtNaa() {
       // The session is forgotten here either way.
     }
   }
-  melding('Du er logget ut.', 'ok');
+  husk(utkastnokkel, null);
+  melding(t('duErLoggetUt'), 'ok');
   visTelefon();
 }
 loggUt.addEventListener('click', loggUtNaa);
@@ -316,7 +368,7 @@ async function visAbonnement({ fokus = true } = {}) {
     if (error instanceof GqlError && error.code === 'UNAUTHENTICATED') {
       tilstand.sesjon = null;
       glemSesjon(sesjonsnokkel);
-      melding('Du er logget ut. Logg inn på nytt med mobilnummeret ditt.', 'advarsel');
+      melding(husket(utkastnokkel) ? t('oktUtloptSkjema') : t('oktUtlopt'), 'advarsel');
       visTelefon();
     } else {
       visLastefeil(error);
@@ -325,47 +377,64 @@ async function visAbonnement({ fokus = true } = {}) {
   }
   const liste = tilstand.abonnement.slice().reverse();
   const harLevende = tilstand.abonnement.some(levende);
-  const stengt = tilstand.skjema.orderingPolicy === 'CLOSED';
-  const oppdater = el('button', { type: 'button', class: 'sekundær' }, 'Oppdater');
+  const oppdater = el('button', { type: 'button', class: 'sekundær' }, t('oppdater'));
   oppdater.addEventListener('click', () => opptatt(oppdater, async () => {
     await visAbonnement({ fokus: false });
-    melding('Oppdatert.');
+    melding(t('oppdatert'));
   }));
   let leggTil = null;
-  if (stengt) {
-    leggTil = el('p', { class: 'melding advarsel' }, 'Bedriften tar ikke imot nye bestillinger akkurat nå.');
+  if (stengt()) {
+    leggTil = el('p', { class: 'melding advarsel' }, t('stengt'));
   } else if (tilstand.abonnement.some((a) => a.orderStatus === 'PENDING')) {
-    leggTil = el('p', { class: 'dempet' },
-      'Bestillingen din venter på godkjenning. Du kan ha ett abonnement om gangen.');
+    leggTil = el('p', { class: 'dempet' }, t('venterPaaGodkjenning'));
   } else if (harLevende) {
-    leggTil = el('p', { class: 'dempet' },
-      'Du kan ha ett abonnement om gangen hos arbeidsgiveren din. Vil du bytte, si opp det du har først.');
+    leggTil = el('p', { class: 'dempet' }, t('ettOmGangen'));
   } else {
-    leggTil = el('button', { type: 'button', class: 'bred-knapp', onclick: () => { melding(''); visBestilling(); } },
-      'Legg til abonnement');
+    leggTil = el('button', {
+      type: 'button', class: 'bred-knapp', id: 'legg-til',
+      onclick: () => { melding(''); aapneBestilling(); },
+    }, t('leggTil'));
   }
-  vis('Dine abonnement', el('div', {},
+  vis(t('dineAbonnement'), el('div', {},
     el('div', { class: 'kort' },
-      el('h1', { id: 'tittel-mine' }, 'Dine abonnement'),
-      el('p', { class: 'dempet' }, 'Logget inn som ', el('span', { class: 'nowrap' }, visTelefonnummer(tilstand.telefon)), '.'),
+      el('h1', { id: 'tittel-mine' }, t('dineAbonnement')),
+      el('p', { class: 'dempet' }, t('loggetInnSom'), el('span', { class: 'nowrap' }, visTelefonnummer(tilstand.telefon)), '.'),
       leggTil,
       el('div', { class: 'knapper' }, oppdater)),
     liste.length === 0
-      ? el('p', { class: 'kort' }, 'Du har ingen abonnement ennå.')
+      ? el('p', { class: 'kort' }, t('ingenAbonnement'))
       : el('ul', { class: 'ren-liste', 'aria-labelledby': 'tittel-mine' }, liste.map(abonnementskort))),
   { fokus });
 }
 
+/** Whether `a` was cancelled to end before its first day (so it never started). */
+function aldriStartet(a) {
+  return Boolean(a.endDate && a.endDate < (a.validFrom || a.startDate));
+}
+
+/** The monthly price and the deduction of `a` at the start date's prices, or null. */
+function prisOgTrekk(a) {
+  const tariff = tilstand.tariff;
+  if (!tariff || !a.zoneClass || !a.category) return null;
+  const pris = tariff.prices.find((p) => p.zoneClass === a.zoneClass && p.category === a.category);
+  if (!pris) return null;
+  return { pris: pris.monthly, trekk: pris.monthly - arbeidsgiverbidrag(pris.monthly, tilstand.skjema.employerContribution) };
+}
+
 function abonnementskort(a) {
   const tittelId = `abonnement-${a.id}`;
+  const aldri = aldriStartet(a);
+  const belop = ['PENDING', 'UPCOMING', 'ACTIVE', 'ENDING'].includes(a.status) && !aldri ? prisOgTrekk(a) : null;
   const fakta = el('dl', { class: 'fakta' },
-    el('dt', {}, 'Soner'), el('dd', {}, soner(a)),
-    el('dt', {}, 'Reisende'), el('dd', {}, KATEGORI[a.category] || a.category || ''),
-    el('dt', {}, 'Start'), el('dd', {}, dato(a.validFrom || a.startDate)),
-    a.orderStatus === 'APPROVED'
-      ? [el('dt', {}, 'Slutt'), el('dd', {}, a.endDate ? dato(a.endDate) : 'Løper til du sier opp')]
+    el('dt', {}, t('soner')), el('dd', {}, soner(a)),
+    el('dt', {}, t('reisende')), el('dd', {}, KATEGORI[a.category] || a.category || ''),
+    el('dt', {}, t('start')), el('dd', {}, aldri ? t('aldriStartet') : dato(a.validFrom || a.startDate)),
+    a.orderStatus === 'APPROVED' && !aldri
+      ? [el('dt', {}, t('slutt')), el('dd', {}, a.endDate ? dato(a.endDate) : t('lopertil'))]
       : null,
-    a.rejectionReason ? [el('dt', {}, 'Begrunnelse'), el('dd', {}, a.rejectionReason)] : null);
+    belop ? [el('dt', {}, t('maanedspris')), el('dd', {}, kroner(belop.pris)),
+      el('dt', {}, t('dittTrekk')), el('dd', {}, kroner(belop.trekk))] : null,
+    a.rejectionReason ? [el('dt', {}, t('begrunnelse')), el('dd', {}, a.rejectionReason)] : null);
   const handlinger = el('div', { class: 'knapper' });
   const kort = el('li', { class: 'kort abonnement', 'aria-labelledby': tittelId },
     el('header', {},
@@ -378,34 +447,30 @@ function abonnementskort(a) {
   if (a.orderStatus === 'PENDING') {
     handlinger.append(el('button', {
       type: 'button', class: 'sekundær',
-      onclick: () => bekreft(kort, handlinger, 'Trekke tilbake bestillingen?',
-        'Arbeidsgiveren din får den ikke til godkjenning. Du kan bestille på nytt etterpå.',
-        'Ja, trekk tilbake', WITHDRAW, a, 'Bestillingen er trukket tilbake.'),
-    }, 'Trekk tilbake bestillingen'));
+      onclick: () => bekreft(kort, handlinger, t('trekkTilbakeSporsmal'), t('trekkTilbakeTekst'),
+        t('trekkTilbakeJa'), WITHDRAW, a, t('trukketTilbake')),
+    }, t('trekkTilbake')));
   } else if (a.orderStatus === 'APPROVED' && !a.endDate && (a.status === 'ACTIVE' || a.status === 'UPCOMING')) {
     const forStart = (a.validFrom || a.startDate) > sisteDag;
-    const tekst = forStart
-      ? `Abonnementet avsluttes ${dato(sisteDag)}, før det starter. Du betaler ingenting for det.`
-      : `Billetten gjelder til og med ${dato(sisteDag)}. Etter det trekkes det ikke mer i lønn.`;
+    const tekst = forStart ? t('siOppForStart', dato(sisteDag)) : t('siOppTekst', dato(sisteDag));
     handlinger.append(el('button', {
       type: 'button', class: 'sekundær',
-      onclick: () => bekreft(kort, handlinger, 'Si opp abonnementet?', tekst, 'Ja, si opp',
-        CANCEL, a, (ny) => `Abonnementet er sagt opp. Siste dag er ${dato(ny.endDate)}.`),
-    }, 'Si opp'));
+      onclick: () => bekreft(kort, handlinger, t('siOppSporsmal'), tekst, t('siOppJa'),
+        CANCEL, a, (ny) => t('sagtOpp', dato(ny.endDate))),
+    }, t('siOpp')));
   } else if (a.orderStatus === 'APPROVED' && a.endDate && a.endDate >= sisteDag) {
     handlinger.append(el('button', {
       type: 'button', class: 'sekundær',
-      onclick: (event) => utfør(event.currentTarget, RESUME, a, 'Oppsigelsen er angret. Abonnementet løper videre.'),
-    }, 'Angre oppsigelse'));
+      onclick: (event) => utfør(event.currentTarget, RESUME, a, t('angret')),
+    }, t('angre')));
   }
   return kort;
 }
 
-/** The status badge; a ticket cancelled before it started reads "Oppsagt før start" while the
- * cancellation can still be undone. */
+/** The status badge; a subscription cancelled before it started reads "Sagt opp før start". */
 function merke(a) {
-  if (a.status === 'ENDED' && a.endDate && a.endDate >= sisteIDenneMaaned()) {
-    return el('span', { class: 'merke ENDING' }, 'Oppsagt før start');
+  if (a.status === 'ENDED' && aldriStartet(a)) {
+    return el('span', { class: 'merke ENDING' }, STATUS.CANCELLED_BEFORE_START);
   }
   return el('span', { class: `merke ${a.status}` }, STATUS[a.status] || a.status);
 }
@@ -414,7 +479,7 @@ function merke(a) {
 function bekreft(kort, handlinger, sporsmal, tekst, ja, mutasjon, a, ferdig) {
   const id = `bekreft-${a.id}`;
   const jaKnapp = el('button', { type: 'button', class: 'fare' }, ja);
-  const avbryt = el('button', { type: 'button', class: 'sekundær' }, 'Avbryt');
+  const avbryt = el('button', { type: 'button', class: 'sekundær' }, t('avbryt'));
   const panel = el('div', { class: 'bekreft', role: 'group', 'aria-labelledby': id },
     el('h3', { id, tabindex: '-1' }, sporsmal),
     el('p', {}, tekst),
@@ -446,15 +511,32 @@ async function utfør(knapp, mutasjon, a, ferdig) {
 
 // ---------------------------------------------------------------- legg til
 
+/** Why `navn` breaks R3, in words, or null when it is fine; `hva` names it ("fornavnet"). */
+function navnefeil(navn, hva) {
+  const n = navn.trim().replace(/\s+/g, ' ');
+  if (!n) return t('navnTomt', hva);
+  if ([...n].length > 100) return t('navnForLangt');
+  if (/\p{N}/u.test(n)) return t('navnSiffer');
+  if (!/^[\p{L}\p{M} .'\u2019-]+$/u.test(n) || !/\p{L}/u.test(n)) return t('navnTegn');
+  return null;
+}
+
+/** Opens the order form as a step of its own in the browser's history (Back returns). */
+function aapneBestilling() {
+  history.pushState({ visning: 'bestill' }, '');
+  visBestilling();
+}
+
 function visBestilling() {
   const skjema = tilstand.skjema;
   const tariff = tilstand.tariff;
   if (!tariff) {
-    vis('Legg til abonnement', el('section', { class: 'kort' },
-      el('h1', {}, 'Legg til abonnement'),
-      el('p', { class: 'melding feil' }, 'Det finnes ingen priser for startdatoen ennå. Prøv igjen senere.')));
+    vis(t('leggTil'), el('section', { class: 'kort' },
+      el('h1', {}, t('leggTil')),
+      el('p', { class: 'melding feil' }, t('ingenPriser'))));
     return;
   }
+  const utkast = husket(utkastnokkel) || {};
   const sonerEtterNavn = tariff.zones.slice().sort((x, y) => x.name.localeCompare(y.name, 'nb'));
   const naboer = (id) => new Set(tariff.neighbours
     .filter((par) => par.includes(id))
@@ -463,58 +545,74 @@ function visBestilling() {
   const omfang = (verdi, tekst, hjelp) => {
     const id = `omfang-${verdi}`;
     return el('div', { class: 'valg' },
-      el('input', { type: 'radio', name: 'omfang', id, value: verdi, checked: verdi === 'ONE_ZONE' }),
+      el('input', { type: 'radio', name: 'omfang', id, value: verdi, checked: verdi === (utkast.omfang || 'ONE_ZONE') }),
       el('label', { for: id }, tekst, hjelp ? el('span', { class: 'hjelp' }, hjelp) : null));
   };
-  const sone1 = el('select', { id: 'zones', name: 'zones' },
-    sonerEtterNavn.map((z) => el('option', { value: z.id }, z.name)));
+  // No zone is chosen until the employee chooses one: forgetting it is an error, not Arendal.
+  const sone1 = el('select', { id: 'zones', name: 'zones', required: true },
+    el('option', { value: '' }, t('velgSone')),
+    sonerEtterNavn.map((z) => el('option', { value: z.id, selected: z.id === utkast.sone1 }, z.name)));
   const sone2 = el('select', { id: 'sone2', name: 'sone2' });
-  const sone2Felt = felt('sone2', 'Nabosone', sone2, 'Bare soner som grenser til den første.');
-  const sone1Etikett = el('label', { for: 'zones' }, 'Sone');
+  const sone2Felt = felt('sone2', t('nabosone'), sone2, t('nabosoneHjelp'));
+  const sone1Etikett = el('label', { for: 'zones' }, t('sone'));
   const sone1Felt = el('div', { class: 'felt' }, sone1Etikett, sone1);
 
   const kategorier = KATEGORIREKKEFOLGE.filter((k) => tariff.prices.some((p) => p.category === k));
-  const kategorivalg = el('fieldset', {},
-    el('legend', {}, 'Hvem reiser?'),
+  const kategorivalg = el('fieldset', { 'aria-describedby': 'kategori-hjelp' },
+    el('legend', {}, t('hvemReiser')),
+    el('p', { class: 'hjelp', id: 'kategori-hjelp' }, t('hvemReiserHjelp')),
     kategorier.map((k, i) => el('div', { class: 'valg' },
-      el('input', { type: 'radio', name: 'category', id: `kategori-${k}`, value: k, checked: i === 0 }),
-      el('label', { for: `kategori-${k}` }, KATEGORI[k]))));
+      el('input', {
+        type: 'radio', name: 'category', id: `kategori-${k}`, value: k,
+        checked: utkast.kategori ? utkast.kategori === k : i === 0,
+        'aria-describedby': `kategori-${k}-hjelp`,
+      }),
+      el('div', {},
+        el('label', { for: `kategori-${k}` }, KATEGORI[k]),
+        el('span', { class: 'hjelp', id: `kategori-${k}-hjelp` }, KATEGORIHJELP[k])))));
 
-  const fornavn = el('input', { id: 'firstName', name: 'firstName', type: 'text', autocomplete: 'given-name', required: true });
-  const etternavn = el('input', { id: 'lastName', name: 'lastName', type: 'text', autocomplete: 'family-name', required: true });
+  const fornavn = el('input', { id: 'firstName', name: 'firstName', type: 'text', autocomplete: 'given-name', required: true, value: utkast.fornavn || '' });
+  const etternavn = el('input', { id: 'lastName', name: 'lastName', type: 'text', autocomplete: 'family-name', required: true, value: utkast.etternavn || '' });
   const ansattnummer = skjema.employeeNumber === 'HIDDEN' ? null
-    : el('input', { id: 'employeeNumber', name: 'employeeNumber', type: 'text', required: skjema.employeeNumber === 'REQUIRED' });
+    : el('input', {
+      id: 'employeeNumber', name: 'employeeNumber', type: 'text',
+      required: skjema.employeeNumber === 'REQUIRED', value: utkast.ansattnummer || '',
+    });
   const ekstra = skjema.extraFields.map((f, i) => ({
     felt: f,
     input: el('input', {
-      id: `ekstra-${i}`, name: i === 0 ? 'extraFields' : `ekstra-${i}`, type: 'text', required: f.required,
+      id: `ekstra-${i}`, name: `extraFields[${f.label}]`, type: 'text', required: f.required,
+      value: (utkast.ekstra || {})[f.label] || '',
     }),
   }));
 
   const prisboks = el('div', { class: 'pris', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const skjemafeil = el('p', { class: 'feltfeil', role: 'alert' });
-  const bestill = el('button', { type: 'submit', class: 'bred-knapp' }, 'Bestill');
-  const avbryt = el('button', { type: 'button', class: 'sekundær', onclick: () => { melding(''); visAbonnement(); } }, 'Avbryt');
+  const bestill = el('button', { type: 'submit', class: 'bred-knapp' }, t('bestill'));
+  const avbryt = el('button', {
+    type: 'button', class: 'sekundær',
+    onclick: () => { husk(utkastnokkel, null); melding(''); history.back(); },
+  }, t('avbryt'));
 
   const form = el('form', { novalidate: true, 'aria-labelledby': 'tittel-bestill' },
-    felt('startdato', 'Startdato', el('input', {
+    felt('startdato', t('startdato'), el('input', {
       id: 'startdato', type: 'text', readonly: true, value: dato(skjema.startDate),
-    }), 'Abonnement som bestilles nå, starter alltid den første i neste måned.'),
+    }), t('startdatoHjelp')),
     el('fieldset', {},
-      el('legend', {}, 'Navn på den som reiser'),
-      el('p', { class: 'hjelp', id: 'navn-hjelp' }, 'Skriv navnet nøyaktig slik det står på legitimasjonen (pass, førerkort eller bankkort med bilde). Billetten kontrolleres mot den.'),
-      felt('firstName', 'Fornavn', fornavn),
-      felt('lastName', 'Etternavn', etternavn)),
+      el('legend', {}, t('navnPaaReisende')),
+      el('p', { class: 'hjelp', id: 'navn-hjelp' }, t('navnHjelp')),
+      felt('firstName', t('fornavn'), fornavn),
+      felt('lastName', t('etternavn'), etternavn)),
     el('fieldset', {},
-      el('legend', {}, 'Hvor reiser du?'),
-      omfang('ONE_ZONE', 'Én sone'),
-      omfang('TWO_ZONES', 'To soner', 'To soner som grenser til hverandre.'),
-      omfang('WHOLE_REGION', 'Hele regionen', 'Alle soner.'),
+      el('legend', {}, t('hvorReiserDu')),
+      omfang('ONE_ZONE', t('enSone')),
+      omfang('TWO_ZONES', t('toSoner'), t('toSonerHjelp')),
+      omfang('WHOLE_REGION', t('heleRegionen'), t('heleRegionenHjelp')),
       sone1Felt,
       sone2Felt),
     kategorivalg,
-    ansattnummer ? felt('employeeNumber', skjema.employeeNumber === 'REQUIRED' ? 'Ansattnummer' : 'Ansattnummer (valgfritt)', ansattnummer) : null,
-    ekstra.map(({ felt: f, input }) => felt(input.id, f.required ? f.label : `${f.label} (valgfritt)`, input)),
+    ansattnummer ? felt('employeeNumber', skjema.employeeNumber === 'REQUIRED' ? t('ansattnummer') : t('valgfritt', t('ansattnummer')), ansattnummer) : null,
+    ekstra.map(({ felt: f, input }) => felt(input.id, f.required ? f.label : t('valgfritt', f.label), input)),
     prisboks,
     skjemafeil,
     bestill,
@@ -530,9 +628,21 @@ function visBestilling() {
     return valgt ? valgt.value : null;
   };
 
+  /** Keeps what is typed, so an expired session, Back or a language switch loses nothing. */
+  const lagreUtkast = () => husk(utkastnokkel, {
+    fornavn: fornavn.value,
+    etternavn: etternavn.value,
+    omfang: valgtOmfang(),
+    sone1: sone1.value,
+    sone2: sone2.value,
+    kategori: valgtKategori(),
+    ansattnummer: ansattnummer ? ansattnummer.value : '',
+    ekstra: Object.fromEntries(ekstra.map(({ felt: f, input }) => [f.label, input.value])),
+  });
+
   const fyllNaboer = () => {
     const gyldige = naboer(sone1.value);
-    const forrige = sone2.value;
+    const forrige = sone2.value || utkast.sone2;
     sone2.replaceChildren(...sonerEtterNavn
       .filter((z) => gyldige.has(z.id))
       .map((z) => el('option', { value: z.id, selected: z.id === forrige }, z.name)));
@@ -543,25 +653,25 @@ function visBestilling() {
     const kategori = valgtKategori();
     const pris = tariff.prices.find((p) => p.zoneClass === klasse && p.category === kategori);
     if (!pris) {
-      prisboks.replaceChildren(el('p', {}, 'Velg soner og reisende for å se prisen.'));
+      prisboks.replaceChildren(el('p', {}, t('velgForPris')));
       return;
     }
     const bidrag = arbeidsgiverbidrag(pris.monthly, skjema.employerContribution);
     const trekk = pris.monthly - bidrag;
     prisboks.replaceChildren(el('dl', { class: 'fakta' },
-      el('dt', {}, 'Månedspris'), el('dd', {}, kroner(pris.monthly)),
-      bidrag > 0 ? [el('dt', {}, 'Arbeidsgiveren betaler'), el('dd', {}, kroner(bidrag))] : null,
+      el('dt', {}, t('maanedspris')), el('dd', {}, kroner(pris.monthly)),
+      bidrag > 0 ? [el('dt', {}, t('arbeidsgiverenBetaler')), el('dd', {}, kroner(bidrag))] : null,
       el('div', { class: 'trekk' },
-        el('dt', {}, 'Trekk i lønn per måned'), el('dd', {}, kroner(trekk)))),
+        el('dt', {}, t('trekkPerMaaned')), el('dd', {}, kroner(trekk)))),
     el('p', { class: 'liten dempet' }, `${SONEKLASSE[klasse]}, ${KATEGORI[kategori].toLowerCase()}. `
-      + 'Prisen kan endre seg når det kommer nye priser.'));
+      + t('prisKanEndres')));
   };
 
   const oppdaterSoner = () => {
     const klasse = valgtOmfang();
     sone1Felt.hidden = klasse === 'WHOLE_REGION';
     sone2Felt.hidden = klasse !== 'TWO_ZONES';
-    sone1Etikett.textContent = klasse === 'TWO_ZONES' ? 'Første sone' : 'Sone';
+    sone1Etikett.textContent = klasse === 'TWO_ZONES' ? t('forsteSone') : t('sone');
     if (klasse === 'TWO_ZONES') fyllNaboer();
     oppdaterPris();
   };
@@ -570,7 +680,9 @@ function visBestilling() {
     if (event.target === sone1) fyllNaboer();
     if (event.target.name === 'omfang' || event.target === sone1) oppdaterSoner();
     else oppdaterPris();
+    lagreUtkast();
   });
+  form.addEventListener('input', lagreUtkast);
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -578,18 +690,22 @@ function visBestilling() {
     skjemafeil.textContent = '';
     const klasse = valgtOmfang();
     const mangler = [];
-    if (!fornavn.value.trim()) mangler.push([fornavn, 'Skriv fornavnet.']);
-    if (!etternavn.value.trim()) mangler.push([etternavn, 'Skriv etternavnet.']);
-    if (klasse === 'TWO_ZONES' && !sone2.value) mangler.push([sone2, 'Velg en sone som grenser til den første.']);
-    if (ansattnummer && ansattnummer.required && !ansattnummer.value.trim()) mangler.push([ansattnummer, 'Skriv ansattnummeret ditt.']);
+    const fornavnFeil = navnefeil(fornavn.value, t('fornavnet'));
+    const etternavnFeil = navnefeil(etternavn.value, t('etternavnet'));
+    if (fornavnFeil) mangler.push([fornavn, fornavnFeil]);
+    if (etternavnFeil) mangler.push([etternavn, etternavnFeil]);
+    if (klasse !== 'WHOLE_REGION' && !sone1.value) mangler.push([sone1, t('velgSoneFeil')]);
+    if (klasse === 'TWO_ZONES' && sone1.value && !sone2.value) mangler.push([sone2, t('velgNabosone')]);
+    if (ansattnummer && ansattnummer.required && !ansattnummer.value.trim()) mangler.push([ansattnummer, t('ansattnummerMangler')]);
     for (const { felt: f, input } of ekstra) {
-      if (f.required && !input.value.trim()) mangler.push([input, `Fyll inn ${f.label.toLowerCase()}.`]);
+      if (f.required && !input.value.trim()) mangler.push([input, t('ekstrafeltMangler', f.label)]);
     }
     if (mangler.length > 0) {
       mangler.forEach(([input, tekst], i) => visFeltfeil(input, tekst, i === 0));
       return;
     }
     const input = {
+      language: SPRAK,
       firstName: fornavn.value.trim(),
       lastName: etternavn.value.trim(),
       category: valgtKategori(),
@@ -604,17 +720,16 @@ function visBestilling() {
       try {
         const data = await gql(ORDER, { input }, tilstand.sesjon);
         const ny = data.orderSubscription;
+        husk(utkastnokkel, null);
+        history.replaceState(null, '');
         await visAbonnement();
         melding(ny.orderStatus === 'PENDING'
-          ? 'Bestillingen er sendt til arbeidsgiveren din. Du får SMS når den er behandlet.'
-          : `Abonnementet er godkjent og starter ${dato(ny.validFrom || ny.startDate)}.`, 'ok');
+          ? t('sendtTilGodkjenning')
+          : t('godkjentStarter', dato(ny.validFrom || ny.startDate)), 'ok');
       } catch (error) {
         if (error instanceof GqlError && error.code === 'UNAUTHENTICATED') {
+          lagreUtkast();
           await visAbonnement();
-          return;
-        }
-        if (error instanceof GqlError && error.code === 'BAD_USER_INPUT' && error.field === 'extraFields' && ekstra.length > 0) {
-          visFeltfeil(ekstra[0].input, feilmelding(error));
           return;
         }
         visFeil(form, error, skjemafeil);
@@ -622,11 +737,20 @@ function visBestilling() {
     });
   });
 
-  vis('Legg til abonnement', el('section', { class: 'kort', 'aria-labelledby': 'tittel-bestill' },
-    el('h1', { id: 'tittel-bestill' }, 'Legg til abonnement'),
+  vis(t('leggTil'), el('section', { class: 'kort', 'aria-labelledby': 'tittel-bestill' },
+    el('h1', { id: 'tittel-bestill' }, t('leggTil')),
     form));
   oppdaterSoner();
 }
+
+// Browser Back from the order form returns to the list instead of leaving the site.
+window.addEventListener('popstate', () => {
+  if (tilstand.sesjon && document.getElementById('tittel-bestill')) {
+    husk(utkastnokkel, null);
+    melding('');
+    visAbonnement();
+  }
+});
 
 /** What the company pays of `pris` øre (R14): capped at the price, percentages half up. */
 function arbeidsgiverbidrag(pris, bidrag) {

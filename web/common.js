@@ -1,14 +1,21 @@
 // Felles hjelpere for bestillingssiden og portalen: GraphQL over HTTP og websocket,
-// norsk formatering av beløp og datoer, en liten DOM-bygger, feilmeldinger på norsk og
-// sesjoner i localStorage. Ingen avhengigheter, ingen byggesteg.
+// formatering av beløp, datoer, telefonnumre og org.nr, en liten DOM-bygger, feilmeldinger på
+// sidens språk (tekstene i i18n-*.js) og sesjoner i localStorage. Ingen avhengigheter, ingen
+// byggesteg.
 
-/** A refused GraphQL request: `code` is `extensions.code`, `field` is `extensions.field`. */
+import { t } from './i18n.js';
+
+/**
+ * A refused GraphQL request: `code` is `extensions.code`, `field` is `extensions.field`,
+ * `retryAfter` is `extensions.retryAfter` (seconds) where the API gives one.
+ */
 export class GqlError extends Error {
-  constructor(message, code = 'INTERNAL', field = null) {
+  constructor(message, code = 'INTERNAL', field = null, retryAfter = null) {
     super(message);
     this.name = 'GqlError';
     this.code = code;
     this.field = field;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -39,7 +46,8 @@ export async function gql(query, variables = {}, token = null) {
   if (body.errors && body.errors.length > 0) {
     const first = body.errors[0];
     const ext = first.extensions || {};
-    throw new GqlError(first.message, ext.code || 'INTERNAL', ext.field || null);
+    throw new GqlError(first.message, ext.code || 'INTERNAL', ext.field || null,
+      Number.isFinite(ext.retryAfter) ? ext.retryAfter : null);
   }
   return body.data;
 }
@@ -131,24 +139,19 @@ export function kroner(ore) {
   return `${fortegn}${tusenskille(kr)},${rest}\u00a0kr`;
 }
 
-const MAANEDER = [
-  'januar', 'februar', 'mars', 'april', 'mai', 'juni',
-  'juli', 'august', 'september', 'oktober', 'november', 'desember',
-];
-
 /** A date (`2026-12-01`, or the date part of an RFC 3339 instant) as "1. desember 2026". */
 export function dato(isoDate) {
   if (!isoDate) return '';
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
   if (!m) return String(isoDate);
-  return `${Number(m[3])}. ${MAANEDER[Number(m[2]) - 1]} ${m[1]}`;
+  return t('dato', Number(m[3]), Number(m[2]), m[1]);
 }
 
 /** A month (`2026-12`) as "desember 2026". */
 export function maaned(isoMonth) {
   const m = /^(\d{4})-(\d{2})/.exec(isoMonth || '');
   if (!m) return String(isoMonth || '');
-  return `${MAANEDER[Number(m[2]) - 1]} ${m[1]}`;
+  return t('maaned', Number(m[2]), m[1]);
 }
 
 /** An instant (RFC 3339) as local date and time, e.g. "1. desember 2026 kl. 12:00". */
@@ -157,7 +160,19 @@ export function tidspunkt(iso) {
   if (Number.isNaN(d.getTime())) return String(iso || '');
   const hh = String(d.getHours()).padStart(2, '0');
   const mm = String(d.getMinutes()).padStart(2, '0');
-  return `${d.getDate()}. ${MAANEDER[d.getMonth()]} ${d.getFullYear()} kl. ${hh}:${mm}`;
+  return t('klokke', t('dato', d.getDate(), d.getMonth() + 1, d.getFullYear()), hh, mm);
+}
+
+/** A phone number the Norwegian way: "+4798765432" is "987 65 432"; others as given. */
+export function telefon(nummer) {
+  const norsk = /^\+47(\d{3})(\d{2})(\d{3})$/.exec(nummer || '');
+  return norsk ? `${norsk[1]} ${norsk[2]} ${norsk[3]}` : (nummer || '');
+}
+
+/** An organisation number the Norwegian way: "987654325" is "987 654 325". */
+export function orgnr(nummer) {
+  const m = /^(\d{3})(\d{3})(\d{3})$/.exec(String(nummer || '').replace(/\s/g, ''));
+  return m ? `${m[1]} ${m[2]} ${m[3]}` : (nummer || '');
 }
 
 /**
@@ -194,57 +209,43 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** Norwegian texts for each `extensions.code`. */
-const KODER = {
-  UNAUTHENTICATED: 'Du er ikke logget inn, eller økten er utløpt. Logg inn på nytt.',
-  FORBIDDEN: 'Du har ikke tilgang til dette.',
-  NOT_FOUND: 'Fant ikke det du ba om.',
-  BAD_USER_INPUT: 'Sjekk det du har fylt inn.',
-  CONFLICT: 'Noen andre endret det samme samtidig. Last inn siden og prøv igjen.',
-  ORDERING_CLOSED: 'Bedriften tar ikke imot bestillinger via lenken nå.',
-  ALREADY_SUBSCRIBED: 'Du har allerede et abonnement hos denne bedriften.',
-  INVALID_STATE: 'Det går ikke an med abonnementet slik det står nå.',
-  CATEGORY_CHANGE_REQUIRES_NEW_SUBSCRIPTION:
-    'Reisendekategorien kan ikke endres. Si opp og bestill et nytt abonnement.',
-  RATE_LIMITED: 'For mange forsøk. Vent litt og prøv igjen.',
-  INTERNAL: 'Noe gikk galt hos oss. Prøv igjen om litt.',
-  NETWORK: 'Fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.',
-};
+/** The input a field path names: `input.zones[0]` is `zones`, `extraFields[Avdeling]` stays. */
+function feltnavn(field) {
+  const siste = String(field).split('.').pop();
+  return siste.startsWith('extraFields[') ? siste : siste.replace(/\[\d+\]$/, '');
+}
 
-/** Norwegian texts for `BAD_USER_INPUT` on a named field. */
-const FELT = {
-  phone: 'Skriv et gyldig norsk mobilnummer, for eksempel 912 34 567.',
-  code: 'Koden stemmer ikke eller er utløpt. Sjekk SMS-en eller be om en ny kode.',
-  orderToken: 'Bestillingslenken er ikke gyldig lenger.',
-  token: 'Lenken er ikke gyldig lenger.',
-  firstName: 'Skriv fornavnet slik det står på legitimasjonen.',
-  lastName: 'Skriv etternavnet slik det står på legitimasjonen.',
-  zones: 'Velg én sone, eller to soner som grenser til hverandre.',
-  category: 'Velg reisendekategori.',
-  employeeNumber: 'Skriv ansattnummeret ditt.',
-  extraFields: 'Fyll inn feltene bedriften ber om.',
-  email: 'Skriv en gyldig e-postadresse.',
-  password: 'Passordet må ha 10–200 tegn.',
-  reason: 'Skriv en begrunnelse (1–500 tegn).',
-  name: 'Skriv et navn (1–200 tegn).',
-  orgNumber: 'Organisasjonsnummeret må ha 9 siffer med gyldig kontrollsiffer.',
-  startDate: 'Velg en gyldig startdato.',
-  validFrom: 'Gyldig fra må være den første i en måned etter i dag.',
-  payTypeCode: 'Skriv en gyldig lønnsart.',
-  percent: 'Prosenten må være mellom 0 og 100.',
-  amount: 'Skriv et gyldig beløp.',
-};
-
-/** The Norwegian message for an error (a GqlError, or anything else thrown). */
+/**
+ * The message for an error (a GqlError, or anything else thrown) in the page's language. The
+ * API's English message tells apart what the code and field alone do not (an expired code, a
+ * replaced link, a missing answer); the texts themselves are in i18n-*.js.
+ */
 export function feilmelding(error) {
-  if (error instanceof GqlError) {
-    if (error.code === 'BAD_USER_INPUT' && error.field) {
-      const felt = String(error.field).split('.').pop().replace(/\[\d+\]$/, '');
-      if (FELT[felt]) return FELT[felt];
-    }
-    return KODER[error.code] || KODER.INTERNAL;
+  if (!(error instanceof GqlError)) return t('kode.INTERNAL');
+  const melding = String(error.message || '');
+  if (error.code === 'RATE_LIMITED') {
+    return error.retryAfter ? t('ventOgProv', error.retryAfter) : t('kode.RATE_LIMITED');
   }
-  return KODER.INTERNAL;
+  if (error.code === 'BAD_USER_INPUT' && error.field) {
+    const felt = feltnavn(error.field);
+    const ekstra = /^extraFields\[(.*)\]$/.exec(felt);
+    if (ekstra) {
+      return melding.includes('at most') ? t('ekstrafeltForLangt', ekstra[1]) : t('ekstrafeltMangler', ekstra[1]);
+    }
+    if (felt === 'employeeNumber' && melding.includes('missing')) return t('ansattnummerMangler');
+    if (felt === 'code' && melding.includes('expired')) return t('kodeUtlopt');
+    if (felt === 'code' && melding.includes('no code')) return t('kodeIngen');
+    if (felt === 'token' && melding.includes('newer')) return t('lenkeErstattet');
+    if (felt === 'token' && melding.includes('already been used')) return t('lenkeBrukt');
+    if (felt === 'token' && melding.includes('expired')) return t('lenkeUtlopt');
+    if ((felt === 'firstName' || felt === 'lastName') && melding.includes('digits')) return t('navnSiffer');
+    if ((felt === 'firstName' || felt === 'lastName') && melding.includes('at most')) return t('navnForLangt');
+    if ((felt === 'firstName' || felt === 'lastName') && melding.includes('may only')) return t('navnTegn');
+    const tekst = t(`felt.${felt}`);
+    if (tekst !== `felt.${felt}`) return tekst;
+  }
+  const tekst = t(`kode.${error.code}`);
+  return tekst === `kode.${error.code}` ? t('kode.INTERNAL') : tekst;
 }
 
 /**
@@ -274,7 +275,7 @@ export function visFeltfeil(input, melding, fokus = true) {
  */
 export function visFeil(form, error, fallback = null) {
   const melding = feilmelding(error);
-  const felt = error && error.field ? String(error.field).split('.').pop().replace(/\[\d+\]$/, '') : null;
+  const felt = error && error.field ? feltnavn(error.field) : null;
   const input = felt && form ? form.querySelector(`[name="${CSS.escape(felt)}"]`) : null;
   if (input) {
     visFeltfeil(input, melding);
@@ -291,32 +292,26 @@ export function fjernFeil(form) {
   form.querySelectorAll('[aria-invalid]').forEach((i) => i.removeAttribute('aria-invalid'));
 }
 
-/** Norwegian names of ticket statuses. */
-export const STATUS = {
-  PENDING: 'Venter på godkjenning',
-  UPCOMING: 'Godkjent, ikke startet',
-  ACTIVE: 'Aktiv',
-  ENDING: 'Oppsagt',
-  ENDED: 'Avsluttet',
-  REJECTED: 'Avvist',
-  WITHDRAWN: 'Trukket tilbake',
-};
+/** Names of ticket statuses in the page's language. */
+export const STATUS = Object.fromEntries(
+  ['PENDING', 'UPCOMING', 'ACTIVE', 'ENDING', 'ENDED', 'REJECTED', 'WITHDRAWN', 'CANCELLED_BEFORE_START']
+    .map((k) => [k, t(`status.${k}`)]),
+);
 
-/** Norwegian names of traveller categories. */
-export const KATEGORI = {
-  ADULT: 'Voksen',
-  YOUNG_ADULT: 'Ung voksen',
-  YOUTH: 'Ungdom',
-  CHILD: 'Barn',
-  SENIOR: 'Honnør',
-};
+/** Names of traveller categories in the page's language. */
+export const KATEGORI = Object.fromEntries(
+  ['ADULT', 'YOUNG_ADULT', 'YOUTH', 'CHILD', 'SENIOR'].map((k) => [k, t(`kategori.${k}`)]),
+);
 
-/** Norwegian names of zone classes. */
-export const SONEKLASSE = {
-  ONE_ZONE: 'Én sone',
-  TWO_ZONES: 'To soner',
-  WHOLE_REGION: 'Hele regionen',
-};
+/** Who belongs to each traveller category, in the page's language. */
+export const KATEGORIHJELP = Object.fromEntries(
+  ['ADULT', 'YOUNG_ADULT', 'YOUTH', 'CHILD', 'SENIOR'].map((k) => [k, t(`kategorihjelp.${k}`)]),
+);
+
+/** Names of zone classes in the page's language. */
+export const SONEKLASSE = Object.fromEntries(
+  ['ONE_ZONE', 'TWO_ZONES', 'WHOLE_REGION'].map((k) => [k, t(`soneklasse.${k}`)]),
+);
 
 /** Saves a session token under `key`. */
 export function lagreSesjon(key, token) {

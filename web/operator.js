@@ -1,7 +1,7 @@
 // Operatørens sider: bedrifter (registrere med første administrator, åpne), tariff (se
 // versjoner, publisere en ny) og fakturagrunnlag per måned med CSV-nedlasting.
 
-import { el, kroner, dato, maaned, KATEGORI, SONEKLASSE } from './common.js';
+import { el, kroner, dato, maaned, orgnr, KATEGORI, SONEKLASSE } from './common.js';
 import {
   felt, feilboks, vedInnsending, lokalFeil, tabell, lastNed, flyttMåned, tjenestensMåned, norsk, nyId,
 } from './portal-ui.js';
@@ -37,7 +37,7 @@ export async function firmaliste(app, q) {
   function rad(c) {
     return el('tr', {},
       el('td', { 'data-etikett': 'Navn' }, el('a', { href: `#/firma/${c.id}/innstillinger`, text: c.name })),
-      el('td', { 'data-etikett': 'Org.nr.', text: c.orgNumber }),
+      el('td', { 'data-etikett': 'Org.nr.', text: orgnr(c.orgNumber) }),
       el('td', { 'data-etikett': 'Faktura-e-post', text: c.invoiceEmail }),
       el('td', { 'data-etikett': 'Bestilling', text: ORDNING[c.orderingPolicy] || c.orderingPolicy }),
       el('td', { 'data-etikett': 'Registrert', text: dato(c.registeredAt) }));
@@ -85,7 +85,7 @@ export async function firmaliste(app, q) {
   const registrer = el('form', { novalidate: true },
     el('div', { class: 'rad' },
       felt({ name: 'name', label: 'Bedriftens navn', autocomplete: 'organization', required: true }),
-      felt({ name: 'orgNumber', label: 'Organisasjonsnummer', hjelp: '9 siffer', attrs: { inputmode: 'numeric', maxlength: '11' }, required: true })),
+      felt({ name: 'orgNumber', label: 'Organisasjonsnummer', hjelp: '9 siffer', attrs: { inputmode: 'numeric', maxlength: '20' }, required: true })),
     felt({ name: 'invoiceEmail', label: 'E-post for faktura', type: 'email', required: true }),
     el('fieldset', {},
       el('legend', { text: 'Kontaktperson (første administrator)' }),
@@ -138,7 +138,7 @@ export async function firmaliste(app, q) {
     seksjon('Registrer en bedrift', kvittering, registrer));
 }
 
-const TARIFF = 'validFrom zones { id name } neighbours prices { zoneClass category monthly }';
+const TARIFF = 'validFrom example zones { id name } neighbours prices { zoneClass category monthly }';
 const KLASSER = Object.keys(SONEKLASSE);
 const KATEGORIER = Object.keys(KATEGORI);
 
@@ -153,7 +153,7 @@ async function versjoner(app) {
   const d = await app.gql(`query { tariff { ${TARIFF} } }`);
   const idag = d.tariff;
   if (!idag) return { idag: null, liste: [] };
-  const liste = [{ validFrom: idag.validFrom, rolle: 'Gjeldende' }];
+  const liste = [{ validFrom: idag.validFrom, rolle: idag.example ? 'Gjeldende (eksempelpriser)' : 'Gjeldende' }];
   let forrige = idag.validFrom;
   for (let i = 0; i < 24; i += 1) {
     const dagFør = new Date(`${forrige}T12:00:00Z`);
@@ -192,10 +192,17 @@ export async function tariff(app) {
   async function vis(validFrom, knapp) {
     const d = await app.gql(`query($on: Date!) { tariff(on: $on) { ${TARIFF} } }`, { on: validFrom });
     const t = d.tariff;
+    const navn = new Map(t.zones.map((z) => [z.id, z.name]));
     visning.replaceChildren(
       el('h3', { text: `Priser fra ${dato(t.validFrom)}` }),
+      t.example ? el('p', { class: 'melding advarsel', text: 'Dette er eksempeltariffen som følger med en ny installasjon: '
+        + 'sonene er Agders kommuner og prisene er eksempler. Publiser operatørens egne priser før bedriftene tar tjenesten i bruk.' }) : null,
       pristabell(t, `Månedspriser fra ${dato(t.validFrom)}`),
-      el('p', { class: 'liten dempet', text: `${t.zones.length} soner, ${t.neighbours.length} nabopar.` }));
+      el('h4', { text: `Soner (${t.zones.length})` }),
+      el('ul', { class: 'soneliste' }, t.zones.slice().sort((a, b) => a.name.localeCompare(b.name, 'nb'))
+        .map((z) => el('li', { text: z.name }))),
+      el('h4', { text: `Nabosoner (${t.neighbours.length} par)` }),
+      el('ul', { class: 'soneliste' }, t.neighbours.map(([a, b]) => el('li', { text: `${navn.get(a) || a} – ${navn.get(b) || b}` }))));
     if (knapp) visning.querySelector('h3').setAttribute('tabindex', '-1');
     if (knapp) visning.querySelector('h3').focus();
   }
@@ -254,6 +261,8 @@ export async function tariff(app) {
     app.glemTariff();
     app.kvittering = `Tariffen fra ${dato(d.publishTariff.validFrom)} er publisert.`;
     app.fokus = true;
+    // The page shows the version just published, not the one in force today.
+    app.visTariff = d.publishTariff.validFrom;
     await tariff(app);
   }, (error) => {
     if (error.code === 'CONFLICT') {
@@ -269,7 +278,9 @@ export async function tariff(app) {
     melding ? el('p', { class: 'melding ok', role: 'status', text: melding }) : null,
     seksjon('Versjoner', versjonstabell, visning),
     seksjon('Publiser en ny versjon', kvittering, publiser));
-  if (idag) await vis(idag.validFrom, null);
+  const vist = app.visTariff || (idag && idag.validFrom);
+  app.visTariff = null;
+  if (vist) await vis(vist, null);
 }
 
 /** The invoice basis across every company for `month` (default: this month). */
@@ -325,7 +336,7 @@ export async function fakturagrunnlag(app, month) {
           { navn: 'Pris', tall: true }, { navn: 'Arbeidsgiverandel', tall: true }, { navn: 'Lønnstrekk', tall: true },
         ],
         rader: b.lines.map((l) => [
-          el('a', { href: `#/firma/${l.companyId}/lonnstrekk/${måned}`, text: l.name }), l.orgNumber, l.invoiceEmail,
+          el('a', { href: `#/firma/${l.companyId}/lonnstrekk/${måned}`, text: l.name }), orgnr(l.orgNumber), l.invoiceEmail,
           String(l.totals.subscriptions), kroner(l.totals.price), kroner(l.totals.employerContribution), kroner(l.totals.deduction),
         ]),
         fot: ['Sum', '', '', String(t.subscriptions), kroner(t.price), kroner(t.employerContribution), kroner(t.deduction)],

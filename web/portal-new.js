@@ -1,8 +1,9 @@
 // «Nytt abonnement»: administratoren legger inn en ansatt direkte. Abonnementet er godkjent
 // med en gang og starter på en dag administratoren velger, fra i dag og inntil 12 måneder
-// fram (R2); forslaget er den 1. neste måned.
+// fram (R2); forslaget er den 1. neste måned. Prisen som vises, er fra tariffen som gjelder på
+// startdatoen (den som faktisk belastes), og en start etter den 1. sier at hele måneden betales.
 
-import { el, KATEGORI } from './common.js';
+import { el, KATEGORI, KATEGORIHJELP } from './common.js';
 import { felt, velger, feilboks, vedInnsending, lokalFeil } from './portal-ui.js';
 import { sonevelger } from './portal-zones.js';
 
@@ -18,6 +19,9 @@ async function førsteINesteMåned(app, token) {
   return d.orderForm.startDate;
 }
 
+const TARIFF_PÅ = `query($on: Date) { tariff(on: $on) { validFrom zones { id name } neighbours
+  prices { zoneClass category monthly } } }`;
+
 /** The "Nytt abonnement" page of company `id`. */
 export async function nyttAbonnement(app, id) {
   const erAktuell = app.vakt();
@@ -28,13 +32,41 @@ export async function nyttAbonnement(app, id) {
 
   const kategorivalg = velger({
     name: 'category',
-    label: 'Reisendekategori',
+    label: 'Reisende',
     value: 'ADULT',
     valg: Object.entries(KATEGORI),
   });
   const kat = () => kategorivalg.querySelector('select').value;
-  const soner = sonevelger(tariff, { zones: [], wholeRegion: false }, kat);
-  kategorivalg.querySelector('select').addEventListener('change', () => soner.oppdaterPris());
+  // Who belongs to the chosen traveller category, under the list.
+  const kategorihjelp = el('p', { class: 'hjelp', id: 'kategori-hjelp', 'aria-live': 'polite', text: KATEGORIHJELP.ADULT });
+  kategorivalg.append(kategorihjelp);
+  kategorivalg.querySelector('select').setAttribute('aria-describedby', 'kategori-hjelp');
+  // The tariff in force on the chosen start: what the first month is charged at (R12).
+  let prisTariff = null;
+  const soner = sonevelger(tariff, { zones: [], wholeRegion: false }, kat, () => prisTariff);
+  kategorivalg.querySelector('select').addEventListener('change', () => {
+    kategorihjelp.textContent = KATEGORIHJELP[kat()] || '';
+    soner.oppdaterPris();
+  });
+  const startmerknad = el('p', { class: 'hjelp', 'aria-live': 'polite' });
+  async function nyStart(dag) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(dag)) return;
+    let hentet = true;
+    try {
+      prisTariff = (await app.gql(TARIFF_PÅ, { on: dag })).tariff;
+    } catch {
+      [prisTariff, hentet] = [null, false];
+    }
+    const etterDenFørste = !dag.endsWith('-01');
+    const ingenPris = hentet ? 'Det finnes ingen priser for denne startdatoen ennå.' : 'Fikk ikke hentet prisen for denne startdatoen.';
+    startmerknad.textContent = [
+      prisTariff ? '' : ingenPris,
+      etterDenFørste ? 'Abonnementet starter etter den 1., og hele måneden betales likevel.' : '',
+    ].filter(Boolean).join(' ');
+    soner.oppdaterPris();
+  }
+  await nyStart(startdato);
+  if (!erAktuell()) return;
 
   const ansattnr = c.orderForm.employeeNumber;
   const ekstra = c.orderForm.extraFields.map((f, i) => felt({
@@ -68,7 +100,9 @@ export async function nyttAbonnement(app, id) {
         value: startdato,
         required: true,
         hjelp: 'Fra i dag og inntil 12 måneder fram. Forslaget er den 1. neste måned.',
-      })),
+        attrs: { onchange: (e) => nyStart(e.target.value) },
+      }),
+      startmerknad),
     soner.node,
     boks,
     el('div', { class: 'knapper' }, el('button', { type: 'submit', text: 'Opprett abonnement' })));

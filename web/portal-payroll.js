@@ -2,7 +2,7 @@
 // foreløpig eller endelig, og nedlasting i alle eksportformatene (CSV, Visma Lønn,
 // Tripletex, Excel) fra /reports/payroll med innloggingen som bearer-token.
 
-import { el, kroner, maaned, KATEGORI, SONEKLASSE } from './common.js';
+import { el, kroner, maaned, telefon, KATEGORI, SONEKLASSE } from './common.js';
 import { tabell, lastNed, flyttMåned, sonenavn, tjenestensMåned } from './portal-ui.js';
 
 const GRUNNLAG = `query($id: ID!, $month: Month!) { company(id: $id) { id name orgNumber payTypeCode
@@ -59,12 +59,12 @@ export async function lønnstrekk(app, id, month) {
     : tabell({
       overskrift: `Lønnstrekk for ${maaned(måned)}`,
       kolonner: [
-        { navn: 'Navn' }, { navn: 'Ansattnr.' }, { navn: 'Mobil' }, { navn: 'Kategori' }, { navn: 'Soner' },
+        { navn: 'Navn' }, { navn: 'Ansattnr.' }, { navn: 'Mobil' }, { navn: 'Reisende' }, { navn: 'Soner' },
         { navn: 'Pris', tall: true }, { navn: 'Arbeidsgiverandel', tall: true }, { navn: 'Lønnstrekk', tall: true },
       ],
       rader: b.lines.map((l) => [
         el('a', { href: `#/firma/${id}/billett/${l.subscriptionId}`, text: `${l.lastName}, ${l.firstName}` }),
-        l.employeeNumber || '–', l.phone, KATEGORI[l.category] || l.category, sonetekst(l),
+        l.employeeNumber || '–', telefon(l.phone), KATEGORI[l.category] || l.category, sonetekst(l),
         kroner(l.price), kroner(l.employerContribution), kroner(l.deduction),
       ]),
       fot: ['Sum', '', '', '', `${t.subscriptions} abonnement${t.subscriptions === 1 ? '' : 'er'}`,

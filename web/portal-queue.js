@@ -1,14 +1,17 @@
 // Godkjenningskøen: ventende bestillinger, eldste først, som oppdateres over websocket
 // (approvalQueueChanged) uten at siden lastes på nytt. Godkjenn, eller avvis med begrunnelse.
 
-import { el, dato, tidspunkt, subscribe } from './common.js';
+import { el, dato, tidspunkt, telefon, kroner, subscribe } from './common.js';
 import { felt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, norsk } from './portal-ui.js';
+import { massegodkjenning } from './portal-bulk.js';
 
 /** The fields of a queued order. */
 export const ORDRE = `id firstName lastName phone employeeNumber orderedAt startDate zones wholeRegion
   zoneClass category extraFields { label value }`;
 
-const KØ = `query($id: ID!) { company(id: $id) { id name approvalQueue(first: 20) { nodes { ${ORDRE} } } } }`;
+const KØ = `query($id: ID!) { company(id: $id) { id name orderingPolicy
+  employerContribution { kind percent amount } approvalQueue(first: 20) { nodes { ${ORDRE} } } } }`;
+const PRISER = 'query($on: Date) { tariff(on: $on) { prices { zoneClass category monthly } } }';
 const LIVE = `subscription($id: ID!) { approvalQueueChanged(companyId: $id) { pendingCount orders { ${ORDRE} } } }`;
 const GODKJENN = 'mutation($id: ID!) { approveSubscription(id: $id) { id status validFrom } }';
 const AVVIS = 'mutation($id: ID!, $reason: String!) { rejectSubscription(id: $id, reason: $reason) { id status } }';
@@ -24,11 +27,32 @@ export async function kø(app, id) {
   if (!erAktuell()) return;
 
   const liste = el('ul', { class: 'kø', 'aria-labelledby': 'kø-overskrift' });
-  const tom = el('p', { class: 'kort', text: 'Ingen bestillinger venter på godkjenning.' });
+  // While ordering is closed no employee can order: the empty queue says where to open it.
+  const tom = d.company.orderingPolicy === 'CLOSED'
+    ? el('div', { class: 'kort' },
+      el('p', { text: 'Ingen bestillinger venter. Bestillingslenken er stengt, så de ansatte kan ikke bestille ennå.' }),
+      el('p', {}, 'Åpne for bestillinger og hent lenken under ',
+        el('a', { href: `#/firma/${id}/innstillinger`, text: 'Innstillinger' }), '.'))
+    : el('p', { class: 'kort', text: 'Ingen bestillinger venter på godkjenning.' });
+  /** Price lists by start date, fetched once each: the price an order will be charged. */
+  const priser = new Map();
+  const prisliste = (dag) => {
+    if (!priser.has(dag)) priser.set(dag, app.gql(PRISER, { on: dag }).then((p) => p.tariff.prices).catch(() => null));
+    return priser.get(dag);
+  };
+  const bidrag = d.company.employerContribution;
+  /** What the company pays of `pris` øre (R14), as the order page computes it. */
+  const bedriftensDel = (pris) => {
+    if (!bidrag) return 0;
+    if (bidrag.kind === 'PERCENT') return Math.min(pris, Math.floor((pris * bidrag.percent + 50) / 100));
+    if (bidrag.kind === 'FIXED') return Math.min(pris, bidrag.amount);
+    return 0;
+  };
   const teller = el('p', { class: 'teller' });
   const status = el('div', { role: 'status' });
   const live = el('p', { class: 'liten dempet', text: 'Køen oppdateres av seg selv når det kommer nye bestillinger.' });
   const rader = new Map();
+  const navnPå = new Map();
   let kjente = null;
 
   function fokusEtter(li) {
@@ -48,7 +72,22 @@ export async function kø(app, id) {
     oppdaterTeller(rader.size);
   }
 
+  const mange = massegodkjenning(app, {
+    rader,
+    navn: (oid) => navnPå.get(oid) || 'Bestillingen',
+    ferdig: (oid) => {
+      const li = rader.get(oid);
+      if (!li) return;
+      rader.delete(oid);
+      if (li.contains(document.activeElement)) fokusEtter(li);
+      li.remove();
+      oppdaterTeller(rader.size);
+    },
+    status,
+  });
+
   function rad(o) {
+    navnPå.set(o.id, navn(o));
     const li = el('li', { dataset: { id: o.id } });
     const handlinger = el('div', { class: 'knapper' });
     const godkjenn = el('button', {
@@ -85,16 +124,26 @@ export async function kø(app, id) {
       },
     });
     handlinger.append(godkjenn, avvis);
+    const månedspris = el('dd', { text: '…' });
+    const trekk = el('dd', { text: '…' });
+    prisliste(o.startDate).then((liste) => {
+      const pris = liste && liste.find((p) => p.zoneClass === o.zoneClass && p.category === o.category);
+      månedspris.textContent = pris ? kroner(pris.monthly) : '–';
+      trekk.textContent = pris ? kroner(pris.monthly - bedriftensDel(pris.monthly)) : '–';
+    });
     const fakta = el('dl', { class: 'fakta' },
-      el('dt', { text: 'Mobil' }), el('dd', { text: o.phone }),
+      el('dt', { text: 'Mobil' }), el('dd', { text: telefon(o.phone) }),
       el('dt', { text: 'Soner' }), el('dd', { text: soner(tariff, o) }),
-      el('dt', { text: 'Kategori' }), el('dd', { text: kategori(o.category) }),
+      el('dt', { text: 'Reisende' }), el('dd', { text: kategori(o.category) }),
       el('dt', { text: 'Starter' }), el('dd', { text: dato(o.startDate) }),
+      el('dt', { text: 'Månedspris' }), månedspris,
+      el('dt', { text: 'Trekk i lønn' }), trekk,
       o.employeeNumber ? [el('dt', { text: 'Ansattnr.' }), el('dd', { text: o.employeeNumber })] : null,
       o.extraFields.map((a) => [el('dt', { text: a.label }), el('dd', { text: a.value })]),
       el('dt', { text: 'Bestilt' }), el('dd', { text: tidspunkt(o.orderedAt) }));
     li.append(el('article', { class: 'kort', 'aria-label': navn(o) },
       el('h2', { text: navn(o) }), fakta, handlinger, avvisSkjema, feil));
+    mange.merk(li, o.id);
     return li;
   }
 
@@ -175,5 +224,5 @@ export async function kø(app, id) {
 
   app.vis(`Godkjenning – ${d.company.name}`,
     el('h2', { id: 'kø-overskrift', class: 'skjult', text: 'Ventende bestillinger' }),
-    teller, live, status, tom, liste);
+    teller, live, mange.verktøy, status, tom, liste);
 }

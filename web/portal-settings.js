@@ -1,12 +1,14 @@
 // Innstillingene til en bedrift: bestillingsordning, bestillingslenke (kopier, lag ny),
-// bestillingsskjema, arbeidsgiverandel, lønnsart og administratorer.
+// bestillingsskjema, arbeidsgiverandel, lønnsart og administratorer. Innstillingene lagres
+// med én knapp, «Lagre endringer», som lagrer hvert kort som er endret; kort med endringer som
+// ikke er lagret, er merket, så ingenting går tapt ved at bare ett kort lagres.
 
-import { el, kroner } from './common.js';
-import { felt, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, nyId, norsk } from './portal-ui.js';
+import { el, kroner, orgnr, visFeil, fjernFeil } from './common.js';
+import { felt, velger, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, nyId, norsk } from './portal-ui.js';
 
 const INNSTILLINGER = `query($id: ID!) { company(id: $id) { id name orgNumber invoiceEmail orderingPolicy orderLink
   orderForm { employeeNumber extraFields { label required } }
-  employerContribution { kind percent amount } payTypeCode administrators { name email } } }`;
+  employerContribution { kind percent amount } payTypeCode departmentField costCentreField administrators { name email } } }`;
 
 const MAKS_FELT = 10;
 
@@ -15,7 +17,70 @@ function seksjon(tittel, ...innhold) {
   return el('section', { class: 'kort', 'aria-labelledby': id }, el('h2', { id, text: tittel }), ...innhold);
 }
 
-/** A form that saves with `lagre(form)` and says so next to its button. */
+/** The setting cards of the page shown: each form, its saver, and whether it is changed. */
+let innstillingskort = [];
+
+/**
+ * A setting card's form: no button of its own (the page's «Lagre endringer» saves every
+ * changed card); marked «Ikke lagret» while changed; Enter in it saves too.
+ */
+function innstilling(innhold, lagre) {
+  const boks = feilboks();
+  const ok = el('p', { role: 'status', class: 'dempet' });
+  const merke = el('p', { class: 'ulagret', hidden: true, text: 'Ikke lagret' });
+  const form = el('form', { novalidate: true }, innhold, boks, merke, ok);
+  const kort = { form, lagre, boks, ok, merke, endret: false };
+  const endret = () => {
+    kort.endret = true;
+    merke.hidden = false;
+    ok.textContent = '';
+  };
+  form.addEventListener('input', endret);
+  form.addEventListener('change', endret);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    lagreEndringer();
+  });
+  innstillingskort.push(kort);
+  return form;
+}
+
+/** Saves every changed setting card, in page order; a refusal stays next to its card. */
+async function lagreEndringer() {
+  const knapp = document.getElementById('lagre-endringer');
+  const status = document.getElementById('lagre-status');
+  const endrede = innstillingskort.filter((k) => k.endret);
+  if (endrede.length === 0) {
+    status.textContent = 'Ingen endringer å lagre.';
+    return;
+  }
+  knapp.disabled = true;
+  let feil = 0;
+  for (const kort of endrede) {
+    fjernFeil(kort.form);
+    kort.boks.textContent = '';
+    try {
+      kort.ok.textContent = await kort.lagre(kort.form);
+      kort.endret = false;
+      kort.merke.hidden = true;
+    } catch (error) {
+      feil += 1;
+      visFeil(kort.form, error, kort.boks);
+      const melding = norsk(error);
+      const ugyldig = kort.form.querySelector('[aria-invalid="true"]');
+      const hjelp = ugyldig && kort.form.querySelector(`#${CSS.escape(`${ugyldig.id || ugyldig.name}-feil`)}`);
+      if (hjelp) hjelp.textContent = melding;
+      else kort.boks.textContent = melding;
+    }
+  }
+  knapp.disabled = false;
+  status.textContent = feil === 0
+    ? 'Endringene er lagret.'
+    : `${endrede.length - feil} av ${endrede.length} endrede kort er lagret. Se feilen i kortet som er merket.`;
+  kunngjør(status.textContent);
+}
+
+/** A form for an action (inviting someone) with its own button, saying so next to it. */
 function lagreskjema(innhold, knappetekst, lagre) {
   const boks = feilboks();
   const ok = el('p', { role: 'status', class: 'dempet' });
@@ -38,7 +103,7 @@ export function tilØre(tekst) {
 }
 
 function policy(app, c) {
-  return seksjon('Bestillingsordning', lagreskjema(
+  return seksjon('Bestillingsordning', innstilling(
     radioer({
       name: 'policy',
       legend: 'Kan de ansatte bestille selv via lenken?',
@@ -49,7 +114,6 @@ function policy(app, c) {
         ['CLOSED', 'Nei, bare administratorer oppretter abonnementer'],
       ],
     }),
-    'Lagre bestillingsordning',
     async (f) => {
       await app.gql('mutation($id: ID!, $p: OrderingPolicy!) { setOrderingPolicy(companyId: $id, policy: $p) { orderingPolicy } }',
         { id: c.id, p: valgt(f, 'policy') });
@@ -177,7 +241,7 @@ function skjemafelt(app, c) {
   });
   oppdater();
 
-  return seksjon('Bestillingsskjema', lagreskjema([
+  return seksjon('Bestillingsskjema', innstilling([
     radioer({
       name: 'employeeNumber',
       legend: 'Ansattnummer',
@@ -188,7 +252,7 @@ function skjemafelt(app, c) {
       el('legend', { text: 'Egne felt (for eksempel avdeling eller koststed)' }),
       el('p', { class: 'hjelp', text: `Høyst ${MAKS_FELT} felt. Standardskjemaet uten egne felt anbefales.` }),
       liste, leggTil),
-  ], 'Lagre skjemaet', async (f) => {
+  ], async (f) => {
     const extraFields = [];
     const sett = new Set();
     for (const b of liste.children) {
@@ -229,10 +293,10 @@ function andel(app, c) {
   };
   valg.addEventListener('change', vis);
   vis();
-  return seksjon('Arbeidsgiverandel', lagreskjema([
+  return seksjon('Arbeidsgiverandel', innstilling([
     el('p', { class: 'hjelp', text: 'Gjelder fra og med denne måneden. Avsluttede måneder beholder det de hadde.' }),
     valg, prosent, beløp,
-  ], 'Lagre arbeidsgiverandel', async (f) => {
+  ], async (f) => {
     const kind = valgt(f, 'kind');
     const input = { kind };
     if (kind === 'PERCENT') {
@@ -251,22 +315,35 @@ function andel(app, c) {
   }));
 }
 
+/** Pay type code, and which form fields are the department and cost centre in the import files. */
 function lønnsart(app, c) {
-  return seksjon('Lønnsart', lagreskjema(
+  const felter = [['', 'Ingen'], ...c.orderForm.extraFields.map((f) => [f.label, f.label])];
+  return seksjon('Lønnsart', innstilling([
     felt({
       name: 'payTypeCode',
       label: 'Lønnsart i lønnssystemet',
       value: c.payTypeCode || '',
       hjelp: 'Koden lønnstrekket føres på i importfilene til Visma og Tripletex, for eksempel 5010.',
     }),
-    'Lagre lønnsart',
-    async (f) => {
-      const payTypeCode = f.elements.payTypeCode.value.trim();
-      if (!payTypeCode) throw lokalFeil('payTypeCode', 'Skriv lønnsarten.');
-      await app.gql('mutation($id: ID!, $code: String!) { setPayrollSettings(companyId: $id, payTypeCode: $code) { payTypeCode } }',
-        { id: c.id, code: payTypeCode });
-      return 'Lønnsarten er lagret.';
-    }));
+    velger({
+      name: 'departmentField', label: 'Avdeling hentes fra', valg: felter, value: c.departmentField || '',
+      hjelp: 'Feltet i bestillingsskjemaet som har avdelingsnummeret (Visma: R1, Tripletex: avdelingsnummer).',
+    }),
+    velger({
+      name: 'costCentreField', label: 'Koststed eller prosjekt hentes fra', valg: felter, value: c.costCentreField || '',
+      hjelp: 'Feltet som har koststedet eller prosjektnummeret (Visma: R2, Tripletex: prosjektnummer).',
+    }),
+  ],
+  async (f) => {
+    const payTypeCode = f.elements.payTypeCode.value.trim();
+    if (!payTypeCode) throw lokalFeil('payTypeCode', 'Skriv lønnsarten.');
+    const departmentField = f.elements.departmentField.value || null;
+    const costCentreField = f.elements.costCentreField.value || null;
+    await app.gql(`mutation($id: ID!, $code: String!, $dep: String, $cost: String) {
+      setPayrollSettings(companyId: $id, payTypeCode: $code, departmentField: $dep, costCentreField: $cost) { payTypeCode } }`,
+    { id: c.id, code: payTypeCode, dep: departmentField, cost: costCentreField });
+    return 'Lønnsarten er lagret.';
+  }));
 }
 
 function administratorer(app, c) {
@@ -295,9 +372,14 @@ export async function innstillinger(app, id) {
   const d = await app.gql(INNSTILLINGER, { id });
   if (!erAktuell()) return;
   const c = d.company;
+  innstillingskort = [];
+  const kolonner = el('div', { class: 'to-kolonner' },
+    el('div', {}, policy(app, c), lenke(app, c), andel(app, c), lønnsart(app, c)),
+    el('div', {}, skjemafelt(app, c), administratorer(app, c)));
   app.vis(`Innstillinger – ${c.name}`,
-    el('p', { class: 'dempet', text: `Org.nr. ${c.orgNumber} · Faktura til ${c.invoiceEmail}` }),
-    el('div', { class: 'to-kolonner' },
-      el('div', {}, policy(app, c), lenke(app, c), andel(app, c), lønnsart(app, c)),
-      el('div', {}, skjemafelt(app, c), administratorer(app, c))));
+    el('p', { class: 'dempet', text: `Org.nr. ${orgnr(c.orgNumber)} · Faktura til ${c.invoiceEmail}` }),
+    kolonner,
+    el('div', { class: 'lagre-linje' },
+      el('button', { type: 'button', id: 'lagre-endringer', text: 'Lagre endringer', onclick: lagreEndringer }),
+      el('p', { role: 'status', id: 'lagre-status', class: 'dempet' })));
 }

@@ -1,11 +1,12 @@
 // Billettene til en bedrift: søk og statusfilter med «Vis flere» (Relay-sider), og én
 // billetts side med soneendring, oppsigelse, angring av oppsigelse og historikk.
 
-import { el, dato, tidspunkt, STATUS } from './common.js';
+import { el, dato, tidspunkt, telefon, STATUS } from './common.js';
 import {
   felt, velger, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, hendelse, norsk, iDag,
 } from './portal-ui.js';
 import { sonevelger } from './portal-zones.js';
+import { billettnedlasting } from './portal-ticket-export.js';
 
 const SIDE = 25;
 
@@ -16,7 +17,8 @@ const LISTE = `query($id: ID!, $first: Int, $after: String, $search: String, $st
 
 const FELTER = `id companyId firstName lastName phone employeeNumber category status orderStatus orderedAt
   decidedAt startDate validFrom endDate zones wholeRegion zoneClass rejectionReason extraFields { label value }
-  history { sequence type summary occurredAt actor { kind label phone } }`;
+  history { sequence type occurredAt actor { kind phone name email }
+    change { kind date zones wholeRegion previousValidThrough category reason } }`;
 
 const EN = `query($id: ID!) { subscription(id: $id) { ${FELTER} } }`;
 
@@ -37,7 +39,7 @@ export async function billetter(app, id, q) {
       name: 'status',
       label: 'Status',
       value: status,
-      valg: [['', 'Alle'], ...Object.entries(STATUS)],
+      valg: [['', 'Alle'], ...Object.entries(STATUS).filter(([kode]) => kode !== 'CANCELLED_BEFORE_START')],
     }),
     el('button', { type: 'submit', text: 'Søk' }));
   const antall = el('p', { role: 'status', class: 'teller' });
@@ -45,7 +47,7 @@ export async function billetter(app, id, q) {
   const tabell = el('div', { class: 'tabell-ramme' },
     el('table', { class: 'stables' },
       el('caption', { class: 'skjult', text: 'Billetter' }),
-      el('thead', {}, el('tr', {}, ['Navn', 'Mobil', 'Soner', 'Kategori', 'Status', 'Fra', 'Til']
+      el('thead', {}, el('tr', {}, ['Navn', 'Mobil', 'Soner', 'Reisende', 'Status', 'Fra', 'Til']
         .map((k) => el('th', { scope: 'col', text: k })))),
       kropp));
   const flere = el('button', { type: 'button', class: 'sekundær', text: 'Vis flere' });
@@ -56,9 +58,9 @@ export async function billetter(app, id, q) {
   function rad(t) {
     return el('tr', {},
       el('td', { 'data-etikett': 'Navn' }, el('a', { href: `#/firma/${id}/billett/${t.id}`, text: `${t.firstName} ${t.lastName}` })),
-      el('td', { 'data-etikett': 'Mobil', text: t.phone }),
+      el('td', { 'data-etikett': 'Mobil', text: telefon(t.phone) }),
       el('td', { 'data-etikett': 'Soner', text: soner(tariff, t) }),
-      el('td', { 'data-etikett': 'Kategori', text: kategori(t.category) }),
+      el('td', { 'data-etikett': 'Reisende', text: kategori(t.category) }),
       el('td', { 'data-etikett': 'Status' }, statusmerke(t.status)),
       el('td', { 'data-etikett': 'Fra', text: dato(t.validFrom || t.startDate) }),
       el('td', { 'data-etikett': 'Til', text: t.endDate ? dato(t.endDate) : '–' }));
@@ -112,7 +114,8 @@ export async function billetter(app, id, q) {
 
   await hent(true);
   if (!erAktuell()) return;
-  app.vis(`Billetter – ${navn}`, skjema, boks, antall, tabell, el('div', { class: 'knapper' }, flere));
+  app.vis(`Billetter – ${navn}`, skjema, boks, antall, tabell, el('div', { class: 'knapper' }, flere),
+    billettnedlasting(app, id, () => ({ søk, status })));
 }
 
 /** What a refused ticket action means, in Norwegian. */
@@ -138,9 +141,9 @@ export async function billett(app, firmaId, id) {
 
   const fakta = el('dl', { class: 'fakta' },
     el('dt', { text: 'Status' }), el('dd', {}, statusmerke(t.status)),
-    el('dt', { text: 'Mobil' }), el('dd', { text: t.phone }),
+    el('dt', { text: 'Mobil' }), el('dd', { text: telefon(t.phone) }),
     t.employeeNumber ? [el('dt', { text: 'Ansattnr.' }), el('dd', { text: t.employeeNumber })] : null,
-    el('dt', { text: 'Kategori' }), el('dd', { text: kategori(t.category) }),
+    el('dt', { text: 'Reisende' }), el('dd', { text: kategori(t.category) }),
     el('dt', { text: 'Soner' }), el('dd', { text: soner(tariff, t) }),
     el('dt', { text: 'Startdato' }), el('dd', { text: dato(t.startDate) }),
     t.validFrom ? [el('dt', { text: 'Gyldig fra' }), el('dd', { text: dato(t.validFrom) })] : null,
@@ -243,6 +246,18 @@ function soneendring(app, t, tariff, last) {
 
 function oppsigelse(app, t, last) {
   const boks = feilboks();
+  const siOpp = el('button', { type: 'submit', class: 'fare', text: 'Si opp billetten' });
+  // A cancellation from today cannot be undone: it is asked for once more before it is sent.
+  const bekreftelse = el('div', { class: 'bekreft', role: 'group', 'aria-labelledby': `bekreft-i-dag-${t.id}`, hidden: true },
+    el('h4', { id: `bekreft-i-dag-${t.id}`, tabindex: '-1', text: 'Si opp billetten fra i dag?' }),
+    el('p', { text: `${t.firstName} ${t.lastName} kan ikke reise på billetten etter i dag. `
+      + 'En oppsigelse fra i dag kan ikke angres, og påbegynt måned belastes fullt.' }),
+    el('div', { class: 'knapper' },
+      el('button', { type: 'submit', class: 'fare', text: 'Ja, si opp fra i dag', dataset: { bekreftet: 'ja' } }),
+      el('button', {
+        type: 'button', class: 'sekundær', text: 'Avbryt',
+        onclick: () => { bekreftelse.hidden = true; siOpp.hidden = false; siOpp.focus(); },
+      })));
   const form = el('form', { novalidate: true },
     radioer({
       name: 'at',
@@ -250,12 +265,21 @@ function oppsigelse(app, t, last) {
       value: t.endDate ? 'IMMEDIATELY' : 'END_OF_MONTH',
       valg: [
         ['END_OF_MONTH', 'Ved utgangen av denne måneden'],
-        ['IMMEDIATELY', 'I dag', 'For eksempel når arbeidsforholdet er slutt. Påbegynte måneder belastes fullt.'],
+        ['IMMEDIATELY', 'I dag', 'For eksempel når arbeidsforholdet er slutt. Kan ikke angres. Påbegynte måneder belastes fullt.'],
       ],
     }),
     boks,
-    el('div', { class: 'knapper' }, el('button', { type: 'submit', class: 'fare', text: 'Si opp billetten' })));
-  vedInnsending(form, boks, async (f) => {
+    el('div', { class: 'knapper' }, siOpp),
+    bekreftelse);
+  form.addEventListener('change', () => { bekreftelse.hidden = true; siOpp.hidden = false; });
+  vedInnsending(form, boks, async (f, event) => {
+    const bekreftet = event && event.submitter && event.submitter.dataset.bekreftet === 'ja';
+    if (valgt(f, 'at') === 'IMMEDIATELY' && !bekreftet) {
+      siOpp.hidden = true;
+      bekreftelse.hidden = false;
+      bekreftelse.querySelector('h4').focus();
+      return;
+    }
     try {
       await app.gql('mutation($id: ID!, $at: CancelAt!) { cancelSubscription(id: $id, at: $at) { id endDate } }',
         { id: t.id, at: valgt(f, 'at') });

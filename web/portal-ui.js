@@ -1,7 +1,7 @@
 // Byggeklosser for portalens sider: skjemafelt med feilmeldinger ved feltet, innsending med
 // norske feilmeldinger, nedlasting med innloggingen, soner og historikk i klartekst.
 
-import { el, dato, feilmelding, visFeil, fjernFeil, GqlError, KATEGORI } from './common.js';
+import { el, dato, telefon, feilmelding, visFeil, fjernFeil, GqlError, KATEGORI } from './common.js';
 
 let teller = 0;
 /** A fresh element id with `prefix`. */
@@ -98,7 +98,7 @@ export function norsk(error) {
 }
 
 /**
- * Runs `handling(form)` when `form` is submitted: clears old errors, disables the submit
+ * Runs `handling(form, event)` when `form` is submitted (`event.submitter` is the button): clears old errors, disables the submit
  * button meanwhile, and shows a refusal next to its field (or in `boks`). `handling` may
  * throw `lokalFeil` for checks made before asking the server. `påFeil(error)` may take an
  * error over (returning true), e.g. an expired session.
@@ -112,7 +112,7 @@ export function vedInnsending(form, boks, handling, påFeil = null) {
     if (knapp) knapp.disabled = true;
     form.setAttribute('aria-busy', 'true');
     try {
-      await handling(form);
+      await handling(form, event);
     } catch (error) {
       if (påFeil && påFeil(error)) return;
       visFeil(form, error, boks);
@@ -155,15 +155,15 @@ export function kategori(kode) {
   return KATEGORI[kode] || kode || '–';
 }
 
-/** Events' Norwegian names. */
+/** The kinds of change (`HistoryEvent.change.kind`), in Norwegian. */
 const HENDELSER = {
-  SubscriptionOrdered: 'Bestilt',
-  SubscriptionApproved: 'Godkjent',
-  SubscriptionRejected: 'Avvist',
-  ZonesChanged: 'Soner endret',
-  SubscriptionCancelled: 'Sagt opp',
-  CancellationWithdrawn: 'Oppsigelsen angret',
-  OrderWithdrawn: 'Bestillingen trukket tilbake',
+  ORDERED: 'Bestilt',
+  APPROVED: 'Godkjent',
+  REJECTED: 'Avvist',
+  ZONES_CHANGED: 'Soner endret',
+  CANCELLED: 'Sagt opp',
+  CANCELLATION_WITHDRAWN: 'Oppsigelsen angret',
+  ORDER_WITHDRAWN: 'Bestillingen trukket tilbake',
 };
 
 /** Who did it, in Norwegian. */
@@ -174,44 +174,49 @@ const AKTØRER = {
   SYSTEM: 'systemet',
 };
 
-function sonetekst(tariff, tekst) {
-  if (/whole region/.test(tekst)) return 'hele regionen';
-  return tekst.split(' + ').map((z) => sonenavn(tariff, z.trim())).join(' + ');
+/** The zones a change set, by name. */
+function endredeSoner(tariff, c) {
+  if (c.wholeRegion) return 'hele regionen';
+  return c.zones.map((z) => sonenavn(tariff, z)).join(' + ');
 }
 
 /**
- * One history event in Norwegian: its name, what it set (read from the server's summary,
- * whose shape api/src/graphql/types/history.rs fixes) and who did it.
+ * One history event in Norwegian, from its structured change (kind and values set) and who
+ * did it by name (`actor.name`, `actor.email`, as the server resolves them from the metadata).
  */
 export function hendelse(tariff, h) {
-  const navn = HENDELSER[h.type] || h.type;
-  const s = h.summary || '';
+  const c = h.change;
+  const navn = HENDELSER[c.kind] || c.kind;
   let detalj = '';
-  let m;
-  if (h.type === 'SubscriptionOrdered' && (m = /zones (.+), from (\d{4}-\d{2}-\d{2})$/.exec(s))) {
-    detalj = `${sonetekst(tariff, m[1])}, fra ${dato(m[2])}`;
-  } else if (h.type === 'SubscriptionApproved' && (m = /valid from (\d{4}-\d{2}-\d{2})/.exec(s))) {
-    detalj = `gyldig fra ${dato(m[1])}`;
-  } else if (h.type === 'SubscriptionRejected' && (m = /^Rejected: ([\s\S]*)$/.exec(s))) {
-    detalj = `begrunnelse: ${m[1]}`;
-  } else if (h.type === 'ZonesChanged' && (m = /to (.+) from (\d{4}-\d{2}-\d{2}) \(the earlier zones valid through (\d{4}-\d{2}-\d{2})\)/.exec(s))) {
-    detalj = `til ${sonetekst(tariff, m[1])} fra ${dato(m[2])} (tidligere soner gyldige til og med ${dato(m[3])})`;
-  } else if (h.type === 'SubscriptionCancelled' && (m = /valid through (\d{4}-\d{2}-\d{2})/.exec(s))) {
-    detalj = `gyldig til og med ${dato(m[1])}`;
-  } else if (h.type === 'CancellationWithdrawn') {
+  if (c.kind === 'ORDERED') {
+    detalj = `${endredeSoner(tariff, c)}, ${kategori(c.category).toLowerCase()}, fra ${dato(c.date)}`;
+  } else if (c.kind === 'APPROVED') {
+    detalj = `gyldig fra ${dato(c.date)}`;
+  } else if (c.kind === 'REJECTED') {
+    detalj = `begrunnelse: ${c.reason}`;
+  } else if (c.kind === 'ZONES_CHANGED') {
+    detalj = `til ${endredeSoner(tariff, c)} fra ${dato(c.date)} (tidligere soner gyldige til og med ${dato(c.previousValidThrough)})`;
+  } else if (c.kind === 'CANCELLED') {
+    detalj = `gyldig til og med ${dato(c.date)}`;
+  } else if (c.kind === 'CANCELLATION_WITHDRAWN') {
     detalj = 'billetten fortsetter';
-  } else if (h.type === 'OrderWithdrawn') {
+  } else if (c.kind === 'ORDER_WITHDRAWN') {
     detalj = 'før den ble behandlet';
   }
   const a = h.actor;
   let hvem = '';
   if (a) {
     const rolle = AKTØRER[a.kind] || a.kind;
-    hvem = a.kind === 'EMPLOYEE' && a.phone ? `${rolle} (${a.phone})` : rolle;
+    if (a.kind === 'ADMINISTRATOR' || a.kind === 'OPERATOR') {
+      hvem = a.name ? `${rolle} ${a.name}${a.email ? ` (${a.email})` : ''}` : rolle;
+    } else if (a.kind === 'EMPLOYEE') {
+      const nummer = a.phone ? telefon(a.phone) : '';
+      hvem = a.name ? `${rolle} ${a.name}${nummer ? ` (${nummer})` : ''}` : `${rolle}${nummer ? ` (${nummer})` : ''}`;
+    } else {
+      hvem = rolle;
+    }
   }
-  // A summary this page cannot read (a new event, a changed wording) is shown as it came.
-  const original = detalj ? null : s;
-  return { navn, detalj, hvem, original };
+  return { navn, detalj, hvem, original: null };
 }
 
 /** Triggers a download of `blob` as `filnavn`. */

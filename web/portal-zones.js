@@ -25,10 +25,11 @@ export function pris(tariff, zoneClass, category) {
 
 /**
  * A zone picker. `start` is `{ zones, wholeRegion }`; `kategori()` gives the category whose
- * price to show (or null). Returns `{ node, verdi, oppdaterPris }`; `verdi()` throws a
+ * price to show (or null); `prisTariff()` the tariff the price comes from (default `tariff`;
+ * null when none is known for the start, then no price is shown). Returns `{ node, verdi, oppdaterPris }`; `verdi()` throws a
  * `lokalFeil` when the choice is incomplete.
  */
-export function sonevelger(tariff, start = { zones: [], wholeRegion: false }, kategori = () => null) {
+export function sonevelger(tariff, start = { zones: [], wholeRegion: false }, kategori = () => null, prisTariff = () => tariff) {
   const alle = [...tariff.zones].sort((a, b) => a.name.localeCompare(b.name, 'nb'));
   const navn = nyId('soneklasse');
   const radio = (verdi, tekst) => {
@@ -71,7 +72,8 @@ export function sonevelger(tariff, start = { zones: [], wholeRegion: false }, ka
       el('option', { value: '', text: første.value ? 'Velg nabosone' : 'Velg første sone først' }),
       ...liste.map((z) => el('option', { value: z, selected: z === forrige, text: sonenavn(tariff, z) })));
     const kat = kategori();
-    const beløp = kat ? pris(tariff, k, kat) : null;
+    const priser = prisTariff();
+    const beløp = kat && priser ? pris(priser, k, kat) : null;
     prislinje.textContent = beløp === null ? '' : `Månedspris: ${kroner(beløp)}`;
   }
 

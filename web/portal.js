@@ -169,6 +169,17 @@ function lenke(href, tekst, aktiv) {
   return el('li', {}, el('a', { href: `#${href}`, 'aria-current': aktiv ? 'page' : null, text: tekst }));
 }
 
+/** How many orders of company `id` wait for approval (up to 100), or 0 when unknown. */
+async function ventende(id) {
+  try {
+    const d = await app.gql('query($id: ID!) { company(id: $id) { approvalQueue(first: 100) { nodes { id } } } }', { id });
+    return d.company.approvalQueue.nodes.length;
+  } catch {
+    // The menu works without the count.
+    return 0;
+  }
+}
+
 /** The menu for the route `sti`: the operator's pages, and a company's pages inside one. */
 async function tegnMeny(sti) {
   const items = [];
@@ -187,7 +198,14 @@ async function tegnMeny(sti) {
     }
     if (app.viewer.kind === 'OPERATOR' && navn) items.push(el('li', { class: 'firmanavn', text: `${navn}:` }));
     const f = `/firma/${firmaId}`;
-    items.push(lenke(`${f}/ko`, 'Godkjenning', sti === `${f}/ko`));
+    const godkjenning = lenke(`${f}/ko`, 'Godkjenning', sti === `${f}/ko`);
+    items.push(godkjenning);
+    ventende(firmaId).then((antall) => {
+      if (antall > 0) {
+        godkjenning.querySelector('a').append(' ', el('span', { class: 'antall', text: String(antall) }),
+          el('span', { class: 'skjult', text: antall === 1 ? ' bestilling venter' : ' bestillinger venter' }));
+      }
+    });
     items.push(lenke(`${f}/billetter`, 'Billetter', sti.startsWith(`${f}/billett`)));
     items.push(lenke(`${f}/nytt`, 'Nytt abonnement', sti === `${f}/nytt`));
     items.push(lenke(`${f}/lonnstrekk`, 'Lønnstrekk', sti.startsWith(`${f}/lonnstrekk`)));

@@ -103,6 +103,7 @@ impl Pick<Company> for Company {
             CompanyCommand::ConfigureOrderForm { .. } => "configure_order_form",
             CompanyCommand::SetEmployerContribution { .. } => "set_employer_contribution",
             CompanyCommand::SetPayrollSettings { .. } => "set_payroll_settings",
+            CompanyCommand::UpdateDetails { .. } => "update_details",
         }
     }
 }

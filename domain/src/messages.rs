@@ -1,10 +1,13 @@
 //! The texts of every message the service sends (SPEC.md "Notifications"), in Norwegian
-//! (bokmål), in one place: the SMS with a login code, the approval SMS with the app link, the
+//! (bokmål) and, for the messages to employees, in English when they ordered in English, in
+//! one place: the SMS with a login code, the approval SMS with the app link, the
 //! rejection SMS with the reason, and the e-mails inviting an administrator, telling an
 //! existing one they were added, and resetting a password. Pure functions of their inputs, so
 //! the API (auth messages) and the projector (event-driven messages) write the same texts.
 
 use chrono::NaiveDate;
+
+use crate::values::Language;
 
 /// An e-mail's subject and plain-text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,36 +18,65 @@ pub struct EmailText {
     pub body: String,
 }
 
-/// The SMS with a login code, valid for `valid_minutes`.
+/// The SMS with a login code, valid for `valid_minutes`, in bokmål.
 pub fn code_sms(code: &str, valid_minutes: i64) -> String {
-    format!(
-        "Din engangskode for Bedriftsbillett er {code}. Den er gyldig i {valid_minutes} minutter."
-    )
+    code_sms_in(Language::Bokmal, code, valid_minutes)
 }
 
-/// The SMS telling an employee their monthly ticket is approved; `app_link` opens the ticket
-/// app, and the ticket is valid from `valid_from`.
-pub fn approval_sms(first_name: &str, valid_from: NaiveDate, app_link: &str) -> String {
-    format!(
-        "Hei {first_name}! Månedsbilletten din fra arbeidsgiveren er godkjent og gjelder fra {}. \
-         Åpne billetten i appen: {app_link}",
-        valid_from.format("%d.%m.%Y")
-    )
+/// The SMS with a login code, valid for `valid_minutes`, in `language` (the order page's).
+pub fn code_sms_in(language: Language, code: &str, valid_minutes: i64) -> String {
+    match language {
+        Language::Bokmal => format!(
+            "Din engangskode for Bedriftsbillett er {code}. Den er gyldig i {valid_minutes} minutter."
+        ),
+        Language::English => format!(
+            "Your one-time code for Bedriftsbillett is {code}. It is valid for {valid_minutes} minutes."
+        ),
+    }
 }
 
-/// The SMS telling an employee their order was rejected, and why.
-pub fn rejection_sms(first_name: &str, reason: &str) -> String {
-    format!(
-        "Hei {first_name}. Bestillingen av månedsbillett gjennom arbeidsgiveren ble avvist. \
-         Begrunnelse: {reason}"
-    )
+/// The SMS telling an employee their monthly ticket is approved, in the language they ordered
+/// in; `app_link` opens the ticket app, and the ticket is valid from `valid_from`.
+pub fn approval_sms(
+    language: Language,
+    first_name: &str,
+    valid_from: NaiveDate,
+    app_link: &str,
+) -> String {
+    match language {
+        Language::Bokmal => format!(
+            "Hei {first_name}! Månedsbilletten din fra arbeidsgiveren er godkjent og gjelder fra {}. \
+             Åpne billetten i appen: {app_link}",
+            valid_from.format("%d.%m.%Y")
+        ),
+        Language::English => format!(
+            "Hi {first_name}! Your monthly ticket from your employer is approved and valid from {}. \
+             Open the ticket in the app: {app_link}",
+            valid_from.format("%d.%m.%Y")
+        ),
+    }
+}
+
+/// The SMS telling an employee their order was rejected, and why, in the language they
+/// ordered in (the reason is as the administrator wrote it).
+pub fn rejection_sms(language: Language, first_name: &str, reason: &str) -> String {
+    match language {
+        Language::Bokmal => format!(
+            "Hei {first_name}. Bestillingen av månedsbillett gjennom arbeidsgiveren ble avvist. \
+             Begrunnelse: {reason}"
+        ),
+        Language::English => format!(
+            "Hi {first_name}. Your order of a monthly ticket through your employer was rejected. \
+             Reason: {reason}"
+        ),
+    }
 }
 
 /// The e-mail inviting a company's contact person; `link` carries the invitation token and
 /// works for `valid_days`.
 pub fn invitation_email(name: &str, company_name: &str, link: &str, valid_days: i64) -> EmailText {
     EmailText {
-        subject: format!("Invitasjon til bedriftsportalen for {company_name}"),
+        subject: format!("Invitasjon til Bedriftsportalen for {company_name}"),
         body: format!(
             "Hei {name},\n\
              \n\
@@ -125,7 +157,12 @@ mod tests {
             "https://billett.example/app?abonnement={subscription}",
             "abc",
         );
-        let sms = approval_sms("Anne", NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), &link);
+        let sms = approval_sms(
+            Language::Bokmal,
+            "Anne",
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            &link,
+        );
         assert_eq!(
             sms,
             "Hei Anne! Månedsbilletten din fra arbeidsgiveren er godkjent og gjelder fra \
@@ -134,9 +171,24 @@ mod tests {
     }
 
     #[test]
+    fn messages_to_an_employee_who_ordered_in_english_are_in_english() {
+        let sms = approval_sms(
+            Language::English,
+            "Amir",
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            "https://app.example/t/1",
+        );
+        assert!(sms.starts_with("Hi Amir! Your monthly ticket"), "{sms}");
+        let sms = rejection_sms(Language::English, "Amir", "Ikke ansatt her");
+        assert!(sms.ends_with("Reason: Ikke ansatt her"), "{sms}");
+        let sms = code_sms_in(Language::English, "123456", 10);
+        assert!(sms.contains("one-time code"), "{sms}");
+    }
+
+    #[test]
     fn the_rejection_sms_carries_the_reason() {
         assert_eq!(
-            rejection_sms("Bjørn", "Ikke ansatt her"),
+            rejection_sms(Language::Bokmal, "Bjørn", "Ikke ansatt her"),
             "Hei Bjørn. Bestillingen av månedsbillett gjennom arbeidsgiveren ble avvist. \
              Begrunnelse: Ikke ansatt her"
         );
@@ -147,7 +199,7 @@ mod tests {
         let invitation = invitation_email("Kari", "Firma AS", "https://x.no/i/abc", 7);
         assert_eq!(
             invitation.subject,
-            "Invitasjon til bedriftsportalen for Firma AS"
+            "Invitasjon til Bedriftsportalen for Firma AS"
         );
         assert!(invitation.body.contains("https://x.no/i/abc"));
         assert!(invitation.body.contains("gyldig i 7 dager"));

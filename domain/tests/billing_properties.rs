@@ -90,6 +90,7 @@ fn details() -> OrderDetails {
         extra_fields: BTreeMap::new(),
         zones: zones(0),
         category: TravellerCategory::YoungAdult,
+        language: bedrift_domain::values::Language::Bokmal,
     }
 }
 

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::ticket_search::{escape_like, TicketSearch};
 use crate::ProjectionError;
 
 /// A company as the API shows it: the company directory's row.
@@ -42,8 +43,9 @@ fn status_condition(status: TicketStatus) -> &'static str {
 }
 
 /// A page of a company's tickets after `after` (a paging key), at most `limit` rows, oldest
-/// order first; `status` filters by the status on `today`, `search` matches name, phone or
-/// employee number (case-insensitive, substring).
+/// order first; `status` filters by the status on `today`; `search` (see [`TicketSearch`])
+/// matches when every word is in the name or employee number (case-insensitive, any order), or
+/// when its digits are in the phone number.
 pub async fn tickets_page(
     pool: &PgPool,
     company: Uuid,
@@ -54,20 +56,26 @@ pub async fn tickets_page(
     limit: i64,
 ) -> Result<Vec<TicketListing>, ProjectionError> {
     let filter = status.map_or("TRUE", status_condition);
-    let pattern = search.map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+    let search = search.and_then(TicketSearch::parse);
+    let words = search.as_ref().map(|s| s.words.clone());
+    let digits = search.and_then(|s| s.phone_digits);
     let sql = format!(
         "SELECT t.* FROM tickets t
          WHERE t.company_id = $1 AND ({filter}) AND t.ordered_position > $3
-           AND ($4::text IS NULL OR lower(t.first_name || ' ' || t.last_name) LIKE $4
-                OR t.phone LIKE $4 OR lower(coalesce(t.employee_number, '')) LIKE $4)
+           AND ($4::text[] IS NULL
+                OR NOT EXISTS (SELECT 1 FROM unnest($4::text[]) AS w(pattern)
+                    WHERE NOT (lower(t.first_name || ' ' || t.last_name) LIKE w.pattern
+                        OR lower(coalesce(t.employee_number, '')) LIKE w.pattern))
+                OR t.phone LIKE $6)
          ORDER BY t.ordered_position LIMIT $5"
     );
     Ok(sqlx::query_as(&sql)
         .bind(company)
         .bind(today)
         .bind(after.unwrap_or(i64::MIN))
-        .bind(pattern)
+        .bind(words)
         .bind(limit)
+        .bind(digits)
         .fetch_all(pool)
         .await?)
 }
@@ -151,13 +159,6 @@ pub async fn is_administrator(
     .bind(company)
     .fetch_one(pool)
     .await?)
-}
-
-/// `text` with LIKE's wildcards escaped.
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 /// A page of every company, by name then organisation number, skipping `offset` rows, at

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use bedrift_domain::messages;
 use bedrift_domain::subscription::{Subscription, SubscriptionEvent};
+use bedrift_domain::values::Language;
 use cqrs_es::Aggregate;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -50,6 +51,8 @@ impl Default for NotificationSettings {
 struct Recipient {
     phone: String,
     first_name: String,
+    /// The language the order was made in; its messages are written in it.
+    language: Language,
 }
 
 /// Queues the messages that `events` cause, on the batch's transaction. Returns how many
@@ -66,6 +69,7 @@ pub(crate) async fn apply(
             AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered {
                 phone,
                 first_name,
+                language,
                 ..
             }) => {
                 recipients.insert(
@@ -73,6 +77,7 @@ pub(crate) async fn apply(
                     Recipient {
                         phone: phone.as_str().to_owned(),
                         first_name: first_name.as_str().to_owned(),
+                        language: *language,
                     },
                 );
             }
@@ -112,10 +117,15 @@ pub(crate) async fn apply(
                     &settings.app_link_template,
                     &envelope.aggregate_id.to_string(),
                 );
-                messages::approval_sms(&recipient.first_name, *valid_from, &link)
+                messages::approval_sms(
+                    recipient.language,
+                    &recipient.first_name,
+                    *valid_from,
+                    &link,
+                )
             }
             AnyEvent::Subscription(SubscriptionEvent::SubscriptionRejected { reason, .. }) => {
-                messages::rejection_sms(&recipient.first_name, reason.as_str())
+                messages::rejection_sms(recipient.language, &recipient.first_name, reason.as_str())
             }
             _ => continue,
         };
@@ -158,6 +168,7 @@ async fn ordered_recipients(
         if let AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered {
             phone,
             first_name,
+            language,
             ..
         }) = envelope.event
         {
@@ -166,6 +177,7 @@ async fn ordered_recipients(
                 Recipient {
                     phone: phone.as_str().to_owned(),
                     first_name: first_name.as_str().to_owned(),
+                    language,
                 },
             );
         }

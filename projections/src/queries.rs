@@ -30,6 +30,8 @@ pub struct PayrollLine {
     pub phone: String,
     /// The charge: zones, category, price, contribution, deduction.
     pub charge: Charge,
+    /// The answers to the company's order form fields, by field label, as they stand now.
+    pub answers: BTreeMap<String, String>,
 }
 
 /// Sums of a set of charges.
@@ -205,6 +207,7 @@ pub async fn payroll_basis(
                 last_name: state.last_name.map(|n| n.to_string()).unwrap_or_default(),
                 phone: state.phone.map(|p| p.to_string()).unwrap_or_default(),
                 charge,
+                answers: state.extra_fields,
             }
         })
         .collect();

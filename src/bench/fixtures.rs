@@ -75,6 +75,7 @@ pub fn order_details(
         extra_fields: BTreeMap::new(),
         zones,
         category,
+        language: bedrift_domain::values::Language::Bokmal,
     }
 }
 

@@ -44,7 +44,7 @@ async fn an_administrator_invites_another_who_accepts_and_sees_the_company() {
     assert!(invitation.contains("Velg passord og logg inn her"));
     assert_eq!(
         app.last_subject("ola@firma.no").await,
-        "Invitasjon til bedriftsportalen for Firma AS"
+        "Invitasjon til Bedriftsportalen for Firma AS"
     );
     let data = app
         .ok(

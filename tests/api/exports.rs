@@ -1,7 +1,9 @@
 //! The finance downloads over HTTP (`/reports/...`): each payroll format parsed back and every
-//! amount checked against the GraphQL `payrollDeductionBasis`; the preliminary marking of the
-//! current month; the invoice basis against `invoiceBasis`; and the same authorisation as
-//! GraphQL, with its codes as HTTP statuses.
+//! amount checked against the GraphQL `payrollDeductionBasis`, with the cost allocation
+//! (department, cost centre) from the company's mapped form fields; the generic CSV as Excel
+//! on a Norwegian machine reads it; the preliminary marking of the current month; the invoice
+//! basis against `invoiceBasis`; and the same authorisation as GraphQL, with its codes as HTTP
+//! statuses.
 
 use std::collections::BTreeMap;
 
@@ -12,23 +14,23 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::helpers::{order, TestApp};
 
 /// An HTTP response.
-struct Download {
-    status: u16,
-    headers: BTreeMap<String, String>,
-    body: Vec<u8>,
+pub(crate) struct Download {
+    pub(crate) status: u16,
+    pub(crate) headers: BTreeMap<String, String>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Download {
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers.get(name).map_or("", String::as_str)
     }
 
-    fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         std::str::from_utf8(&self.body).expect("UTF-8")
     }
 
     /// The `error.code` of a refusal's JSON body.
-    fn code(&self) -> String {
+    pub(crate) fn code(&self) -> String {
         let body: Value = serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("{} not JSON ({e}): {}", self.status, self.text()));
         body["error"]["code"].as_str().expect("a code").to_owned()
@@ -37,7 +39,7 @@ impl Download {
 
 impl TestApp {
     /// `GET path` over TCP as the holder of `token`.
-    async fn download(&self, token: Option<&str>, path: &str) -> Download {
+    pub(crate) async fn download(&self, token: Option<&str>, path: &str) -> Download {
         let authorization = token
             .map(|t| format!("Authorization: Bearer {t}\r\n"))
             .unwrap_or_default();
@@ -96,11 +98,22 @@ fn ore(kroner: &str) -> i64 {
     whole.parse::<i64>().expect("kroner") * 100 + cents.parse::<i64>().expect("øre")
 }
 
+/// Øre from kroner as the files for people write them: two decimals after a comma.
+fn ore_for_people(kroner: &str) -> i64 {
+    let (whole, cents) = kroner.split_once(',').expect("a decimal comma");
+    assert_eq!(cents.len(), 2, "two decimals in {kroner}");
+    whole.parse::<i64>().expect("kroner") * 100 + cents.parse::<i64>().expect("øre")
+}
+
 fn money(value: &Value) -> i64 {
     value.as_i64().expect("an amount")
 }
 
-fn records(body: &[u8], header: bool) -> Vec<Vec<String>> {
+/// The UTF-8 byte order mark files for people start with.
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+pub(crate) fn records(body: &[u8], header: bool) -> Vec<Vec<String>> {
+    let body = body.strip_prefix(BOM).unwrap_or(body);
     csv::ReaderBuilder::new()
         .delimiter(b';')
         .has_headers(header)
@@ -110,8 +123,9 @@ fn records(body: &[u8], header: bool) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// A company with a pay type code, a 33% contribution (so amounts have odd øre) and three
-/// tickets from today, plus another company. Returns (app, operator, company, its
+/// A company with an order form asking for `Avdeling` and `Koststed`, mapped as department and
+/// cost centre with its pay type code, a 33% contribution (so amounts have odd øre) and three
+/// tickets from today with answers (`A<n>`, `K<n>` for employee `E-<n>`), plus another company. Returns (app, operator, company, its
 /// administrator, the other company's administrator).
 async fn company_with_tickets() -> (TestApp, String, String, String, String) {
     let app = TestApp::spawn("2026-11-10").await;
@@ -124,10 +138,24 @@ async fn company_with_tickets() -> (TestApp, String, String, String, String) {
         .await;
     app.ok(
         Some(&admin),
-        "mutation($c: ID!) { setPayrollSettings(companyId: $c, payTypeCode: \"5010\") { name } }",
-        json!({ "c": company }),
+        "mutation($c: ID!, $f: OrderFormInput!) { configureOrderForm(companyId: $c, input: $f) { name } }",
+        json!({ "c": company, "f": { "employeeNumber": "OPTIONAL",
+            "extraFields": [{ "label": "Avdeling" }, { "label": "Koststed" }] } }),
     )
     .await;
+    let settings = app
+        .ok(
+            Some(&admin),
+            "mutation($c: ID!) { setPayrollSettings(companyId: $c, payTypeCode: \"5010\",
+                departmentField: \"Avdeling\", costCentreField: \"Koststed\") {
+                payTypeCode departmentField costCentreField } }",
+            json!({ "c": company }),
+        )
+        .await;
+    assert_eq!(
+        settings["setPayrollSettings"],
+        json!({ "payTypeCode": "5010", "departmentField": "Avdeling", "costCentreField": "Koststed" })
+    );
     app.ok(
         Some(&admin),
         "mutation($c: ID!, $i: EmployerContributionInput!) { setEmployerContribution(companyId: $c, input: $i) { name } }",
@@ -159,14 +187,28 @@ async fn company_with_tickets() -> (TestApp, String, String, String, String) {
         input["zones"] = zones.clone();
         input["wholeRegion"] = json!(zones.as_array().unwrap().is_empty());
         input["category"] = json!(category);
+        let n = &number[2..];
+        input["extraFields"] = json!([
+            { "label": "Avdeling", "value": format!("A{n}") },
+            { "label": "Koststed", "value": format!("K{n}") }
+        ]);
         app.create(&admin, &company, phone, input, Some("2026-11-10"))
             .await;
     }
     (app, operator, company, admin, other_admin)
 }
 
+/// The zone names of the example tariff the tests use.
+fn zone_name(code: &str) -> &str {
+    match code {
+        "kristiansand" => "Kristiansand",
+        "vennesla" => "Vennesla",
+        other => panic!("a zone the tests do not use: {other}"),
+    }
+}
+
 #[tokio::test]
-async fn the_generic_csv_carries_every_line_and_the_totals_of_the_graphql_basis() {
+async fn the_generic_csv_carries_every_line_and_the_totals_as_a_norwegian_excel_reads_them() {
     let (app, _, company, admin, _) = company_with_tickets().await;
     let basis = basis(&app, &admin, &company, "2026-11").await;
     assert_eq!(basis["lines"].as_array().unwrap().len(), 3);
@@ -183,13 +225,21 @@ async fn the_generic_csv_carries_every_line_and_the_totals_of_the_graphql_basis(
         "attachment; filename=\"lonnstrekk-974760673-2026-11-forelopig.csv\""
     );
     assert_eq!(file.header("cache-control"), "no-store");
+    assert!(file.body.starts_with(BOM), "UTF-8 with a byte order mark");
+    let header = &records(&file.body, false)[0];
+    assert_eq!(
+        header[15..],
+        ["Avdeling", "Koststed"],
+        "a column per form field"
+    );
     let rows = records(&file.body, true);
     let lines = basis["lines"].as_array().unwrap();
     assert_eq!(rows.len(), lines.len() + 1, "every line, then the totals");
     for (row, line) in rows.iter().zip(lines) {
         assert_eq!(row[..3], ["2026-11", "FORELØPIG", "LINJE"]);
         assert_eq!(row[3], line["subscriptionId"].as_str().unwrap());
-        assert_eq!(row[4], line["employeeNumber"].as_str().unwrap());
+        let number = line["employeeNumber"].as_str().unwrap();
+        assert_eq!(row[4], number);
         assert_eq!(row[5], line["lastName"].as_str().unwrap());
         assert_eq!(row[6], line["firstName"].as_str().unwrap());
         assert_eq!(row[7], line["phone"].as_str().unwrap());
@@ -197,23 +247,34 @@ async fn the_generic_csv_carries_every_line_and_the_totals_of_the_graphql_basis(
             .as_array()
             .unwrap()
             .iter()
-            .map(|z| z.as_str().unwrap())
+            .map(|z| zone_name(z.as_str().unwrap()))
             .collect();
-        assert_eq!(row[8], zones.join(" "));
-        assert_eq!(row[9], line["zoneClass"].as_str().unwrap());
-        assert_eq!(row[10], line["category"].as_str().unwrap());
+        let (zone_text, class, category) = match line["zoneClass"].as_str().unwrap() {
+            "ONE_ZONE" => (zones.join(", "), "1 sone", "Voksen"),
+            "TWO_ZONES" => (zones.join(", "), "2 soner", "Honnør"),
+            _ => ("Hele regionen".to_owned(), "Hele regionen", "Ungdom"),
+        };
+        assert_eq!(row[8..11], [zone_text.as_str(), class, category]);
         assert_eq!(row[11], "1");
-        assert_eq!(ore(&row[12]), money(&line["price"]));
-        assert_eq!(ore(&row[13]), money(&line["employerContribution"]));
-        assert_eq!(ore(&row[14]), money(&line["deduction"]));
+        assert_eq!(ore_for_people(&row[12]), money(&line["price"]));
+        assert_eq!(
+            ore_for_people(&row[13]),
+            money(&line["employerContribution"])
+        );
+        assert_eq!(ore_for_people(&row[14]), money(&line["deduction"]));
+        let n = &number[2..];
+        assert_eq!(row[15..], [format!("A{n}"), format!("K{n}")]);
     }
     let sum = rows.last().unwrap();
     let totals = &basis["totals"];
     assert_eq!(sum[2], "SUM");
     assert_eq!(sum[11], totals["subscriptions"].to_string());
-    assert_eq!(ore(&sum[12]), money(&totals["price"]));
-    assert_eq!(ore(&sum[13]), money(&totals["employerContribution"]));
-    assert_eq!(ore(&sum[14]), money(&totals["deduction"]));
+    assert_eq!(ore_for_people(&sum[12]), money(&totals["price"]));
+    assert_eq!(
+        ore_for_people(&sum[13]),
+        money(&totals["employerContribution"])
+    );
+    assert_eq!(ore_for_people(&sum[14]), money(&totals["deduction"]));
     assert!(
         money(&totals["deduction"]) % 100 != 0,
         "the amounts tried have øre, not only whole kroner"
@@ -352,6 +413,7 @@ async fn visma_and_tripletex_files_book_each_deduction_on_the_pay_type_code() {
         visma.header("content-disposition"),
         "attachment; filename=\"lonnstrekk-974760673-2026-11-visma.csv\""
     );
+    assert!(!visma.body.starts_with(BOM), "no byte order mark");
     let rows = records(&visma.body, false);
     assert_eq!(
         rows.len(),
@@ -362,10 +424,26 @@ async fn visma_and_tripletex_files_book_each_deduction_on_the_pay_type_code() {
     for row in &rows {
         assert_eq!(
             row.len(),
-            8,
-            "year; period; number; pay type; basis; quantity; rate; amount"
+            17,
+            "year; period; number; pay type; basis; quantity; rate; amount; account; \
+             balancing account; R1-R6; the empty deduction code"
         );
         let line = by_number[row[2].as_str()];
+        let n = &row[2][2..];
+        assert_eq!(
+            row[8..],
+            [
+                "",
+                "",
+                &format!("A{n}"),
+                &format!("K{n}"),
+                "",
+                "",
+                "",
+                "",
+                ""
+            ]
+        );
         assert_eq!(row[..2], ["2026", "11"]);
         assert_eq!(row[3], "5010");
         assert_eq!(ore(&row[4]), money(&line["price"]));
@@ -383,18 +461,20 @@ async fn visma_and_tripletex_files_book_each_deduction_on_the_pay_type_code() {
         )
         .await;
     assert_eq!(tripletex.status, 200, "{}", tripletex.text());
-    assert!(tripletex
-        .text()
-        .starts_with("år;måned;ansattnummer;lønnsart;antall;beløp\n"));
+    assert!(tripletex.text().starts_with(
+        "ÅR;MÅNED;ANSATTNUMMER;LØNNSART;KOMMENTAR;ANTALL;SATS;PROSJEKTNUMMER;AVDELINGSNUMMER\n"
+    ));
     let rows = records(&tripletex.body, true);
     assert_eq!(rows.len(), by_number.len());
     let mut deducted = 0;
     for row in &rows {
         let line = by_number[row[2].as_str()];
+        let n = &row[2][2..];
         assert_eq!(row[..2], ["2026", "11"]);
-        assert_eq!(row[3..5], ["5010", "1.00"]);
-        assert_eq!(ore(&row[5]), money(&line["deduction"]));
-        deducted += ore(&row[5]);
+        assert_eq!(row[3..6], ["5010", "Bedriftsbillett 2026-11", "1.00"]);
+        assert_eq!(ore(&row[6]), money(&line["deduction"]));
+        assert_eq!(row[7..], [format!("K{n}"), format!("A{n}")]);
+        deducted += ore(&row[6]);
     }
     assert_eq!(deducted, money(&basis["totals"]["deduction"]));
 }

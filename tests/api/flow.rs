@@ -96,7 +96,7 @@ async fn the_whole_flow_with_approval_required() {
     let invitation = delivery.smtp.wait_for("kari@firma.no").await;
     assert_eq!(
         invitation.header("Subject").as_deref(),
-        Some("Invitasjon til bedriftsportalen for Firma AS")
+        Some("Invitasjon til Bedriftsportalen for Firma AS")
     );
     assert_eq!(
         link_token(&invitation.body),

@@ -1,6 +1,8 @@
 // The employee's steps of the browser scenario (see flow.mjs), on a phone-sized viewport:
-// an unknown link, logging in with the SMS code, ordering (after a withdrawn first order),
-// seeing the order approved, cancelling and resuming.
+// an unknown link, logging in with the SMS code (reloading on the code screen, a pasted code
+// with a space, a used-up and an expired code), ordering (the zone must be chosen; after a
+// withdrawn first order), seeing the order approved, cancelling and resuming, and the whole
+// order in English (Back, an expired session and a language switch keep what was typed).
 
 import { DESKTOP, PHONE } from './viewports.mjs';
 
@@ -107,6 +109,9 @@ export async function ordersViaLink(ctx) {
   await page.getByLabel('Mobilnummer').fill(PHONE_NUMBER);
   await page.getByRole('button', { name: 'Send kode' }).click();
   await heading(page, 'Skriv inn koden');
+  // Reloading on the code screen stays there: the code already sent still works.
+  await page.reload();
+  await heading(page, 'Skriv inn koden');
   const sms = await ctx.message(PHONE_E164);
   const code = (sms.match(/\b(\d{6})\b/) || [])[1];
   if (!code) throw new Error(`no 6-digit code in the SMS: ${sms}`);
@@ -118,10 +123,14 @@ export async function ordersViaLink(ctx) {
   await page.getByRole('button', { name: 'Logg inn' }).click();
   await expectText(page.locator('.feltfeil'), 'Koden stemmer ikke');
   await shot(ctx, page, 'ansatt-feil-kode');
-  await page.getByLabel('Kode fra SMS').fill(code);
+  // Pasted with a space ("794 297"), the code keeps all six digits.
+  await page.getByLabel('Kode fra SMS').fill(`${code.slice(0, 3)} ${code.slice(3)}`);
+  if (await page.getByLabel('Kode fra SMS').inputValue() !== code) {
+    throw new Error(`the pasted code reads "${await page.getByLabel('Kode fra SMS').inputValue()}", not ${code}`);
+  }
   await page.getByRole('button', { name: 'Logg inn' }).click();
-  await heading(page, 'Dine abonnement');
-  await expectText(page.locator('main'), 'Du har ingen abonnement ennå');
+  await heading(page, 'Dine abonnementer');
+  await expectText(page.locator('main'), 'Du har ingen abonnementer ennå');
   await ctx.axe(page, 'bestill: dine abonnement (tom)');
   await shot(ctx, page, 'ansatt-dine-abonnement-tom');
 
@@ -135,12 +144,28 @@ export async function ordersViaLink(ctx) {
   await expectText(page.locator('form'), 'slik det står på legitimasjonen');
   await ctx.axe(page, 'bestill: legg til');
   await page.getByRole('button', { name: 'Bestill' }).click();
-  await expectText(page.locator('.feltfeil'), 'Skriv fornavnet.');
+  await expectText(page.locator('.feltfeil'), 'Skriv fornavnet');
   await shot(ctx, page, 'ansatt-skjema-mangler');
+
+  // No zone is chosen for the employee: forgetting it is an error, not an order for Arendal.
+  if (await page.getByLabel('Sone', { exact: true }).inputValue() !== '') {
+    throw new Error('a zone is chosen before the employee chose one');
+  }
+  await page.getByLabel('Fornavn').fill(FIRST);
+  await page.getByLabel('Etternavn').fill('Berg2');
+  await page.getByLabel('Avdeling').fill('Drift');
+  await page.getByRole('button', { name: 'Bestill' }).click();
+  await expectText(page.locator('.feltfeil'), 'Et navn kan ikke ha tall.');
+  await expectText(page.locator('.feltfeil'), 'Velg sonen du reiser i.');
+  if (await page.getByLabel('Sone', { exact: true }).getAttribute('aria-invalid') !== 'true') {
+    throw new Error('the missing zone is not marked aria-invalid');
+  }
+  await ctx.axe(page, 'bestill: sone ikke valgt');
+  await shot(ctx, page, 'ansatt-sone-ikke-valgt');
 
   await fillOrder(page, { zones: 'one' });
   await page.getByRole('button', { name: 'Bestill' }).click();
-  await heading(page, 'Dine abonnement');
+  await heading(page, 'Dine abonnementer');
   await expectText(page.locator('#status'), 'Bestillingen er sendt');
   await expectText(page.locator('.abonnement'), 'Venter på godkjenning');
   await shot(ctx, page, 'ansatt-bestilt-en-sone');
@@ -165,11 +190,12 @@ export async function ordersViaLink(ctx) {
   await ctx.axe(page, 'bestill: legg til (utfylt)');
   await shot(ctx, page, 'ansatt-skjema-utfylt');
   await page.getByRole('button', { name: 'Bestill' }).click();
-  await heading(page, 'Dine abonnement');
+  await heading(page, 'Dine abonnementer');
   await expectText(page.locator('#status'), 'Bestillingen er sendt');
   const card = page.locator('.abonnement').first();
   await expectText(card, 'Venter på godkjenning');
   await expectText(card, 'Kristiansand + Vennesla');
+  await expectText(card, expected);
   await ctx.axe(page, 'bestill: dine abonnement (venter)');
   await shot(ctx, page, 'ansatt-bestilt');
   ctx.assertNoErrors(page);
@@ -209,7 +235,8 @@ export async function cancelsAndResumes(ctx) {
   await shot(ctx, page, 'ansatt-si-opp');
   await card.getByRole('button', { name: 'Ja, si opp' }).click();
   await expectText(page.locator('#status'), 'Siste dag er 31. desember 2026');
-  await expectText(page.locator('.abonnement').first(), 'Oppsagt før start');
+  await expectText(page.locator('.abonnement').first(), 'Sagt opp før start');
+  await expectText(page.locator('.abonnement').first(), 'Startet aldri');
   await shot(ctx, page, 'ansatt-sagt-opp');
   await page.locator('.abonnement').first().getByRole('button', { name: 'Angre oppsigelse' }).click();
   await expectText(page.locator('#status'), 'Oppsigelsen er angret');
@@ -232,4 +259,121 @@ export async function rotatedLink(ctx) {
   await ctx.axe(page, 'bestill: byttet lenke');
   await shot(ctx, page, 'ansatt-byttet-lenke');
   ctx.assertNoErrors(page);
+}
+
+/** Logs in on `page` (already on the phone screen) with `phone` through the SMS code. */
+async function logIn(ctx, page, phone, e164, { phoneLabel, send, codeLabel, logIn: logInLabel }) {
+  await page.getByLabel(phoneLabel).fill(phone);
+  await page.getByRole('button', { name: send }).click();
+  await page.getByLabel(codeLabel).waitFor();
+  const sms = await ctx.message(e164);
+  const code = (sms.match(/\b(\d{6})\b/) || [])[1];
+  await page.getByLabel(codeLabel).fill(code);
+  await page.getByRole('button', { name: logInLabel, exact: true }).click();
+}
+
+/** A code used up by five wrong tries, and a code that expired, each say what to do. */
+export async function codeProblems(ctx) {
+  const { orderToken } = ctx.setup;
+  const page = await ctx.newPage({ viewport: PHONE, mobile: true });
+  await page.goto(`${ctx.baseUrl}/bestill/${orderToken}`);
+  await page.getByLabel('Mobilnummer').fill('413 00 001');
+  await page.getByRole('button', { name: 'Send kode' }).click();
+  await heading(page, 'Skriv inn koden');
+  const sms = await ctx.message('+4741300001');
+  const code = (sms.match(/\b(\d{6})\b/) || [])[1];
+  const wrong = code.slice(0, 5) + String((Number(code[5]) + 1) % 10);
+  for (let i = 0; i < 5; i += 1) {
+    await page.getByLabel('Kode fra SMS').fill(wrong);
+    await page.getByRole('button', { name: 'Logg inn' }).click();
+    await page.locator('#code[aria-invalid="true"]').waitFor();
+  }
+  await expectText(page.locator('.feltfeil'), 'Koden er brukt opp');
+  await page.getByLabel('Kode fra SMS').fill(code);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await expectText(page.locator('.feltfeil'), 'Trykk «Send ny kode»');
+  await ctx.axe(page, 'bestill: koden brukt opp');
+  await shot(ctx, page, 'ansatt-kode-brukt-opp');
+
+  await page.getByRole('button', { name: 'Send ny kode' }).click();
+  await expectText(page.locator('#status'), 'Ny kode er sendt');
+  const fresh = (await ctx.message('+4741300001')).match(/\b(\d{6})\b/)[1];
+  await ctx.advanceClock(11);
+  await page.getByLabel('Kode fra SMS').fill(fresh);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await expectText(page.locator('.feltfeil'), 'Koden er utløpt');
+  await ctx.axe(page, 'bestill: koden utløpt');
+  await shot(ctx, page, 'ansatt-kode-utlopt');
+  ctx.assertNoErrors(page);
+  await page.context().close();
+}
+
+const ENGLISH = { phoneLabel: 'Mobile number', send: 'Send code', codeLabel: 'Code from the text message', logIn: 'Log in' };
+
+/**
+ * An English-speaking employee (browser in English) orders: every page state in English and
+ * checked with axe; Back from the form stays on the site; an expired session mid-form and a
+ * switch to Norwegian keep what was typed; the choice of language is remembered.
+ */
+export async function ordersInEnglish(ctx) {
+  const { orderToken } = ctx.setup;
+  const page = await ctx.newPage({ viewport: PHONE, mobile: true, locale: 'en-GB' });
+  await page.goto(`${ctx.baseUrl}/bestill/${orderToken}`);
+  await page.getByRole('heading', { name: 'Order a company ticket' }).waitFor();
+  if (await page.evaluate(() => document.documentElement.lang) !== 'en') throw new Error('the page is not marked lang="en"');
+  await ctx.axe(page, 'order (en): phone');
+  await shot(ctx, page, 'employee-en-phone');
+  await logIn(ctx, page, '456 78 901', '+4745678901', ENGLISH);
+  await heading(page, 'Your subscriptions');
+  await ctx.axe(page, 'order (en): your subscriptions');
+
+  // Back from the order form returns to the list, on the site.
+  await page.getByRole('button', { name: 'Add a subscription' }).click();
+  await heading(page, 'Add a subscription');
+  await page.goBack();
+  await heading(page, 'Your subscriptions');
+
+  await page.getByRole('button', { name: 'Add a subscription' }).click();
+  await heading(page, 'Add a subscription');
+  await page.getByRole('button', { name: 'Order' }).click();
+  await expectText(page.locator('.feltfeil'), 'Choose the zone you travel in.');
+  await ctx.axe(page, 'order (en): form with errors');
+  await page.getByLabel('First name').fill('Amir');
+  await page.getByLabel('Last name').fill('Haddad');
+  await page.getByLabel('Zone', { exact: true }).selectOption({ label: 'Kristiansand' });
+  await page.getByLabel('Adult', { exact: true }).check();
+  await page.getByLabel('Avdeling').fill('IT');
+  await expectText(page.locator('.pris'), 'Deducted from salary per month');
+  await ctx.axe(page, 'order (en): form filled');
+  await shot(ctx, page, 'employee-en-form');
+
+  // The session ends while the form is open: nothing typed is lost.
+  const session = await sessionToken(page, orderToken);
+  await ctx.gql('mutation { logOut }', {}, session);
+  await page.getByRole('button', { name: 'Order' }).click();
+  await expectText(page.locator('#status'), 'What you typed is kept');
+  await logIn(ctx, page, '456 78 901', '+4745678901', ENGLISH);
+  await heading(page, 'Add a subscription');
+  if (await page.getByLabel('First name').inputValue() !== 'Amir') throw new Error('the typed first name was lost');
+
+  // Switching to Norwegian keeps it too, and the choice is remembered.
+  await page.getByRole('button', { name: 'Norsk' }).click();
+  await heading(page, 'Legg til abonnement');
+  if (await page.getByLabel('Etternavn').inputValue() !== 'Haddad') throw new Error('the typed last name was lost');
+  await ctx.axe(page, 'bestill: legg til etter språkbytte');
+  await page.getByRole('button', { name: 'English' }).click();
+  await heading(page, 'Add a subscription');
+  await page.getByRole('button', { name: 'Order' }).click();
+  await heading(page, 'Your subscriptions');
+  await expectText(page.locator('#status'), 'Your order has been sent to your employer');
+  const card = page.locator('.abonnement').first();
+  await expectText(card, 'Waiting for approval');
+  await expectText(card, 'Deducted from salary');
+  await ctx.axe(page, 'order (en): ordered');
+  await shot(ctx, page, 'employee-en-ordered');
+  // A fresh load keeps the chosen language (the focus stays at the top of a loaded page).
+  await page.reload();
+  await page.getByRole('heading', { name: 'Your subscriptions' }).waitFor();
+  ctx.assertNoErrors(page);
+  await page.context().close();
 }

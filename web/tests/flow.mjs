@@ -41,7 +41,9 @@ async function makeContext() {
   const browser = await chromium.launch({
     executablePath: env('CHROMIUM', '/usr/bin/chromium'),
     headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
   });
   const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   let shotNumber = 0;
@@ -60,13 +62,13 @@ async function makeContext() {
     shared: {},
 
     /** A page in a context of its own; console errors and failed page scripts are collected. */
-    async newPage({ viewport = DESKTOP, mobile = false } = {}) {
+    async newPage({ viewport = DESKTOP, mobile = false, locale = 'nb-NO' } = {}) {
       const context = await browser.newContext({
         viewport,
         deviceScaleFactor: 1,
         isMobile: mobile,
         hasTouch: mobile,
-        locale: 'nb-NO',
+        locale,
         acceptDownloads: true,
       });
       const page = await context.newPage();
@@ -132,6 +134,12 @@ async function makeContext() {
       }
     },
 
+    /** Moves the server's clock `minutes` ahead (to let an SMS code expire). */
+    async advanceClock(minutes) {
+      const response = await fetch(`${channelUrl}/advance/${minutes}`);
+      if (!response.ok) throw new Error(`the clock did not move: HTTP ${response.status}`);
+    },
+
     /** Runs a GraphQL request directly (for set-up only; the steps use the pages). */
     async gql(query, variables = {}, token = null) {
       const headers = { 'Content-Type': 'application/json' };
@@ -188,6 +196,9 @@ async function main() {
     ['ansatt: ser at bestillingen er godkjent', employee.seesApproved],
     ['admin: endrer soner og sier opp en annen billett', fromPortal('adminManagesTickets')],
     ['ansatt: sier opp og angrer oppsigelsen', employee.cancelsAndResumes],
+    ['ansatt: koden brukt opp, koden utløpt, siden lastet på nytt', employee.codeProblems],
+    ['employee: orders in English; Back, an expired session and a language switch lose nothing',
+      employee.ordersInEnglish],
     ['ansatt: lenken er byttet ut', employee.rotatedLink],
     ['admin: lønnstrekk-grunnlaget og CSV-nedlasting (trenger /reports fra finance-grenen)',
       fromPortal('adminPayrollCsv'), true],

@@ -152,12 +152,36 @@ export async function adminManagesTickets(ctx) {
   await historikk.getByText('til Arendal + Grimstad').waitFor(VENT);
   await ctx.shot(page, 'portal-billett-soner-endret');
 
+  // Per Hansen's phone is found however it is written; so is his name the other way round.
+  for (const søk of ['987 65 432', '+47 987 65 432', 'hansen per']) {
+    await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Billetter' }).click();
+    await overskrift(page, 'Billetter');
+    // The list drawn anew (its search field empty), not the previous search's.
+    await page.waitForFunction(() => {
+      const felt = document.querySelector('main input[name="search"]');
+      return felt && felt.value === '' && /^Viser \d+ billett/.test(document.querySelector('main .teller')?.textContent || '');
+    }, null, VENT);
+    await page.getByLabel('Søk', { exact: true }).fill(søk);
+    await page.getByLabel('Status').selectOption('');
+    await page.getByRole('button', { name: 'Søk' }).click();
+    await page.locator('main').getByText('Viser 1 billett som passer søket.').waitFor(VENT);
+    await page.locator(`main a[href$="/billett/${otherSubscriptionId}"]`).waitFor(VENT);
+  }
+  await ctx.shot(page, 'portal-billetter-sok-telefon');
+
   await page.goto(`${ctx.baseUrl}/portal#/firma/${companyId}/billett/${otherSubscriptionId}`);
   await overskrift(page, 'Per Hansen');
   const si = page.getByRole('region', { name: 'Si opp' });
-  await si.getByLabel('I dag').check();
+  await si.getByRole('radio', { name: 'I dag' }).check();
   await ctx.shot(page, 'portal-annen-billett');
+  // A cancellation from today cannot be undone: the page asks first, and "Avbryt" leaves it be.
   await si.getByRole('button', { name: 'Si opp billetten' }).click();
+  await si.getByRole('heading', { name: 'Si opp billetten fra i dag?' }).waitFor(VENT);
+  await ctx.axe(page, 'portal: bekreft oppsigelse i dag');
+  await ctx.shot(page, 'portal-bekreft-i-dag');
+  await si.getByRole('button', { name: 'Avbryt' }).click();
+  await si.getByRole('button', { name: 'Si opp billetten' }).click();
+  await si.getByRole('button', { name: 'Ja, si opp fra i dag' }).click();
   await page.locator('main').getByText('Billetten er sagt opp.').waitFor(VENT);
   const dag = Number(today.split('-')[2]);
   const slutt = page.getByRole('region', { name: 'Om billetten' }).locator('dt:text-is("Gyldig til og med") + dd');
@@ -178,7 +202,7 @@ export async function adminManagesTickets(ctx) {
   await page.getByLabel('Fornavn').fill('Åse');
   await page.getByLabel('Etternavn').fill('Kvinesdal-Ødegård');
   await page.getByLabel('Avdeling').fill('Salg');
-  await page.getByLabel('Reisendekategori').selectOption('SENIOR');
+  await page.getByLabel('Reisende', { exact: true }).selectOption('SENIOR');
   await page.getByLabel('Sone', { exact: true }).selectOption('kristiansand');
   await page.locator('main').getByText('Månedspris:').waitFor(VENT);
   await page.getByRole('button', { name: 'Opprett abonnement' }).click();
@@ -190,9 +214,17 @@ export async function adminManagesTickets(ctx) {
   await overskrift(page, 'Innstillinger');
   await ctx.axe(page, 'portal: innstillinger');
   const lønnsart = page.getByRole('region', { name: 'Lønnsart' });
+  // Two cards changed, one button: both are saved, none is lost.
   await lønnsart.getByLabel('Lønnsart i lønnssystemet').fill('5010');
-  await lønnsart.getByRole('button', { name: 'Lagre lønnsart' }).click();
+  const andel = page.getByRole('region', { name: 'Arbeidsgiverandel' });
+  await andel.getByRole('textbox', { name: 'Prosent av prisen' }).fill('50');
+  await lønnsart.getByText('Ikke lagret').waitFor(VENT);
+  await andel.getByText('Ikke lagret').waitFor(VENT);
+  await ctx.axe(page, 'portal: innstillinger med endringer som ikke er lagret');
+  await page.getByRole('button', { name: 'Lagre endringer' }).click();
   await page.locator('main').getByText('Lønnsarten er lagret.').waitFor(VENT);
+  await page.locator('main').getByText('Arbeidsgiverandelen er lagret.').waitFor(VENT);
+  await page.locator('#lagre-status').getByText('Endringene er lagret.').waitFor(VENT);
   const lenke = await page.getByLabel('Lenken de ansatte bestiller med').inputValue();
   assert.ok(lenke.endsWith(`/bestill/${ctx.setup.orderToken}`), `the order link shown is ${lenke}`);
   await ctx.shot(page, 'portal-innstillinger', { fullPage: true });
@@ -259,7 +291,10 @@ export async function operatorPages(ctx) {
 
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Tariff' }).click();
   await overskrift(page, 'Tariff');
-  await page.getByRole('cell', { name: 'Gjeldende' }).waitFor(VENT);
+  // The example tariff says its prices are examples, and the zones are listed.
+  await page.getByRole('cell', { name: 'Gjeldende (eksempelpriser)' }).waitFor(VENT);
+  await page.locator('main').getByText('prisene er eksempler').waitFor(VENT);
+  await page.getByRole('heading', { name: 'Soner (25)' }).waitFor(VENT);
   await ctx.axe(page, 'operatør: tariff');
   await ctx.shot(page, 'operator-tariff');
   const fra = førsteOm(ctx.setup.today, 2);
@@ -268,6 +303,8 @@ export async function operatorPages(ctx) {
   await page.getByRole('button', { name: 'Publiser tariffen' }).click();
   await page.locator('main').getByText('er publisert.').waitFor(VENT);
   await page.getByRole('cell', { name: 'Kommende' }).waitFor(VENT);
+  // Right after publishing, the page shows the new version's prices.
+  await page.getByRole('cell', { name: '1 234,50 kr' }).waitFor(VENT);
   await page.getByRole('button', { name: /^Vis priser fra 1\./ }).first().click();
   await page.getByRole('cell', { name: '1 234,50 kr' }).waitFor(VENT);
   await ctx.shot(page, 'operator-tariff-publisert');

@@ -6,8 +6,8 @@ use thiserror::Error;
 /// Why an authentication step was refused.
 ///
 /// Suggested API codes: `Unauthenticated` → `UNAUTHENTICATED`, `RateLimited` and
-/// `TooManyAttempts` → `RATE_LIMITED`, `InvalidToken` and `BadInput` → `BAD_USER_INPUT`
-/// (`InvalidToken` with field `token`), `Database` → `INTERNAL`.
+/// `TooManyAttempts` → `RATE_LIMITED`, the refused links and codes and `BadInput` →
+/// `BAD_USER_INPUT` (links with field `token`, codes with field `code`), `Database` → `INTERNAL`.
 #[derive(Debug, Error)]
 pub enum AuthError {
     /// Wrong e-mail or password, a wrong SMS code, or a session that is unknown, expired or
@@ -20,12 +20,26 @@ pub enum AuthError {
         /// Seconds until the next request can be allowed.
         retry_after_secs: u64,
     },
-    /// An invitation, password reset or first-operator link, or an SMS code, that is unknown,
-    /// already used or expired.
-    #[error("the link or code is invalid, already used or expired; ask for a new one")]
+    /// An invitation, password reset or first-operator link that is unknown.
+    #[error("the link is not valid; check that it was copied whole, or ask for a new one")]
     InvalidToken,
+    /// A link that was already used.
+    #[error("the link has already been used; log in, or ask for a new link")]
+    LinkUsed,
+    /// A link older than its validity.
+    #[error("the link has expired; ask for a new one")]
+    LinkExpired,
+    /// A link replaced by a newer one of the same kind (only the newest works).
+    #[error("a newer link has been sent since this one; use the newest link")]
+    LinkReplaced,
+    /// An SMS code older than its validity (10 minutes).
+    #[error("the code has expired (a code works for 10 minutes); ask for a new code")]
+    CodeExpired,
+    /// No SMS code is waiting for the phone (never asked for, or already used).
+    #[error("no code is waiting for this phone number; ask for a new code")]
+    NoCode,
     /// The SMS code was guessed wrong too many times and no longer works.
-    #[error("too many wrong codes; ask for a new code")]
+    #[error("too many wrong codes: this code no longer works; ask for a new code")]
     TooManyAttempts,
     /// An input that breaks a rule, such as a weak password; the message is for the person.
     #[error("{field}: {message}")]

@@ -2,6 +2,7 @@
 //! themselves are in [`bedrift_domain::messages`], with every other message's.
 
 use bedrift_domain::messages::{self, EmailText};
+use bedrift_domain::values::Language;
 
 use super::sms_login::CODE_VALIDITY;
 use super::tokens::TokenKind;
@@ -9,6 +10,11 @@ use super::tokens::TokenKind;
 /// The SMS with a login code.
 pub fn code_sms(code: &str) -> String {
     messages::code_sms(code, CODE_VALIDITY.num_minutes())
+}
+
+/// The SMS with a login code, in the order page's language.
+pub fn code_sms_in(language: Language, code: &str) -> String {
+    messages::code_sms_in(language, code, CODE_VALIDITY.num_minutes())
 }
 
 /// The e-mail inviting a company's contact person; `link` carries the invitation token.

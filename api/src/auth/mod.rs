@@ -35,7 +35,7 @@ pub use first_operator::{create_first_operator, issue_first_operator_token};
 pub use invitation::{accept_invitation, issue_invitation};
 pub use maintenance::{purge_expired, Purged, KEEP_ENDED_FOR};
 pub use mask::{mask, mask_key, Masked};
-pub use messages::{code_sms, invitation_email, password_reset_email};
+pub use messages::{code_sms, code_sms_in, invitation_email, password_reset_email};
 pub use outbox::{enqueue_message, redact};
 pub use password::{check_password_rules, HashCost, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 pub use rate_limit::{limit_address, Limit, RateLimits};

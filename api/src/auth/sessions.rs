@@ -99,8 +99,16 @@ pub(crate) async fn insert(
     .bind(company)
     .bind(now)
     .bind(now + lifetime)
-    .execute(connection)
+    .execute(&mut *connection)
     .await?;
+    if let Some(account) = account {
+        // The administrator list shows it; sessions are purged after they end.
+        sqlx::query("UPDATE accounts SET last_login_at = $2 WHERE id = $1")
+            .bind(account)
+            .bind(now)
+            .execute(&mut *connection)
+            .await?;
+    }
     Ok(token)
 }
 

@@ -70,7 +70,7 @@ pub async fn request_verification_code(
 
 /// Checks `code` for `phone` at `company` and, when right, uses it up and returns a new
 /// employee session token. A wrong code counts an attempt (`Unauthenticated`); the fifth wrong
-/// one burns the code (`TooManyAttempts`); an expired or missing code is `InvalidToken`.
+/// one burns the code (`TooManyAttempts`); an expired code is `CodeExpired`, a missing one `NoCode`.
 /// Verifications are limited per client address by `limits.verifications_per_address`.
 #[tracing::instrument(skip_all, fields(company = %company, phone = %super::Masked(phone.as_str())))]
 pub async fn verify_phone(
@@ -150,7 +150,7 @@ async fn why_no_attempt(
     .await?;
     let Some(row) = row else {
         tracing::info!("verification without a code");
-        return Ok(AuthError::InvalidToken);
+        return Ok(AuthError::NoCode);
     };
     let attempts: i32 = row.try_get("attempts")?;
     let expires_at: DateTime<Utc> = row.try_get("expires_at")?;
@@ -159,5 +159,5 @@ async fn why_no_attempt(
         return Ok(AuthError::TooManyAttempts);
     }
     tracing::info!(%expires_at, "verification of an expired code");
-    Ok(AuthError::InvalidToken)
+    Ok(AuthError::CodeExpired)
 }

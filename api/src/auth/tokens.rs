@@ -52,7 +52,7 @@ pub(crate) async fn issue(
     let now = clock.now();
     let account = account.map(|a| a.as_uuid());
     sqlx::query(
-        "UPDATE one_time_tokens SET used_at = $3 \
+        "UPDATE one_time_tokens SET used_at = $3, replaced = true \
          WHERE kind = $1 AND account_id IS NOT DISTINCT FROM $2 AND used_at IS NULL",
     )
     .bind(kind.code())
@@ -92,15 +92,39 @@ pub(crate) async fn consume(
     .bind(token_hash(token))
     .bind(kind.code())
     .bind(clock.now())
-    .fetch_optional(connection)
+    .fetch_optional(&mut *connection)
     .await?;
     match account {
         Some(account) => Ok(account.map(AccountId::from_uuid)),
-        None => {
-            tracing::info!(kind = kind.code(), "unknown, used or expired token refused");
-            Err(AuthError::InvalidToken)
-        }
+        None => Err(why_refused(connection, kind, token).await?),
     }
+}
+
+/// Why `token` of `kind` could not be used: unknown, replaced by a newer link, used, or expired.
+/// A replaced token was retired (`used_at` set, `replaced` true) when a newer one of the same
+/// kind and account was issued.
+async fn why_refused(
+    connection: &mut PgConnection,
+    kind: TokenKind,
+    token: &str,
+) -> Result<AuthError, AuthError> {
+    let row: Option<(bool, bool)> = sqlx::query_as(
+        "SELECT used_at IS NOT NULL, replaced FROM one_time_tokens \
+         WHERE token_hash = $1 AND kind = $2",
+    )
+    .bind(token_hash(token))
+    .bind(kind.code())
+    .fetch_optional(connection)
+    .await?;
+    let refusal = match row {
+        None => AuthError::InvalidToken,
+        Some((_, true)) => AuthError::LinkReplaced,
+        Some((true, false)) => AuthError::LinkUsed,
+        // Neither used nor replaced, yet refused by `consume`: only expiry is left.
+        Some((false, false)) => AuthError::LinkExpired,
+    };
+    tracing::info!(kind = kind.code(), refusal = %refusal, "one-time token refused");
+    Ok(refusal)
 }
 
 /// Retires every unused token of `account` (after its password was set).

@@ -141,19 +141,22 @@ impl From<ApiError> for async_graphql::Error {
 
 impl From<InvalidValue> for ApiError {
     fn from(value: InvalidValue) -> Self {
-        let field = match value {
-            InvalidValue::Phone(_) => "phone",
-            InvalidValue::Name(_) => "name",
-            InvalidValue::OrgNumber(_) => "orgNumber",
-            InvalidValue::Month => "month",
-            InvalidValue::Money(_) => "amount",
-            InvalidValue::Email => "email",
-            InvalidValue::Zones(_) => "zones",
-            InvalidValue::Category => "category",
-            InvalidValue::TextLength { .. } | InvalidValue::TextCharacters { .. } => "text",
-            InvalidValue::Id => "id",
+        let field = match &value {
+            InvalidValue::Phone(_) => "phone".to_owned(),
+            InvalidValue::Name(_) => "name".to_owned(),
+            InvalidValue::OrgNumber(_) => "orgNumber".to_owned(),
+            InvalidValue::Month => "month".to_owned(),
+            InvalidValue::Money(_) => "amount".to_owned(),
+            InvalidValue::Email => "email".to_owned(),
+            InvalidValue::Zones(_) => "zones".to_owned(),
+            InvalidValue::Category => "category".to_owned(),
+            InvalidValue::Form { input, .. } => input.path(),
+            InvalidValue::TextLength { .. } | InvalidValue::TextCharacters { .. } => {
+                "text".to_owned()
+            }
+            InvalidValue::Id => "id".to_owned(),
         };
-        Self::invalid(field, value)
+        Self::bad_input(field, value.to_string())
     }
 }
 
@@ -184,6 +187,8 @@ impl From<CompanyError> for ApiError {
             CompanyError::AlreadyAdministrator(_) => Self::bad_input("email", message),
             CompanyError::NotAnAdministrator => Self::NotFound(message),
             CompanyError::LastAdministrator => Self::InvalidState(message),
+            CompanyError::UnknownDepartmentField(_) => Self::bad_input("departmentField", message),
+            CompanyError::UnknownCostCentreField(_) => Self::bad_input("costCentreField", message),
         }
     }
 }
@@ -226,7 +231,11 @@ impl From<AuthError> for ApiError {
                 message,
                 retry_after_secs: None,
             },
-            AuthError::InvalidToken => Self::bad_input("token", message),
+            AuthError::InvalidToken
+            | AuthError::LinkUsed
+            | AuthError::LinkExpired
+            | AuthError::LinkReplaced => Self::bad_input("token", message),
+            AuthError::CodeExpired | AuthError::NoCode => Self::bad_input("code", message),
             AuthError::BadInput { field, message } => Self::bad_input(field, message),
             AuthError::Database(e) => Self::internal(&e),
         }

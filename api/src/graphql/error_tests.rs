@@ -3,7 +3,7 @@
 use bedrift_domain::company::CompanyError;
 use bedrift_domain::subscription::{StateProblem, SubscriptionError};
 use bedrift_domain::tariff::TariffError;
-use bedrift_domain::values::{InvalidValue, PhoneNumber};
+use bedrift_domain::values::{BoundedText, FormInput, FormProblem, InvalidValue, PhoneNumber};
 use bedrift_store::StoreError;
 
 use super::ApiError;
@@ -58,6 +58,22 @@ fn bad_user_input_names_the_field_and_says_what_to_change() {
         (code.as_str(), field.as_deref()),
         ("BAD_USER_INPUT", Some("token"))
     );
+    let (code, field, message) = seen(AuthError::CodeExpired);
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("code"))
+    );
+    assert!(message.contains("expired"), "{message}");
+    let missing = InvalidValue::Form {
+        input: FormInput::ExtraField("Avdeling".into()),
+        problem: FormProblem::Missing,
+    };
+    let (code, field, message) = seen(SubscriptionError::Invalid(missing));
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("extraFields[Avdeling]"))
+    );
+    assert!(message.contains("missing"), "{message}");
     assert_eq!(seen(TariffError::NoZones).0, "BAD_USER_INPUT");
 }
 
@@ -87,6 +103,16 @@ fn invalid_state_comes_from_state_rules() {
     let error = SubscriptionError::InvalidState(StateProblem::NotPending);
     assert_eq!(seen(error).0, "INVALID_STATE");
     assert_eq!(seen(CompanyError::LastAdministrator).0, "INVALID_STATE");
+}
+
+#[test]
+fn a_payroll_mapping_to_a_missing_form_field_is_bad_input_on_its_argument() {
+    let label = BoundedText::parse("Prosjekt", "a label", 1, 50).unwrap();
+    let seen_department = seen(CompanyError::UnknownDepartmentField(label.clone()));
+    assert_eq!(seen_department.0, "BAD_USER_INPUT");
+    assert_eq!(seen_department.1.as_deref(), Some("departmentField"));
+    let seen_cost_centre = seen(CompanyError::UnknownCostCentreField(label));
+    assert_eq!(seen_cost_centre.1.as_deref(), Some("costCentreField"));
 }
 
 #[test]

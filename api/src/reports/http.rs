@@ -1,6 +1,8 @@
 //! The download routes: `GET /reports/payroll/{companyId}/{month}.{csv|xlsx}` with
 //! `?format=generic|visma|tripletex` (default generic; the workbook only generic) and
-//! `GET /reports/invoice/{month}.csv` (operators). Authorised exactly like `/graphql`: the
+//! `GET /reports/invoice/{month}.csv` (operators) and
+//! `GET /reports/tickets/{companyId}.{csv|xlsx}?status=ACTIVE&search=...` (the ticket list with
+//! the portal's filter; both parameters optional, percent-encoded). Authorised exactly like `/graphql`: the
 //! session in `Authorization: Bearer`, administrators only for their own companies, operators
 //! for all. A refusal carries the GraphQL error code with its HTTP status and a small JSON
 //! body: `{"error": {"code": "FORBIDDEN", "message": "...", "field": null}}`.
@@ -16,8 +18,9 @@ use bedrift_domain::values::{CompanyId, Month};
 use serde_json::json;
 
 use super::{
-    invoice_csv, invoice_file_name, load_invoice, load_payroll, payroll_file_name, render_payroll,
-    FileKind, PayrollFormat,
+    invoice_csv, invoice_file_name, load_invoice, load_payroll, load_tickets, payroll_file_name,
+    render_payroll, status_from_code, tickets_csv, tickets_workbook, FileKind, PayrollFormat,
+    TicketFilter, MAX_SEARCH,
 };
 use crate::graphql::{ApiError, Caller};
 use crate::AppState;
@@ -27,6 +30,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/reports/payroll/{company_id}/{file}", get(payroll))
         .route("/reports/invoice/{file}", get(invoice))
+        .route("/reports/tickets/{file}", get(tickets))
         .with_state(state)
 }
 
@@ -170,6 +174,88 @@ async fn payroll(
     }
 }
 
+/// The ticket list filter of a query string: `status` (a ticket status code) and `search`
+/// (trimmed; empty is none; at most 100 characters), each at most once; other keys ignored.
+fn ticket_filter(query: Option<&str>) -> Result<TicketFilter, ApiError> {
+    let mut filter = TicketFilter::default();
+    let (mut seen_status, mut seen_search) = (false, false);
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "status" => {
+                if std::mem::replace(&mut seen_status, true) {
+                    return Err(ApiError::bad_input("status", "give the status once"));
+                }
+                if !value.is_empty() {
+                    filter.status = Some(status_from_code(&value).ok_or_else(|| {
+                        ApiError::bad_input("status", "not a ticket status, e.g. ACTIVE")
+                    })?);
+                }
+            }
+            "search" => {
+                if std::mem::replace(&mut seen_search, true) {
+                    return Err(ApiError::bad_input("search", "give the search once"));
+                }
+                let search = value.trim();
+                if search.chars().count() > MAX_SEARCH {
+                    return Err(ApiError::bad_input(
+                        "search",
+                        "search for at most 100 characters",
+                    ));
+                }
+                filter.search = (!search.is_empty()).then(|| search.to_owned());
+            }
+            _ => {}
+        }
+    }
+    Ok(filter)
+}
+
+/// `GET /reports/tickets/{companyId}.{csv|xlsx}?status=...&search=...`
+#[tracing::instrument(skip_all, fields(file = %file))]
+async fn tickets(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+    extensions: axum::http::Extensions,
+    headers: HeaderMap,
+) -> Response {
+    let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let caller = caller(&state, &headers, address).await;
+    let outcome = async {
+        caller.principal()?;
+        let (company, extension) = file.rsplit_once('.').ok_or_else(|| {
+            ApiError::bad_input("format", "ask for <companyId>.csv or <companyId>.xlsx")
+        })?;
+        let company = uuid::Uuid::parse_str(company.trim())
+            .map_err(|_| ApiError::bad_input("companyId", "not a valid id"))?;
+        let kind = FileKind::parse(extension).ok_or_else(|| {
+            ApiError::bad_input("format", "ask for <companyId>.csv or <companyId>.xlsx")
+        })?;
+        let filter = ticket_filter(query.as_deref())?;
+        caller.manage(&state, company).await?;
+        let export = load_tickets(
+            &state.pool,
+            CompanyId::from_uuid(company),
+            &filter,
+            state.clock.today(),
+        )
+        .await?;
+        let bytes = match kind {
+            FileKind::Csv => tickets_csv(&export),
+            FileKind::Xlsx => tickets_workbook(&export)?,
+        };
+        Ok::<_, ApiError>(Download {
+            name: export.file_name(kind.extension()),
+            kind,
+            bytes,
+        })
+    };
+    match outcome.await {
+        Ok(download) => download.into_response(),
+        Err(error) => refusal(error),
+    }
+}
+
 /// `GET /reports/invoice/{month}.csv` (operators only).
 #[tracing::instrument(skip_all, fields(file = %file))]
 async fn invoice(
@@ -207,6 +293,8 @@ async fn invoice(
 
 #[cfg(test)]
 mod tests {
+    use bedrift_domain::subscription::TicketStatus;
+
     use super::*;
 
     #[test]
@@ -244,6 +332,26 @@ mod tests {
         assert!(format_of(Some("format=VISMA")).is_err());
         assert!(format_of(Some("format=")).is_err());
         assert!(format_of(Some("format=visma&format=generic")).is_err());
+    }
+
+    #[test]
+    fn the_ticket_filter_takes_a_status_code_and_a_decoded_trimmed_search_once_each() {
+        assert_eq!(ticket_filter(None).unwrap(), TicketFilter::default());
+        let filter = ticket_filter(Some("status=ACTIVE&search=+%C3%85se%20B+&x=1")).unwrap();
+        assert_eq!(filter.status, Some(TicketStatus::Active));
+        assert_eq!(filter.search.as_deref(), Some("Åse B"));
+        assert_eq!(
+            ticket_filter(Some("status=&search=")).unwrap(),
+            TicketFilter::default()
+        );
+        let field = |query: &str| match ticket_filter(Some(query)) {
+            Err(ApiError::BadUserInput { field, .. }) => field,
+            other => panic!("{query}: {other:?}"),
+        };
+        assert_eq!(field("status=active"), "status");
+        assert_eq!(field("status=ACTIVE&status=ENDED"), "status");
+        assert_eq!(field(&format!("search={}", "a".repeat(101))), "search");
+        assert_eq!(field("search=a&search=b"), "search");
     }
 
     #[test]

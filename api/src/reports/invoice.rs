@@ -3,13 +3,15 @@
 //!
 //! With a header: `måned;status;rad;virksomhet;orgnr;navn;fakturaepost;abonnementer;pris;
 //! arbeidsgiverandel;trekk`; `rad` is `LINJE` or `SUM`, status `FORELØPIG` or `ENDELIG`.
+//! Amounts with a decimal point and no byte order mark, as before: the operator's invoicing
+//! reads it as it is.
 
 use bedrift_domain::values::Month;
 use bedrift_projections::queries::invoice_basis;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
-use super::payroll::{finish, writer};
+use super::csv_file::CsvFile;
 use super::{status_word, ReportError};
 use crate::graphql::types::invoice::InvoiceBasis;
 use crate::graphql::types::payroll::PayrollTotals;
@@ -35,8 +37,8 @@ pub fn invoice_file_name(basis: &InvoiceBasis) -> String {
 pub fn invoice_csv(basis: &InvoiceBasis) -> Result<Vec<u8>, ReportError> {
     let month = basis.month.0.to_string();
     let status = status_word(basis.preliminary);
-    let mut out = writer();
-    out.write_record([
+    let mut out = CsvFile::for_import();
+    out.record([
         "måned",
         "status",
         "rad",
@@ -48,7 +50,7 @@ pub fn invoice_csv(basis: &InvoiceBasis) -> Result<Vec<u8>, ReportError> {
         "pris",
         "arbeidsgiverandel",
         "trekk",
-    ])?;
+    ]);
     let amounts = |totals: &PayrollTotals| {
         [
             totals.subscriptions.to_string(),
@@ -59,22 +61,22 @@ pub fn invoice_csv(basis: &InvoiceBasis) -> Result<Vec<u8>, ReportError> {
     };
     for line in &basis.lines {
         let [count, price, contribution, deduction] = amounts(&line.totals);
-        out.write_record([
+        out.record([
             month.as_str(),
             status,
             "LINJE",
             line.company_id.as_str(),
             &line.org_number,
-            &super::payroll::text_cell(&line.name),
-            &super::payroll::text_cell(&line.invoice_email),
+            &super::csv_file::spreadsheet_text(&line.name),
+            &super::csv_file::spreadsheet_text(&line.invoice_email),
             &count,
             &price,
             &contribution,
             &deduction,
-        ])?;
+        ]);
     }
     let [count, price, contribution, deduction] = amounts(&basis.totals);
-    out.write_record([
+    out.record([
         month.as_str(),
         status,
         "SUM",
@@ -86,6 +88,6 @@ pub fn invoice_csv(basis: &InvoiceBasis) -> Result<Vec<u8>, ReportError> {
         &price,
         &contribution,
         &deduction,
-    ])?;
-    finish(out)
+    ]);
+    Ok(out.finish())
 }

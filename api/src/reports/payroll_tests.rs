@@ -1,6 +1,8 @@
 //! The layouts of the payroll files, from a basis built by hand: every field where the module
 //! docs say it is, amounts in kroner with two decimals, refusals for what an import cannot
-//! book.
+//! book, cost allocation from the mapped form fields.
+
+use std::collections::BTreeMap;
 
 use bedrift_domain::billing::Charge;
 use bedrift_domain::values::{
@@ -28,6 +30,10 @@ fn line(
         first_name: "Åse".to_owned(),
         last_name: last.to_owned(),
         phone: "+4791234567".to_owned(),
+        answers: BTreeMap::from([
+            ("Avdeling".to_owned(), format!("{last} avd")),
+            ("Koststed".to_owned(), "4010".to_owned()),
+        ]),
         charge: Charge {
             month: Month::parse("2026-12").unwrap(),
             zones,
@@ -68,6 +74,8 @@ fn export(lines: Vec<PayrollLine>, pay_type: Option<&str>, preliminary: bool) ->
             contribution_percent: None,
             contribution_amount_ore: None,
             pay_type_code: pay_type.map(str::to_owned),
+            department_field: Some("Avdeling".to_owned()),
+            cost_centre_field: Some("Koststed".to_owned()),
             registered_at: chrono::Utc::now(),
             version: 1,
         },
@@ -78,6 +86,8 @@ fn export(lines: Vec<PayrollLine>, pay_type: Option<&str>, preliminary: bool) ->
             totals,
             preliminary,
         },
+        fields: vec!["Avdeling".to_owned(), "Koststed".to_owned()],
+        zone_names: BTreeMap::from([("kristiansand".to_owned(), "Kristiansand".to_owned())]),
     }
 }
 
@@ -99,6 +109,9 @@ fn two_lines() -> PayrollExport {
 }
 
 fn records(bytes: &[u8], header: bool) -> Vec<Vec<String>> {
+    let bytes = bytes
+        .strip_prefix(crate::reports::csv_file::BOM)
+        .unwrap_or(bytes);
     csv::ReaderBuilder::new()
         .delimiter(b';')
         .has_headers(header)
@@ -109,12 +122,12 @@ fn records(bytes: &[u8], header: bool) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn the_generic_csv_has_every_line_then_the_totals_in_kroner() {
+fn the_generic_csv_opens_in_a_norwegian_excel_with_names_amounts_and_form_answers() {
     let export = two_lines();
     let bytes = render_payroll(&export, PayrollFormat::Generic, FileKind::Csv).unwrap();
     let text = String::from_utf8(bytes.clone()).unwrap();
     assert!(text.starts_with(
-        "måned;status;rad;abonnement;ansattnummer;etternavn;fornavn;mobil;soner;soneklasse;kategori;antall;pris;arbeidsgiverandel;trekk\n"
+        "\u{feff}måned;status;rad;abonnement;ansattnummer;etternavn;fornavn;mobil;soner;soneklasse;kategori;antall;pris;arbeidsgiverandel;trekk;Avdeling;Koststed\n"
     ));
     let rows = records(&bytes, true);
     assert_eq!(rows.len(), 3);
@@ -130,23 +143,25 @@ fn the_generic_csv_has_every_line_then_the_totals_in_kroner() {
             "Berg; Olsen",
             "Åse",
             "+4791234567",
-            "kristiansand",
-            "ONE_ZONE",
-            "ADULT",
+            "Kristiansand",
+            "1 sone",
+            "Voksen",
             "1",
-            "749.50",
-            "374.75",
-            "374.75"
+            "749,50",
+            "374,75",
+            "374,75",
+            "Berg; Olsen avd",
+            "4010"
         ]
     );
-    assert_eq!(rows[1][8], "");
-    assert_eq!(rows[1][9], "WHOLE_REGION");
-    assert_eq!(&rows[1][12..], ["1500.05", "0.00", "1500.05"]);
+    assert_eq!(rows[1][8], "Hele regionen");
+    assert_eq!(rows[1][9], "Hele regionen");
+    assert_eq!(&rows[1][12..15], ["1500,05", "0,00", "1500,05"]);
     assert_eq!(
         rows[2],
         [
-            "2026-12", "ENDELIG", "SUM", "", "", "", "", "", "", "", "", "2", "2249.55", "374.75",
-            "1874.80"
+            "2026-12", "ENDELIG", "SUM", "", "", "", "", "", "", "", "", "2", "2249,55", "374,75",
+            "1874,80", "", ""
         ]
     );
 }
@@ -169,23 +184,37 @@ fn a_month_that_has_not_ended_is_marked_preliminary_on_every_line_and_in_the_nam
 }
 
 #[test]
-fn visma_gets_year_period_number_pay_type_basis_quantity_rate_and_amount_without_a_header() {
+fn visma_gets_its_positional_fields_with_department_and_cost_centre_as_r1_and_r2() {
     let bytes = render_payroll(&two_lines(), PayrollFormat::Visma, FileKind::Csv).unwrap();
     assert_eq!(
         String::from_utf8(bytes).unwrap(),
-        "2026;12;E-1;5010;749.50;1.00;374.75;374.75\n\
-         2026;12;E-2;5010;1500.05;1.00;1500.05;1500.05\n"
+        "2026;12;\"E-1\";5010;749.50;1.00;374.75;374.75;;;\"Berg; Olsen avd\";\"4010\";\"\";\"\";\"\";\"\";\n\
+         2026;12;\"E-2\";5010;1500.05;1.00;1500.05;1500.05;;;\"Hansen avd\";\"4010\";\"\";\"\";\"\";\"\";\n"
     );
 }
 
 #[test]
-fn tripletex_gets_year_month_number_pay_type_quantity_and_amount_under_a_header() {
+fn visma_leaves_all_digit_employee_numbers_unquoted_and_unmapped_carriers_empty() {
+    let mut export = two_lines();
+    export.basis.lines.truncate(1);
+    export.basis.lines[0].employee_number = Some("1001".to_owned());
+    export.company.department_field = None;
+    export.company.cost_centre_field = None;
+    let bytes = render_payroll(&export, PayrollFormat::Visma, FileKind::Csv).unwrap();
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        "2026;12;1001;5010;749.50;1.00;374.75;374.75;;;\"\";\"\";\"\";\"\";\"\";\"\";\n"
+    );
+}
+
+#[test]
+fn tripletex_gets_its_documented_columns_with_project_and_department_under_a_header() {
     let bytes = render_payroll(&two_lines(), PayrollFormat::Tripletex, FileKind::Csv).unwrap();
     assert_eq!(
         String::from_utf8(bytes).unwrap(),
-        "år;måned;ansattnummer;lønnsart;antall;beløp\n\
-         2026;12;E-1;5010;1.00;374.75\n\
-         2026;12;E-2;5010;1.00;1500.05\n"
+        "ÅR;MÅNED;ANSATTNUMMER;LØNNSART;KOMMENTAR;ANTALL;SATS;PROSJEKTNUMMER;AVDELINGSNUMMER\n\
+         2026;12;E-1;5010;Bedriftsbillett 2026-12;1.00;374.75;4010;\"Berg; Olsen avd\"\n\
+         2026;12;E-2;5010;Bedriftsbillett 2026-12;1.00;1500.05;4010;Hansen avd\n"
     );
 }
 
@@ -195,7 +224,7 @@ fn an_empty_month_gives_only_the_totals_or_only_the_header() {
     let generic = render_payroll(&empty, PayrollFormat::Generic, FileKind::Csv).unwrap();
     let rows = records(&generic, true);
     assert_eq!(rows.len(), 1);
-    assert_eq!(&rows[0][11..], ["0", "0.00", "0.00", "0.00"]);
+    assert_eq!(&rows[0][11..15], ["0", "0,00", "0,00", "0,00"]);
     let visma = render_payroll(&empty, PayrollFormat::Visma, FileKind::Csv).unwrap();
     assert!(visma.is_empty());
 }
@@ -262,6 +291,7 @@ fn text_that_a_spreadsheet_would_run_is_written_as_text_in_the_generic_csv() {
     export.basis.lines[1].last_name = "\tTab".to_owned();
     let bytes = render_payroll(&export, PayrollFormat::Generic, FileKind::Csv).unwrap();
     let rows = records(&bytes, true);
+    // Columns: 5 etternavn, 6 fornavn, 7 mobil, 14 trekk.
     assert_eq!(rows[0][6], "'=HYPERLINK(\"http://x\")");
     assert_eq!(rows[0][5], "'-2+3");
     assert_eq!(rows[1][6], "'@SUM(A1)");
@@ -270,7 +300,7 @@ fn text_that_a_spreadsheet_would_run_is_written_as_text_in_the_generic_csv() {
         rows[0][7], "+4791234567",
         "a validated phone number stays as it is"
     );
-    assert_eq!(rows[0][14], "374.75", "amounts stay numbers");
+    assert_eq!(rows[0][14], "374,75", "amounts stay numbers");
     for row in &rows {
         for cell in row {
             assert!(!cell.starts_with(['=', '@', '\t', '\r']), "{cell}");

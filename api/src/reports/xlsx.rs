@@ -2,11 +2,13 @@
 //! month with a title, the status (`FORELØPIG` or `ENDELIG`) and the pay type code at the
 //! top, then a table of every line with a filter and frozen headings, and a closing `Sum` row.
 //! Amounts are numbers (kroner, shown with two decimals), so the sheet can sum and sort them.
+//! Zones are names, the zone class and category Norwegian; after the fixed columns comes one
+//! column per field of the company's order form (`Avdeling`, `Koststed`, ...) with the answers.
 
-use bedrift_domain::values::{Money, ZoneClass};
+use bedrift_domain::values::Money;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
 
-use super::payroll::zone_codes;
+use super::names::class_name;
 use super::{status_word, PayrollExport, ReportError};
 
 /// The row of the table's headings (0-based); lines start on the next row.
@@ -30,17 +32,10 @@ pub const HEADINGS: [&str; 11] = [
 const WIDTHS: [f64; 11] = [
     14.0, 20.0, 18.0, 14.0, 24.0, 14.0, 12.0, 12.0, 18.0, 12.0, 38.0,
 ];
+/// The column of the subscription id, the last fixed one; form fields follow.
+const LAST_FIXED_COLUMN: u16 = 10;
 /// The column of the price; the contribution and the deduction follow.
 const PRICE_COLUMN: u16 = 7;
-
-/// The Norwegian name of a zone class.
-fn class_name(class: ZoneClass) -> &'static str {
-    match class {
-        ZoneClass::OneZone => "1 sone",
-        ZoneClass::TwoZones => "2 soner",
-        ZoneClass::WholeRegion => "Hele regionen",
-    }
-}
 
 /// Kroner as the number a cell holds.
 fn kroner(amount: Money) -> f64 {
@@ -101,6 +96,11 @@ fn write_sheet(sheet: &mut Worksheet, export: &PayrollExport) -> Result<(), Repo
         sheet.write_string_with_format(HEADING_ROW, column, *title, &heading)?;
         sheet.set_column_width(column, width)?;
     }
+    let last_column = LAST_FIXED_COLUMN + export.fields.len() as u16;
+    for (column, label) in (LAST_FIXED_COLUMN + 1..).zip(&export.fields) {
+        sheet.write_string_with_format(HEADING_ROW, column, label, &heading)?;
+        sheet.set_column_width(column, 16.0)?;
+    }
     let mut row = HEADING_ROW;
     for line in &basis.lines {
         row += 1;
@@ -111,17 +111,23 @@ fn write_sheet(sheet: &mut Worksheet, export: &PayrollExport) -> Result<(), Repo
         sheet.write_string(row, 1, &line.last_name)?;
         sheet.write_string(row, 2, &line.first_name)?;
         sheet.write_string(row, 3, &line.phone)?;
-        sheet.write_string(row, 4, zone_codes(line))?;
+        sheet.write_string(row, 4, export.zone_names_of(line))?;
         sheet.write_string(row, 5, class_name(charge.zones.class()))?;
         sheet.write_string(row, 6, charge.category.norwegian())?;
         let amounts = [charge.price, charge.employer_contribution, charge.deduction];
         for (column, amount) in (PRICE_COLUMN..).zip(amounts) {
             sheet.write_number_with_format(row, column, kroner(amount), &money)?;
         }
-        sheet.write_string(row, 10, line.subscription_id.to_string())?;
+        sheet.write_string(row, LAST_FIXED_COLUMN, line.subscription_id.to_string())?;
+        for (column, label) in (LAST_FIXED_COLUMN + 1..).zip(&export.fields) {
+            let answer = export.answer(line, Some(label));
+            if !answer.is_empty() {
+                sheet.write_string(row, column, answer)?;
+            }
+        }
     }
     if row > HEADING_ROW {
-        sheet.autofilter(HEADING_ROW, 0, row, 10)?;
+        sheet.autofilter(HEADING_ROW, 0, row, last_column)?;
     }
     sheet.set_freeze_panes(HEADING_ROW + 1, 0)?;
 
@@ -137,6 +143,8 @@ fn write_sheet(sheet: &mut Worksheet, export: &PayrollExport) -> Result<(), Repo
     for (column, amount) in (PRICE_COLUMN..).zip(amounts) {
         sheet.write_number_with_format(row, column, kroner(amount), &sum_money)?;
     }
-    sheet.write_blank(row, 10, &sum_text)?;
+    for column in LAST_FIXED_COLUMN..=last_column {
+        sheet.write_blank(row, column, &sum_text)?;
+    }
     Ok(())
 }

@@ -66,6 +66,7 @@ fn details() -> OrderDetails {
         extra_fields: BTreeMap::new(),
         zones: zones(&["kristiansand"]),
         category: TravellerCategory::Adult,
+        language: crate::values::Language::Bokmal,
     }
 }
 

@@ -69,7 +69,22 @@ pub enum CompanyCommand {
     SetPayrollSettings {
         /// The pay type code (lønnsart).
         pay_type_code: PayTypeCode,
+        /// The label of the order form field whose answer is the department (avdeling) in the
+        /// payroll import files; `None` for none.
+        department_field: Option<BoundedText>,
+        /// The label of the order form field whose answer is the cost centre or project
+        /// (koststed, prosjekt) in the payroll import files; `None` for none.
+        cost_centre_field: Option<BoundedText>,
         /// Who sets it.
+        by: Actor,
+    },
+    /// Change the company's name and where invoices go.
+    UpdateDetails {
+        /// The new name.
+        name: BoundedText,
+        /// The new invoice e-mail address.
+        invoice_email: EmailAddress,
+        /// Who changes them.
         by: Actor,
     },
 }

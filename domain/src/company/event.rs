@@ -75,8 +75,24 @@ pub enum CompanyEvent {
     PayrollSettingsSet {
         /// The pay type code.
         pay_type_code: PayTypeCode,
+        /// The order form field mapped to the department; absent in events stored before the
+        /// mapping existed, which therefore load as "none".
+        #[serde(default)]
+        department_field: Option<BoundedText>,
+        /// The order form field mapped to the cost centre (or project); absent in older events.
+        #[serde(default)]
+        cost_centre_field: Option<BoundedText>,
         /// Who set it.
         set_by: Actor,
+    },
+    /// The company's name and invoice e-mail address were changed.
+    CompanyDetailsUpdated {
+        /// The new name.
+        name: BoundedText,
+        /// The new invoice e-mail address.
+        invoice_email: EmailAddress,
+        /// Who changed them.
+        updated_by: Actor,
     },
 }
 
@@ -91,6 +107,7 @@ impl DomainEvent for CompanyEvent {
             Self::OrderFormConfigured { .. } => "OrderFormConfigured",
             Self::EmployerContributionSet { .. } => "EmployerContributionSet",
             Self::PayrollSettingsSet { .. } => "PayrollSettingsSet",
+            Self::CompanyDetailsUpdated { .. } => "CompanyDetailsUpdated",
         };
         name.to_owned()
     }

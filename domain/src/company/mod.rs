@@ -45,6 +45,12 @@ pub enum CompanyError {
     /// Removing the last administrator would leave nobody to approve orders.
     #[error("a company must keep at least one administrator")]
     LastAdministrator,
+    /// The department mapping names a field the order form does not have.
+    #[error("the order form has no field `{0}` to take the department from")]
+    UnknownDepartmentField(BoundedText),
+    /// The cost centre mapping names a field the order form does not have.
+    #[error("the order form has no field `{0}` to take the cost centre from")]
+    UnknownCostCentreField(BoundedText),
 }
 
 /// A company administrator known to the company.
@@ -86,6 +92,10 @@ pub struct Company {
     pub contributions: ContributionHistory,
     /// Pay type code for payroll imports.
     pub pay_type_code: Option<PayTypeCode>,
+    /// The order form field whose answer is the department in payroll imports.
+    pub department_field: Option<BoundedText>,
+    /// The order form field whose answer is the cost centre (or project) in payroll imports.
+    pub cost_centre_field: Option<BoundedText>,
     /// When it was registered.
     pub registered_at: Option<DateTime<Utc>>,
 }
@@ -141,6 +151,14 @@ impl Aggregate for Company {
                 self.administrators.remove(&account);
             }
             CompanyEvent::OrderingPolicySet { policy, .. } => self.policy = policy,
+            CompanyEvent::CompanyDetailsUpdated {
+                name,
+                invoice_email,
+                ..
+            } => {
+                self.name = Some(name);
+                self.invoice_email = Some(invoice_email);
+            }
             CompanyEvent::OrderLinkRotated { token, .. } => self.order_link = Some(token),
             CompanyEvent::OrderFormConfigured { form, .. } => self.order_form = form,
             CompanyEvent::EmployerContributionSet {
@@ -150,8 +168,15 @@ impl Aggregate for Company {
             } => {
                 self.contributions.record(set_at, contribution);
             }
-            CompanyEvent::PayrollSettingsSet { pay_type_code, .. } => {
+            CompanyEvent::PayrollSettingsSet {
+                pay_type_code,
+                department_field,
+                cost_centre_field,
+                ..
+            } => {
                 self.pay_type_code = Some(pay_type_code);
+                self.department_field = department_field;
+                self.cost_centre_field = cost_centre_field;
             }
         }
     }
@@ -224,6 +249,15 @@ impl Company {
             CompanyCommand::SetOrderingPolicy { policy, by } => {
                 CompanyEvent::OrderingPolicySet { policy, set_by: by }
             }
+            CompanyCommand::UpdateDetails {
+                name,
+                invoice_email,
+                by,
+            } => CompanyEvent::CompanyDetailsUpdated {
+                name,
+                invoice_email,
+                updated_by: by,
+            },
             CompanyCommand::RotateOrderLink { token, by } => CompanyEvent::OrderLinkRotated {
                 token,
                 rotated_by: by,
@@ -239,9 +273,28 @@ impl Company {
                     set_at: now,
                 }
             }
-            CompanyCommand::SetPayrollSettings { pay_type_code, by } => {
+            CompanyCommand::SetPayrollSettings {
+                pay_type_code,
+                department_field,
+                cost_centre_field,
+                by,
+            } => {
+                let on_form = |label: &BoundedText| {
+                    self.order_form
+                        .extra_fields
+                        .iter()
+                        .any(|f| &f.label == label)
+                };
+                if let Some(label) = department_field.as_ref().filter(|l| !on_form(l)) {
+                    return Err(CompanyError::UnknownDepartmentField(label.clone()));
+                }
+                if let Some(label) = cost_centre_field.as_ref().filter(|l| !on_form(l)) {
+                    return Err(CompanyError::UnknownCostCentreField(label.clone()));
+                }
                 CompanyEvent::PayrollSettingsSet {
                     pay_type_code,
+                    department_field,
+                    cost_centre_field,
                     set_by: by,
                 }
             }

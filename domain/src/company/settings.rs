@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::values::{BoundedText, InvalidValue, Money};
+use crate::values::{BoundedText, FormInput, FormProblem, InvalidValue, Money};
 
 /// Whether and how employees may order through the order link (R6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -100,34 +100,38 @@ impl OrderForm {
     }
 
     /// Checks the answers to the extra fields: every required one answered, no unknown labels,
-    /// each answer at most 200 characters. Empty answers are dropped. Returns the answers, trimmed.
+    /// each answer at most 200 characters. Empty answers are dropped. A refusal names the field
+    /// ([`InvalidValue::Form`]); of several missing answers, the first in display order. Returns the answers, trimmed.
     pub fn check_answers(
         &self,
         answers: &BTreeMap<String, String>,
     ) -> Result<BTreeMap<String, String>, InvalidValue> {
         let mut checked = BTreeMap::new();
+        let refused = |label: &str, problem| InvalidValue::Form {
+            input: FormInput::ExtraField(label.to_owned()),
+            problem,
+        };
         for (label, answer) in answers {
             if !self.extra_fields.iter().any(|f| f.label.as_str() == label) {
-                return Err(InvalidValue::TextCharacters {
-                    what: "the extra fields",
-                    allowed: "the fields of the company's order form",
-                });
+                return Err(refused(label, FormProblem::Unknown));
             }
-            let answer = BoundedText::parse(answer, "an answer", 0, MAX_FIELD_ANSWER)?;
+            let answer =
+                BoundedText::parse(answer, "an answer", 0, MAX_FIELD_ANSWER).map_err(|error| {
+                    match error {
+                        InvalidValue::TextLength { .. } => refused(label, FormProblem::TooLong),
+                        _ => refused(label, FormProblem::Characters),
+                    }
+                })?;
             if !answer.as_str().is_empty() {
                 checked.insert(label.clone(), answer.to_string());
             }
         }
-        if self
+        if let Some(missing) = self
             .extra_fields
             .iter()
-            .any(|f| f.required && !checked.contains_key(f.label.as_str()))
+            .find(|f| f.required && !checked.contains_key(f.label.as_str()))
         {
-            return Err(InvalidValue::TextLength {
-                what: "every required field",
-                min: 1,
-                max: MAX_FIELD_ANSWER,
-            });
+            return Err(refused(missing.label.as_str(), FormProblem::Missing));
         }
         Ok(checked)
     }

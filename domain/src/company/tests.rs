@@ -168,3 +168,123 @@ fn an_order_form_lists_each_field_once() {
         Err(OrderFormError::DuplicateLabel("Avdeling".to_owned()))
     );
 }
+
+fn label(text: &str) -> BoundedText {
+    BoundedText::parse(text, "a label", 1, 50).unwrap()
+}
+
+fn form_with(labels: &[&str]) -> CompanyEvent {
+    let fields = labels
+        .iter()
+        .map(|l| ExtraField {
+            label: label(l),
+            required: false,
+        })
+        .collect();
+    CompanyEvent::OrderFormConfigured {
+        form: OrderForm::custom(FieldRequirement::Optional, fields).unwrap(),
+        configured_by: operator(),
+    }
+}
+
+#[tokio::test]
+async fn payroll_settings_map_department_and_cost_centre_to_order_form_fields() {
+    let mut given = registered();
+    given.push(form_with(&["Avdeling", "Koststed"]));
+    framework()
+        .given(given)
+        .when_async(CompanyCommand::SetPayrollSettings {
+            pay_type_code: PayTypeCode::parse("5010").unwrap(),
+            department_field: Some(label("Avdeling")),
+            cost_centre_field: Some(label("Koststed")),
+            by: operator(),
+        })
+        .await
+        .then_expect_events(vec![CompanyEvent::PayrollSettingsSet {
+            pay_type_code: PayTypeCode::parse("5010").unwrap(),
+            department_field: Some(label("Avdeling")),
+            cost_centre_field: Some(label("Koststed")),
+            set_by: operator(),
+        }]);
+}
+
+#[tokio::test]
+async fn a_payroll_mapping_to_a_field_the_form_lacks_is_refused() {
+    let mut given = registered();
+    given.push(form_with(&["Avdeling"]));
+    framework()
+        .given(given)
+        .when_async(CompanyCommand::SetPayrollSettings {
+            pay_type_code: PayTypeCode::parse("5010").unwrap(),
+            department_field: Some(label("Avdeling")),
+            cost_centre_field: Some(label("Prosjekt")),
+            by: operator(),
+        })
+        .await
+        .then_expect_error(CompanyError::UnknownCostCentreField(label("Prosjekt")));
+}
+
+#[test]
+fn payroll_settings_stored_before_the_mapping_existed_load_without_one() {
+    let stored = serde_json::json!({ "PayrollSettingsSet": {
+        "pay_type_code": "5010", "set_by": serde_json::to_value(operator()).unwrap() } });
+    let event: CompanyEvent = serde_json::from_value(stored).unwrap();
+    let CompanyEvent::PayrollSettingsSet {
+        department_field,
+        cost_centre_field,
+        ..
+    } = event
+    else {
+        panic!("{event:?}")
+    };
+    assert_eq!((department_field, cost_centre_field), (None, None));
+}
+
+#[tokio::test]
+async fn an_administrator_is_removed_unless_they_are_the_last_one() {
+    let mut given = registered();
+    given.push(CompanyEvent::AdministratorInvited {
+        administrator: administrator(2, "ola@eksempel.no"),
+        invited_by: operator(),
+    });
+    let remove = |n: u128| CompanyCommand::RemoveAdministrator {
+        account: AccountId::from_uuid(uuid::Uuid::from_u128(n)),
+        by: operator(),
+    };
+    framework()
+        .given(given.clone())
+        .when_async(remove(2))
+        .await
+        .then_expect_events(vec![CompanyEvent::AdministratorRemoved {
+            account: AccountId::from_uuid(uuid::Uuid::from_u128(2)),
+            removed_by: operator(),
+        }]);
+    given.push(CompanyEvent::AdministratorRemoved {
+        account: AccountId::from_uuid(uuid::Uuid::from_u128(2)),
+        removed_by: operator(),
+    });
+    framework()
+        .given(given)
+        .when_async(remove(1))
+        .await
+        .then_expect_error(CompanyError::LastAdministrator);
+}
+
+#[tokio::test]
+async fn the_name_and_invoice_address_change_with_who_changed_them() {
+    let name = BoundedText::parse("Eksempel Sør AS", "a name", 1, 200).unwrap();
+    let email = EmailAddress::parse("regnskap@eksempel.no").unwrap();
+    framework()
+        .given(registered())
+        .when_async(CompanyCommand::UpdateDetails {
+            name: name.clone(),
+            invoice_email: email.clone(),
+            by: operator(),
+        })
+        .await
+        .then_expect_events(vec![CompanyEvent::CompanyDetailsUpdated {
+            name,
+            invoice_email: email,
+            updated_by: operator(),
+        }]);
+}

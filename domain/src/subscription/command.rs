@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use crate::company::{OrderForm, OrderingPolicy};
 use crate::metadata::Actor;
 use crate::values::{
-    AccountId, BoundedText, CompanyId, EmployeeNumber, PersonName, PhoneNumber, TravellerCategory,
-    ZoneSelection,
+    AccountId, BoundedText, CompanyId, EmployeeNumber, Language, PersonName, PhoneNumber,
+    TravellerCategory, ZoneSelection,
 };
 
 /// The order as typed on the order form or in the portal.
@@ -30,6 +30,8 @@ pub struct OrderDetails {
     pub zones: ZoneSelection,
     /// Traveller category; never changes (R9).
     pub category: TravellerCategory,
+    /// The language the order was made in; the messages about it are written in it.
+    pub language: Language,
 }
 
 /// Another subscription of the same phone at the same company, as R5 needs to see it.

@@ -9,7 +9,7 @@ use super::{
 use crate::clock::oslo_date;
 use crate::company::{FieldRequirement, OrderForm, OrderingPolicy};
 use crate::metadata::Actor;
-use crate::values::{InvalidValue, Month};
+use crate::values::{FormInput, FormProblem, InvalidValue, Month};
 
 /// R5: another subscription blocks a new one starting on `start` while it is pending or
 /// approved and does not end before `start`.
@@ -233,10 +233,9 @@ fn apply_form(
     details.extra_fields = form.check_answers(&details.extra_fields)?;
     match form.employee_number {
         FieldRequirement::Required if details.employee_number.is_none() => {
-            return Err(InvalidValue::TextLength {
-                what: "the employee number",
-                min: 1,
-                max: 20,
+            return Err(InvalidValue::Form {
+                input: FormInput::EmployeeNumber,
+                problem: FormProblem::Missing,
             }
             .into())
         }
@@ -264,5 +263,6 @@ fn ordered(
         start_date,
         ordered_by: by,
         ordered_at: now,
+        language: details.language,
     }
 }

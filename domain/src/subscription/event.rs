@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::metadata::Actor;
 use crate::values::{
-    BoundedText, CompanyId, EmployeeNumber, PersonName, PhoneNumber, TravellerCategory,
+    BoundedText, CompanyId, EmployeeNumber, Language, PersonName, PhoneNumber, TravellerCategory,
     ZoneSelection,
 };
 
@@ -43,6 +43,9 @@ pub enum SubscriptionEvent {
         ordered_by: Actor,
         /// When.
         ordered_at: DateTime<Utc>,
+        /// The language the order was made in (bokmål for orders stored before languages).
+        #[serde(default)]
+        language: Language,
     },
     /// The order was approved: by an administrator, or automatically.
     SubscriptionApproved {

@@ -220,6 +220,8 @@ impl Subscription {
                 start_date,
                 ordered_by,
                 ordered_at,
+                // The state needs no language; only the messages about the order do.
+                language: _,
             } => {
                 self.company = Some(company);
                 self.phone = Some(phone);

@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use super::form_input::{describe, FormInput, FormProblem};
+
 /// Why a value was refused. The message is meant for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InvalidValue {
@@ -46,6 +48,15 @@ pub enum InvalidValue {
         what: &'static str,
         /// The characters that are allowed, in words.
         allowed: &'static str,
+    },
+    /// An order-form input (employee number, extra field answer) that the company's form refuses;
+    /// names the input so the page can mark it.
+    #[error("{}", describe(input, *problem))]
+    Form {
+        /// The input at fault.
+        input: FormInput,
+        /// What is wrong with it.
+        problem: FormProblem,
     },
     /// An id that is not a UUID.
     #[error("not a valid id")]

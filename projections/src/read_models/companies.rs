@@ -37,6 +37,10 @@ pub struct CompanyRow {
     pub contribution_amount_ore: Option<i64>,
     /// Pay type code for payroll imports.
     pub pay_type_code: Option<String>,
+    /// The order form field (its label) whose answer is the department in payroll imports.
+    pub department_field: Option<String>,
+    /// The order form field (its label) whose answer is the cost centre or project.
+    pub cost_centre_field: Option<String>,
     /// When it was registered.
     pub registered_at: DateTime<Utc>,
     /// Sequence of the last event folded in.
@@ -60,6 +64,14 @@ impl CompanyRow {
             CompanyEvent::OrderingPolicySet { policy, .. } => {
                 self.ordering_policy = policy_code(*policy).to_owned()
             }
+            CompanyEvent::CompanyDetailsUpdated {
+                name,
+                invoice_email,
+                ..
+            } => {
+                self.name = name.to_string();
+                self.invoice_email = invoice_email.to_string();
+            }
             CompanyEvent::OrderLinkRotated { token, .. } => {
                 self.order_link_token = token.to_string()
             }
@@ -81,8 +93,15 @@ impl CompanyRow {
                     }
                 };
             }
-            CompanyEvent::PayrollSettingsSet { pay_type_code, .. } => {
-                self.pay_type_code = Some(pay_type_code.to_string())
+            CompanyEvent::PayrollSettingsSet {
+                pay_type_code,
+                department_field,
+                cost_centre_field,
+                ..
+            } => {
+                self.pay_type_code = Some(pay_type_code.to_string());
+                self.department_field = department_field.as_ref().map(ToString::to_string);
+                self.cost_centre_field = cost_centre_field.as_ref().map(ToString::to_string);
             }
         }
     }
@@ -121,6 +140,8 @@ impl Companies {
             contribution_percent: None,
             contribution_amount_ore: None,
             pay_type_code: None,
+            department_field: None,
+            cost_centre_field: None,
             registered_at: *registered_at,
             version: envelope.sequence,
         })
@@ -245,13 +266,15 @@ async fn upsert_company(
     sqlx::query(&format!(
         "INSERT INTO {table} (company_id, org_number, name, invoice_email, ordering_policy, order_link_token,
              order_form, contribution_kind, contribution_percent, contribution_amount_ore, pay_type_code,
-             registered_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT (company_id) DO UPDATE SET ordering_policy = EXCLUDED.ordering_policy,
+             registered_at, version, department_field, cost_centre_field)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         ON CONFLICT (company_id) DO UPDATE SET name = EXCLUDED.name,
+             invoice_email = EXCLUDED.invoice_email, ordering_policy = EXCLUDED.ordering_policy,
              order_link_token = EXCLUDED.order_link_token, order_form = EXCLUDED.order_form,
              contribution_kind = EXCLUDED.contribution_kind, contribution_percent = EXCLUDED.contribution_percent,
              contribution_amount_ore = EXCLUDED.contribution_amount_ore, pay_type_code = EXCLUDED.pay_type_code,
-             version = EXCLUDED.version"
+             version = EXCLUDED.version, department_field = EXCLUDED.department_field,
+             cost_centre_field = EXCLUDED.cost_centre_field"
     ))
     .bind(row.company_id)
     .bind(&row.org_number)
@@ -266,6 +289,8 @@ async fn upsert_company(
     .bind(&row.pay_type_code)
     .bind(row.registered_at)
     .bind(row.version)
+    .bind(&row.department_field)
+    .bind(&row.cost_centre_field)
     .execute(conn)
     .await?;
     Ok(())

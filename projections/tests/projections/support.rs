@@ -176,6 +176,7 @@ impl World {
             extra_fields: BTreeMap::new(),
             zones: zones(zone),
             category: TravellerCategory::ALL[phone % TravellerCategory::ALL.len()],
+            language: bedrift_domain::values::Language::Bokmal,
         }
     }
 

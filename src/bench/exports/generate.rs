@@ -3,11 +3,14 @@
 //! number and approved at once, so all start on 1 February. In February a fifth change zones
 //! (half of them immediately, so February is charged at the dearer of two), and in March a
 //! tenth cancel at the end of the month. Every subscription is charged in March: `n` lines.
-//! Events come from the domain's pure `decide`, as in `bench projections`.
+//! Events come from the domain's pure `decide`, as in `bench projections`. The order form asks
+//! for a department (`Avdeling`) and a cost centre (`Koststed`), mapped in the payroll
+//! settings, so every file carries its cost allocation columns.
 
 use bedrift_domain::clock::start_of_oslo_day;
 use bedrift_domain::company::{
-    Company, CompanyCommand, EmployerContribution, OrderForm, OrderingPolicy,
+    Company, CompanyCommand, EmployerContribution, ExtraField, FieldRequirement, OrderForm,
+    OrderingPolicy,
 };
 use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_domain::subscription::{
@@ -21,6 +24,24 @@ use serde::Serialize;
 
 use super::super::fixtures;
 use super::super::rows::Chunk;
+
+/// The order form field holding the department.
+const DEPARTMENT: &str = "Avdeling";
+/// The order form field holding the cost centre.
+const COST_CENTRE: &str = "Koststed";
+
+/// The company's order form: standard, plus the two cost allocation fields (optional).
+fn allocation_form() -> OrderForm {
+    let field = |label| ExtraField {
+        label: fixtures::text(label),
+        required: false,
+    };
+    OrderForm::custom(
+        FieldRequirement::Optional,
+        vec![field(DEPARTMENT), field(COST_CENTRE)],
+    )
+    .expect("two distinct labels")
+}
 
 /// The month every generated subscription is charged in.
 pub fn measured_month() -> Month {
@@ -112,8 +133,14 @@ pub fn generate(subscriptions: usize, chunk_rows: usize) -> anyhow::Result<Gener
             policy: OrderingPolicy::AutomaticApproval,
             by: admin.clone(),
         },
+        CompanyCommand::ConfigureOrderForm {
+            form: allocation_form(),
+            by: admin.clone(),
+        },
         CompanyCommand::SetPayrollSettings {
             pay_type_code: PayTypeCode::parse("5010").expect("a code"),
+            department_field: Some(fixtures::text(DEPARTMENT)),
+            cost_centre_field: Some(fixtures::text(COST_CENTRE)),
             by: admin.clone(),
         },
         CompanyCommand::SetEmployerContribution {
@@ -136,17 +163,23 @@ pub fn generate(subscriptions: usize, chunk_rows: usize) -> anyhow::Result<Gener
     let mut live: Vec<(String, Subscription, i64)> = Vec::with_capacity(subscriptions);
     for n in 0..subscriptions {
         out.now += Duration::seconds(10);
-        let details = fixtures::order_details(
+        let mut details = fixtures::order_details(
             company,
             n as u64 + 1,
             zones[n % zones.len()].clone(),
             TravellerCategory::ALL[n % TravellerCategory::ALL.len()],
         );
+        details
+            .extra_fields
+            .insert(DEPARTMENT.to_owned(), format!("{}", 100 + n % 7));
+        details
+            .extra_fields
+            .insert(COST_CENTRE.to_owned(), format!("{}", 4000 + n % 13));
         let command = SubscriptionCommand::Order {
             details,
             terms: CompanyTerms {
                 policy: state.policy,
-                form: OrderForm::standard(),
+                form: allocation_form(),
             },
             others: Vec::new(),
         };

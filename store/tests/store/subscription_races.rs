@@ -123,6 +123,7 @@ async fn subscription(db: &TestDatabase, approved: bool) -> String {
         extra_fields: Default::default(),
         zones: zones(&["kristiansand"]),
         category: TravellerCategory::Adult,
+        language: bedrift_domain::values::Language::Bokmal,
     };
     let command = if approved {
         SubscriptionCommand::Create {

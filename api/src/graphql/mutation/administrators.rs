@@ -1,7 +1,9 @@
 //! Inviting another administrator to a company (its administrators and operators): the account
 //! is created (or found) in the authentication layer, the `Company` aggregate records the
 //! administrator, and the invitation e-mail goes to the outbox in the same transaction as its
-//! one-time token.
+//! one-time token. Removing one (not the last) is the `Company` aggregate's decision alone: the
+//! account stays (it may administer other companies) and loses this company at once, since
+//! every check of who manages a company reads the directory.
 
 use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::company::{Administrator, Company, CompanyCommand};
@@ -142,5 +144,29 @@ impl AdministratorMutations {
         .await?;
         let company = company_listing(state, id).await?;
         Ok(CompanyView(company))
+    }
+
+    /// Removes an administrator from a company (its administrators and operators). The last
+    /// administrator cannot be removed (`INVALID_STATE`); someone who is not one is
+    /// `NOT_FOUND`. Returns the company with its remaining administrators.
+    async fn remove_administrator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company.")] company_id: ID,
+        #[graphql(desc = "The administrator's account (`AdministratorView.accountId`).")]
+        account_id: ID,
+    ) -> Result<CompanyView> {
+        let (state, caller) = parts(ctx);
+        let id = uuid(&company_id, "companyId")?;
+        let account = AccountId::from_uuid(uuid(&account_id, "accountId")?);
+        caller.manage(state, id).await?;
+        let command = CompanyCommand::RemoveAdministrator {
+            account,
+            by: caller.actor()?,
+        };
+        state
+            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+            .await?;
+        Ok(CompanyView(company_listing(state, id).await?))
     }
 }

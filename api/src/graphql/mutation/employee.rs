@@ -9,7 +9,7 @@ use bedrift_projections::listing::{self, CompanyListing};
 use super::input::{order_details, phone, OrderInput};
 use crate::auth::{self, Channel};
 use crate::graphql::context::parts;
-use crate::graphql::types::enums::{OrderingPolicy, ViewerKind};
+use crate::graphql::types::enums::{LanguageView, OrderingPolicy, ViewerKind};
 use crate::graphql::types::public::{SessionPayload, Viewer};
 use crate::graphql::types::subscription::SubscriptionView;
 use crate::graphql::ApiError;
@@ -49,6 +49,8 @@ impl EmployeeMutations {
         ctx: &Context<'_>,
         #[graphql(desc = "The token of the order link.")] order_token: String,
         #[graphql(desc = "The mobile number, e.g. 912 34 567.")] phone: String,
+        #[graphql(desc = "The language of the SMS: the order page's; bokmål when left out.")]
+        language: Option<LanguageView>,
     ) -> Result<bool> {
         let (state, caller) = parts(ctx);
         let phone = super::input::phone(&phone)?;
@@ -65,7 +67,7 @@ impl EmployeeMutations {
         )
         .await
         .map_err(ApiError::from)?;
-        let body = auth::code_sms(&code);
+        let body = auth::code_sms_in(language.map(Into::into).unwrap_or_default(), &code);
         auth::enqueue_message(&mut transaction, Channel::Sms, phone.as_str(), None, &body)
             .await
             .map_err(ApiError::from)?;

@@ -12,7 +12,7 @@ use bedrift_domain::values::{
 use bedrift_projections::listing::{self, TicketListing};
 use bedrift_projections::read_models::tariff::price_list;
 
-use crate::graphql::types::enums::TravellerCategory;
+use crate::graphql::types::enums::{LanguageView, TravellerCategory};
 use crate::graphql::ApiError;
 use crate::AppState;
 
@@ -44,6 +44,8 @@ pub struct OrderInput {
     /// Answers to the company's extra fields.
     #[graphql(default)]
     pub extra_fields: Vec<FieldAnswerInput>,
+    /// The language the order is made in; the SMS about it go out in it. Bokmål when left out.
+    pub language: Option<LanguageView>,
 }
 
 /// A phone number, refused as `BAD_USER_INPUT` on `phone`.
@@ -118,6 +120,7 @@ pub async fn order_details(
         extra_fields,
         zones: zones(state, &input.zones, input.whole_region).await?,
         category: input.category.into(),
+        language: input.language.map(Into::into).unwrap_or_default(),
     })
 }
 

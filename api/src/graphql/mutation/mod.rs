@@ -3,6 +3,7 @@
 
 mod account;
 mod administrators;
+mod bulk;
 mod company;
 mod employee;
 mod input;
@@ -18,6 +19,7 @@ use async_graphql::MergedObject;
 pub struct MutationRoot(
     account::AccountMutations,
     administrators::AdministratorMutations,
+    bulk::BulkMutations,
     company::CompanyMutations,
     employee::EmployeeMutations,
     subscription::SubscriptionMutations,

@@ -1,12 +1,12 @@
-//! Mutations of a company's settings (its administrators and operators): the order form, the
-//! employer contribution (R14) and the payroll settings. Each returns the company as the read
+//! Mutations of a company's settings (its administrators and operators): its name and invoice
+//! address, the order form, the employer contribution (R14) and the payroll settings. Each returns the company as the read
 //! models show it after the change.
 
 use async_graphql::{Context, InputObject, Object, Result, ID};
 use bedrift_domain::company::{
     Company, CompanyCommand, EmployerContribution, ExtraField, OrderForm,
 };
-use bedrift_domain::values::{BoundedText, PayTypeCode};
+use bedrift_domain::values::{BoundedText, EmailAddress, PayTypeCode};
 use bedrift_projections::listing;
 
 use super::input::uuid;
@@ -141,6 +141,29 @@ async fn change(
 
 #[Object]
 impl SettingsMutations {
+    /// Changes the company's name (1-200 characters) and the e-mail address invoices go to.
+    /// The organisation number never changes.
+    async fn update_company_details(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company.")] company_id: ID,
+        #[graphql(desc = "The company's name, 1-200 characters.")] name: String,
+        #[graphql(desc = "Where invoices go.")] invoice_email: String,
+    ) -> Result<CompanyView> {
+        let name = BoundedText::parse(&name, "the company's name", 1, 200)
+            .map_err(|e| ApiError::invalid("name", e))?;
+        let invoice_email = EmailAddress::parse(&invoice_email)
+            .map_err(|e| ApiError::invalid("invoiceEmail", e))?;
+        Ok(
+            change(ctx, &company_id, |by| CompanyCommand::UpdateDetails {
+                name,
+                invoice_email,
+                by,
+            })
+            .await?,
+        )
+    }
+
     /// Sets the order form: whether the employee number is asked for, and extra fields such
     /// as department or cost centre. Orders already placed keep their answers.
     async fn configure_order_form(
@@ -174,19 +197,43 @@ impl SettingsMutations {
         .await?)
     }
 
-    /// Sets the pay type code (lønnsart) the payroll exports carry.
+    /// Sets the payroll settings: the pay type code (lønnsart) the import files carry, and
+    /// which order form fields hold the department and the cost centre (or project) that the
+    /// Visma Lønn and Tripletex files carry. Sets all three: an omitted mapping is "none". A
+    /// mapping to a field the form lacks is refused (`BAD_USER_INPUT` on its argument).
     async fn set_payroll_settings(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The company.")] company_id: ID,
         #[graphql(desc = "The pay type code of the payroll system, e.g. 5010.")]
         pay_type_code: String,
+        #[graphql(
+            desc = "The label of the order form field whose answer is the department \
+                          (avdeling); omitted or null for none."
+        )]
+        department_field: Option<String>,
+        #[graphql(
+            desc = "The label of the order form field whose answer is the cost centre \
+                          or project (koststed, prosjekt); omitted or null for none."
+        )]
+        cost_centre_field: Option<String>,
     ) -> Result<CompanyView> {
         let pay_type_code =
             PayTypeCode::parse(&pay_type_code).map_err(|e| ApiError::invalid("payTypeCode", e))?;
+        let label = |value: Option<String>, field: &str| {
+            value
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| BoundedText::parse(&v, "a field label", 1, 50))
+                .transpose()
+                .map_err(|e| ApiError::invalid(field, e))
+        };
+        let department_field = label(department_field, "departmentField")?;
+        let cost_centre_field = label(cost_centre_field, "costCentreField")?;
         Ok(
             change(ctx, &company_id, |by| CompanyCommand::SetPayrollSettings {
                 pay_type_code,
+                department_field,
+                cost_centre_field,
                 by,
             })
             .await?,

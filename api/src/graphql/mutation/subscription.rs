@@ -21,7 +21,7 @@ pub struct SubscriptionMutations;
 
 /// Who may act on a subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Allowed {
+pub(super) enum Allowed {
     /// Operators and the company's administrators.
     Managers,
     /// Those, and the employee who holds it.
@@ -31,7 +31,7 @@ enum Allowed {
 }
 
 /// Authorises the caller on subscription `id`, runs `command` and returns the new state.
-async fn act(
+pub(super) async fn act(
     state: &AppState,
     caller: &Caller,
     id: &ID,

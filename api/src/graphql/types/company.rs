@@ -32,6 +32,8 @@ pub struct AdministratorView {
     pub email: String,
     /// Their name.
     pub name: String,
+    /// When they last logged in; null if never (an invitation not yet accepted).
+    pub last_login_at: Option<DateTime>,
 }
 
 /// A company (virksomhet) that gives its employees tickets.
@@ -84,9 +86,16 @@ impl CompanyView {
     /// Its administrators.
     async fn administrators(&self, ctx: &Context<'_>) -> Result<Vec<AdministratorView>> {
         let (state, _) = parts(ctx);
-        let rows: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
-            "SELECT account_id, email, name FROM company_administrators
-             WHERE company_id = $1 ORDER BY lower(name), account_id",
+        type Row = (
+            uuid::Uuid,
+            String,
+            String,
+            Option<chrono::DateTime<chrono::Utc>>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT a.account_id, a.email, a.name, acc.last_login_at FROM company_administrators a
+             LEFT JOIN accounts acc ON acc.id = a.account_id
+             WHERE a.company_id = $1 ORDER BY lower(a.name), a.account_id",
         )
         .bind(self.0.company_id)
         .fetch_all(&state.pool)
@@ -94,10 +103,11 @@ impl CompanyView {
         .map_err(ApiError::from)?;
         Ok(rows
             .into_iter()
-            .map(|(id, email, name)| AdministratorView {
+            .map(|(id, email, name, last_login_at)| AdministratorView {
                 account_id: ID(id.to_string()),
                 email,
                 name,
+                last_login_at: last_login_at.map(DateTime),
             })
             .collect())
     }
@@ -197,6 +207,18 @@ impl CompanyView {
     /// The pay type code (lønnsart) used in payroll imports; null until set.
     async fn pay_type_code(&self) -> Option<String> {
         self.0.pay_type_code.clone()
+    }
+
+    /// The order form field (its label) whose answer is the department in the payroll
+    /// import files; null when not mapped.
+    async fn department_field(&self) -> Option<String> {
+        self.0.department_field.clone()
+    }
+
+    /// The order form field (its label) whose answer is the cost centre or project in the
+    /// payroll import files; null when not mapped.
+    async fn cost_centre_field(&self) -> Option<String> {
+        self.0.cost_centre_field.clone()
     }
 
     /// The invoice basis of a month: what this company is charged (at most one line).

@@ -194,3 +194,23 @@ pub enum ViewerKind {
     /// An employee logged in through an order link.
     Employee,
 }
+
+/// A language of the pages and messages; SMS about an order go out in the language it was
+/// made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(name = "Language")]
+pub enum LanguageView {
+    /// Norwegian bokmål (the default).
+    Nb,
+    /// English.
+    En,
+}
+
+impl From<LanguageView> for bedrift_domain::values::Language {
+    fn from(language: LanguageView) -> Self {
+        match language {
+            LanguageView::Nb => Self::Bokmal,
+            LanguageView::En => Self::English,
+        }
+    }
+}

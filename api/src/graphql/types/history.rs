@@ -21,6 +21,7 @@ use cqrs_es::Aggregate;
 use sqlx::{FromRow, PgPool, Row};
 use uuid::Uuid;
 
+use super::history_change::{account_people, HistoryChange, Person};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::ApiError;
 
@@ -39,6 +40,9 @@ pub struct HistoryEntry {
     pub metadata: Option<Metadata>,
     /// The event, upcast to the current shape.
     pub event: SubscriptionEvent,
+    /// The name (and e-mail) of who caused it, as known now: the account of an operator or
+    /// administrator, or the ticket holder for the employee; none for the service itself.
+    pub person: Option<Person>,
 }
 
 impl HistoryEntry {
@@ -61,7 +65,8 @@ pub async fn load(pool: &PgPool, id: Uuid) -> Result<Vec<HistoryEntry>, ApiError
         .bind(id.to_string())
         .fetch_all(pool)
         .await?;
-    rows.iter()
+    let mut entries = rows
+        .iter()
         .map(|row| {
             let stored = StoredEvent::from_row(row)?;
             let metadata: String = row.try_get("metadata")?;
@@ -84,9 +89,48 @@ pub async fn load(pool: &PgPool, id: Uuid) -> Result<Vec<HistoryEntry>, ApiError
                 recorded_at,
                 metadata,
                 event,
+                person: None,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    name_people(pool, &mut entries).await?;
+    Ok(entries)
+}
+
+/// Fills in each entry's `person` from the actor recorded in its metadata.
+async fn name_people(pool: &PgPool, entries: &mut [HistoryEntry]) -> Result<(), ApiError> {
+    let accounts = account_people(
+        pool,
+        entries
+            .iter()
+            .filter_map(|e| e.metadata.as_ref().map(|m| &m.actor)),
+    )
+    .await?;
+    let holder = entries.iter().find_map(|entry| match &entry.event {
+        SubscriptionEvent::SubscriptionOrdered {
+            first_name,
+            last_name,
+            phone,
+            ..
+        } => Some((format!("{first_name} {last_name}"), phone.clone())),
+        _ => None,
+    });
+    for entry in entries.iter_mut() {
+        entry.person = match entry.metadata.as_ref().map(|m| &m.actor) {
+            Some(Actor::Operator { account } | Actor::Administrator { account }) => {
+                accounts.get(&account.as_uuid()).cloned()
+            }
+            Some(Actor::Employee { phone, .. }) => holder
+                .as_ref()
+                .filter(|(_, holder_phone)| holder_phone == phone)
+                .map(|(name, _)| Person {
+                    name: name.clone(),
+                    email: None,
+                }),
+            Some(Actor::System) | None => None,
+        };
+    }
+    Ok(())
 }
 
 /// The subscription folded from the events that occurred at or before `at`; `None` when it
@@ -152,6 +196,11 @@ pub struct ActorView {
     pub company_id: Option<ID>,
     /// A short, stable text form, e.g. `administrator:<uuid>`.
     pub label: String,
+    /// The person's name as known now: the account's name for an operator or administrator,
+    /// the ticket holder's name for the employee; null for the service itself.
+    pub name: Option<String>,
+    /// The e-mail address of an operator or administrator.
+    pub email: Option<String>,
 }
 
 impl From<&Actor> for ActorView {
@@ -180,6 +229,8 @@ impl From<&Actor> for ActorView {
             phone,
             company_id: company_id.map(ID),
             label: actor.label(),
+            name: None,
+            email: None,
         }
     }
 }
@@ -214,9 +265,18 @@ impl HistoryEntry {
         DateTime(self.instant())
     }
 
-    /// Who caused it; null for events stored without metadata.
+    /// Who caused it, with their name and e-mail; null for events stored without metadata.
     async fn actor(&self) -> Option<ActorView> {
-        self.metadata.as_ref().map(|m| ActorView::from(&m.actor))
+        self.metadata.as_ref().map(|m| ActorView {
+            name: self.person.as_ref().map(|p| p.name.clone()),
+            email: self.person.as_ref().and_then(|p| p.email.clone()),
+            ..ActorView::from(&m.actor)
+        })
+    }
+
+    /// The change as data (kind, values set), for pages to put into their own words.
+    async fn change(&self) -> HistoryChange {
+        HistoryChange::from(&self.event)
     }
 
     /// Ties the event to the request that caused it (and to that request's other events).
@@ -226,7 +286,8 @@ impl HistoryEntry {
             .map(|m| ID(m.correlation_id.to_string()))
     }
 
-    /// The change in words, e.g. "Zones changed to kristiansand + vennesla from 2027-01-01".
+    /// The change in English words, e.g. "Zones changed to kristiansand + vennesla from
+    /// 2027-01-01", for logs and tools; pages use `change`.
     async fn summary(&self) -> String {
         summary(&self.event)
     }

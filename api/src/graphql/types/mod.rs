@@ -3,6 +3,7 @@
 pub mod company;
 pub mod enums;
 pub mod history;
+pub mod history_change;
 pub mod invoice;
 pub mod payroll;
 pub mod public;

@@ -1,7 +1,7 @@
 //! Types anyone may see: the tariff, an order link's form, and the viewer.
 
 use async_graphql::{SimpleObject, ID};
-use bedrift_domain::tariff::TariffVersion;
+use bedrift_domain::tariff::{agder, TariffVersion};
 
 use super::company::CompanyView;
 use super::enums::{OrderingPolicy, TravellerCategory, ViewerKind, ZoneClass};
@@ -39,11 +39,15 @@ pub struct TariffView {
     pub neighbours: Vec<Vec<String>>,
     /// One price per zone class and category.
     pub prices: Vec<PriceView>,
+    /// Whether this is the example version a new installation starts with (Agder's zones with
+    /// example prices), not one the operator published: pages say the prices are examples.
+    pub example: bool,
 }
 
 impl From<&TariffVersion> for TariffView {
     fn from(version: &TariffVersion) -> Self {
         Self {
+            example: *version == agder::example_version(),
             valid_from: Date(version.valid_from),
             zones: version
                 .zone_map

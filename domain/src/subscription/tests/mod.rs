@@ -17,8 +17,8 @@ use crate::company::{ExtraField, FieldRequirement, OrderForm, OrderingPolicy};
 use crate::metadata::Actor;
 use crate::tariff::agder;
 use crate::values::{
-    AccountId, BoundedText, CompanyId, EmployeeNumber, InvalidValue, PersonName, PhoneNumber,
-    TravellerCategory, ZoneSelection,
+    AccountId, BoundedText, CompanyId, EmployeeNumber, FormInput, FormProblem, InvalidValue,
+    PersonName, PhoneNumber, TravellerCategory, ZoneSelection,
 };
 
 pub(super) fn date(text: &str) -> NaiveDate {
@@ -77,6 +77,7 @@ pub(super) fn details() -> OrderDetails {
         extra_fields: BTreeMap::new(),
         zones: zones(&["kristiansand"]),
         category: TravellerCategory::Adult,
+        language: crate::values::Language::Bokmal,
     }
 }
 
@@ -109,6 +110,7 @@ pub(super) fn ordered(start: &str, at: &str) -> SubscriptionEvent {
         start_date: date(start),
         ordered_by: employee(),
         ordered_at: now(at),
+        language: d.language,
     }
 }
 

@@ -146,7 +146,7 @@ async fn an_order_is_refused_while_the_phone_has_a_live_subscription_that_has_no
 }
 
 #[tokio::test]
-async fn an_order_must_answer_the_companys_required_fields() {
+async fn an_order_missing_a_required_input_is_refused_naming_that_input() {
     let form = OrderForm::custom(
         FieldRequirement::Required,
         vec![ExtraField {
@@ -169,10 +169,38 @@ async fn an_order_must_answer_the_companys_required_fields() {
         })
         .await
         .inspect_result();
-    assert!(matches!(
+    assert_eq!(
         result,
-        Err(SubscriptionError::Invalid(InvalidValue::TextLength { .. }))
-    ));
+        Err(SubscriptionError::Invalid(InvalidValue::Form {
+            input: FormInput::ExtraField("Avdeling".to_owned()),
+            problem: FormProblem::Missing,
+        }))
+    );
+
+    let mut no_number = details();
+    no_number.employee_number = None;
+    no_number
+        .extra_fields
+        .insert("Avdeling".to_owned(), "Drift".to_owned());
+    let result = on("2026-11-20")
+        .given_no_previous_events()
+        .when_async(SubscriptionCommand::Order {
+            details: no_number,
+            terms: CompanyTerms {
+                policy: OrderingPolicy::ApprovalRequired,
+                form: form.clone(),
+            },
+            others: Vec::new(),
+        })
+        .await
+        .inspect_result();
+    assert_eq!(
+        result,
+        Err(SubscriptionError::Invalid(InvalidValue::Form {
+            input: FormInput::EmployeeNumber,
+            problem: FormProblem::Missing,
+        }))
+    );
 
     let mut answered = details();
     answered

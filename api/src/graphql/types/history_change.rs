@@ -1,0 +1,160 @@
+//! A history entry's change as data, for pages to put into words in their own language: what
+//! kind of change, the values it set, and the names of the people behind it.
+
+use std::collections::HashMap;
+
+use async_graphql::{Enum, SimpleObject};
+use bedrift_domain::metadata::Actor;
+use bedrift_domain::subscription::SubscriptionEvent;
+use bedrift_domain::values::ZoneSelection;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::graphql::scalars::Date;
+use crate::graphql::types::enums::TravellerCategory;
+use crate::graphql::ApiError;
+
+/// What kind of change a history entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum HistoryKind {
+    /// Ordered (by the employee) or created (by an administrator).
+    Ordered,
+    /// Approved by an administrator, or automatically.
+    Approved,
+    /// Rejected by an administrator, with a reason.
+    Rejected,
+    /// Zones changed from a date.
+    ZonesChanged,
+    /// Cancelled to end on a date.
+    Cancelled,
+    /// A cancellation taken back: the ticket continues.
+    CancellationWithdrawn,
+    /// An order withdrawn by the employee before a decision.
+    OrderWithdrawn,
+}
+
+/// The values a change set; fields that do not belong to its kind are null.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct HistoryChange {
+    /// What kind of change.
+    pub kind: HistoryKind,
+    /// The date it is about: the start (ORDERED), first valid day (APPROVED), the first day of
+    /// the new zones (ZONES_CHANGED) or the last valid day (CANCELLED).
+    pub date: Option<Date>,
+    /// The zone codes set (ORDERED, ZONES_CHANGED); empty for the whole region.
+    pub zones: Vec<String>,
+    /// Whether the zones set are the whole region.
+    pub whole_region: bool,
+    /// The last day of the earlier zones (ZONES_CHANGED).
+    pub previous_valid_through: Option<Date>,
+    /// The traveller category (ORDERED).
+    pub category: Option<TravellerCategory>,
+    /// The administrator's reason (REJECTED).
+    pub reason: Option<String>,
+}
+
+impl HistoryChange {
+    fn bare(kind: HistoryKind) -> Self {
+        Self {
+            kind,
+            date: None,
+            zones: Vec::new(),
+            whole_region: false,
+            previous_valid_through: None,
+            category: None,
+            reason: None,
+        }
+    }
+
+    fn with_zones(mut self, zones: &ZoneSelection) -> Self {
+        self.whole_region = matches!(zones, ZoneSelection::WholeRegion);
+        self.zones = zones.zones().iter().map(ToString::to_string).collect();
+        self
+    }
+}
+
+impl From<&SubscriptionEvent> for HistoryChange {
+    fn from(event: &SubscriptionEvent) -> Self {
+        match event {
+            SubscriptionEvent::SubscriptionOrdered {
+                zones,
+                category,
+                start_date,
+                ..
+            } => Self {
+                date: Some(Date(*start_date)),
+                category: Some((*category).into()),
+                ..Self::bare(HistoryKind::Ordered)
+            }
+            .with_zones(zones),
+            SubscriptionEvent::SubscriptionApproved { valid_from, .. } => Self {
+                date: Some(Date(*valid_from)),
+                ..Self::bare(HistoryKind::Approved)
+            },
+            SubscriptionEvent::SubscriptionRejected { reason, .. } => Self {
+                reason: Some(reason.to_string()),
+                ..Self::bare(HistoryKind::Rejected)
+            },
+            SubscriptionEvent::ZonesChanged {
+                zones,
+                effective_from,
+                previous_valid_through,
+                ..
+            } => Self {
+                date: Some(Date(*effective_from)),
+                previous_valid_through: Some(Date(*previous_valid_through)),
+                ..Self::bare(HistoryKind::ZonesChanged)
+            }
+            .with_zones(zones),
+            SubscriptionEvent::SubscriptionCancelled { end_date, .. } => Self {
+                date: Some(Date(*end_date)),
+                ..Self::bare(HistoryKind::Cancelled)
+            },
+            SubscriptionEvent::CancellationWithdrawn { .. } => {
+                Self::bare(HistoryKind::CancellationWithdrawn)
+            }
+            SubscriptionEvent::OrderWithdrawn { .. } => Self::bare(HistoryKind::OrderWithdrawn),
+        }
+    }
+}
+
+/// A person's name and e-mail as the accounts table holds them now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// The name.
+    pub name: String,
+    /// The e-mail address; none for employees (they log in by phone).
+    pub email: Option<String>,
+}
+
+/// The operators' and administrators' names and e-mails for the accounts in `actors`.
+pub async fn account_people(
+    pool: &PgPool,
+    actors: impl Iterator<Item = &Actor>,
+) -> Result<HashMap<Uuid, Person>, ApiError> {
+    let ids: Vec<Uuid> = actors
+        .filter_map(|actor| match actor {
+            Actor::Operator { account } | Actor::Administrator { account } => {
+                Some(account.as_uuid())
+            }
+            Actor::Employee { .. } | Actor::System => None,
+        })
+        .collect();
+    let rows: Vec<(Uuid, String, String)> =
+        sqlx::query_as("SELECT id, name, email FROM accounts WHERE id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, email)| {
+            (
+                id,
+                Person {
+                    name,
+                    email: Some(email),
+                },
+            )
+        })
+        .collect())
+}

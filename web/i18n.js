@@ -1,0 +1,69 @@
+// Språkvalg for sidene: bokmål (standard) eller engelsk. Tekstene ligger i én fil per språk
+// (i18n-nb.js, i18n-en.js); et tredje språk er en ny fil og en linje i SPRAK under.
+// Valget tas fra nettleserens språk, kan byttes på siden og huskes i localStorage. Sider som
+// ikke er oversatt ennå (uten data-sprakvalg), vises på bokmål.
+
+import nb from './i18n-nb.js';
+import en from './i18n-en.js';
+
+/** The languages offered, by code, with their texts. */
+const SPRAK = { nb, en };
+
+const NOKKEL = 'bedrift:sprak';
+
+/**
+ * The language of this page view. Pages translated in full say so with `data-sprakvalg` on
+ * `<html>`; they get the saved choice, else the browser's first known language, else bokmål.
+ * Other pages stay in bokmål.
+ */
+function velgSprak() {
+  if (!document.documentElement.hasAttribute('data-sprakvalg')) return 'nb';
+  try {
+    const lagret = localStorage.getItem(NOKKEL);
+    if (lagret && SPRAK[lagret]) return lagret;
+  } catch {
+    // No storage: fall through to the browser's language.
+  }
+  for (const tag of navigator.languages || [navigator.language || '']) {
+    const kode = String(tag).toLowerCase().split('-')[0];
+    if (kode === 'nb' || kode === 'no' || kode === 'nn') return 'nb';
+    if (SPRAK[kode]) return kode;
+  }
+  return 'nb';
+}
+
+/** The language of this page view ('nb' or 'en'). */
+export const sprak = velgSprak();
+document.documentElement.lang = sprak;
+
+/**
+ * The text `key` in the page's language (bokmål when the language lacks it). Texts that take
+ * values are functions: `t('sendtTil', '912 34 567')`.
+ */
+export function t(key, ...args) {
+  const tekst = SPRAK[sprak][key] ?? nb[key];
+  if (tekst === undefined) return key;
+  return typeof tekst === 'function' ? tekst(...args) : tekst;
+}
+
+/** Saves `kode` as the chosen language and reloads the page in it. */
+export function byttSprak(kode) {
+  try {
+    localStorage.setItem(NOKKEL, kode);
+  } catch {
+    // Not remembered, but the page still changes.
+  }
+  location.reload();
+}
+
+/**
+ * A button that switches to the other language, labelled in that language (with its `lang`),
+ * e.g. "English" on a bokmål page.
+ */
+export function sprakknapp(el) {
+  const annet = sprak === 'nb' ? 'en' : 'nb';
+  return el('button', {
+    type: 'button', class: 'lenke sprakvalg', lang: annet, id: 'sprakvalg',
+    onclick: () => byttSprak(annet),
+  }, SPRAK[annet].sprakNavn);
+}
