@@ -220,8 +220,8 @@ async fn tickets(
     headers: HeaderMap,
 ) -> Response {
     let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let caller = caller(&state, &headers, address).await;
     let outcome = async {
+        let caller = caller(&state, &headers, address).await?;
         caller.principal()?;
         let (company, extension) = file.rsplit_once('.').ok_or_else(|| {
             ApiError::bad_input("format", "ask for <companyId>.csv or <companyId>.xlsx")
