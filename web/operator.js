@@ -164,9 +164,14 @@ async function versjoner(app) {
     liste.push({ validFrom: forrige, rolle: 'Tidligere' });
   }
   const datoer = månedsstarter(idag.validFrom, 36);
-  const spørring = `query { ${datoer.map((x, i) => `m${i}: tariff(on: "${x}") { validFrom }`).join(' ')} }`;
-  const f = await app.gql(spørring);
-  const kommende = new Set(Object.values(f).filter((t) => t && t.validFrom > idag.validFrom).map((t) => t.validFrom));
+  // Probed 12 months per request: the API allows at most 30 aliased fields in one.
+  const svar = [];
+  for (let i = 0; i < datoer.length; i += 12) {
+    const bit = datoer.slice(i, i + 12);
+    svar.push(app.gql(`query { ${bit.map((x, j) => `m${j}: tariff(on: "${x}") { validFrom }`).join(' ')} }`));
+  }
+  const f = (await Promise.all(svar)).flatMap((d) => Object.values(d));
+  const kommende = new Set(f.filter((t) => t && t.validFrom > idag.validFrom).map((t) => t.validFrom));
   [...kommende].sort().forEach((v) => liste.unshift({ validFrom: v, rolle: 'Kommende' }));
   return { idag, liste };
 }

@@ -131,7 +131,7 @@ async fn the_first_operator_token_works_once_and_only_while_no_operator_exists()
         PASSWORD,
     )
     .await;
-    assert!(matches!(again, Err(AuthError::InvalidToken)));
+    assert!(matches!(again, Err(AuthError::LinkUsed)));
     let later = auth::issue_first_operator_token(&mut connection, &clock).await;
     assert_eq!(later.unwrap(), None);
     assert_eq!(auth::operator_count(pool).await.unwrap(), 1);

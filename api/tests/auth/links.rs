@@ -15,7 +15,7 @@ async fn an_invitation_token_works_once() {
         .unwrap();
     assert_eq!(account.id, id);
     let again = auth::accept_invitation(pool, &clock, COST, &token, "et annet passord").await;
-    assert!(matches!(again, Err(AuthError::InvalidToken)));
+    assert!(matches!(again, Err(AuthError::LinkUsed)));
     auth::verify_password(pool, COST, &email("kari@firma.no"), PASSWORD)
         .await
         .expect("the first password stands");
@@ -28,7 +28,7 @@ async fn an_invitation_expires_after_seven_days() {
     let (_, token) = invited_administrator(pool, &clock, "kari@firma.no").await;
     advance(&clock, Duration::days(7));
     let late = auth::accept_invitation(pool, &clock, COST, &token, PASSWORD).await;
-    assert!(matches!(late, Err(AuthError::InvalidToken)));
+    assert!(matches!(late, Err(AuthError::LinkExpired)));
 }
 
 #[tokio::test]
@@ -59,7 +59,7 @@ async fn a_new_invitation_replaces_the_previous_one() {
         .await
         .unwrap();
     let with_old = auth::accept_invitation(pool, &clock, COST, &old, PASSWORD).await;
-    assert!(matches!(with_old, Err(AuthError::InvalidToken)));
+    assert!(matches!(with_old, Err(AuthError::LinkReplaced)));
     auth::accept_invitation(pool, &clock, COST, &new, PASSWORD)
         .await
         .unwrap();
@@ -85,7 +85,7 @@ async fn an_expired_reset_token_is_refused() {
     let token = reset_token(&db, &clock, "kari@firma.no").await.unwrap();
     advance(&clock, Duration::hours(1));
     let late = auth::reset_password(db.pool(), &clock, COST, &token, "nytt passord 2027").await;
-    assert!(matches!(late, Err(AuthError::InvalidToken)));
+    assert!(matches!(late, Err(AuthError::LinkExpired)));
 }
 
 #[tokio::test]
@@ -105,7 +105,7 @@ async fn a_reset_token_sets_a_new_password_once() {
         .await
         .unwrap();
     let again = auth::reset_password(pool, &clock, COST, &token, "tredje passord!").await;
-    assert!(matches!(again, Err(AuthError::InvalidToken)));
+    assert!(matches!(again, Err(AuthError::LinkUsed)));
 }
 
 #[tokio::test]

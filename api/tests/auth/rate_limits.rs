@@ -86,7 +86,7 @@ async fn verification_attempts_are_limited_per_address() {
             "123456",
             client,
         );
-        assert!(matches!(result.await, Err(AuthError::InvalidToken)));
+        assert!(matches!(result.await, Err(AuthError::NoCode)));
     }
     let other = phone("41234567");
     let next = auth::verify_phone(

@@ -27,7 +27,7 @@ async fn the_right_code_logs_the_employee_in_once() {
         }
     );
     let again = auth::verify_phone(pool, &clock, limits(), company, &mobile, &code, client).await;
-    assert!(matches!(again, Err(AuthError::InvalidToken)));
+    assert!(matches!(again, Err(AuthError::NoCode)));
 }
 
 #[tokio::test]
@@ -40,7 +40,7 @@ async fn a_code_expires_after_ten_minutes() {
         .unwrap();
     advance(&clock, Duration::minutes(10));
     let late = auth::verify_phone(pool, &clock, limits(), company, &mobile, &code, client).await;
-    assert!(matches!(late, Err(AuthError::InvalidToken)));
+    assert!(matches!(late, Err(AuthError::CodeExpired)));
 }
 
 #[tokio::test]
@@ -130,10 +130,10 @@ async fn a_code_works_only_at_its_company() {
         client,
     )
     .await;
-    assert!(matches!(elsewhere, Err(AuthError::InvalidToken)));
+    assert!(matches!(elsewhere, Err(AuthError::NoCode)));
     let other_phone = phone("41234567");
     let other = auth::verify_phone(pool, &clock, limits(), company, &other_phone, &code, client);
-    assert!(matches!(other.await, Err(AuthError::InvalidToken)));
+    assert!(matches!(other.await, Err(AuthError::NoCode)));
 }
 
 #[tokio::test]
