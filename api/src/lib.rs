@@ -16,6 +16,7 @@ pub mod reports;
 pub mod settings;
 mod setup;
 mod state;
+pub mod tickets;
 pub mod web;
 
 use std::future::Future;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(observability::metrics))
         .with_state(state.clone());
     let report_routes = reports::http::routes(state.clone());
+    let ticket_routes = tickets::routes(state.clone());
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
         .route("/graphql/ws", get(graphql::graphql_ws))
@@ -68,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health_routes)
         .merge(graphql_routes)
         .merge(report_routes)
+        .merge(ticket_routes)
         .merge(web::routes())
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)

@@ -225,7 +225,7 @@ fn serve(name: &str, request: &HeaderMap, cache: &'static str) -> Response {
 
 /// The security headers of every answer: the policy, no type sniffing, and no referrer (an
 /// order link's token must not leak to other sites).
-fn secure(headers: &mut HeaderMap) {
+pub(crate) fn secure(headers: &mut HeaderMap) {
     headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

@@ -22,13 +22,21 @@ pub fn code_sms(code: &str, valid_minutes: i64) -> String {
     )
 }
 
-/// The SMS telling an employee their monthly ticket is approved; `app_link` opens the ticket
-/// app, and the ticket is valid from `valid_from`.
-pub fn approval_sms(first_name: &str, valid_from: NaiveDate, app_link: &str) -> String {
+/// The SMS telling an employee their monthly ticket is approved; `link` opens the ticket (its
+/// page, or the operator's app), and the ticket is valid from `valid_from`.
+pub fn approval_sms(first_name: &str, valid_from: NaiveDate, link: &str) -> String {
     format!(
         "Hei {first_name}! Månedsbilletten din fra arbeidsgiveren er godkjent og gjelder fra {}. \
-         Åpne billetten i appen: {app_link}",
+         Åpne billetten: {link}",
         valid_from.format("%d.%m.%Y")
+    )
+}
+
+/// The SMS with a ticket's link sent again by an administrator; the earlier link stops working.
+pub fn ticket_link_sms(first_name: &str, link: &str) -> String {
+    format!(
+        "Hei {first_name}! Her er en ny lenke til månedsbilletten din (den forrige virker ikke \
+         lenger): {link}"
     )
 }
 
@@ -101,10 +109,13 @@ pub fn password_reset_email(link: &str, valid_hours: i64) -> EmailText {
     }
 }
 
-/// The link that opens a subscription's ticket in the app: `template` with `{subscription}`
-/// replaced by the subscription's id.
-pub fn app_link(template: &str, subscription: &str) -> String {
-    template.replace("{subscription}", subscription)
+/// The link that opens a subscription's ticket in the operator's app: `template`
+/// (`APP_LINK_TEMPLATE`) with `{subscription}` replaced by the subscription's id and `{token}`
+/// by its ticket link's token.
+pub fn app_link(template: &str, subscription: &str, token: &str) -> String {
+    template
+        .replace("{subscription}", subscription)
+        .replace("{token}", token)
 }
 
 #[cfg(test)]
@@ -122,14 +133,15 @@ mod tests {
     #[test]
     fn the_approval_sms_carries_the_start_date_and_the_app_link() {
         let link = app_link(
-            "https://billett.example/app?abonnement={subscription}",
+            "https://billett.example/app?abonnement={subscription}&t={token}",
             "abc",
+            "f00",
         );
         let sms = approval_sms("Anne", NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), &link);
         assert_eq!(
             sms,
             "Hei Anne! Månedsbilletten din fra arbeidsgiveren er godkjent og gjelder fra \
-             01.01.2027. Åpne billetten i appen: https://billett.example/app?abonnement=abc"
+             01.01.2027. Åpne billetten: https://billett.example/app?abonnement=abc&t=f00"
         );
     }
 

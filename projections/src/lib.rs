@@ -14,6 +14,7 @@ mod projector;
 pub mod queries;
 pub mod read_models;
 pub mod rebuild;
+pub mod ticket_links;
 
 pub use batch::{apply_next_batch, apply_next_batch_notifying, projected_position, read_safe};
 pub use bedrift_store::LogPosition;

@@ -25,6 +25,7 @@ mod rate_limits;
 mod schema;
 mod settings;
 mod settings_isolation;
+mod ticket_page;
 mod transport;
 mod web;
 mod websocket;

@@ -10,6 +10,7 @@ mod password;
 mod settings;
 mod subscription;
 mod tariff;
+mod tickets;
 
 use async_graphql::MergedObject;
 
@@ -24,4 +25,5 @@ pub struct MutationRoot(
     password::PasswordMutations,
     settings::SettingsMutations,
     tariff::TariffMutations,
+    tickets::TicketMutations,
 );
