@@ -20,6 +20,7 @@ mod json_logs;
 mod notifications;
 mod observability;
 mod operator;
+mod personal_access;
 mod races;
 mod rate_limits;
 mod schema;

@@ -7,6 +7,7 @@ mod company;
 mod employee;
 mod input;
 mod password;
+mod personal;
 mod settings;
 mod subscription;
 mod tariff;
@@ -23,6 +24,7 @@ pub struct MutationRoot(
     employee::EmployeeMutations,
     subscription::SubscriptionMutations,
     password::PasswordMutations,
+    personal::PersonalMutations,
     settings::SettingsMutations,
     tariff::TariffMutations,
     tickets::TicketMutations,
