@@ -75,6 +75,12 @@ async fn the_approval_sms_opens_the_holders_own_ticket_with_todays_status() {
     assert_eq!(page.headers["referrer-policy"], "no-referrer");
     assert!(page.headers["content-security-policy"].contains("default-src 'self'"));
     assert!(page.headers["content-type"].starts_with("text/html"));
+    assert!(text.contains("/web/billett.css?v="));
+    assert_eq!(
+        app.get("/web/billett.css").await.status,
+        200,
+        "its style sheet"
+    );
 
     // In English, and on a later day in its own status.
     let english = app.get(&format!("/billett/{token}?lang=en")).await.text();
