@@ -26,6 +26,7 @@ mod rate_limits;
 mod schema;
 mod settings;
 mod settings_isolation;
+mod signed_tickets;
 mod ticket_page;
 mod transport;
 mod web;

@@ -1,9 +1,13 @@
 //! Tickets outside the service (SPEC.md flow step 7): the ticket page at `/billett/{token}`
-//! that the approval SMS links to, and sending that link again.
+//! that the approval SMS links to (with the signed ticket as a QR code), sending that link
+//! again, and the ticket signing keys with their JWKS at `/.well-known/jwks.json`.
 
 mod card;
+pub mod keys;
 mod page;
+mod qr;
 pub mod resend;
+pub mod signed;
 mod texts;
 
 use axum::routing::get;
@@ -25,6 +29,15 @@ pub enum TicketError {
     /// A read model could not be read.
     #[error(transparent)]
     Projection(#[from] ProjectionError),
+    /// No signing key could be made or stored.
+    #[error("no ticket signing key")]
+    NoSigningKey,
+    /// A stored signing key does not load, or the random source failed.
+    #[error("ticket signing key: {0}")]
+    BadKey(String),
+    /// The signed ticket does not fit a QR code.
+    #[error("QR code: {0}")]
+    Qr(String),
 }
 
 impl From<TicketError> for crate::graphql::ApiError {
@@ -37,5 +50,6 @@ impl From<TicketError> for crate::graphql::ApiError {
 pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/billett/{token}", get(page::ticket_page))
+        .route("/.well-known/jwks.json", get(page::jwks))
         .with_state(state)
 }

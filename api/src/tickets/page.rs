@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 
 use super::card::{self, CardStatus, TicketCard, ZonesShown};
 use super::texts::{Language, Texts};
+use super::{keys, qr, signed, TicketError};
 use crate::AppState;
 
 /// `GET /billett/{token}`.
@@ -24,12 +25,12 @@ pub async fn ticket_page(
     let accept = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let language = Language::choose(query.as_deref(), accept);
     match find(&state, &token).await {
-        Ok(Some(card)) => {
+        Ok(Some((card, signed))) => {
             let app_link = state
                 .settings
                 .notifications
                 .app_link(card.subscription_id, &token);
-            let body = render_ticket(language, &card, app_link.as_deref());
+            let body = render_ticket(language, &card, signed.as_ref(), app_link.as_deref());
             html(StatusCode::OK, body)
         }
         Ok(None) => {
@@ -46,8 +47,18 @@ pub async fn ticket_page(
     }
 }
 
-/// The ticket of the live link `token`, as of today.
-async fn find(state: &AppState, token: &str) -> Result<Option<TicketCard>, super::TicketError> {
+/// A signed ticket as the page shows it: the compact JWS and its QR code.
+struct Signed {
+    jws: String,
+    qr_svg: String,
+}
+
+/// The ticket of the live link `token` as of today, with its signed form while it is valid
+/// now or later.
+async fn find(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<(TicketCard, Option<Signed>)>, TicketError> {
     // A token is 64 hex characters; anything else cannot be one, and is not looked up.
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
@@ -55,7 +66,47 @@ async fn find(state: &AppState, token: &str) -> Result<Option<TicketCard>, super
     let Some(subscription) = ticket_links::subscription_of(&state.pool, token).await? else {
         return Ok(None);
     };
-    Ok(card::load(&state.pool, subscription, state.clock.today()).await?)
+    let Some(card) = card::load(&state.pool, subscription, state.clock.today()).await? else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    let signed = match signed::claims(&card, &state.settings.public_url, now) {
+        Some(claims) => {
+            let key = keys::signing_key(&state.pool, &*state.clock).await?;
+            let jws = signed::sign(&key, &claims);
+            let qr_svg = qr::svg(&jws)?;
+            Some(Signed { jws, qr_svg })
+        }
+        None => None,
+    };
+    Ok(Some((card, signed)))
+}
+
+/// `GET /.well-known/jwks.json`: the public keys that verify signed tickets, by key id.
+pub async fn jwks(State(state): State<AppState>) -> Response {
+    match keys::signing_key(&state.pool, &*state.clock).await {
+        Ok(_) => {}
+        Err(error) => return jwks_failed(&error),
+    }
+    match keys::jwks(&state.pool, &*state.clock).await {
+        Ok(document) => {
+            let mut response = axum::Json(document).into_response();
+            let headers = response.headers_mut();
+            crate::web::secure(headers);
+            // Short enough that a rotation reaches inspectors' devices within minutes.
+            headers.insert(
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            );
+            response
+        }
+        Err(error) => jwks_failed(&error),
+    }
+}
+
+fn jwks_failed(error: &TicketError) -> Response {
+    tracing::error!(error = %error, "the key set failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
 }
 
 fn html(status: StatusCode, body: String) -> Response {
@@ -72,7 +123,12 @@ fn html(status: StatusCode, body: String) -> Response {
 }
 
 /// The whole ticket.
-fn render_ticket(language: Language, card: &TicketCard, app_link: Option<&str>) -> String {
+fn render_ticket(
+    language: Language,
+    card: &TicketCard,
+    signed: Option<&Signed>,
+    app_link: Option<&str>,
+) -> String {
     let t = language.texts();
     let mut rows = String::new();
     let mut row = |label: &str, value: &str| {
@@ -105,6 +161,16 @@ fn render_ticket(language: Language, card: &TicketCard, app_link: Option<&str>) 
         escape(t.status),
         escape(&status),
     );
+    if let Some(signed) = signed {
+        // The SVG is the service's own drawing (paths only); the JWS is base64url and dots.
+        main.push_str(&format!(
+            "<figure class=\"qr\" data-jws=\"{jws}\">{svg}<figcaption class=\"hint\">{scan}\
+             </figcaption></figure>",
+            jws = escape(&signed.jws),
+            svg = signed.qr_svg,
+            scan = escape(t.scan),
+        ));
+    }
     if let Some(link) = app_link {
         main.push_str(&format!(
             "<p><a class=\"knapp\" href=\"{}\">{}</a></p>",
