@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client_address;
 pub mod commands;
 pub mod correlation;
+pub mod feed;
 pub mod graphql;
 mod health;
 pub mod notifications;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone());
     let report_routes = reports::http::routes(state.clone());
     let ticket_routes = tickets::routes(state.clone());
+    let feed_routes = feed::routes(state.clone());
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
         .route("/graphql/ws", get(graphql::graphql_ws))
@@ -71,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(graphql_routes)
         .merge(report_routes)
         .merge(ticket_routes)
+        .merge(feed_routes)
         .merge(web::routes())
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)

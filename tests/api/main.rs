@@ -10,6 +10,7 @@ mod concurrency;
 mod delivery;
 mod dispatch_kill;
 mod exports;
+mod feed;
 mod flow;
 mod flow_policies;
 mod fuzz_orders;

@@ -3,6 +3,7 @@
 
 mod account;
 mod administrators;
+mod api_keys;
 mod company;
 mod employee;
 mod input;
@@ -19,6 +20,7 @@ use async_graphql::MergedObject;
 #[derive(Debug, Default, MergedObject)]
 pub struct MutationRoot(
     account::AccountMutations,
+    api_keys::ApiKeyMutations,
     administrators::AdministratorMutations,
     company::CompanyMutations,
     employee::EmployeeMutations,
