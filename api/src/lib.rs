@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod observability;
 pub mod ordering;
 pub mod reports;
+mod security_headers;
 pub mod settings;
 mod setup;
 mod state;
@@ -59,7 +60,13 @@ pub fn router(state: AppState) -> Router {
     let health_routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(observability::metrics))
+        .route(
+            "/metrics",
+            get(observability::metrics).route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                security_headers::guard_metrics,
+            )),
+        )
         .with_state(state.clone());
     let report_routes = reports::http::routes(state.clone());
     let ticket_routes = tickets::routes(state.clone());
@@ -75,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ticket_routes)
         .merge(feed_routes)
         .merge(web::routes())
+        .layer(from_fn(security_headers::add))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)
         .layer(

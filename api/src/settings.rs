@@ -22,6 +22,15 @@ pub struct ApiSettings {
     pub max_depth: usize,
     /// `GRAPHQL_MAX_COMPLEXITY`: the most complex query allowed.
     pub max_complexity: usize,
+    /// `GRAPHQL_MAX_FIELDS`: the most fields a query may have with its fragments expanded.
+    pub max_fields: usize,
+    /// `GRAPHQL_MAX_ALIASES`: the most aliased fields a query may have (fragments expanded).
+    pub max_aliases: usize,
+    /// `GRAPHQL_MAX_SPREADS`: the most fragment spreads a query may write.
+    pub max_spreads: usize,
+    /// `GRAPHQL_ANONYMOUS_INTROSPECTION` (`on`/`off`): whether callers without a session may
+    /// read the schema through `__schema` and `__type`.
+    pub anonymous_introspection: bool,
     /// How long a mutation waits for the read models to show its change.
     pub read_your_writes_timeout: Duration,
     /// The cost of new password hashes.
@@ -31,6 +40,10 @@ pub struct ApiSettings {
     /// The approval SMS's link, for the projector and the ticket page: the ticket page
     /// `<PUBLIC_URL>/billett/<token>`, or `APP_LINK_TEMPLATE` (the operator's app) when set.
     pub notifications: NotificationSettings,
+    /// `GRAPHIQL` (`on`/`off`, default off): whether `GET /graphql` serves GraphiQL.
+    pub graphiql: bool,
+    /// `METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
     /// `TRUSTED_PROXIES`: comma-separated addresses or ranges (`10.0.0.0/8`) of proxies whose
     /// `X-Forwarded-For` tells the client address; empty (the default) believes no header.
     pub trusted_proxies: Vec<ProxyRange>,
@@ -44,18 +57,24 @@ impl Default for ApiSettings {
             body_limit: 64 * 1024,
             max_depth: 12,
             max_complexity: 2_000,
+            max_fields: 1_000,
+            max_aliases: 30,
+            max_spreads: 100,
+            anonymous_introspection: true,
             read_your_writes_timeout: Duration::from_secs(5),
             hash_cost: HashCost::Production,
             rate_limits: RateLimits::default(),
             notifications: NotificationSettings::default(),
             trusted_proxies: Vec::new(),
+            graphiql: false,
+            metrics_token: None,
         }
     }
 }
 
 impl ApiSettings {
     /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
-    /// `GRAPHQL_MAX_COMPLEXITY`, `APP_LINK_TEMPLATE`, the `RATE_LIMIT_*` variables and
+    /// `GRAPHQL_MAX_COMPLEXITY`, the other `GRAPHQL_*` limits, `APP_LINK_TEMPLATE`, the `RATE_LIMIT_*` variables and
     /// `TRUSTED_PROXIES`; unset or empty values keep their defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
@@ -76,7 +95,16 @@ impl ApiSettings {
         settings.body_limit = number("REQUEST_BODY_LIMIT", settings.body_limit)?;
         settings.max_depth = number("GRAPHQL_MAX_DEPTH", settings.max_depth)?;
         settings.max_complexity = number("GRAPHQL_MAX_COMPLEXITY", settings.max_complexity)?;
+        settings.max_fields = number("GRAPHQL_MAX_FIELDS", settings.max_fields)?;
+        settings.max_aliases = number("GRAPHQL_MAX_ALIASES", settings.max_aliases)?;
+        settings.max_spreads = number("GRAPHQL_MAX_SPREADS", settings.max_spreads)?;
+        settings.anonymous_introspection = switch(
+            "GRAPHQL_ANONYMOUS_INTROSPECTION",
+            settings.anonymous_introspection,
+        )?;
         settings.rate_limits = rate_limits(settings.rate_limits)?;
+        settings.graphiql = switch("GRAPHIQL", settings.graphiql)?;
+        settings.metrics_token = var("METRICS_TOKEN").map(|t| t.trim().to_owned());
         if let Some(proxies) = var("TRUSTED_PROXIES") {
             settings.trusted_proxies = proxies
                 .split(',')
@@ -105,6 +133,10 @@ fn rate_limits(mut limits: RateLimits) -> Result<RateLimits, String> {
     limits.creations_per_address = optional_limit(
         "RATE_LIMIT_CREATIONS_PER_ADDRESS",
         limits.creations_per_address,
+    )?;
+    limits.token_uses_per_address = optional_limit(
+        "RATE_LIMIT_TOKENS_PER_ADDRESS",
+        limits.token_uses_per_address,
     )?;
     Ok(limits)
 }
@@ -140,5 +172,15 @@ fn number(name: &str, default: usize) -> Result<usize, String> {
             .ok()
             .filter(|n| *n > 0)
             .ok_or_else(|| format!("{name}: expected a positive number, got {text:?}")),
+    }
+}
+
+/// An `on`/`off` setting (also `true`/`false`, `1`/`0`).
+fn switch(name: &str, default: bool) -> Result<bool, String> {
+    match var(name).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if matches!(v.as_str(), "on" | "true" | "1") => Ok(true),
+        Some(v) if matches!(v.as_str(), "off" | "false" | "0") => Ok(false),
+        Some(v) => Err(format!("{name}: expected on or off, got {v:?}")),
     }
 }

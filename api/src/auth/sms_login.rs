@@ -50,7 +50,7 @@ pub const MAX_CODE_ATTEMPTS: i32 = 5;
 /// [`super::enqueue_message`] and [`super::code_sms`]); it never goes in an API response.
 /// Refused with `RateLimited` beyond `limits.codes_per_phone` or `limits.codes_per_address`;
 /// the caller should then roll back.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(phone = %super::Masked(phone.as_str())))]
 pub async fn request_verification_code(
     connection: &mut PgConnection,
     clock: &dyn Clock,
@@ -96,7 +96,7 @@ pub async fn request_verification_code(
 /// session token (an employee's bound to the order link, or a holder's for `/mine`). A wrong code counts an attempt (`Unauthenticated`); the fifth wrong
 /// one burns the code (`TooManyAttempts`); an expired or missing code is `InvalidToken`.
 /// Verifications are limited per client address by `limits.verifications_per_address`.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(phone = %super::Masked(phone.as_str())))]
 pub async fn verify_phone(
     pool: &PgPool,
     clock: &dyn Clock,

@@ -41,7 +41,7 @@ async fn act(
     let id = uuid(id, "id")?;
     let row = caller.visible_ticket(state, id).await?;
     let holder = caller.holds(&row);
-    let manager = caller.manage(state, row.company_id).await.is_ok();
+    let manager = caller.may_manage(state, row.company_id).await?;
     let permitted = match allowed {
         Allowed::Managers => manager,
         Allowed::ManagersAndHolder => manager || holder,

@@ -103,6 +103,7 @@ impl CompanyView {
     }
 
     /// Pending orders, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::list_cost(first, child_complexity)")]
     async fn approval_queue(
         &self,
         ctx: &Context<'_>,
@@ -127,6 +128,7 @@ impl CompanyView {
 
     /// Tickets and orders, oldest order first; filter by today's status, search by name, phone
     /// or employee number.
+    #[graphql(complexity = "crate::graphql::limits::list_cost(first, child_complexity)")]
     async fn tickets(
         &self,
         ctx: &Context<'_>,
