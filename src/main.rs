@@ -3,7 +3,8 @@
 //! `serve` for `/healthz`,
 //! `migrate` brings the database schema up to date, `projections` rebuilds and inspects the
 //! read models, `operator create` makes an operator account, `audit` checks the log's hash
-//! chains and the read models and prints histories, `bench` measures. All use
+//! chains and the read models and prints histories, `keys rotate` renews the ticket signing
+//! key, `bench` measures. All use
 //! `DATABASE_URL`, or without it a private PostgreSQL in `BEDRIFT_DATA_DIR` (default
 //! `.bedrift/postgres`) that stops when the command ends.
 
@@ -59,6 +60,16 @@ enum Command {
     /// Finance exports: payroll deduction and invoice bases, as `/reports` serves them.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Manages the keys that sign tickets.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Makes a new ticket signing key; the old public key stays published until the tickets it
+    /// signed have expired.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,6 +194,7 @@ async fn main() -> anyhow::Result<()> {
             format,
             output,
         }) => cli::report::payroll(&settings, &company, &month, format, output.as_deref()).await,
+        Command::Keys(KeysCommand::Rotate) => cli::keys::rotate(&settings).await,
         Command::Report(ReportCommand::Invoice { month, output }) => {
             cli::report::invoice(&settings, &month, output.as_deref()).await
         }

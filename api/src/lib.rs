@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client_address;
 pub mod commands;
 pub mod correlation;
+pub mod feed;
 pub mod graphql;
 mod health;
 pub mod notifications;
@@ -17,6 +18,7 @@ mod security_headers;
 pub mod settings;
 mod setup;
 mod state;
+pub mod tickets;
 pub mod web;
 
 use std::future::Future;
@@ -67,6 +69,8 @@ pub fn router(state: AppState) -> Router {
         )
         .with_state(state.clone());
     let report_routes = reports::http::routes(state.clone());
+    let ticket_routes = tickets::routes(state.clone());
+    let feed_routes = feed::routes(state.clone());
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
         .route("/graphql/ws", get(graphql::graphql_ws))
@@ -75,6 +79,8 @@ pub fn router(state: AppState) -> Router {
         .merge(health_routes)
         .merge(graphql_routes)
         .merge(report_routes)
+        .merge(ticket_routes)
+        .merge(feed_routes)
         .merge(web::routes())
         .layer(from_fn(security_headers::add))
         .layer(RequestBodyLimitLayer::new(body_limit))

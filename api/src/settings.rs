@@ -37,8 +37,8 @@ pub struct ApiSettings {
     pub hash_cost: HashCost,
     /// The rate limits (`RATE_LIMIT_*`).
     pub rate_limits: RateLimits,
-    /// `APP_LINK_TEMPLATE`: the link in the approval SMS (default
-    /// `<PUBLIC_URL>/app?abonnement={subscription}`), for the projector.
+    /// The approval SMS's link, for the projector and the ticket page: the ticket page
+    /// `<PUBLIC_URL>/billett/<token>`, or `APP_LINK_TEMPLATE` (the operator's app) when set.
     pub notifications: NotificationSettings,
     /// `GRAPHIQL` (`on`/`off`, default off): whether `GET /graphql` serves GraphiQL.
     pub graphiql: bool,
@@ -81,11 +81,9 @@ impl ApiSettings {
         if let Some(url) = var("PUBLIC_URL") {
             settings.public_url = url.trim_end_matches('/').to_owned();
         }
-        settings.notifications = match var("APP_LINK_TEMPLATE") {
-            Some(template) => NotificationSettings {
-                app_link_template: template.trim().to_owned(),
-            },
-            None => NotificationSettings::for_public_url(&settings.public_url),
+        settings.notifications = NotificationSettings {
+            app_link_template: var("APP_LINK_TEMPLATE").map(|t| t.trim().to_owned()),
+            ..NotificationSettings::for_public_url(&settings.public_url)
         };
         if let Some(origins) = var("CORS_ALLOWED_ORIGINS") {
             settings.cors_allowed_origins = origins

@@ -1,4 +1,5 @@
-//! The web pages: the employee order page at `/bestill/{token}`, the company and operator
+//! The web pages: the employee order page at `/bestill/{token}`, a holder's own tickets at
+//! `/mine` (personal login, no order link), the company and operator
 //! portal at `/portal` (and `/portal/*`, which the portal routes itself, and the paths of the
 //! links the service sends: `/invitasjon`, `/nytt-passord`, `/logg-inn`, `/forste-operator`),
 //! and their assets at `/web/{file}`. Every file of `web/` is embedded in the binary (see `build.rs`); nothing is
@@ -134,6 +135,7 @@ pub fn routes() -> Router {
     Router::new()
         .route("/", get(root))
         .route("/bestill/{token}", get(order_page))
+        .route("/mine", get(mine_page))
         .route("/portal", get(portal_page))
         .route("/portal/{*rest}", get(portal_page))
         // The links the service sends by e-mail and prints point here; the portal handles them.
@@ -165,6 +167,11 @@ async fn favicon(headers: HeaderMap) -> Response {
 
 async fn order_page(headers: HeaderMap) -> Response {
     serve("bestill.html", &headers, NO_CACHE)
+}
+
+/// Personal access: a holder's own tickets without an order link.
+async fn mine_page(headers: HeaderMap) -> Response {
+    serve("mine.html", &headers, NO_CACHE)
 }
 
 async fn portal_page(headers: HeaderMap) -> Response {
@@ -226,7 +233,7 @@ fn serve(name: &str, request: &HeaderMap, cache: &'static str) -> Response {
 
 /// The security headers of every answer: the policy, no type sniffing, and no referrer (an
 /// order link's token must not leak to other sites).
-fn secure(headers: &mut HeaderMap) {
+pub(crate) fn secure(headers: &mut HeaderMap) {
     headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

@@ -36,25 +36,34 @@ pub fn code_sms_in(language: Language, code: &str, valid_minutes: i64) -> String
 }
 
 /// The SMS telling an employee their monthly ticket is approved, in the language they ordered
-/// in; `app_link` opens the ticket app, and the ticket is valid from `valid_from`.
+/// in; `link` opens the ticket (its page, or the operator's app), and the ticket is valid from
+/// `valid_from`.
 pub fn approval_sms(
     language: Language,
     first_name: &str,
     valid_from: NaiveDate,
-    app_link: &str,
+    link: &str,
 ) -> String {
     match language {
         Language::Bokmal => format!(
             "Hei {first_name}! Månedsbilletten din fra arbeidsgiveren er godkjent og gjelder fra {}. \
-             Åpne billetten i appen: {app_link}",
+             Åpne billetten: {link}",
             valid_from.format("%d.%m.%Y")
         ),
         Language::English => format!(
             "Hi {first_name}! Your monthly ticket from your employer is approved and valid from {}. \
-             Open the ticket in the app: {app_link}",
+             Open the ticket: {link}",
             valid_from.format("%d.%m.%Y")
         ),
     }
+}
+
+/// The SMS with a ticket's link sent again by an administrator; the earlier link stops working.
+pub fn ticket_link_sms(first_name: &str, link: &str) -> String {
+    format!(
+        "Hei {first_name}! Her er en ny lenke til månedsbilletten din (den forrige virker ikke \
+         lenger): {link}"
+    )
 }
 
 /// The SMS telling an employee their order was rejected, and why, in the language they
@@ -133,10 +142,13 @@ pub fn password_reset_email(link: &str, valid_hours: i64) -> EmailText {
     }
 }
 
-/// The link that opens a subscription's ticket in the app: `template` with `{subscription}`
-/// replaced by the subscription's id.
-pub fn app_link(template: &str, subscription: &str) -> String {
-    template.replace("{subscription}", subscription)
+/// The link that opens a subscription's ticket in the operator's app: `template`
+/// (`APP_LINK_TEMPLATE`) with `{subscription}` replaced by the subscription's id and `{token}`
+/// by its ticket link's token.
+pub fn app_link(template: &str, subscription: &str, token: &str) -> String {
+    template
+        .replace("{subscription}", subscription)
+        .replace("{token}", token)
 }
 
 #[cfg(test)]
@@ -154,8 +166,9 @@ mod tests {
     #[test]
     fn the_approval_sms_carries_the_start_date_and_the_app_link() {
         let link = app_link(
-            "https://billett.example/app?abonnement={subscription}",
+            "https://billett.example/app?abonnement={subscription}&t={token}",
             "abc",
+            "f00",
         );
         let sms = approval_sms(
             Language::Bokmal,
@@ -166,7 +179,7 @@ mod tests {
         assert_eq!(
             sms,
             "Hei Anne! Månedsbilletten din fra arbeidsgiveren er godkjent og gjelder fra \
-             01.01.2027. Åpne billetten i appen: https://billett.example/app?abonnement=abc"
+             01.01.2027. Åpne billetten: https://billett.example/app?abonnement=abc&t=f00"
         );
     }
 

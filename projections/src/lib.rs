@@ -16,6 +16,7 @@ pub mod read_models;
 pub mod rebuild;
 mod role;
 pub mod ticket_search;
+pub mod ticket_links;
 
 pub use batch::{apply_next_batch, apply_next_batch_notifying, projected_position, read_safe};
 pub use bedrift_store::LogPosition;

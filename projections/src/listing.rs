@@ -120,6 +120,15 @@ pub async fn tickets_of_phone(
         .await?)
 }
 
+/// Every subscription of `phone` at any company, oldest first (personal access at `/mine`).
+pub async fn tickets_of_holder(
+    pool: &PgPool,
+    phone: &str,
+) -> Result<Vec<TicketListing>, ProjectionError> {
+    let sql = "SELECT t.* FROM tickets t WHERE t.phone = $1 ORDER BY t.ordered_position";
+    Ok(sqlx::query_as(sql).bind(phone).fetch_all(pool).await?)
+}
+
 /// The company with `id`, if registered.
 pub async fn company(pool: &PgPool, id: Uuid) -> Result<Option<CompanyListing>, ProjectionError> {
     let sql = "SELECT * FROM companies WHERE company_id = $1";

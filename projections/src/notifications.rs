@@ -1,5 +1,5 @@
-//! The event-driven messages (SPEC.md flow step 7): the approval SMS with the app link and
-//! the rejection SMS with the reason. Queued in the outbox by the live projector in the same
+//! The event-driven messages (SPEC.md flow step 7): the approval SMS with the ticket link (a
+//! fresh ticket link token, see [`crate::ticket_links`]) and the rejection SMS with the reason. Queued in the outbox by the live projector in the same
 //! transaction as its batch, under a checkpoint of its own, and each with the cause
 //! `event:<position>` (unique), so a message is queued exactly once per event. Unlike a read
 //! model it has no tables to rebuild: a rebuild never runs it, so it never sends again.
@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::event::{AnyEvent, Envelope, StoredEvent, EVENT_COLUMNS};
 use crate::outbox::{enqueue_all, Channel, NewMessage};
+use crate::ticket_links;
 use crate::ProjectionError;
 
 /// The checkpoint key of the notifications.
@@ -23,20 +24,40 @@ pub const CHECKPOINT: &str = "notifications";
 /// How event-driven messages are written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotificationSettings {
-    /// `APP_LINK_TEMPLATE`: the link in the approval SMS that opens the ticket app;
-    /// `{subscription}` becomes the subscription's id.
-    pub app_link_template: String,
+    /// `PUBLIC_URL` without a trailing slash: the approval SMS links to the ticket page
+    /// `<public_url>/billett/<token>`.
+    pub public_url: String,
+    /// `APP_LINK_TEMPLATE`: when set, the operator's app deep link that the approval SMS carries
+    /// instead (and the ticket page offers); `{subscription}` becomes the subscription's id and
+    /// `{token}` the ticket link's token.
+    pub app_link_template: Option<String>,
 }
 
 impl NotificationSettings {
-    /// The default link: the service's own ticket page under `public_url`.
+    /// The default: the service's own ticket page under `public_url`, no app link.
     pub fn for_public_url(public_url: &str) -> Self {
         Self {
-            app_link_template: format!(
-                "{}/app?abonnement={{subscription}}",
-                public_url.trim_end_matches('/')
-            ),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            app_link_template: None,
         }
+    }
+
+    /// The ticket page of the link with `token`.
+    pub fn ticket_page(&self, token: &str) -> String {
+        format!("{}/billett/{token}", self.public_url)
+    }
+
+    /// The operator's app link for `subscription` with `token`, when `APP_LINK_TEMPLATE` is set.
+    pub fn app_link(&self, subscription: Uuid, token: &str) -> Option<String> {
+        self.app_link_template
+            .as_deref()
+            .map(|template| messages::app_link(template, &subscription.to_string(), token))
+    }
+
+    /// The link the approval SMS carries: the app link when set, else the ticket page.
+    pub fn sms_link(&self, subscription: Uuid, token: &str) -> String {
+        self.app_link(subscription, token)
+            .unwrap_or_else(|| self.ticket_page(token))
     }
 }
 
@@ -101,6 +122,19 @@ pub(crate) async fn apply(
     if !missing.is_empty() {
         recipients.extend(ordered_recipients(conn, &missing).await?);
     }
+    // One ticket link per approval, issued with its message; an approval whose link exists
+    // already (the batch seen again) has had its message queued too.
+    let approvals: Vec<(Uuid, String)> = wanted
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event,
+                AnyEvent::Subscription(SubscriptionEvent::SubscriptionApproved { .. })
+            )
+        })
+        .map(|e| (e.aggregate_id, cause_of(e)))
+        .collect();
+    let tokens = ticket_links::issue_for_causes(conn, &approvals).await?;
     let mut texts = Vec::with_capacity(wanted.len());
     for envelope in wanted {
         let recipient = recipients.get(&envelope.aggregate_id).ok_or_else(|| {
@@ -113,10 +147,10 @@ pub(crate) async fn apply(
             AnyEvent::Subscription(SubscriptionEvent::SubscriptionApproved {
                 valid_from, ..
             }) => {
-                let link = messages::app_link(
-                    &settings.app_link_template,
-                    &envelope.aggregate_id.to_string(),
-                );
+                let Some(token) = tokens.get(&cause_of(envelope)) else {
+                    continue;
+                };
+                let link = settings.sms_link(envelope.aggregate_id, token);
                 messages::approval_sms(
                     recipient.language,
                     &recipient.first_name,
@@ -129,7 +163,7 @@ pub(crate) async fn apply(
             }
             _ => continue,
         };
-        texts.push((recipient, body, format!("event:{}", envelope.position)));
+        texts.push((recipient, body, cause_of(envelope)));
     }
     let queue: Vec<NewMessage<'_>> = texts
         .iter()
@@ -145,6 +179,11 @@ pub(crate) async fn apply(
     let queued = usize::try_from(enqueue_all(conn, &queue).await?).unwrap_or_default();
     tracing::debug!(queued, "event-driven messages queued");
     Ok(queued)
+}
+
+/// The outbox cause of the message an event causes: unique per event.
+fn cause_of(envelope: &Envelope) -> String {
+    format!("event:{}", envelope.position)
 }
 
 /// The recipients of `subscriptions`, from each one's first event in the log (its
@@ -190,10 +229,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_app_link_is_under_the_public_url() {
+    fn the_default_link_is_the_ticket_page_under_the_public_url() {
+        let settings = NotificationSettings::for_public_url("https://billett.akt.no/");
         assert_eq!(
-            NotificationSettings::for_public_url("https://billett.akt.no/").app_link_template,
-            "https://billett.akt.no/app?abonnement={subscription}"
+            settings.sms_link(Uuid::nil(), "abc"),
+            "https://billett.akt.no/billett/abc"
         );
+        assert_eq!(settings.app_link(Uuid::nil(), "abc"), None);
+    }
+
+    #[test]
+    fn an_app_link_template_replaces_the_page_in_the_sms() {
+        let settings = NotificationSettings {
+            app_link_template: Some("akt://billett/{token}?s={subscription}".to_owned()),
+            ..NotificationSettings::for_public_url("https://billett.akt.no")
+        };
+        let link = settings.sms_link(Uuid::nil(), "abc");
+        assert_eq!(link, format!("akt://billett/abc?s={}", Uuid::nil()));
     }
 }

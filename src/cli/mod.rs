@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod dispatch;
 pub mod healthcheck;
+pub mod keys;
 pub mod migrate;
 pub mod operator;
 pub mod progress;

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{code, line, link_token, order, TestApp, ORDER};
+use crate::helpers::{code, line, link_token, order, ticket_token, TestApp, ORDER};
 
 /// Example tariff (domain/src/tariff/agder.rs), in øre.
 const ADULT_TWO_ZONES: i64 = 105_000;
@@ -106,14 +106,17 @@ async fn the_whole_flow_with_approval_required() {
     for phone in ["+4791234567", "+4748123456", "+4741234567", "+4793456789"] {
         delivery.gateway.wait_for(phone, "engangskode").await;
     }
-    for (phone, sub) in [
-        ("+4791234567", &anne_sub),
-        ("+4741234567", &cecilie_sub),
-        ("+4793456789", &dag_sub),
+    // Each approval SMS links to the holder's own ticket page.
+    for (phone, holder) in [
+        ("+4791234567", "Anne Berg"),
+        ("+4741234567", "Cecilie Eik"),
+        ("+4793456789", "Dag Fjell"),
     ] {
         let sms = delivery.gateway.wait_for(phone, "er godkjent").await;
         assert!(sms.contains("gjelder fra 01.01.2027"), "{sms}");
-        assert!(sms.ends_with(&format!("/app?abonnement={sub}")), "{sms}");
+        let page = app.get(&format!("/billett/{}", ticket_token(&sms))).await;
+        assert_eq!(page.status, 200, "{sms}");
+        assert!(page.text().contains(holder), "{sms}");
     }
     let rejection = delivery.gateway.wait_for("+4748123456", "avvist").await;
     assert!(

@@ -117,6 +117,7 @@ impl TestApp {
             db.pool().clone(),
             ProjectorSettings {
                 poll_interval: std::time::Duration::from_millis(200),
+                notifications: Some(settings.notifications.clone()),
                 ..ProjectorSettings::default()
             },
         );
@@ -376,6 +377,15 @@ pub fn link_token(body: &str) -> String {
     body[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// The token of the ticket page link in an SMS (`.../billett/<token>`).
+pub fn ticket_token(sms: &str) -> String {
+    let start = sms.find("/billett/").expect("a ticket link") + "/billett/".len();
+    sms[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
         .collect()
 }
 

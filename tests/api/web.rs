@@ -42,6 +42,7 @@ fn header(headers: &HeaderMap, name: header::HeaderName) -> &str {
 async fn each_page_route_serves_its_page_revalidated_and_under_the_policy() {
     for (path, marker) in [
         ("/bestill/abc123", "bestill.js"),
+        ("/mine", "mine.js"),
         ("/portal", "portal"),
         ("/portal/billetter/42", "portal"),
         ("/invitasjon?token=x", "portal"),

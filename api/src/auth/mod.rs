@@ -44,4 +44,6 @@ pub use sessions::{
     authenticate, bearer_token, create_account_session, create_employee_session, log_out,
     session_principal, Principal, ACCOUNT_SESSION_LIFETIME, EMPLOYEE_SESSION_LIFETIME,
 };
-pub use sms_login::{request_verification_code, verify_phone, CODE_VALIDITY, MAX_CODE_ATTEMPTS};
+pub use sms_login::{
+    request_verification_code, verify_phone, Login, CODE_VALIDITY, MAX_CODE_ATTEMPTS,
+};

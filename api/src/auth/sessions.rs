@@ -30,12 +30,19 @@ pub enum Principal {
         /// The administrator's account.
         account: Account,
     },
-    /// An employee who logged in with an SMS code through a company's order link.
+    /// An employee who logged in with an SMS code through a company's order link; the session
+    /// ends when the company rotates that link.
     Employee {
         /// The verified phone number.
         phone: PhoneNumber,
         /// The company whose order link they came through; they act only there.
         company: CompanyId,
+    },
+    /// A person who logged in with phone and SMS code at `/mine`, without an order link: they
+    /// see and manage that phone's own subscriptions at every company, and cannot order.
+    Holder {
+        /// The verified phone number.
+        phone: PhoneNumber,
     },
 }
 
@@ -58,22 +65,28 @@ pub async fn create_account_session(
     insert(&mut connection, clock, subject, ACCOUNT_SESSION_LIFETIME).await
 }
 
-/// Starts a session for an employee (after their phone was verified) and returns its token.
+/// Starts a session for an employee (after their phone was verified) through the order link
+/// with `order_token`, and returns its token.
 #[tracing::instrument(skip_all, fields(company = %company))]
 pub async fn create_employee_session(
     pool: &PgPool,
     clock: &dyn Clock,
     company: CompanyId,
+    order_token: &str,
     phone: &PhoneNumber,
 ) -> Result<String, AuthError> {
     let mut connection = pool.acquire().await?;
-    let subject = Subject::Employee(company, phone);
+    let subject = Subject::Employee(company, token_hash(order_token), phone);
     insert(&mut connection, clock, subject, EMPLOYEE_SESSION_LIFETIME).await
 }
 
+/// Whose session it is.
 pub(crate) enum Subject<'a> {
     Account(AccountId),
-    Employee(CompanyId, &'a PhoneNumber),
+    /// An employee at a company, through the order link whose token has this hash.
+    Employee(CompanyId, Vec<u8>, &'a PhoneNumber),
+    /// A holder at `/mine`.
+    Holder(&'a PhoneNumber),
 }
 
 pub(crate) async fn insert(
@@ -82,21 +95,27 @@ pub(crate) async fn insert(
     subject: Subject<'_>,
     lifetime: Duration,
 ) -> Result<String, AuthError> {
-    let (account, phone, company) = match subject {
-        Subject::Account(account) => (Some(account.as_uuid()), None, None),
-        Subject::Employee(company, phone) => (None, Some(phone.as_str()), Some(company.as_uuid())),
+    let (account, phone, company, link) = match subject {
+        Subject::Account(account) => (Some(account.as_uuid()), None, None, None),
+        Subject::Employee(company, link, phone) => (
+            None,
+            Some(phone.as_str()),
+            Some(company.as_uuid()),
+            Some(link),
+        ),
+        Subject::Holder(phone) => (None, Some(phone.as_str()), None, None),
     };
     let token = new_token();
     let now = clock.now();
     sqlx::query(
-        "INSERT INTO sessions \
-         (token_hash, account_id, employee_phone, employee_company, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO sessions (token_hash, account_id, employee_phone, employee_company, \
+         order_link_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(token_hash(&token))
     .bind(account)
     .bind(phone)
     .bind(company)
+    .bind(link)
     .bind(now)
     .bind(now + lifetime)
     .execute(&mut *connection)
@@ -113,7 +132,8 @@ pub(crate) async fn insert(
 }
 
 /// Who holds `token` (the bearer token, without `Bearer `): `Unauthenticated` when it is
-/// unknown, expired or logged out.
+/// unknown, expired or logged out, or an employee's whose company has rotated the order link
+/// they came through (checked against the company directory on every request).
 #[tracing::instrument(skip_all)]
 pub async fn authenticate(
     pool: &PgPool,
@@ -126,8 +146,11 @@ pub async fn authenticate(
     let row = sqlx::query(&format!(
         "SELECT sessions.employee_phone, sessions.employee_company, {ACCOUNT_COLUMNS} \
          FROM sessions LEFT JOIN accounts ON accounts.id = sessions.account_id \
+           LEFT JOIN companies ON companies.company_id = sessions.employee_company \
          WHERE sessions.token_hash = $1 AND sessions.revoked_at IS NULL \
-           AND sessions.expires_at > $2"
+           AND sessions.expires_at > $2 \
+           AND (sessions.employee_company IS NULL OR sessions.order_link_hash \
+                = sha256(convert_to(companies.order_link_token, 'UTF8')))"
     ))
     .bind(token_hash(token))
     .bind(clock.now())
@@ -144,8 +167,13 @@ pub async fn authenticate(
     let phone: String = row.try_get("employee_phone")?;
     let phone = PhoneNumber::parse(&phone)
         .map_err(|_| sqlx::Error::Decode("a stored phone number does not parse".into()))?;
-    let company = CompanyId::from_uuid(row.try_get("employee_company")?);
-    Ok(Principal::Employee { phone, company })
+    match row.try_get::<Option<Uuid>, _>("employee_company")? {
+        Some(company) => Ok(Principal::Employee {
+            phone,
+            company: CompanyId::from_uuid(company),
+        }),
+        None => Ok(Principal::Holder { phone }),
+    }
 }
 
 /// The one authentication boundary: who holds `token`, if anyone. No token, or a token that is

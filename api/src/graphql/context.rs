@@ -93,7 +93,44 @@ impl Caller {
                 phone: phone.clone(),
                 company: *company,
             },
+            // A holder acts only on their own subscriptions, as the employee of each one's
+            // company (see [`Caller::metadata_on`]).
+            Principal::Holder { .. } => return Err(ApiError::forbidden()),
         })
+    }
+
+    /// The actor of a command on subscription `id`: a holder at `/mine` acts as the employee
+    /// of that subscription's company (if they may see it at all; else `NOT_FOUND`).
+    pub async fn actor_on(
+        &self,
+        state: &AppState,
+        id: &async_graphql::ID,
+    ) -> Result<Actor, ApiError> {
+        match self.principal()? {
+            Principal::Holder { phone } => {
+                let ticket = self
+                    .visible_ticket(state, super::parse_id(id, "id")?)
+                    .await?;
+                Ok(Actor::Employee {
+                    phone: phone.clone(),
+                    company: CompanyId::from_uuid(ticket.company_id),
+                })
+            }
+            _ => self.actor(),
+        }
+    }
+
+    /// Metadata for a command by this caller now on a subscription of `company`: a holder at
+    /// `/mine` acts there as that company's employee.
+    pub fn metadata_on(&self, state: &AppState, company: Uuid) -> Result<Metadata, ApiError> {
+        let actor = match self.principal()? {
+            Principal::Holder { phone } => Actor::Employee {
+                phone: phone.clone(),
+                company: CompanyId::from_uuid(company),
+            },
+            _ => self.actor()?,
+        };
+        Ok(Metadata::new(actor, state.clock.now()).with_correlation_id(self.correlation_id))
     }
 
     /// Metadata for a command by this caller now.
@@ -155,13 +192,16 @@ impl Caller {
         })
     }
 
-    /// Whether the caller is the employee who holds `ticket`.
+    /// Whether the caller is the employee who holds `ticket` (through its company's order
+    /// link, or personally at `/mine`).
     pub fn holds(&self, ticket: &TicketListing) -> bool {
-        matches!(
-            &self.principal,
-            Some(Principal::Employee { phone, company })
-                if company.as_uuid() == ticket.company_id && phone.as_str() == ticket.phone
-        )
+        match &self.principal {
+            Some(Principal::Employee { phone, company }) => {
+                company.as_uuid() == ticket.company_id && phone.as_str() == ticket.phone
+            }
+            Some(Principal::Holder { phone }) => phone.as_str() == ticket.phone,
+            _ => false,
+        }
     }
 
     /// The subscription `id` if the caller may see it: its holder, an administrator of its

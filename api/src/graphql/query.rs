@@ -58,6 +58,15 @@ pub async fn viewer_of(state: &AppState, caller: &Caller) -> Result<Option<Viewe
             company_id: Some(ID(company.to_string())),
             companies: Vec::new(),
         },
+        Principal::Holder { phone } => Viewer {
+            kind: ViewerKind::Employee,
+            account_id: None,
+            email: None,
+            name: None,
+            phone: Some(phone.to_string()),
+            company_id: None,
+            companies: Vec::new(),
+        },
     }))
 }
 
@@ -149,14 +158,21 @@ impl QueryRoot {
     }
 
     /// The logged-in employee's subscriptions at the company of their order link, oldest
-    /// first.
+    /// first; logged in personally (at `/mine`), their subscriptions at every company.
     async fn my_subscriptions(&self, ctx: &Context<'_>) -> Result<Vec<SubscriptionView>> {
         let (state, caller) = parts(ctx);
-        let (phone, company) = caller.require_employee()?;
         let today = state.clock.today();
-        let rows = listing::tickets_of_phone(&state.pool, company.as_uuid(), phone.as_str())
-            .await
-            .map_err(ApiError::from)?;
+        let rows = match caller.principal()? {
+            Principal::Holder { phone } => listing::tickets_of_holder(&state.pool, phone.as_str())
+                .await
+                .map_err(ApiError::from)?,
+            _ => {
+                let (phone, company) = caller.require_employee()?;
+                listing::tickets_of_phone(&state.pool, company.as_uuid(), phone.as_str())
+                    .await
+                    .map_err(ApiError::from)?
+            }
+        };
         Ok(rows
             .into_iter()
             .map(|r| SubscriptionView::new(r, today))

@@ -80,11 +80,46 @@ pub async fn request_code(
     client: IpAddr,
 ) -> Result<String, auth::AuthError> {
     let mut transaction = pool.begin().await.unwrap();
-    let code =
-        auth::request_verification_code(&mut transaction, clock, limits(), company, phone, client)
-            .await?;
+    let code = auth::request_verification_code(
+        &mut transaction,
+        clock,
+        limits(),
+        link(company),
+        phone,
+        client,
+    )
+    .await?;
     transaction.commit().await.unwrap();
     Ok(code)
+}
+
+/// The order link token of the tests' employee logins.
+pub const LINK: &str = "test-order-link";
+
+/// A login through `company`'s order link [`LINK`].
+pub fn link(company: CompanyId) -> auth::Login<'static> {
+    auth::Login::OrderLink {
+        company,
+        token: LINK,
+    }
+}
+
+/// Lists `company` in the company directory with the order link `token`, as the projector
+/// would after its registration: employee sessions authenticate only while their link is the
+/// company's current one.
+pub async fn list_company(pool: &PgPool, company: CompanyId, token: &str) {
+    sqlx::query(
+        "INSERT INTO companies (company_id, org_number, name, invoice_email, ordering_policy,
+             order_link_token, order_form, contribution_kind, registered_at, version)
+         VALUES ($1, '974760673', 'Firma AS', 'faktura@firma.no', 'APPROVAL_REQUIRED', $2,
+             '{}'::jsonb, 'NONE', now(), 1)
+         ON CONFLICT (company_id) DO UPDATE SET order_link_token = EXCLUDED.order_link_token",
+    )
+    .bind(company.as_uuid())
+    .bind(token)
+    .execute(pool)
+    .await
+    .unwrap();
 }
 
 /// A code that is not `code`.

@@ -23,7 +23,7 @@ async fn the_code_sms_is_queued_with_its_cause() {
         &mut transaction,
         &clock,
         limits(),
-        CompanyId::new(),
+        link(CompanyId::new()),
         &mobile,
         address("192.0.2.1"),
     )

@@ -56,7 +56,8 @@ async fn an_employee_session_names_phone_and_company_and_lasts_thirty_days() {
     let pool = db.pool();
     let company = CompanyId::new();
     let mobile = phone("912 34 567");
-    let token = auth::create_employee_session(pool, &clock, company, &mobile)
+    list_company(pool, company, LINK).await;
+    let token = auth::create_employee_session(pool, &clock, company, LINK, &mobile)
         .await
         .unwrap();
     let principal = auth::authenticate(pool, &clock, &token).await.unwrap();
@@ -79,4 +80,85 @@ async fn an_unknown_or_malformed_token_is_unauthenticated() {
         let result = auth::authenticate(db.pool(), &clock, token).await;
         assert!(matches!(result, Err(AuthError::Unauthenticated)), "{token}");
     }
+}
+
+#[tokio::test]
+async fn an_employee_session_ends_when_the_company_rotates_its_order_link() {
+    let (db, clock) = setup().await;
+    let pool = db.pool();
+    let company = CompanyId::new();
+    let mobile = phone("912 34 567");
+    list_company(pool, company, LINK).await;
+    let token = auth::create_employee_session(pool, &clock, company, LINK, &mobile)
+        .await
+        .unwrap();
+    assert!(auth::authenticate(pool, &clock, &token).await.is_ok());
+    list_company(pool, company, "the-rotated-link").await;
+    let after = auth::authenticate(pool, &clock, &token).await;
+    assert!(
+        matches!(after, Err(AuthError::Unauthenticated)),
+        "{after:?}"
+    );
+    // Rotating back does not matter: the old link's sessions are bound to the old token,
+    // which nobody gets again; a session through a link the company never had never works.
+    let stranger = auth::create_employee_session(pool, &clock, company, "made-up", &mobile)
+        .await
+        .unwrap();
+    let refused = auth::authenticate(pool, &clock, &stranger).await;
+    assert!(matches!(refused, Err(AuthError::Unauthenticated)));
+}
+
+#[tokio::test]
+async fn a_personal_login_names_only_the_phone_and_survives_rotation() {
+    let (db, clock) = setup().await;
+    let pool = db.pool();
+    let (mobile, client) = (phone("91234567"), address("192.0.2.1"));
+    let company = CompanyId::new();
+    list_company(pool, company, LINK).await;
+    // A code for the order link does not log in personally, nor the other way round.
+    let at_company = request_code(pool, &clock, company, &mobile, client)
+        .await
+        .unwrap();
+    let mut transaction = pool.begin().await.unwrap();
+    let personal = auth::request_verification_code(
+        &mut transaction,
+        &clock,
+        limits(),
+        auth::Login::Personal,
+        &mobile,
+        client,
+    )
+    .await
+    .unwrap();
+    transaction.commit().await.unwrap();
+    if personal != at_company {
+        let crossed = auth::verify_phone(
+            pool,
+            &clock,
+            limits(),
+            auth::Login::Personal,
+            &mobile,
+            &at_company,
+            client,
+        )
+        .await;
+        assert!(
+            matches!(crossed, Err(AuthError::Unauthenticated)),
+            "{crossed:?}"
+        );
+    }
+    let token = auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        auth::Login::Personal,
+        &mobile,
+        &personal,
+        client,
+    )
+    .await
+    .unwrap();
+    list_company(pool, company, "the-rotated-link").await;
+    let principal = auth::authenticate(pool, &clock, &token).await.unwrap();
+    assert_eq!(principal, Principal::Holder { phone: mobile });
 }

@@ -12,12 +12,21 @@ async fn the_right_code_logs_the_employee_in_once() {
     let (db, clock) = setup().await;
     let pool = db.pool();
     let (company, mobile, client) = (CompanyId::new(), phone("91234567"), address("192.0.2.1"));
+    list_company(pool, company, LINK).await;
     let code = request_code(pool, &clock, company, &mobile, client)
         .await
         .unwrap();
-    let session = auth::verify_phone(pool, &clock, limits(), company, &mobile, &code, client)
-        .await
-        .unwrap();
+    let session = auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        link(company),
+        &mobile,
+        &code,
+        client,
+    )
+    .await
+    .unwrap();
     let principal = auth::authenticate(pool, &clock, &session).await.unwrap();
     assert_eq!(
         principal,
@@ -26,7 +35,16 @@ async fn the_right_code_logs_the_employee_in_once() {
             company
         }
     );
-    let again = auth::verify_phone(pool, &clock, limits(), company, &mobile, &code, client).await;
+    let again = auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        link(company),
+        &mobile,
+        &code,
+        client,
+    )
+    .await;
     assert!(matches!(again, Err(AuthError::NoCode)));
 }
 
@@ -39,7 +57,16 @@ async fn a_code_expires_after_ten_minutes() {
         .await
         .unwrap();
     advance(&clock, Duration::minutes(10));
-    let late = auth::verify_phone(pool, &clock, limits(), company, &mobile, &code, client).await;
+    let late = auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        link(company),
+        &mobile,
+        &code,
+        client,
+    )
+    .await;
     assert!(matches!(late, Err(AuthError::CodeExpired)));
 }
 
@@ -56,7 +83,7 @@ async fn the_fifth_wrong_code_burns_it() {
             pool,
             &clock,
             limits(),
-            company,
+            link(company),
             &mobile,
             &wrong(&code),
             client,
@@ -70,7 +97,16 @@ async fn the_fifth_wrong_code_burns_it() {
             _ => assert!(matches!(result, Err(AuthError::TooManyAttempts))),
         }
     }
-    let right = auth::verify_phone(pool, &clock, limits(), company, &mobile, &code, client).await;
+    let right = auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        link(company),
+        &mobile,
+        &code,
+        client,
+    )
+    .await;
     assert!(matches!(right, Err(AuthError::TooManyAttempts)));
 }
 
@@ -84,12 +120,21 @@ async fn the_right_code_still_works_after_four_wrong_ones() {
         .unwrap();
     for _ in 0..4 {
         let bad = wrong(&code);
-        let result = auth::verify_phone(pool, &clock, limits(), company, &mobile, &bad, client);
+        let result =
+            auth::verify_phone(pool, &clock, limits(), link(company), &mobile, &bad, client);
         assert!(result.await.is_err());
     }
-    auth::verify_phone(pool, &clock, limits(), company, &mobile, &code, client)
-        .await
-        .unwrap();
+    auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        link(company),
+        &mobile,
+        &code,
+        client,
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -104,12 +149,28 @@ async fn a_new_code_replaces_the_previous_one() {
         .await
         .unwrap();
     if second != first {
-        let old = auth::verify_phone(pool, &clock, limits(), company, &mobile, &first, client);
+        let old = auth::verify_phone(
+            pool,
+            &clock,
+            limits(),
+            link(company),
+            &mobile,
+            &first,
+            client,
+        );
         assert!(matches!(old.await, Err(AuthError::Unauthenticated)));
     }
-    auth::verify_phone(pool, &clock, limits(), company, &mobile, &second, client)
-        .await
-        .unwrap();
+    auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        link(company),
+        &mobile,
+        &second,
+        client,
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -124,7 +185,7 @@ async fn a_code_works_only_at_its_company() {
         pool,
         &clock,
         limits(),
-        CompanyId::new(),
+        link(CompanyId::new()),
         &mobile,
         &code,
         client,
@@ -132,7 +193,15 @@ async fn a_code_works_only_at_its_company() {
     .await;
     assert!(matches!(elsewhere, Err(AuthError::NoCode)));
     let other_phone = phone("41234567");
-    let other = auth::verify_phone(pool, &clock, limits(), company, &other_phone, &code, client);
+    let other = auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        link(company),
+        &other_phone,
+        &code,
+        client,
+    );
     assert!(matches!(other.await, Err(AuthError::NoCode)));
 }
 
@@ -145,16 +214,25 @@ async fn a_malformed_code_is_bad_input_and_costs_no_attempt() {
         .await
         .unwrap();
     for bad in ["12345", "abcdef", "1234567"] {
-        let result = auth::verify_phone(pool, &clock, limits(), company, &mobile, bad, client);
+        let result =
+            auth::verify_phone(pool, &clock, limits(), link(company), &mobile, bad, client);
         assert!(matches!(
             result.await,
             Err(AuthError::BadInput { field: "code", .. })
         ));
     }
     let spaced = format!("{} {}", &code[..3], &code[3..]);
-    auth::verify_phone(pool, &clock, limits(), company, &mobile, &spaced, client)
-        .await
-        .unwrap();
+    auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        link(company),
+        &mobile,
+        &spaced,
+        client,
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -169,7 +247,16 @@ async fn concurrent_wrong_codes_cannot_exceed_five_attempts() {
     let guesses = (0..20).map(|_| {
         let (pool, clock, mobile, bad) = (pool.clone(), clock.clone(), mobile.clone(), bad.clone());
         tokio::spawn(async move {
-            auth::verify_phone(&pool, &clock, limits(), company, &mobile, &bad, client).await
+            auth::verify_phone(
+                &pool,
+                &clock,
+                limits(),
+                link(company),
+                &mobile,
+                &bad,
+                client,
+            )
+            .await
         })
     });
     let results = join_all(guesses).await;
@@ -188,6 +275,15 @@ async fn concurrent_wrong_codes_cannot_exceed_five_attempts() {
         .await
         .unwrap();
     assert_eq!(attempts, 5);
-    let right = auth::verify_phone(pool, &clock, limits(), company, &mobile, &code, client).await;
+    let right = auth::verify_phone(
+        pool,
+        &clock,
+        limits(),
+        link(company),
+        &mobile,
+        &code,
+        client,
+    )
+    .await;
     assert!(matches!(right, Err(AuthError::TooManyAttempts)));
 }

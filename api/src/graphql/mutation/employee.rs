@@ -7,7 +7,7 @@ use bedrift_domain::values::CompanyId;
 use bedrift_projections::listing::{self, CompanyListing};
 
 use super::input::{order_details, phone, OrderInput};
-use crate::auth::{self, Channel};
+use crate::auth::{self, Channel, Login};
 use crate::graphql::context::parts;
 use crate::graphql::types::enums::{LanguageView, OrderingPolicy, ViewerKind};
 use crate::graphql::types::public::{SessionPayload, Viewer};
@@ -61,7 +61,10 @@ impl EmployeeMutations {
             &mut transaction,
             &*state.clock,
             &state.settings.rate_limits,
-            company,
+            Login::OrderLink {
+                company,
+                token: order_token.trim(),
+            },
             &phone,
             caller.address,
         )
@@ -75,7 +78,9 @@ impl EmployeeMutations {
         Ok(true)
     }
 
-    /// Checks the SMS code and logs the employee in at the company of the order link.
+    /// Checks the SMS code and logs the employee in at the company of the order link. The
+    /// session ends when the company rotates the link (log in at `/mine` to reach existing
+    /// subscriptions without it).
     async fn verify_phone(
         &self,
         ctx: &Context<'_>,
@@ -91,7 +96,10 @@ impl EmployeeMutations {
             &state.pool,
             &*state.clock,
             &state.settings.rate_limits,
-            company,
+            Login::OrderLink {
+                company,
+                token: order_token.trim(),
+            },
             &phone,
             &code,
             caller.address,

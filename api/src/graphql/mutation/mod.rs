@@ -4,13 +4,16 @@
 mod account;
 mod administrators;
 mod bulk;
+mod api_keys;
 mod company;
 mod employee;
 mod input;
 mod password;
+mod personal;
 mod settings;
 mod subscription;
 mod tariff;
+mod tickets;
 
 use async_graphql::MergedObject;
 
@@ -18,12 +21,15 @@ use async_graphql::MergedObject;
 #[derive(Debug, Default, MergedObject)]
 pub struct MutationRoot(
     account::AccountMutations,
+    api_keys::ApiKeyMutations,
     administrators::AdministratorMutations,
     bulk::BulkMutations,
     company::CompanyMutations,
     employee::EmployeeMutations,
     subscription::SubscriptionMutations,
     password::PasswordMutations,
+    personal::PersonalMutations,
     settings::SettingsMutations,
     tariff::TariffMutations,
+    tickets::TicketMutations,
 );

@@ -51,7 +51,11 @@ pub(super) async fn act(
         return Err(ApiError::forbidden());
     }
     state
-        .execute::<Subscription>(id.to_string(), command, caller.metadata(state)?)
+        .execute::<Subscription>(
+            id.to_string(),
+            command,
+            caller.metadata_on(state, row.company_id)?,
+        )
         .await?;
     Ok(SubscriptionView::new(
         ticket(state, id).await?,
@@ -77,7 +81,9 @@ impl SubscriptionMutations {
         caller.manage(state, company).await?;
         let by = match caller.principal()? {
             Principal::Operator { account } | Principal::Administrator { account } => account.id,
-            Principal::Employee { .. } => return Err(ApiError::forbidden().into()),
+            Principal::Employee { .. } | Principal::Holder { .. } => {
+                return Err(ApiError::forbidden().into())
+            }
         };
         let limit = state.settings.rate_limits.creations_per_address;
         caller.rate_limit(state, "create", limit).await?;
@@ -112,7 +118,7 @@ impl SubscriptionMutations {
     ) -> Result<SubscriptionView> {
         let (state, caller) = parts(ctx);
         let command = SubscriptionCommand::Approve {
-            by: caller.actor()?,
+            by: caller.actor_on(state, &id).await?,
         };
         Ok(act(state, caller, &id, Allowed::Managers, command).await?)
     }
@@ -129,7 +135,7 @@ impl SubscriptionMutations {
             .map_err(|e| ApiError::invalid("reason", e))?;
         let command = SubscriptionCommand::Reject {
             reason,
-            by: caller.actor()?,
+            by: caller.actor_on(state, &id).await?,
         };
         Ok(act(state, caller, &id, Allowed::Managers, command).await?)
     }
@@ -149,7 +155,7 @@ impl SubscriptionMutations {
         let command = SubscriptionCommand::ChangeZones {
             zones,
             from: from.into(),
-            by: caller.actor()?,
+            by: caller.actor_on(state, &id).await?,
         };
         Ok(act(state, caller, &id, Allowed::ManagersAndHolder, command).await?)
     }
@@ -179,7 +185,7 @@ impl SubscriptionMutations {
         let (state, caller) = parts(ctx);
         let command = SubscriptionCommand::Cancel {
             at: at.into(),
-            by: caller.actor()?,
+            by: caller.actor_on(state, &id).await?,
         };
         Ok(act(state, caller, &id, Allowed::ManagersAndHolder, command).await?)
     }
@@ -192,7 +198,7 @@ impl SubscriptionMutations {
     ) -> Result<SubscriptionView> {
         let (state, caller) = parts(ctx);
         let command = SubscriptionCommand::Resume {
-            by: caller.actor()?,
+            by: caller.actor_on(state, &id).await?,
         };
         Ok(act(state, caller, &id, Allowed::ManagersAndHolder, command).await?)
     }
@@ -205,7 +211,7 @@ impl SubscriptionMutations {
     ) -> Result<SubscriptionView> {
         let (state, caller) = parts(ctx);
         let command = SubscriptionCommand::WithdrawOrder {
-            by: caller.actor()?,
+            by: caller.actor_on(state, &id).await?,
         };
         Ok(act(state, caller, &id, Allowed::Holder, command).await?)
     }
