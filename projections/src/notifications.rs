@@ -64,15 +64,13 @@ pub(crate) async fn apply(
     for envelope in events {
         match &envelope.event {
             AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered {
-                phone,
-                first_name,
-                ..
+                details, ..
             }) => {
                 recipients.insert(
                     envelope.aggregate_id,
                     Recipient {
-                        phone: phone.as_str().to_owned(),
-                        first_name: first_name.as_str().to_owned(),
+                        phone: details.phone.as_str().to_owned(),
+                        first_name: details.first_name.as_str().to_owned(),
                     },
                 );
             }
@@ -156,16 +154,14 @@ async fn ordered_recipients(
     for row in rows {
         let envelope = row.decode()?;
         if let AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered {
-            phone,
-            first_name,
-            ..
+            details, ..
         }) = envelope.event
         {
             recipients.insert(
                 envelope.aggregate_id,
                 Recipient {
-                    phone: phone.as_str().to_owned(),
-                    first_name: first_name.as_str().to_owned(),
+                    phone: details.phone.as_str().to_owned(),
+                    first_name: details.first_name.as_str().to_owned(),
                 },
             );
         }
