@@ -11,7 +11,6 @@ pub mod graphql;
 mod health;
 pub mod notifications;
 pub mod observability;
-pub mod ordering;
 pub mod reports;
 pub mod settings;
 mod setup;

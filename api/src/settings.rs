@@ -22,7 +22,8 @@ pub struct ApiSettings {
     pub max_depth: usize,
     /// `GRAPHQL_MAX_COMPLEXITY`: the most complex query allowed.
     pub max_complexity: usize,
-    /// How long a mutation waits for the read models to show its change.
+    /// How long a query waits for the read models to pass its session's last write (R19);
+    /// after that it answers anyway, marked as possibly stale.
     pub read_your_writes_timeout: Duration,
     /// The cost of new password hashes.
     pub hash_cost: HashCost,

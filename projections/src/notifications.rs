@@ -63,9 +63,7 @@ pub(crate) async fn apply(
     let mut wanted = Vec::new();
     for envelope in events {
         match &envelope.event {
-            AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered {
-                details, ..
-            }) => {
+            AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered { details, .. }) => {
                 recipients.insert(
                     envelope.aggregate_id,
                     Recipient {
@@ -153,9 +151,8 @@ async fn ordered_recipients(
     let mut recipients = HashMap::new();
     for row in rows {
         let envelope = row.decode()?;
-        if let AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered {
-            details, ..
-        }) = envelope.event
+        if let AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered { details, .. }) =
+            envelope.event
         {
             recipients.insert(
                 envelope.aggregate_id,

@@ -115,9 +115,7 @@ where
                 },
                 Err(AggregateError::UserError(e)) => return Err(StoreError::Domain(e)),
                 Err(AggregateError::UnexpectedError(e))
-                    if Claim::refused_by(e.as_ref())
-                        .and_then(A::refusal)
-                        .is_some() =>
+                    if Claim::refused_by(e.as_ref()).and_then(A::refusal).is_some() =>
                 {
                     let claim = Claim::refused_by(e.as_ref()).and_then(A::refusal);
                     return Err(StoreError::Domain(claim.expect("checked above")));
@@ -153,6 +151,26 @@ where
         let events = sink.collect().await;
         self.store.commit(events, context, metadata.clone()).await?;
         Ok(after)
+    }
+
+    /// Aggregate `aggregate_id` as its stored events fold it (the default state when it has
+    /// none).
+    pub async fn load(&self, aggregate_id: &str) -> Result<A, StoreError<A::Error>> {
+        let mut context = self
+            .store
+            .load_aggregate(aggregate_id)
+            .await
+            .map_err(|e| match e {
+                AggregateError::UserError(e) => StoreError::Domain(e),
+                AggregateError::AggregateConflict => StoreError::Conflict {
+                    aggregate_type: A::TYPE,
+                    attempts: 1,
+                },
+                AggregateError::DatabaseConnectionError(e)
+                | AggregateError::DeserializationError(e)
+                | AggregateError::UnexpectedError(e) => StoreError::EventStore(e),
+            })?;
+        Ok(context.aggregate().clone())
     }
 
     /// The highest log position of the aggregate's events (for read-your-writes).

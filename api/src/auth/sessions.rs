@@ -4,6 +4,7 @@
 
 use bedrift_domain::clock::Clock;
 use bedrift_domain::values::{AccountId, CompanyId, PhoneNumber};
+use bedrift_store::LogPosition;
 use chrono::Duration;
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
@@ -106,17 +107,36 @@ pub(crate) async fn insert(
 
 /// Who holds `token` (the bearer token, without `Bearer `): `Unauthenticated` when it is
 /// unknown, expired or logged out.
-#[tracing::instrument(skip_all)]
 pub async fn authenticate(
     pool: &PgPool,
     clock: &dyn Clock,
     token: &str,
 ) -> Result<Principal, AuthError> {
+    Ok(authenticate_session(pool, clock, token).await?.principal)
+}
+
+/// A live session: who holds it, and the log position of the newest event it wrote (R19).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Who holds it.
+    pub principal: Principal,
+    /// Where its newest write stands in the log, `None` before its first write.
+    pub last_written: Option<LogPosition>,
+}
+
+/// The session of `token`, as [`authenticate`] finds it, with its last written position.
+#[tracing::instrument(skip_all)]
+pub async fn authenticate_session(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<Session, AuthError> {
     if token.is_empty() || token.len() > 200 {
         return Err(AuthError::Unauthenticated);
     }
     let row = sqlx::query(&format!(
-        "SELECT sessions.employee_phone, sessions.employee_company, {ACCOUNT_COLUMNS} \
+        "SELECT sessions.employee_phone, sessions.employee_company, \
+                sessions.last_written_tx_id, sessions.last_written_position, {ACCOUNT_COLUMNS} \
          FROM sessions LEFT JOIN accounts ON accounts.id = sessions.account_id \
          WHERE sessions.token_hash = $1 AND sessions.revoked_at IS NULL \
            AND sessions.expires_at > $2"
@@ -126,18 +146,55 @@ pub async fn authenticate(
     .fetch_optional(pool)
     .await?
     .ok_or(AuthError::Unauthenticated)?;
-    if row.try_get::<Option<Uuid>, _>("id")?.is_some() {
+    let tx_id: Option<i64> = row.try_get("last_written_tx_id")?;
+    let position: Option<i64> = row.try_get("last_written_position")?;
+    let last_written = tx_id
+        .zip(position)
+        .map(|(tx_id, position)| LogPosition { tx_id, position });
+    let principal = if row.try_get::<Option<Uuid>, _>("id")?.is_some() {
         let account = Account::from_row(&row)?;
-        return Ok(match account.kind {
+        match account.kind {
             AccountKind::Operator => Principal::Operator { account },
             AccountKind::Administrator => Principal::Administrator { account },
-        });
-    }
-    let phone: String = row.try_get("employee_phone")?;
-    let phone = PhoneNumber::parse(&phone)
-        .map_err(|_| sqlx::Error::Decode("a stored phone number does not parse".into()))?;
-    let company = CompanyId::from_uuid(row.try_get("employee_company")?);
-    Ok(Principal::Employee { phone, company })
+        }
+    } else {
+        let phone: String = row.try_get("employee_phone")?;
+        let phone = PhoneNumber::parse(&phone)
+            .map_err(|_| sqlx::Error::Decode("a stored phone number does not parse".into()))?;
+        let company = CompanyId::from_uuid(row.try_get("employee_company")?);
+        Principal::Employee { phone, company }
+    };
+    Ok(Session {
+        principal,
+        last_written,
+    })
+}
+
+/// Remembers in the session of `token` the log position of aggregate `aggregate_id`'s newest
+/// event, unless the session already wrote later (R19). One statement; the position is read
+/// from the log itself, by the primary key of `events`.
+pub async fn remember_write(
+    pool: &PgPool,
+    token: &str,
+    aggregate_type: &str,
+    aggregate_id: &str,
+) -> Result<(), AuthError> {
+    sqlx::query(
+        "UPDATE sessions AS s \
+         SET last_written_tx_id = e.tx_id, last_written_position = e.position \
+         FROM (SELECT tx_id::text::bigint AS tx_id, position FROM events \
+               WHERE aggregate_type = $2 AND aggregate_id = $3 \
+               ORDER BY sequence DESC LIMIT 1) AS e \
+         WHERE s.token_hash = $1 \
+           AND (s.last_written_tx_id IS NULL \
+                OR (s.last_written_tx_id, s.last_written_position) < (e.tx_id, e.position))",
+    )
+    .bind(token_hash(token))
+    .bind(aggregate_type)
+    .bind(aggregate_id)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// Ends the session of `token`. Ending an unknown or already ended session does nothing.

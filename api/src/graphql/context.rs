@@ -6,12 +6,17 @@ use std::net::IpAddr;
 
 use async_graphql::Context;
 use bedrift_domain::metadata::{Actor, Metadata};
+use bedrift_domain::subscription::OrderDetails;
 use bedrift_domain::values::{CompanyId, PhoneNumber};
 use bedrift_projections::listing::{self, TicketListing};
+use bedrift_store::claims::ClaimRefusal;
+use bedrift_store::{LogPosition, StoreError};
+use cqrs_es::Aggregate;
 use uuid::Uuid;
 
 use super::ApiError;
 use crate::auth::{self, Limit, Principal};
+use crate::commands::Pick;
 use crate::AppState;
 
 /// The caller of one request.
@@ -25,6 +30,10 @@ pub struct Caller {
     pub address: IpAddr,
     /// Ties the request's events and log lines together.
     pub correlation_id: Uuid,
+    /// Where the caller's session last wrote in the log (R19): its queries wait, bounded,
+    /// until the read models have passed it. `None` without a session or before its first
+    /// write.
+    pub last_written: Option<LogPosition>,
 }
 
 /// The state and the caller of a resolver.
@@ -64,6 +73,43 @@ impl Caller {
         Ok(
             Metadata::new(self.actor()?, state.clock.now())
                 .with_correlation_id(self.correlation_id),
+        )
+    }
+
+    /// Runs `command` on aggregate `id` as this caller and returns the aggregate as the command
+    /// left it. The caller's session then remembers the log position written, so its later
+    /// queries, on any replica, wait until the read models show the change (R19). The
+    /// change is stored at that point: should remembering fail, it is logged and the answer
+    /// is still the change (the session's queries may then show it a little later).
+    pub async fn execute<A>(
+        &self,
+        state: &AppState,
+        id: String,
+        command: A::Command,
+    ) -> Result<A, ApiError>
+    where
+        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
+        A::Command: Clone + Send + 'static,
+        A::Error: Into<ApiError> + Send,
+        ApiError: From<StoreError<A::Error>>,
+    {
+        let after = state
+            .execute::<A>(id.clone(), command, self.metadata(state)?)
+            .await?;
+        if let Some(token) = &self.token {
+            if let Err(error) = auth::remember_write(&state.pool, token, A::TYPE, &id).await {
+                tracing::error!(%error, "the session's last write could not be remembered");
+            }
+        }
+        Ok(after)
+    }
+
+    /// Whether the caller is the employee an order is for: the same phone at the same company.
+    pub fn holds_order(&self, details: &OrderDetails) -> bool {
+        matches!(
+            &self.principal,
+            Some(Principal::Employee { phone, company })
+                if *company == details.company && *phone == details.phone
         )
     }
 

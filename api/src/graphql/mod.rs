@@ -2,6 +2,7 @@
 //! `POST` runs a request as the caller of its bearer token; `GET` serves GraphiQL; the
 //! subscriptions run over the websocket at `/graphql/ws`.
 
+pub mod consistency;
 mod context;
 mod error;
 mod mutation;
@@ -28,7 +29,7 @@ pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use subscription::{graphql_ws, ApprovalQueueChange, SubscriptionRoot, POLL_INTERVAL};
 
-use crate::auth::{authenticate, bearer_token};
+use crate::auth::{authenticate_session, bearer_token};
 use crate::client_address::client_address;
 use crate::correlation::CorrelationId;
 use crate::observability::{record_graphql, OperationLabels, OperationSlot};
@@ -43,6 +44,7 @@ pub fn schema(state: AppState) -> ApiSchema {
         .limit_depth(state.settings.max_depth)
         .limit_complexity(state.settings.max_complexity)
         .extension(OperationLabels)
+        .extension(consistency::SessionConsistency)
         .data(state)
         .finish()
 }
@@ -82,9 +84,15 @@ pub async fn graphql(
         .and_then(|v| v.to_str().ok())
         .and_then(bearer_token)
         .map(str::to_owned);
-    let principal = match &token {
-        Some(token) => authenticate(&state.pool, &*state.clock, token).await.ok(),
+    let session = match &token {
+        Some(token) => authenticate_session(&state.pool, &*state.clock, token)
+            .await
+            .ok(),
         None => None,
+    };
+    let (principal, last_written) = match session {
+        Some(session) => (Some(session.principal), session.last_written),
+        None => (None, None),
     };
     let peer = extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -96,6 +104,7 @@ pub async fn graphql(
         correlation_id: extensions
             .get::<CorrelationId>()
             .map_or_else(uuid::Uuid::new_v4, |id| id.0),
+        last_written,
     };
     let slot = Arc::new(OperationSlot::default());
     let request = request.into_inner().data(caller).data(slot.clone());

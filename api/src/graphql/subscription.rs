@@ -205,6 +205,7 @@ async fn connection_caller(
         token,
         address,
         correlation_id: Uuid::new_v4(),
+        last_written: None,
     });
     Ok(data)
 }

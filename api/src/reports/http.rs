@@ -41,6 +41,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ApiError::Conflict(_)
+        | ApiError::Taken { .. }
         | ApiError::OrderingClosed(_)
         | ApiError::AlreadySubscribed(_)
         | ApiError::InvalidState(_)
@@ -105,6 +106,7 @@ async fn caller(state: &AppState, headers: &HeaderMap, address: Option<SocketAdd
         token,
         address: address.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip()),
         correlation_id: uuid::Uuid::new_v4(),
+        last_written: None,
     }
 }
 

@@ -233,9 +233,7 @@ impl OrderedSubscription {
 
     /// An approved subscription that has not ended on `today`: its first valid day.
     fn running(&self, today: NaiveDate) -> Result<NaiveDate, SubscriptionError> {
-        let approval = self
-            .approval()
-            .ok_or(problem(StateProblem::NotApproved))?;
+        let approval = self.approval().ok_or(problem(StateProblem::NotApproved))?;
         if let Some(end) = self.end_date().filter(|end| *end < today) {
             return Err(problem(StateProblem::Ended(end)));
         }

@@ -128,8 +128,8 @@ impl AdministratorMutations {
             },
             by: caller.actor()?,
         };
-        state
-            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+        let changed = caller
+            .execute::<Company>(state, id.to_string(), command)
             .await?;
         notify(
             state,
@@ -140,7 +140,6 @@ impl AdministratorMutations {
             &company.name,
         )
         .await?;
-        let company = company_listing(state, id).await?;
-        Ok(CompanyView(company))
+        Ok(CompanyView::of(id, &changed)?)
     }
 }

@@ -2,18 +2,17 @@
 
 use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::company::OrderForm;
-use bedrift_domain::subscription::{CompanyTerms, SubscriptionCommand};
-use bedrift_domain::values::CompanyId;
+use bedrift_domain::subscription::{CompanyTerms, Subscription, SubscriptionCommand};
+use bedrift_domain::values::{CompanyId, SubscriptionId};
 use bedrift_projections::listing::{self, CompanyListing};
 
-use super::input::{order_details, phone, OrderInput};
+use super::input::{order_details, OrderInput};
 use crate::auth::{self, Channel};
 use crate::graphql::context::parts;
 use crate::graphql::types::enums::{OrderingPolicy, ViewerKind};
 use crate::graphql::types::public::{SessionPayload, Viewer};
 use crate::graphql::types::subscription::SubscriptionView;
 use crate::graphql::ApiError;
-use crate::ordering;
 use crate::AppState;
 
 /// Employee mutations.
@@ -133,19 +132,15 @@ impl EmployeeMutations {
             .map_err(ApiError::from)?
             .ok_or_else(|| ApiError::NotFound("there is no such company".into()))?;
         let terms = terms(&listing)?;
-        let id = ordering::place(
-            state,
-            company,
-            phone(employee_phone.as_str())?,
-            move |others| SubscriptionCommand::Order {
-                details,
-                terms,
-                others,
-            },
-            caller.metadata(state)?,
-        )
-        .await?;
-        let ticket = super::input::ticket(state, id.as_uuid()).await?;
-        Ok(SubscriptionView::new(ticket, state.clock.today()))
+        let id = SubscriptionId::new();
+        let command = SubscriptionCommand::Order { details, terms };
+        let ordered = caller
+            .execute::<Subscription>(state, id.to_string(), command)
+            .await?;
+        Ok(SubscriptionView::of(
+            id.as_uuid(),
+            &ordered,
+            state.clock.today(),
+        )?)
     }
 }

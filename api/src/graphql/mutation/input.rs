@@ -9,7 +9,6 @@ use bedrift_domain::tariff::ZoneMap;
 use bedrift_domain::values::{
     CompanyId, EmployeeNumber, OrderLinkToken, PersonName, PhoneNumber, ZoneSelection,
 };
-use bedrift_projections::listing::{self, TicketListing};
 use bedrift_projections::read_models::tariff::price_list;
 
 use crate::graphql::types::enums::TravellerCategory;
@@ -129,11 +128,4 @@ pub fn new_order_link_token() -> OrderLinkToken {
         uuid::Uuid::new_v4().simple()
     );
     OrderLinkToken::parse(&text).expect("64 hex digits make a valid token")
-}
-
-/// The subscription `id`, or `NOT_FOUND`.
-pub async fn ticket(state: &AppState, id: uuid::Uuid) -> Result<TicketListing, ApiError> {
-    listing::ticket(&state.pool, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("there is no such subscription".into()))
 }

@@ -194,17 +194,16 @@ impl TariffMutations {
             version,
             by: caller.actor()?,
         };
-        state
-            .execute::<Tariff>(TARIFF_ID.to_owned(), command, caller.metadata(state)?)
+        let tariff = caller
+            .execute::<Tariff>(state, TARIFF_ID.to_owned(), command)
             .await?;
-        let mut connection = state.pool.acquire().await.map_err(ApiError::from)?;
-        let prices = price_list(&mut connection).await.map_err(ApiError::from)?;
-        let published = prices
+        let published = tariff
+            .price_list()
             .versions()
             .iter()
             .find(|v| v.valid_from == valid_from)
             .ok_or_else(|| {
-                ApiError::internal(&std::io::Error::other("published version not projected"))
+                ApiError::internal(&std::io::Error::other("the published version is missing"))
             })?;
         Ok(TariffView::from(published))
     }

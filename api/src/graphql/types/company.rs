@@ -4,7 +4,7 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
-use bedrift_domain::company::OrderForm as DomainForm;
+use bedrift_domain::company::{Company, OrderForm as DomainForm};
 use bedrift_domain::values::CompanyId;
 use bedrift_projections::listing::{self, CompanyListing};
 use bedrift_projections::queries::{invoice_basis, payroll_basis};
@@ -22,6 +22,16 @@ use crate::graphql::ApiError;
 /// A company (virksomhet) that gives its employees tickets.
 #[derive(Debug, Clone)]
 pub struct CompanyView(pub CompanyListing);
+
+impl CompanyView {
+    /// The view of company `id` as its aggregate stands (the write side): what a mutation
+    /// answers with, without waiting for the directory read model.
+    pub fn of(id: uuid::Uuid, company: &Company) -> Result<Self, ApiError> {
+        CompanyListing::of_aggregate(id, company)
+            .map(Self)
+            .ok_or_else(|| ApiError::NotFound("there is no such company".to_owned()))
+    }
+}
 
 /// A company administrator.
 #[derive(Debug, Clone, SimpleObject)]

@@ -234,17 +234,17 @@ impl HistoryEntry {
 pub fn summary(event: &SubscriptionEvent) -> String {
     match event {
         SubscriptionEvent::SubscriptionOrdered {
-            first_name,
-            last_name,
-            phone,
-            zones,
-            category,
+            details,
             start_date,
             ..
         } => format!(
-            "Ordered for {first_name} {last_name} ({phone}), {} ({}), zones {zones}, from {start_date}",
-            category.code().to_lowercase().replace('_', " "),
-            category.norwegian().to_lowercase(),
+            "Ordered for {} {} ({}), {} ({}), zones {}, from {start_date}",
+            details.first_name,
+            details.last_name,
+            details.phone,
+            details.category.code().to_lowercase().replace('_', " "),
+            details.category.norwegian().to_lowercase(),
+            details.zones,
         ),
         SubscriptionEvent::SubscriptionApproved { valid_from, .. } => {
             format!("Approved, valid from {valid_from}")
