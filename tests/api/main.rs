@@ -28,3 +28,4 @@ mod settings_isolation;
 mod transport;
 mod web;
 mod websocket;
+mod write_side;

@@ -90,9 +90,16 @@ pub(crate) async fn insert(
     let token = new_token();
     let now = clock.now();
     sqlx::query(
+        // A new session starts where the log stands (R19): its first queries wait until the
+        // read models show everything that happened before it, such as its company's
+        // registration or its own invitation.
         "INSERT INTO sessions \
-         (token_hash, account_id, employee_phone, employee_company, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+         (token_hash, account_id, employee_phone, employee_company, created_at, expires_at, \
+          last_written_tx_id, last_written_position) \
+         SELECT $1, $2, $3, $4, $5, $6, head.tx_id, head.position \
+         FROM (SELECT NULL) AS one \
+         LEFT JOIN (SELECT tx_id::text::bigint AS tx_id, position FROM events \
+                    ORDER BY tx_id DESC, position DESC LIMIT 1) AS head ON true",
     )
     .bind(token_hash(&token))
     .bind(account)

@@ -5,6 +5,7 @@
 use std::net::IpAddr;
 
 use async_graphql::Context;
+use bedrift_domain::company::Company;
 use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_domain::subscription::OrderDetails;
 use bedrift_domain::values::{CompanyId, PhoneNumber};
@@ -153,6 +154,27 @@ impl Caller {
                 Ok(())
             }
             _ => Err(ApiError::forbidden()),
+        }
+    }
+
+    /// `FORBIDDEN` unless the caller is an operator or an administrator of `company`, decided
+    /// on the write side (the company's own events) rather than the directory read model, so
+    /// a mutation right after a registration or an invitation is not refused while the read
+    /// models catch up. Returns the company as it stands; `NOT_FOUND` when it does not exist.
+    pub async fn manage_now(&self, state: &AppState, company: Uuid) -> Result<Company, ApiError> {
+        let principal = self.principal()?;
+        let current = state.load::<Company>(company.to_string()).await?;
+        let allowed = match principal {
+            Principal::Operator { .. } => true,
+            Principal::Administrator { account } => {
+                current.administrators.contains_key(&account.id)
+            }
+            Principal::Employee { .. } => false,
+        };
+        match (allowed, current.is_registered()) {
+            (true, true) => Ok(current),
+            (true, false) => Err(ApiError::NotFound("there is no such company".into())),
+            (false, _) => Err(ApiError::forbidden()),
         }
     }
 

@@ -93,21 +93,30 @@ async fn of_fifty_concurrent_orders_for_one_phone_exactly_one_is_stored() {
     let executor = subscriptions(&db, "2026-11-20");
     let company = CompanyId::new();
     let commands = (0..50)
-        .map(|_| (SubscriptionId::new().to_string(), order(company, "91234567")))
+        .map(|_| {
+            (
+                SubscriptionId::new().to_string(),
+                order(company, "91234567"),
+            )
+        })
         .collect();
     let outcomes = run_all(&executor, commands).await;
     let stored = outcomes.iter().filter(|o| o.is_ok()).count();
     let refused = outcomes
         .iter()
-        .filter(|o| matches!(o, Err(StoreError::Domain(SubscriptionError::AlreadySubscribed))))
+        .filter(|o| {
+            matches!(
+                o,
+                Err(StoreError::Domain(SubscriptionError::AlreadySubscribed))
+            )
+        })
         .count();
     assert_eq!((stored, refused), (1, 49), "{outcomes:?}");
-    let (orders,): (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM events WHERE event_type = 'SubscriptionOrdered'",
-    )
-    .fetch_one(db.pool())
-    .await
-    .unwrap();
+    let (orders,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM events WHERE event_type = 'SubscriptionOrdered'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
     assert_eq!(orders, 1, "the refused orders left no event behind");
 }
 
@@ -170,14 +179,17 @@ async fn an_order_racing_the_cancellation_of_the_phones_subscription_is_decided_
             Ok(_) | Err(StoreError::Domain(SubscriptionError::AlreadySubscribed)) => {}
             other => panic!("unexpected {other:?}"),
         }
-        let (open,): (i64,) = sqlx::query_as(
-            "SELECT count(*) FROM subscription_claims WHERE upper_inf(period)",
-        )
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+        let (open,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM subscription_claims WHERE upper_inf(period)")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
         let ordered = outcomes[1].is_ok();
-        assert_eq!(open, i64::from(ordered), "only the new order's claim is open-ended");
+        assert_eq!(
+            open,
+            i64::from(ordered),
+            "only the new order's claim is open-ended"
+        );
         // Once cancelled, a new order is always accepted.
         let again = SubscriptionId::new().to_string();
         if !ordered {

@@ -7,7 +7,7 @@ use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::company::{Administrator, Company, CompanyCommand};
 use bedrift_domain::messages;
 use bedrift_domain::values::{AccountId, BoundedText, EmailAddress};
-use bedrift_projections::listing::{self, CompanyListing};
+use bedrift_projections::listing;
 
 use super::input::uuid;
 use crate::auth::{self, AccountKind, Channel};
@@ -54,13 +54,6 @@ async fn administrator_account(
             Ok((id, email.clone(), false))
         }
     }
-}
-
-/// The company `id` as the directory shows it now.
-async fn company_listing(state: &AppState, id: uuid::Uuid) -> Result<CompanyListing, ApiError> {
-    listing::company(&state.pool, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("there is no such company".into()))
 }
 
 /// Queues the e-mail: an invitation with a fresh token for an account without a password, a
@@ -113,11 +106,15 @@ impl AdministratorMutations {
     ) -> Result<CompanyView> {
         let (state, caller) = parts(ctx);
         let id = uuid(&company_id, "companyId")?;
-        caller.manage(state, id).await?;
+        let company = caller.manage_now(state, id).await?;
+        let company_name = company
+            .name
+            .as_ref()
+            .map(ToString::to_string)
+            .ok_or_else(|| ApiError::NotFound("there is no such company".into()))?;
         let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid("email", e))?;
         let name = BoundedText::parse(&name, "the administrator's name", 1, 200)
             .map_err(|e| ApiError::invalid("name", e))?;
-        let company = company_listing(state, id).await?;
         let (account, email, has_password) =
             administrator_account(state, id, &email, name.as_str()).await?;
         let command = CompanyCommand::InviteAdministrator {
@@ -137,7 +134,7 @@ impl AdministratorMutations {
             has_password,
             &email,
             name.as_str(),
-            &company.name,
+            &company_name,
         )
         .await?;
         Ok(CompanyView::of(id, &changed)?)

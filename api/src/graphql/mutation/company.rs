@@ -112,7 +112,7 @@ impl CompanyMutations {
     ) -> Result<CompanyView> {
         let (state, caller) = parts(ctx);
         let id = uuid(&company_id, "companyId")?;
-        caller.manage(state, id).await?;
+        caller.manage_now(state, id).await?;
         let command = CompanyCommand::SetOrderingPolicy {
             policy: policy.into(),
             by: caller.actor()?,
@@ -131,7 +131,7 @@ impl CompanyMutations {
     ) -> Result<CompanyView> {
         let (state, caller) = parts(ctx);
         let id = uuid(&company_id, "companyId")?;
-        caller.manage(state, id).await?;
+        caller.manage_now(state, id).await?;
         let command = CompanyCommand::RotateOrderLink {
             token: new_order_link_token(),
             by: caller.actor()?,

@@ -127,7 +127,7 @@ async fn change(
 ) -> Result<CompanyView, ApiError> {
     let (state, caller): (&AppState, _) = parts(ctx);
     let id = uuid(company_id, "companyId")?;
-    caller.manage(state, id).await?;
+    caller.manage_now(state, id).await?;
     let command = command(caller.actor()?);
     let changed = caller
         .execute::<Company>(state, id.to_string(), command)

@@ -82,7 +82,7 @@ impl SubscriptionMutations {
     ) -> Result<SubscriptionView> {
         let (state, caller) = parts(ctx);
         let company = uuid(&company_id, "companyId")?;
-        caller.manage(state, company).await?;
+        caller.manage_now(state, company).await?;
         let by = match caller.principal()? {
             Principal::Operator { account } | Principal::Administrator { account } => account.id,
             Principal::Employee { .. } => return Err(ApiError::forbidden().into()),

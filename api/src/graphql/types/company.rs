@@ -21,15 +21,33 @@ use crate::graphql::ApiError;
 
 /// A company (virksomhet) that gives its employees tickets.
 #[derive(Debug, Clone)]
-pub struct CompanyView(pub CompanyListing);
+pub struct CompanyView(
+    pub CompanyListing,
+    /// The administrators as the write side knows them, when the view comes from the
+    /// aggregate (a mutation's answer); `None`: read them from the directory.
+    pub Option<Vec<AdministratorView>>,
+);
 
 impl CompanyView {
     /// The view of company `id` as its aggregate stands (the write side): what a mutation
     /// answers with, without waiting for the directory read model.
     pub fn of(id: uuid::Uuid, company: &Company) -> Result<Self, ApiError> {
-        CompanyListing::of_aggregate(id, company)
-            .map(Self)
-            .ok_or_else(|| ApiError::NotFound("there is no such company".to_owned()))
+        let row = CompanyListing::of_aggregate(id, company)
+            .ok_or_else(|| ApiError::NotFound("there is no such company".to_owned()))?;
+        let mut administrators: Vec<AdministratorView> = company
+            .administrators
+            .values()
+            .map(|a| AdministratorView {
+                account_id: ID(a.account.to_string()),
+                email: a.email.to_string(),
+                name: a.name.to_string(),
+            })
+            .collect();
+        // The directory's order: by name, case-insensitively, then account.
+        administrators.sort_by(|a, b| {
+            (a.name.to_lowercase(), &a.account_id.0).cmp(&(b.name.to_lowercase(), &b.account_id.0))
+        });
+        Ok(Self(row, Some(administrators)))
     }
 }
 
@@ -93,6 +111,9 @@ impl CompanyView {
 
     /// Its administrators.
     async fn administrators(&self, ctx: &Context<'_>) -> Result<Vec<AdministratorView>> {
+        if let Some(known) = &self.1 {
+            return Ok(known.clone());
+        }
         let (state, _) = parts(ctx);
         let rows: Vec<(uuid::Uuid, String, String)> = sqlx::query_as(
             "SELECT account_id, email, name FROM company_administrators
