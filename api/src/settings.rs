@@ -22,8 +22,8 @@ pub struct ApiSettings {
     pub max_depth: usize,
     /// `GRAPHQL_MAX_COMPLEXITY`: the most complex query allowed.
     pub max_complexity: usize,
-    /// How long a query waits for the read models to pass its session's last write (R19);
-    /// after that it answers anyway, marked as possibly stale.
+    /// `READ_YOUR_WRITES_TIMEOUT_MS`: how long a query waits for the read models to pass its
+    /// session's last write (R19); after that it answers anyway, marked as possibly stale.
     pub read_your_writes_timeout: Duration,
     /// The cost of new password hashes.
     pub hash_cost: HashCost,
@@ -56,8 +56,9 @@ impl Default for ApiSettings {
 
 impl ApiSettings {
     /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
-    /// `GRAPHQL_MAX_COMPLEXITY`, `APP_LINK_TEMPLATE`, the `RATE_LIMIT_*` variables and
-    /// `TRUSTED_PROXIES`; unset or empty values keep their defaults.
+    /// `GRAPHQL_MAX_COMPLEXITY`, `APP_LINK_TEMPLATE`, the `RATE_LIMIT_*` variables,
+    /// `READ_YOUR_WRITES_TIMEOUT_MS` and `TRUSTED_PROXIES`; unset or empty values keep their
+    /// defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
         if let Some(url) = var("PUBLIC_URL") {
@@ -80,6 +81,11 @@ impl ApiSettings {
         settings.max_depth = number("GRAPHQL_MAX_DEPTH", settings.max_depth)?;
         settings.max_complexity = number("GRAPHQL_MAX_COMPLEXITY", settings.max_complexity)?;
         settings.rate_limits = rate_limits(settings.rate_limits)?;
+        let wait_ms = usize::try_from(settings.read_your_writes_timeout.as_millis())
+            .map_err(|e| e.to_string())?;
+        let wait_ms = number("READ_YOUR_WRITES_TIMEOUT_MS", wait_ms)?;
+        settings.read_your_writes_timeout =
+            Duration::from_millis(u64::try_from(wait_ms).map_err(|e| e.to_string())?);
         if let Some(proxies) = var("TRUSTED_PROXIES") {
             settings.trusted_proxies = proxies
                 .split(',')
