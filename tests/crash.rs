@@ -56,20 +56,19 @@ async fn serve(database: &TestDatabase) -> (Child, SocketAddr) {
     panic!("bedrift serve did not answer within 30 s (TEST_LOG=1 shows its output)");
 }
 
-/// Drives the mix against `world` for `duration`.
-async fn load(world: &World, database: &TestDatabase, duration: Duration) -> MixOutcome {
+/// Drives the mix against `world` until `stop` completes, counting into `live`.
+async fn load(
+    world: &World,
+    database: &TestDatabase,
+    live: Arc<Live>,
+    stop: impl std::future::Future<Output = ()> + Send,
+) -> MixOutcome {
     let settings = MixSettings {
-        duration,
+        // Only a bound: the load ends when `stop` completes.
+        duration: Duration::from_secs(600),
         rate: None,
     };
-    mix::run(
-        world,
-        database.pool(),
-        settings,
-        Arc::new(Live::default()),
-        std::future::pending(),
-    )
-    .await
+    mix::run(world, database.pool(), settings, live, stop).await
 }
 
 /// The acknowledged event-appending mutations that have fewer events of their type on their
@@ -130,6 +129,9 @@ async fn create_after_restart(world: &World, address: SocketAddr) -> Acknowledge
     }
 }
 
+/// Event-appending mutations acknowledged before the kill.
+const WRITES_BEFORE_KILL: u64 = 40;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_mid_load_keeps_every_acknowledged_write_and_rebuilds_its_read_models() {
     let database = TestDatabase::create().await;
@@ -149,12 +151,23 @@ async fn a_server_killed_mid_load_keeps_every_acknowledged_write_and_rebuilds_it
     .await
     .expect("companies, administrators and employees are set up");
 
+    // The kill comes once the load is well under way, measured in writes the server
+    // acknowledged rather than in seconds (a busy machine may need many seconds for as many
+    // writes); the load stops once the server is gone.
+    let live = Arc::new(Live::default());
+    let killed = tokio::sync::Notify::new();
     let kill = async {
-        tokio::time::sleep(Duration::from_millis(2_500)).await;
+        while live.writes.load(std::sync::atomic::Ordering::Relaxed) < WRITES_BEFORE_KILL {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         server.start_kill().expect("SIGKILL is sent");
         server.wait().await.expect("the server is gone");
+        killed.notify_one();
     };
-    let (before, ()) = tokio::join!(load(&world, &database, Duration::from_secs(4)), kill);
+    let (before, ()) = tokio::join!(
+        load(&world, &database, live.clone(), killed.notified()),
+        kill
+    );
     let cut_off = before
         .recorder
         .tallies

@@ -104,5 +104,4 @@ async fn killing_the_dispatcher_at_random_points_delivers_each_of_1000_messages_
         repeats > 0,
         "some dispatcher died between sending and marking (seed {seed})"
     );
-    assert!(elapsed < Duration::from_secs(60), "bounded in time");
 }

@@ -1,6 +1,7 @@
 //! Fresh databases for tests, all against real PostgreSQL.
 //!
-//! [`TestDatabase::create`] makes a new, migrated database with a unique name on one server
+//! [`TestDatabase::create`] makes a new, migrated database with a unique name (a copy of one
+//! template migrated once per test process) on one server
 //! shared by the whole test process: the server of `DATABASE_URL` when it is set, or else a
 //! private throw-away server started on first use (see [`crate::embedded`]) that lives in a
 //! static, apart from any tokio runtime, since every `#[tokio::test]` has its own. Pools belong
@@ -40,6 +41,11 @@ struct TestServer {
 
 static SERVER: OnceCell<TestServer> = OnceCell::const_new();
 
+/// The name of this process's migrated template database, made on first use: a test
+/// database is a copy of it (`CREATE DATABASE .. TEMPLATE`), which is much quicker than
+/// running every migration again for each test.
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
 /// A fresh, migrated database, dropped again when this value is dropped.
 #[derive(Debug)]
 pub struct TestDatabase {
@@ -62,20 +68,20 @@ impl TestDatabase {
     /// Like [`TestDatabase::create`], returning the error.
     pub async fn try_create() -> Result<Self, StoreError> {
         let server = SERVER.get_or_try_init(start_server).await?;
-        let name = format!(
-            "{TEST_DATABASE_PREFIX}{}_{}",
-            unix_seconds(),
-            &uuid::Uuid::new_v4().simple().to_string()[..12]
-        );
+        let template = TEMPLATE.get_or_try_init(|| create_template(server)).await?;
+        let name = unique_name();
         let mut admin = PgConnection::connect_with(&server.admin).await?;
-        sqlx::query(&format!("CREATE DATABASE {}", quote_identifier(&name)))
-            .execute(&mut admin)
-            .await?;
+        sqlx::query(&format!(
+            "CREATE DATABASE {} TEMPLATE {}",
+            quote_identifier(&name),
+            quote_identifier(template)
+        ))
+        .execute(&mut admin)
+        .await?;
         admin.close().await?;
         let pool = pool_options(8)
             .connect_with(server.admin.clone().database(&name))
             .await?;
-        migrate(&pool).await?;
         Ok(Self {
             pool,
             url: with_database(&server.admin_url, &name),
@@ -123,6 +129,35 @@ impl Drop for TestDatabase {
             eprintln!("could not drop a test database: {e}");
         }
     }
+}
+
+/// A new test database name: the prefix, the creation time (for the clean-up of stale ones)
+/// and a random part.
+fn unique_name() -> String {
+    format!(
+        "{TEST_DATABASE_PREFIX}{}_{}",
+        unix_seconds(),
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    )
+}
+
+/// Creates and migrates the template, and disconnects from it: a database can be copied only
+/// while nobody is connected to it. Named like a test database, so a killed process's template
+/// is cleaned up with its databases.
+async fn create_template(server: &TestServer) -> Result<String, StoreError> {
+    let name = unique_name();
+    let mut admin = PgConnection::connect_with(&server.admin).await?;
+    sqlx::query(&format!("CREATE DATABASE {}", quote_identifier(&name)))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await?;
+    let pool = pool_options(1)
+        .connect_with(server.admin.clone().database(&name))
+        .await?;
+    migrate(&pool).await?;
+    // Resolves once the pool's connection is closed.
+    pool.close().await;
+    Ok(name)
 }
 
 async fn start_server() -> Result<TestServer, StoreError> {
