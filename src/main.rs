@@ -1,5 +1,6 @@
 //! `bedrift`, the command-line entry point: `serve` runs the service (HTTP, the projector and
-//! the outbox's dispatcher), `dispatch` only the dispatcher,
+//! the outbox's dispatcher), `dispatch` only the dispatcher, `healthcheck` asks a running
+//! `serve` for `/healthz`,
 //! `migrate` brings the database schema up to date, `projections` rebuilds and inspects the
 //! read models, `operator create` makes an operator account, `audit` checks the log's hash
 //! chains and the read models and prints histories, `bench` measures. All use
@@ -30,6 +31,14 @@ enum Command {
     /// Migrates, then serves HTTP and runs the projector until SIGINT or SIGTERM.
     Serve {
         /// The address to listen on.
+        #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+    },
+    /// Asks a running `serve` for `GET /healthz`; exits 0 when it answers 200 (for container
+    /// health checks, without curl).
+    Healthcheck {
+        /// The address `serve` listens on (an unspecified IP such as 0.0.0.0 is asked on
+        /// 127.0.0.1).
         #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
     },
@@ -150,6 +159,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => cli::migrate::run(&settings).await,
         Command::Serve { bind } => cli::serve::run(&settings, bind).await,
         Command::Dispatch => cli::dispatch::run(&settings).await,
+        Command::Healthcheck { bind } => cli::healthcheck::run(bind).await,
         Command::Projections(ProjectionsCommand::Rebuild { name }) => {
             cli::rebuild::run(&settings, name.as_deref()).await
         }

@@ -2,8 +2,9 @@
 //!
 //! - `GET /healthz` (liveness): the process is up and serving HTTP. It never touches the
 //!   database, so a database outage does not get healthy processes restarted.
-//! - `GET /readyz` (readiness): `200 {"status":"ready"}` when all of these hold, else
-//!   `503 {"status":"unavailable","reason":"..."}` naming the first that fails:
+//! - `GET /readyz` (readiness): `200 {"status":"ready","projector":ROLE}` when all of these
+//!   hold, else `503 {"status":"unavailable","projector":ROLE,"reason":"..."}` naming the first
+//!   that fails:
 //!   1. the database answers within [`READINESS_TIMEOUT`];
 //!   2. a projector holds the database's projector lock ([`PROJECTOR_LOCK_KEY`], seen in
 //!      `pg_locks`): some process, this one or another, is folding the log into the read
@@ -11,6 +12,11 @@
 //!   3. when this process runs a projector, its task is still alive (its position watch has
 //!      a sender): a crashed local projector makes the instance unready even while another
 //!      instance holds the lock, so the orchestrator restarts it.
+//!
+//! `ROLE` says what this replica's projector does, so an operator sees which replica projects:
+//! `active` (it holds the projector lock), `standby` (it waits for the lock another replica
+//! holds), `stopped` (its projector has returned), or `none` (this process runs no projector).
+//! The gauge `bedrift_projector_active` says the same (1 on the active replica).
 
 use std::time::Duration;
 
@@ -34,13 +40,28 @@ pub async fn healthz() -> &'static str {
 /// `200` when the service can serve requests with fresh read models, else `503` with the
 /// reason (see the module documentation).
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match readiness(&state).await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready" }))).into_response(),
-        Err(reason) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "reason": reason })),
+    let readiness = readiness(&state).await;
+    // Read after the checks, so that a projector that took the lock meanwhile shows as such.
+    let projector = projector_role(&state);
+    match readiness {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "projector": projector })),
         )
             .into_response(),
+        Err(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unavailable", "projector": projector, "reason": reason })),
+        )
+            .into_response(),
+    }
+}
+
+/// This process's projector's role, or `none` without one (see the module documentation).
+fn projector_role(state: &AppState) -> &'static str {
+    match &state.projector_role {
+        Some(role) => role.borrow().as_str(),
+        None => "none",
     }
 }
 

@@ -12,6 +12,7 @@ mod health;
 pub mod notifications;
 pub mod observability;
 pub mod reports;
+mod security_headers;
 pub mod settings;
 mod setup;
 mod state;
@@ -56,7 +57,13 @@ pub fn router(state: AppState) -> Router {
     let health_routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(observability::metrics))
+        .route(
+            "/metrics",
+            get(observability::metrics).route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                security_headers::guard_metrics,
+            )),
+        )
         .with_state(state.clone());
     let report_routes = reports::http::routes(state.clone());
     let graphql_routes = Router::new()
@@ -68,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(graphql_routes)
         .merge(report_routes)
         .merge(web::routes())
+        .layer(from_fn(security_headers::add))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)
         .layer(

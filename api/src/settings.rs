@@ -22,6 +22,15 @@ pub struct ApiSettings {
     pub max_depth: usize,
     /// `GRAPHQL_MAX_COMPLEXITY`: the most complex query allowed.
     pub max_complexity: usize,
+    /// `GRAPHQL_MAX_FIELDS`: the most fields a query may have with its fragments expanded.
+    pub max_fields: usize,
+    /// `GRAPHQL_MAX_ALIASES`: the most aliased fields a query may have (fragments expanded).
+    pub max_aliases: usize,
+    /// `GRAPHQL_MAX_SPREADS`: the most fragment spreads a query may write.
+    pub max_spreads: usize,
+    /// `GRAPHQL_ANONYMOUS_INTROSPECTION` (`on`/`off`): whether callers without a session may
+    /// read the schema through `__schema` and `__type`.
+    pub anonymous_introspection: bool,
     /// `READ_YOUR_WRITES_TIMEOUT_MS`: how long a query waits for the read models to pass its
     /// session's last write (R19); after that it answers anyway, marked as possibly stale.
     pub read_your_writes_timeout: Duration,
@@ -32,6 +41,10 @@ pub struct ApiSettings {
     /// `APP_LINK_TEMPLATE`: the link in the approval SMS (default
     /// `<PUBLIC_URL>/app?abonnement={subscription}`), for the projector.
     pub notifications: NotificationSettings,
+    /// `GRAPHIQL` (`on`/`off`, default off): whether `GET /graphql` serves GraphiQL.
+    pub graphiql: bool,
+    /// `METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
     /// `TRUSTED_PROXIES`: comma-separated addresses or ranges (`10.0.0.0/8`) of proxies whose
     /// `X-Forwarded-For` tells the client address; empty (the default) believes no header.
     pub trusted_proxies: Vec<ProxyRange>,
@@ -45,20 +58,26 @@ impl Default for ApiSettings {
             body_limit: 64 * 1024,
             max_depth: 12,
             max_complexity: 2_000,
+            max_fields: 1_000,
+            max_aliases: 30,
+            max_spreads: 100,
+            anonymous_introspection: true,
             read_your_writes_timeout: Duration::from_secs(5),
             hash_cost: HashCost::Production,
             rate_limits: RateLimits::default(),
             notifications: NotificationSettings::default(),
             trusted_proxies: Vec::new(),
+            graphiql: false,
+            metrics_token: None,
         }
     }
 }
 
 impl ApiSettings {
     /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
-    /// `GRAPHQL_MAX_COMPLEXITY`, `APP_LINK_TEMPLATE`, the `RATE_LIMIT_*` variables,
-    /// `READ_YOUR_WRITES_TIMEOUT_MS` and `TRUSTED_PROXIES`; unset or empty values keep their
-    /// defaults.
+    /// `GRAPHQL_MAX_COMPLEXITY`, the other `GRAPHQL_*` limits, `APP_LINK_TEMPLATE`, the
+    /// `RATE_LIMIT_*` variables, `READ_YOUR_WRITES_TIMEOUT_MS` and `TRUSTED_PROXIES`; unset or
+    /// empty values keep their defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
         if let Some(url) = var("PUBLIC_URL") {
@@ -80,12 +99,21 @@ impl ApiSettings {
         settings.body_limit = number("REQUEST_BODY_LIMIT", settings.body_limit)?;
         settings.max_depth = number("GRAPHQL_MAX_DEPTH", settings.max_depth)?;
         settings.max_complexity = number("GRAPHQL_MAX_COMPLEXITY", settings.max_complexity)?;
+        settings.max_fields = number("GRAPHQL_MAX_FIELDS", settings.max_fields)?;
+        settings.max_aliases = number("GRAPHQL_MAX_ALIASES", settings.max_aliases)?;
+        settings.max_spreads = number("GRAPHQL_MAX_SPREADS", settings.max_spreads)?;
+        settings.anonymous_introspection = switch(
+            "GRAPHQL_ANONYMOUS_INTROSPECTION",
+            settings.anonymous_introspection,
+        )?;
         settings.rate_limits = rate_limits(settings.rate_limits)?;
         let wait_ms = usize::try_from(settings.read_your_writes_timeout.as_millis())
             .map_err(|e| e.to_string())?;
         let wait_ms = number("READ_YOUR_WRITES_TIMEOUT_MS", wait_ms)?;
         settings.read_your_writes_timeout =
             Duration::from_millis(u64::try_from(wait_ms).map_err(|e| e.to_string())?);
+        settings.graphiql = switch("GRAPHIQL", settings.graphiql)?;
+        settings.metrics_token = var("METRICS_TOKEN").map(|t| t.trim().to_owned());
         if let Some(proxies) = var("TRUSTED_PROXIES") {
             settings.trusted_proxies = proxies
                 .split(',')
@@ -114,6 +142,10 @@ fn rate_limits(mut limits: RateLimits) -> Result<RateLimits, String> {
     limits.creations_per_address = optional_limit(
         "RATE_LIMIT_CREATIONS_PER_ADDRESS",
         limits.creations_per_address,
+    )?;
+    limits.token_uses_per_address = optional_limit(
+        "RATE_LIMIT_TOKENS_PER_ADDRESS",
+        limits.token_uses_per_address,
     )?;
     Ok(limits)
 }
@@ -149,5 +181,15 @@ fn number(name: &str, default: usize) -> Result<usize, String> {
             .ok()
             .filter(|n| *n > 0)
             .ok_or_else(|| format!("{name}: expected a positive number, got {text:?}")),
+    }
+}
+
+/// An `on`/`off` setting (also `true`/`false`, `1`/`0`).
+fn switch(name: &str, default: bool) -> Result<bool, String> {
+    match var(name).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if matches!(v.as_str(), "on" | "true" | "1") => Ok(true),
+        Some(v) if matches!(v.as_str(), "off" | "false" | "0") => Ok(false),
+        Some(v) => Err(format!("{name}: expected on or off, got {v:?}")),
     }
 }

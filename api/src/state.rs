@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use bedrift_domain::clock::Clock;
-use bedrift_projections::LogPosition;
+use bedrift_projections::{LogPosition, ProjectorRole};
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 use tokio::sync::watch;
@@ -24,6 +24,9 @@ pub struct AppState {
     /// The position of this process's projector, when one runs here; without it
     /// read-your-writes polls the checkpoints.
     pub projected: Option<watch::Receiver<LogPosition>>,
+    /// The role of this process's projector (holding the lock or standing by), when one runs
+    /// here: what `/readyz` reports.
+    pub projector_role: Option<watch::Receiver<ProjectorRole>>,
     /// Typed settings.
     pub settings: Arc<ApiSettings>,
     /// What `/metrics` renders, when this process records metrics.
@@ -38,6 +41,7 @@ impl AppState {
             pool,
             clock,
             projected: None,
+            projector_role: None,
             settings: Arc::new(settings),
             metrics: None,
         }
@@ -53,6 +57,12 @@ impl AppState {
     /// The same state, waiting on this process's projector for read-your-writes.
     pub fn with_projector(mut self, position: watch::Receiver<LogPosition>) -> Self {
         self.projected = Some(position);
+        self
+    }
+
+    /// The same state, reporting this process's projector's role on `/readyz`.
+    pub fn with_projector_role(mut self, role: watch::Receiver<ProjectorRole>) -> Self {
+        self.projector_role = Some(role);
         self
     }
 }

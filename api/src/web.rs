@@ -28,7 +28,8 @@ use sha2::{Digest, Sha256};
 include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
 
 /// Only the service itself: scripts, styles, images, fetches and websockets.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 

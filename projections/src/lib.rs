@@ -14,6 +14,7 @@ mod projector;
 pub mod queries;
 pub mod read_models;
 pub mod rebuild;
+mod role;
 
 pub use batch::{apply_next_batch, apply_next_batch_notifying, projected_position, read_safe};
 pub use bedrift_store::LogPosition;
@@ -21,3 +22,4 @@ pub use error::ProjectionError;
 pub use notifications::NotificationSettings;
 pub use projector::{wait_for_position, Projector, ProjectorSettings, PROJECTOR_LOCK_KEY};
 pub use read_models::ReadModel;
+pub use role::ProjectorRole;

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use crate::batch::{apply_next_batch_notifying, projected_position};
 use crate::notifications::NotificationSettings;
 use crate::read_models::ReadModel;
+use crate::role::ProjectorRole;
 use crate::ProjectionError;
 
 /// The advisory lock key that makes the projector a single writer per database.
@@ -47,6 +48,7 @@ pub struct Projector {
     pool: PgPool,
     settings: ProjectorSettings,
     position: watch::Sender<LogPosition>,
+    role: watch::Sender<ProjectorRole>,
 }
 
 impl Projector {
@@ -56,6 +58,7 @@ impl Projector {
             pool,
             settings,
             position: watch::channel(LogPosition::START).0,
+            role: watch::channel(ProjectorRole::Standby).0,
         }
     }
 
@@ -65,9 +68,27 @@ impl Projector {
         self.position.subscribe()
     }
 
+    /// Whether this projector stands by, holds the lock, or has stopped: what `/readyz` and
+    /// the gauge `bedrift_projector_active` report.
+    pub fn role(&self) -> watch::Receiver<ProjectorRole> {
+        self.role.subscribe()
+    }
+
     /// Runs until `shutdown` completes, then returns after finishing the batch in hand.
     /// Waits (without projecting) while another projector holds the database's lock.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), ProjectionError> {
+        self.set_role(ProjectorRole::Standby);
+        let result = self.project(shutdown).await;
+        self.set_role(ProjectorRole::Stopped);
+        result
+    }
+
+    fn set_role(&self, role: ProjectorRole) {
+        role.record();
+        self.role.send_replace(role);
+    }
+
+    async fn project(&self, shutdown: impl Future<Output = ()>) -> Result<(), ProjectionError> {
         tokio::pin!(shutdown);
         let mut lock = PgConnection::connect_with(&self.pool.connect_options()).await?;
         loop {
@@ -84,6 +105,7 @@ impl Projector {
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
             }
         }
+        self.set_role(ProjectorRole::Active);
         let mut listener = PgListener::connect_with(&self.pool).await?;
         listener.listen("events").await?;
         self.position

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod dispatch;
+pub mod healthcheck;
 pub mod migrate;
 pub mod operator;
 pub mod progress;

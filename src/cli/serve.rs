@@ -54,6 +54,7 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
     );
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
         .with_projector(projector.position())
+        .with_projector_role(projector.role())
         .with_metrics(bedrift_api::observability::install_recorder());
     let stop = Stop::new();
     let http = async {

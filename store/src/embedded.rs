@@ -1,7 +1,8 @@
 //! A private PostgreSQL, started from the server programs installed on the machine when no
 //! `DATABASE_URL` is set: for `bedrift serve` and `migrate` in a data folder that persists, and
 //! for the test suite as a throw-away cluster per test process. It listens only on a Unix
-//! socket in a private folder, and stops when its handle is dropped or our process dies.
+//! socket in a private folder (tests of the TLS client add a loopback TCP port with TLS on:
+//! [`EmbeddedServer::start_with_tls`]), and stops when its handle is dropped or our process dies.
 //!
 //! A temporary cluster runs `initdb` every time rather than copying a template: measured at
 //! about 0.5 s on the 2-core machines (0.65 s to a first connection), not worth a shared
@@ -10,6 +11,7 @@
 mod binaries;
 mod cluster;
 mod process;
+mod tls;
 mod user;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +22,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::Connection;
 
 pub use binaries::{Binaries, INSTALL_HINT};
+pub use tls::TcpTls;
 
 use crate::StoreError;
 
@@ -43,6 +46,8 @@ pub struct EmbeddedServer {
     keep_alive: Option<ChildStdin>,
     socket_dir: PathBuf,
     data_dir: PathBuf,
+    /// The port: names the Unix socket, and the TCP listener when there is one.
+    port: u16,
 }
 
 impl EmbeddedServer {
@@ -50,12 +55,24 @@ impl EmbeddedServer {
     /// accepts connections.
     #[tracing::instrument(name = "embedded_postgres_start")]
     pub async fn start(mode: ServerMode) -> Result<Self, StoreError> {
+        Self::start_with(mode, None).await
+    }
+
+    /// Like [`EmbeddedServer::start`], and with `tls` also listening on 127.0.0.1 at its port
+    /// with TLS on (for tests of clients that require TLS).
+    #[tracing::instrument(name = "embedded_postgres_start_tls")]
+    pub async fn start_with_tls(mode: ServerMode, tls: TcpTls) -> Result<Self, StoreError> {
+        Self::start_with(mode, Some(tls)).await
+    }
+
+    async fn start_with(mode: ServerMode, tls: Option<TcpTls>) -> Result<Self, StoreError> {
         let started = Instant::now();
-        let (mut server, folders) = tokio::task::spawn_blocking(move || launch(&mode))
-            .await
-            .map_err(|e| {
-                StoreError::EmbeddedServer(format!("starting the server panicked: {e}"))
-            })??;
+        let (mut server, folders) =
+            tokio::task::spawn_blocking(move || launch(&mode, tls.as_ref()))
+                .await
+                .map_err(|e| {
+                    StoreError::EmbeddedServer(format!("starting the server panicked: {e}"))
+                })??;
         match server.wait_until_ready().await {
             Ok(()) => {
                 tracing::info!(
@@ -83,9 +100,14 @@ impl EmbeddedServer {
     pub fn connect_options(&self) -> PgConnectOptions {
         PgConnectOptions::new()
             .socket(&self.socket_dir)
-            .port(5432)
+            .port(self.port)
             .username("postgres")
             .database("postgres")
+    }
+
+    /// The port of the Unix socket (5432) and, with TLS, of the TCP listener on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// The folder holding the server's Unix socket.
@@ -146,7 +168,10 @@ impl Drop for EmbeddedServer {
 }
 
 /// The blocking part of a start: folders, initdb, the process.
-fn launch(mode: &ServerMode) -> Result<(EmbeddedServer, cluster::Folders), StoreError> {
+fn launch(
+    mode: &ServerMode,
+    tls: Option<&TcpTls>,
+) -> Result<(EmbeddedServer, cluster::Folders), StoreError> {
     let binaries = Binaries::find()?;
     let run_as = user::RunAs::detect()?;
     let (folders, durable) = match mode {
@@ -154,17 +179,31 @@ fn launch(mode: &ServerMode) -> Result<(EmbeddedServer, cluster::Folders), Store
         ServerMode::Temporary => (cluster::temporary(&run_as)?, false),
     };
     let prepared = cluster::init_if_empty(&binaries, &run_as, &folders.data, durable)
-        .and_then(|()| cluster::clear_stale_lock(&folders.data));
-    if let Err(e) = prepared {
-        let _ = std::fs::remove_dir_all(&folders.remove_after);
-        return Err(e);
-    }
-    let (wrapper, keep_alive) = process::spawn(&binaries.postgres, &run_as, &folders, durable)?;
+        .and_then(|()| cluster::clear_stale_lock(&folders.data))
+        .and_then(|()| match tls {
+            Some(tls) => tls::prepare(tls, &folders.data, &run_as),
+            None => Ok(Vec::new()),
+        });
+    let extra_arguments = match prepared {
+        Ok(arguments) => arguments,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&folders.remove_after);
+            return Err(e);
+        }
+    };
+    let (wrapper, keep_alive) = process::spawn(
+        &binaries.postgres,
+        &run_as,
+        &folders,
+        durable,
+        &extra_arguments,
+    )?;
     let server = EmbeddedServer {
         wrapper: Some(wrapper),
         keep_alive: Some(keep_alive),
         socket_dir: folders.socket.clone(),
         data_dir: folders.data.clone(),
+        port: tls.map_or(5432, |tls| tls.port),
     };
     Ok((server, folders))
 }

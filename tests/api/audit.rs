@@ -189,3 +189,65 @@ async fn the_audit_trail_is_not_shown_to_another_company() {
     let response = app.gql(None, HISTORY, json!({ "id": id })).await;
     assert_eq!(code(&response), "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn history_times_keep_their_microseconds_and_state_at_an_events_own_time_includes_it() {
+    let (app, admin, _, _, id) = approved_and_moved().await;
+    let instant = "2026-12-14T15:30:15.123456Z";
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339(instant)
+            .unwrap()
+            .to_utc(),
+    );
+    app.ok(
+        Some(&admin),
+        "mutation($id: ID!) { cancelSubscription(id: $id) { endDate } }",
+        json!({ "id": id }),
+    )
+    .await;
+
+    let data = app.ok(Some(&admin), HISTORY, json!({ "id": id })).await;
+    let last = history(&data).last().expect("events").clone();
+    assert_eq!(last["type"], "SubscriptionCancelled");
+    assert_eq!(
+        last["occurredAt"], instant,
+        "the command's instant, to the microsecond"
+    );
+    let recorded: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
+        "SELECT recorded_at FROM events WHERE aggregate_id = $1 ORDER BY sequence DESC LIMIT 1",
+    )
+    .bind(&id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let shown = chrono::DateTime::parse_from_rfc3339(last["recordedAt"].as_str().unwrap())
+        .unwrap()
+        .to_utc();
+    assert_eq!(shown, recorded, "recordedAt as the log holds it");
+
+    let end_date_at = |at: &'static str| {
+        let app = &app;
+        let admin = &admin;
+        let id = &id;
+        async move {
+            let data = app
+                .ok(
+                    Some(admin),
+                    "query($id: ID!, $at: DateTime!) { subscription(id: $id) { stateAt(at: $at) { endDate } } }",
+                    json!({ "id": id, "at": at }),
+                )
+                .await;
+            data["subscription"]["stateAt"]["endDate"].clone()
+        }
+    };
+    assert_eq!(
+        end_date_at(instant).await,
+        "2026-12-31",
+        "at an event's own occurredAt, the state includes that event"
+    );
+    assert_eq!(
+        end_date_at("2026-12-14T15:30:15.123455Z").await,
+        Value::Null,
+        "a microsecond earlier, it does not"
+    );
+}

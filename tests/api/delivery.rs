@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::helpers::{delivery_settings, SmsGateway, SmtpSink};
+use crate::helpers::{delivery_settings, SmsGateway, SmtpSink, TestApp};
 
 /// Queues `count` SMS to distinct numbers.
 pub async fn queue_sms(pool: &PgPool, count: i32) {
@@ -214,4 +214,38 @@ async fn an_e_mail_arrives_over_smtp_with_its_subject_and_message_id() {
         mail.body
     );
     assert_eq!(smtp.mails().len(), 1);
+}
+
+#[tokio::test]
+async fn a_sent_message_keeps_no_code_or_link_in_the_outbox() {
+    let app = TestApp::spawn_delivering("2026-12-10").await;
+    let operator = app.operator().await;
+    let (_, _, link) = app
+        .company(&operator, "923609016", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    app.employee(&link, "41234567").await;
+    let delivery = app.delivery.as_ref().unwrap();
+    let sms = delivery.gateway.wait_for("+4741234567", "kode").await;
+    let code: String = sms
+        .split_whitespace()
+        .map(|w| w.trim_end_matches('.'))
+        .find(|w| w.len() == 6 && w.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("a code in {sms}"))
+        .to_owned();
+    let stored = settled(app.db.pool()).await;
+    assert!(
+        stored.iter().all(|(status, _)| status == "SENT"),
+        "{stored:?}"
+    );
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM outbox")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    let invitation = delivery.smtp.wait_for("kari@firma.no").await;
+    let token = crate::helpers::link_token(&invitation.body);
+    for body in &bodies {
+        assert!(!body.contains(&token), "{body}");
+        assert!(!body.contains("token="), "{body}");
+        assert!(!body.contains(&code), "{body}");
+    }
 }

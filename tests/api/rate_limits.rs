@@ -139,3 +139,47 @@ async fn orders_and_creations_are_limited_per_address() {
     assert_eq!(create("913 00 001").await, "ok");
     assert_eq!(create("913 00 002").await, "RATE_LIMITED");
 }
+
+/// 40 concurrent uses of made-up links of each kind (as an attacker guessing tokens sends
+/// them): each is refused as a bad token, or beyond the default per-address limit as
+/// `RATE_LIMITED`; nothing is created.
+#[tokio::test]
+async fn made_up_link_tokens_are_refused_and_limited_per_address() {
+    let app = TestApp::spawn("2026-12-10").await;
+    app.operator().await;
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let mutations = [
+        "mutation($t: String!) { resetPassword(token: $t, password: \"korrekt hest batteri 2\") }",
+        "mutation($t: String!) { acceptInvitation(token: $t, password: \"korrekt hest batteri 2\") { token } }",
+        "mutation($t: String!) { createFirstOperator(token: $t, email: \"ny@akt.no\", name: \"Ny\", password: \"korrekt hest batteri 2\") { token } }",
+    ];
+    let requests = (0..40).map(|i| {
+        let app = &app;
+        let query = mutations[i % mutations.len()];
+        async move {
+            app.gql(None, query, json!({ "t": format!("gjettet-{i}") }))
+                .await
+        }
+    });
+    let answers = futures::future::join_all(requests).await;
+    let mut limited = 0;
+    for answer in &answers {
+        match outcome(answer).as_str() {
+            "RATE_LIMITED" => limited += 1,
+            "BAD_USER_INPUT" => assert_eq!(answer["errors"][0]["extensions"]["field"], "token"),
+            other => panic!("{other}: {answer:#}"),
+        }
+    }
+    assert_eq!(
+        limited, 31,
+        "10 per 10 minutes from one address; the operator's sign-up was the first"
+    );
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(after, accounts);
+}

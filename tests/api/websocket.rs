@@ -14,9 +14,9 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::helpers::{order, TestApp, ORDER};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-const QUEUE: &str = "subscription($c: ID!) { approvalQueueChanged(companyId: $c) { companyId pendingCount orders { firstName status } } }";
+pub(crate) const QUEUE: &str = "subscription($c: ID!) { approvalQueueChanged(companyId: $c) { companyId pendingCount orders { firstName status } } }";
 
 /// The server of `app` on a port of its own; dropping the sender stops it.
 async fn serve(app: &TestApp) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
@@ -30,7 +30,7 @@ async fn serve(app: &TestApp) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) 
 }
 
 /// A graphql-transport-ws connection, initialised with `init` and acknowledged.
-async fn connect(address: SocketAddr, init: Value) -> Socket {
+pub(crate) async fn connect(address: SocketAddr, init: Value) -> Socket {
     let mut request = format!("ws://{address}/graphql/ws")
         .into_client_request()
         .unwrap();
@@ -52,7 +52,7 @@ async fn connect(address: SocketAddr, init: Value) -> Socket {
     socket
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+pub(crate) async fn send(socket: &mut Socket, message: Value) {
     socket
         .send(Message::text(message.to_string()))
         .await
@@ -61,7 +61,7 @@ async fn send(socket: &mut Socket, message: Value) {
 
 /// The next protocol message (answering pings), within a bound generous enough for a busy
 /// machine.
-async fn receive(socket: &mut Socket) -> Value {
+pub(crate) async fn receive(socket: &mut Socket) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
         let message = tokio::time::timeout_at(deadline, socket.next())
@@ -81,7 +81,7 @@ async fn receive(socket: &mut Socket) -> Value {
     }
 }
 
-async fn subscribe(socket: &mut Socket, company: &str) {
+pub(crate) async fn subscribe(socket: &mut Socket, company: &str) {
     send(
         socket,
         json!({ "id": "1", "type": "subscribe",

@@ -96,7 +96,7 @@ fn email_taken(error: sqlx::Error) -> AuthError {
 
 /// Creates an operator account with a password. Operators are created by operators (or the
 /// first one through [`super::create_first_operator`]).
-#[tracing::instrument(skip_all, fields(email = %email))]
+#[tracing::instrument(skip_all, fields(email = %super::Masked(email.as_str())))]
 pub async fn create_operator(
     pool: &PgPool,
     clock: &dyn Clock,
@@ -141,7 +141,7 @@ pub(crate) async fn insert_operator(
 
 /// Creates an administrator account without a password (the invitation sets it), under the id
 /// the `Company` aggregate recorded. Doing it again with the same id and e-mail changes nothing.
-#[tracing::instrument(skip_all, fields(account = %id, email = %email))]
+#[tracing::instrument(skip_all, fields(account = %id, email = %super::Masked(email.as_str())))]
 pub async fn create_administrator_account(
     pool: &PgPool,
     clock: &dyn Clock,

@@ -6,7 +6,7 @@ use bedrift_domain::values::{AccountId, EmailAddress};
 use sqlx::{PgConnection, PgPool};
 
 use super::accounts::{insert_operator, Account};
-use super::password::{hash_new_password, HashCost};
+use super::password::{check_password_rules, hash_new_password, HashCost};
 use super::tokens::{self, TokenKind};
 use super::AuthError;
 
@@ -36,8 +36,9 @@ pub async fn issue_first_operator_token(
 }
 
 /// Creates the first operator account with the first-operator token: once, and only while no
-/// operator exists.
-#[tracing::instrument(skip_all, fields(email = %email))]
+/// operator exists. The token is checked (and the sign-up lock held) before the password is
+/// hashed.
+#[tracing::instrument(skip_all, fields(email = %super::Masked(email.as_str())))]
 pub async fn create_first_operator(
     pool: &PgPool,
     clock: &dyn Clock,
@@ -47,7 +48,7 @@ pub async fn create_first_operator(
     name: &str,
     password: &str,
 ) -> Result<Account, AuthError> {
-    let hash = hash_new_password(password, cost).await?;
+    check_password_rules(password)?;
     let mut transaction = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(FIRST_OPERATOR_LOCK)
@@ -58,6 +59,7 @@ pub async fn create_first_operator(
         tracing::info!("first-operator token refused: an operator exists");
         return Err(AuthError::InvalidToken);
     }
+    let hash = hash_new_password(password, cost).await?;
     let account = insert_operator(
         &mut transaction,
         clock,

@@ -6,7 +6,7 @@ use bedrift_domain::values::AccountId;
 use sqlx::{PgConnection, PgPool};
 
 use super::accounts::{set_password_hash, Account};
-use super::password::{hash_new_password, HashCost};
+use super::password::{check_password_rules, hash_new_password, HashCost};
 use super::tokens::{self, TokenKind};
 use super::AuthError;
 
@@ -33,7 +33,8 @@ pub async fn issue_invitation(
 }
 
 /// Sets the password of the invited account: the token works once, and not after 7 days.
-/// A password that breaks the rules is refused without using up the token.
+/// A password that breaks the rules is refused without using up the token; the token is
+/// checked (and its row locked) before the password is hashed.
 #[tracing::instrument(skip_all)]
 pub async fn accept_invitation(
     pool: &PgPool,
@@ -42,11 +43,12 @@ pub async fn accept_invitation(
     token: &str,
     password: &str,
 ) -> Result<Account, AuthError> {
-    let hash = hash_new_password(password, cost).await?;
+    check_password_rules(password)?;
     let mut transaction = pool.begin().await?;
     let account = tokens::consume(&mut transaction, clock, TokenKind::Invitation, token)
         .await?
         .ok_or(AuthError::InvalidToken)?;
+    let hash = hash_new_password(password, cost).await?;
     let account = set_password_hash(&mut transaction, account, &hash).await?;
     tokens::retire_all(&mut transaction, clock, account.id).await?;
     transaction.commit().await?;

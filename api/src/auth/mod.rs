@@ -13,6 +13,7 @@ mod error;
 mod first_operator;
 mod invitation;
 mod maintenance;
+mod mask;
 mod messages;
 mod outbox;
 mod password;
@@ -22,6 +23,7 @@ mod secret;
 mod sessions;
 mod sms_login;
 mod tokens;
+mod weak_password;
 
 pub use accounts::{
     create_administrator_account, create_operator, find_account, find_account_by_email,
@@ -32,6 +34,7 @@ pub use error::AuthError;
 pub use first_operator::{create_first_operator, issue_first_operator_token};
 pub use invitation::{accept_invitation, issue_invitation};
 pub use maintenance::{purge_expired, Purged, KEEP_ENDED_FOR};
+pub use mask::{mask, mask_key, Masked};
 pub use messages::{code_sms, invitation_email, password_reset_email};
 pub use outbox::{enqueue_message, redact};
 pub use password::{check_password_rules, HashCost, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
@@ -39,7 +42,7 @@ pub use rate_limit::{limit_address, Limit, RateLimits};
 pub use reset::{request_password_reset, reset_password};
 pub use sessions::{
     authenticate, authenticate_session, bearer_token, create_account_session,
-    create_employee_session, log_out, remember_write, Principal, Session, ACCOUNT_SESSION_LIFETIME,
-    EMPLOYEE_SESSION_LIFETIME,
+    create_employee_session, log_out, remember_write, session_of, session_principal, Principal,
+    Session, ACCOUNT_SESSION_LIFETIME, EMPLOYEE_SESSION_LIFETIME,
 };
 pub use sms_login::{request_verification_code, verify_phone, CODE_VALIDITY, MAX_CODE_ATTEMPTS};

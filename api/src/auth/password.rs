@@ -1,10 +1,13 @@
 //! Passwords: the rules a new password must meet, and argon2id hashing. Hashing is slow on
-//! purpose, so it runs on tokio's blocking threads, never on the async workers.
+//! purpose, so it runs on tokio's blocking threads, never on the async workers, and at most
+//! [`hashing_slots`] hashes run at once (each takes 19 MiB and a core for tens of
+//! milliseconds): a burst of requests queues instead of exhausting memory and the CPU.
 
 use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
 
 use super::AuthError;
 
@@ -35,7 +38,8 @@ impl HashCost {
     }
 }
 
-/// Checks the password rules: 10-200 characters, not one character repeated.
+/// Checks the password rules: 10-200 characters, not one character repeated, and not one of
+/// the common passwords or their patterns ([`super::weak_password`]).
 pub fn check_password_rules(password: &str) -> Result<(), AuthError> {
     let length = password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
@@ -51,6 +55,9 @@ pub fn check_password_rules(password: &str) -> Result<(), AuthError> {
             "password",
             "a password must not be one character repeated",
         ));
+    }
+    if let Some(why) = super::weak_password::weakness(password) {
+        return Err(AuthError::bad_input("password", why));
     }
     Ok(())
 }
@@ -105,9 +112,24 @@ fn dummy_hash(cost: HashCost) -> &'static str {
     cell.get_or_init(|| hash("dummy password for unknown accounts", cost))
 }
 
+/// How many argon2 computations (hashes and verifications) run at once in this process: the
+/// number of cores, at most 4.
+pub fn hashing_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+fn hashing() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| Semaphore::new(hashing_slots()))
+}
+
 async fn run_blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AuthError> {
+    let _slot = hashing().acquire().await.map_err(|e| {
+        tracing::error!(error = %e, "password hashing slots closed");
+        AuthError::Database(sqlx::Error::WorkerCrashed)
+    })?;
     tokio::task::spawn_blocking(work).await.map_err(|e| {
         tracing::error!(error = %e, "password hashing task failed");
         AuthError::Database(sqlx::Error::WorkerCrashed)
@@ -123,7 +145,10 @@ mod tests {
         assert!(check_password_rules("kort").is_err());
         assert!(check_password_rules(&"ab".repeat(101)).is_err());
         assert!(check_password_rules("aaaaaaaaaaaa").is_err());
-        assert!(check_password_rules("æøåæøåæøåæ").is_ok());
+        assert!(
+            check_password_rules("blåbærsaft").is_ok(),
+            "10 characters, 12 bytes"
+        );
         assert!(check_password_rules("korrekt hest batteri").is_ok());
     }
 

@@ -75,6 +75,9 @@ pub struct RateLimits {
     /// `createSubscription` calls from one client address (administrators entering their
     /// staff): 600 per hour; `None` counts none.
     pub creations_per_address: Option<Limit>,
+    /// Uses of one-time links (`resetPassword`, `acceptInvitation`, `createFirstOperator`)
+    /// from one client address, valid or not: 10 per 10 minutes; `None` counts none.
+    pub token_uses_per_address: Option<Limit>,
 }
 
 impl Default for RateLimits {
@@ -87,6 +90,7 @@ impl Default for RateLimits {
             logins_per_address: Some(Limit::new(30, Duration::minutes(10))),
             orders_per_address: Some(Limit::new(60, Duration::hours(1))),
             creations_per_address: Some(Limit::new(600, Duration::hours(1))),
+            token_uses_per_address: Some(Limit::new(10, Duration::minutes(10))),
         }
     }
 }
@@ -154,7 +158,7 @@ pub(crate) async fn hit(
     let free_at = oldest.unwrap_or(now) + limit.window;
     let wait_ms = u64::try_from((free_at - now).num_milliseconds()).unwrap_or(0);
     let retry_after_secs = wait_ms.div_ceil(1000).max(1);
-    tracing::warn!(key = %key, retry_after_secs, "rate limit reached");
+    tracing::warn!(key = %super::mask_key(key), retry_after_secs, "rate limit reached");
     // The kind of limit without the phone, address or e-mail: `code:phone`, `login:address`.
     let kind: Vec<&str> = key.splitn(3, ':').take(2).collect();
     metrics::counter!("bedrift_rate_limit_refusals_total", "limit" => kind.join(":")).increment(1);

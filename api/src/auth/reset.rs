@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::accounts::{login_email, set_password_hash};
-use super::password::{hash_new_password, HashCost};
+use super::password::{check_password_rules, hash_new_password, HashCost};
 use super::rate_limit::{hit, RateLimits};
 use super::sessions::revoke_account_sessions;
 use super::tokens::{self, TokenKind};
@@ -42,7 +42,9 @@ pub async fn request_password_reset(
 }
 
 /// Sets a new password with a reset token (once, within the hour) and ends every session of
-/// the account. A password that breaks the rules is refused without using up the token.
+/// the account. A password that breaks the rules is refused without using up the token; the
+/// token is checked (and its row locked) before the password is hashed, so a made-up token
+/// costs no argon2 work.
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
     pool: &PgPool,
@@ -51,11 +53,12 @@ pub async fn reset_password(
     token: &str,
     new_password: &str,
 ) -> Result<(), AuthError> {
-    let hash = hash_new_password(new_password, cost).await?;
+    check_password_rules(new_password)?;
     let mut transaction = pool.begin().await?;
     let account = tokens::consume(&mut transaction, clock, TokenKind::PasswordReset, token)
         .await?
         .ok_or(AuthError::InvalidToken)?;
+    let hash = hash_new_password(new_password, cost).await?;
     set_password_hash(&mut transaction, account, &hash).await?;
     tokens::retire_all(&mut transaction, clock, account).await?;
     let revoked = revoke_account_sessions(&mut transaction, clock, account).await?;

@@ -204,6 +204,34 @@ pub async fn remember_write(
     Ok(())
 }
 
+/// The one authentication boundary: who holds `token`, if anyone. No token, or a token that is
+/// unknown, expired or logged out, is `Ok(None)` (an anonymous caller); every other failure (the
+/// database, a stored row that does not decode) is an error, so a busy pool never logs anybody
+/// out. Every entry point (`/graphql`, `/graphql/ws`, `/reports`) goes through here.
+pub async fn session_principal(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    token: Option<&str>,
+) -> Result<Option<Principal>, AuthError> {
+    Ok(session_of(pool, clock, token).await?.map(|s| s.principal))
+}
+
+/// Like [`session_principal`], with the session's last written log position (R19).
+pub async fn session_of(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    token: Option<&str>,
+) -> Result<Option<Session>, AuthError> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    match authenticate_session(pool, clock, token).await {
+        Ok(session) => Ok(Some(session)),
+        Err(AuthError::Unauthenticated) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
 /// Ends the session of `token`. Ending an unknown or already ended session does nothing.
 #[tracing::instrument(skip_all)]
 pub async fn log_out(pool: &PgPool, clock: &dyn Clock, token: &str) -> Result<(), AuthError> {

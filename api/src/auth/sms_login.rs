@@ -26,7 +26,7 @@ pub const MAX_CODE_ATTEMPTS: i32 = 5;
 /// [`super::enqueue_message`] and [`super::code_sms`]); it never goes in an API response.
 /// Refused with `RateLimited` beyond `limits.codes_per_phone` or `limits.codes_per_address`;
 /// the caller should then roll back.
-#[tracing::instrument(skip_all, fields(company = %company, phone = %phone))]
+#[tracing::instrument(skip_all, fields(company = %company, phone = %super::Masked(phone.as_str())))]
 pub async fn request_verification_code(
     connection: &mut PgConnection,
     clock: &dyn Clock,
@@ -72,7 +72,7 @@ pub async fn request_verification_code(
 /// employee session token. A wrong code counts an attempt (`Unauthenticated`); the fifth wrong
 /// one burns the code (`TooManyAttempts`); an expired or missing code is `InvalidToken`.
 /// Verifications are limited per client address by `limits.verifications_per_address`.
-#[tracing::instrument(skip_all, fields(company = %company, phone = %phone))]
+#[tracing::instrument(skip_all, fields(company = %company, phone = %super::Masked(phone.as_str())))]
 pub async fn verify_phone(
     pool: &PgPool,
     clock: &dyn Clock,

@@ -5,6 +5,7 @@
 use std::net::IpAddr;
 
 use async_graphql::Context;
+use axum::http::{header, HeaderMap};
 use bedrift_domain::company::Company;
 use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_domain::subscription::OrderDetails;
@@ -16,7 +17,8 @@ use cqrs_es::Aggregate;
 use uuid::Uuid;
 
 use super::ApiError;
-use crate::auth::{self, Limit, Principal};
+use crate::auth::{self, bearer_token, session_of, Limit, Principal};
+use crate::client_address::client_address;
 use crate::commands::Pick;
 use crate::AppState;
 
@@ -46,6 +48,46 @@ pub fn parts<'a>(ctx: &Context<'a>) -> (&'a AppState, &'a Caller) {
 }
 
 impl Caller {
+    /// The caller of an HTTP request: its `Authorization: Bearer` token through
+    /// [`session_principal`] (a missing or invalid session is anonymous; a failing database is
+    /// `INTERNAL`, logged), its client address behind the trusted proxies of the settings.
+    pub async fn from_request(
+        state: &AppState,
+        headers: &HeaderMap,
+        peer: IpAddr,
+        correlation_id: Uuid,
+    ) -> Result<Self, ApiError> {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(bearer_token)
+            .map(str::to_owned);
+        let address = client_address(peer, headers, &state.settings.trusted_proxies);
+        Self::from_token(state, token, address, correlation_id).await
+    }
+
+    /// The caller holding `token` (without `Bearer `), seen at `address`; see
+    /// [`Caller::from_request`].
+    pub async fn from_token(
+        state: &AppState,
+        token: Option<String>,
+        address: IpAddr,
+        correlation_id: Uuid,
+    ) -> Result<Self, ApiError> {
+        let session = session_of(&state.pool, &*state.clock, token.as_deref()).await?;
+        let (principal, last_written) = match session {
+            Some(session) => (Some(session.principal), session.last_written),
+            None => (None, None),
+        };
+        Ok(Self {
+            principal,
+            token,
+            address,
+            correlation_id,
+            last_written,
+        })
+    }
+
     /// The principal, or `UNAUTHENTICATED`.
     pub fn principal(&self) -> Result<&Principal, ApiError> {
         self.principal
@@ -145,15 +187,11 @@ impl Caller {
 
     /// `FORBIDDEN` unless the caller is an operator or an administrator of `company`.
     pub async fn manage(&self, state: &AppState, company: Uuid) -> Result<(), ApiError> {
-        match self.principal()? {
-            Principal::Operator { .. } => Ok(()),
-            Principal::Administrator { account }
-                if listing::is_administrator(&state.pool, account.id.as_uuid(), company)
-                    .await? =>
-            {
-                Ok(())
-            }
-            _ => Err(ApiError::forbidden()),
+        self.principal()?;
+        if self.may_manage(state, company).await? {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
         }
     }
 
@@ -178,6 +216,18 @@ impl Caller {
         }
     }
 
+    /// Whether the caller is an operator or an administrator of `company`; a failed read is an
+    /// error (`INTERNAL`), never "no".
+    pub async fn may_manage(&self, state: &AppState, company: Uuid) -> Result<bool, ApiError> {
+        Ok(match &self.principal {
+            Some(Principal::Operator { .. }) => true,
+            Some(Principal::Administrator { account }) => {
+                listing::is_administrator(&state.pool, account.id.as_uuid(), company).await?
+            }
+            _ => false,
+        })
+    }
+
     /// Whether the caller is the employee who holds `ticket`.
     pub fn holds(&self, ticket: &TicketListing) -> bool {
         matches!(
@@ -199,7 +249,7 @@ impl Caller {
         let ticket = listing::ticket(&state.pool, id)
             .await?
             .ok_or_else(not_found)?;
-        if self.holds(&ticket) || self.manage(state, ticket.company_id).await.is_ok() {
+        if self.holds(&ticket) || self.may_manage(state, ticket.company_id).await? {
             Ok(ticket)
         } else {
             Err(not_found())

@@ -24,11 +24,13 @@ impl CursorType for PageCursor {
         if text.len() > 64 || text.len() & 1 == 1 {
             return Err(invalid());
         }
-        let bytes = (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16))
-            .collect::<Result<Vec<u8>, _>>()
-            .map_err(|_| invalid())?;
+        // Pairs of bytes, never `str` slices: a multi-byte character must not split a slice.
+        let hex = |b: u8| char::from(b).to_digit(16).ok_or_else(invalid);
+        let bytes = text
+            .as_bytes()
+            .chunks_exact(2)
+            .map(|pair| u8::try_from(hex(pair[0])? * 16 + hex(pair[1])?).map_err(|_| invalid()))
+            .collect::<Result<Vec<u8>, ApiError>>()?;
         let decoded = String::from_utf8(bytes).map_err(|_| invalid())?;
         decoded
             .strip_prefix(TAG)
@@ -103,7 +105,16 @@ mod tests {
         let cursor = PageCursor(42);
         let text = cursor.encode_cursor();
         assert_eq!(PageCursor::decode_cursor(&text).unwrap(), cursor);
-        for bad in ["", "zz", "42", "6262313a78"] {
+        for bad in [
+            "",
+            "zz",
+            "42",
+            "6262313a78",
+            "aæb",
+            "æø",
+            "a\u{10348}b",
+            "6\u{e9}",
+        ] {
             assert!(PageCursor::decode_cursor(bad).is_err(), "{bad}");
         }
     }

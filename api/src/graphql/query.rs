@@ -70,6 +70,7 @@ impl QueryRoot {
     }
 
     /// The tariff version in force on a day (default: today). Public.
+    #[graphql(complexity = "super::limits::LOOKUP_COST + child_complexity")]
     async fn tariff(
         &self,
         ctx: &Context<'_>,
@@ -83,6 +84,7 @@ impl QueryRoot {
     }
 
     /// The order page of an order link. Public; `NOT_FOUND` for an unknown or rotated link.
+    #[graphql(complexity = "super::limits::LOOKUP_COST + child_complexity")]
     async fn order_form(
         &self,
         ctx: &Context<'_>,
@@ -164,6 +166,7 @@ impl QueryRoot {
     /// Every company, by name (operators only). `search` matches part of the name or the
     /// organisation number. Cursors are positions in the list, so a company registered while
     /// paging may shift a page by one.
+    #[graphql(complexity = "super::limits::list_cost(first, child_complexity)")]
     async fn companies(
         &self,
         ctx: &Context<'_>,

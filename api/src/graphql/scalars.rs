@@ -37,11 +37,15 @@ impl ScalarType for Date {
     }
 }
 
-/// An instant, written in RFC 3339 (`2026-12-01T11:00:00Z`); always shown in UTC.
+/// An instant, written in RFC 3339 (`2026-12-01T11:00:00Z`); always shown in UTC, with the
+/// fraction of a second it holds (`2026-12-01T11:00:00.123456Z`: stored instants have
+/// microseconds), so an instant read from the API and sent back is the same instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateTime(pub chrono::DateTime<Utc>);
 
-/// An instant, written in RFC 3339 (`2026-12-01T11:00:00Z`); always shown in UTC.
+/// An instant, written in RFC 3339 (`2026-12-01T11:00:00Z`); always shown in UTC, with the
+/// fraction of a second it holds (`2026-12-01T11:00:00.123456Z`: stored instants have
+/// microseconds), so an instant read from the API and sent back is the same instant.
 #[Scalar(name = "DateTime")]
 impl ScalarType for DateTime {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -53,7 +57,7 @@ impl ScalarType for DateTime {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.to_rfc3339_opts(SecondsFormat::Secs, true))
+        Value::String(self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
     }
 }
 

@@ -1,29 +1,24 @@
 //! The GraphQL subscriptions, served over the websocket at `/graphql/ws` (graphql-transport-ws):
 //! `approvalQueueChanged`. The caller is authenticated from the `connection_init` payload
-//! (`{"authorization": "Bearer <token>"}`); authorisation is checked when a subscription starts.
+//! (`{"authorization": "Bearer <token>"}`, see [`super::socket`]); authorisation is checked
+//! when a subscription starts.
 //!
 //! Changes are found without polling the queue: after each batch the projector publishes its
 //! position (`AppState::projected`), and only then is the company's queue read again. Without
 //! a projector in this process the checkpoints are read every [`POLL_INTERVAL`] instead.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use async_graphql::{Context, Data, Result, SimpleObject, Subscription, ID};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, State};
-use axum::response::Response;
+use async_graphql::{Context, Result, SimpleObject, Subscription, ID};
 use bedrift_projections::{listing, projected_position, LogPosition};
 use futures::Stream;
 use sqlx::FromRow;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::context::{parts, Caller};
+use super::context::parts;
 use super::types::subscription::SubscriptionView;
-use super::{parse_id, ApiError, ApiSchema};
-use crate::auth::{authenticate, bearer_token};
+use super::{parse_id, ApiError};
 use crate::AppState;
 
 /// How often the checkpoints are read when no projector runs in this process.
@@ -159,53 +154,4 @@ impl QueueWatcher {
                 .collect(),
         }))
     }
-}
-
-/// `GET /graphql/ws`: upgrades to a websocket speaking graphql-transport-ws (or the older
-/// graphql-ws), the caller authenticated from the `connection_init` payload.
-pub async fn graphql_ws(
-    State((state, schema)): State<(AppState, ApiSchema)>,
-    extensions: axum::http::Extensions,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let address = extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
-    upgrade
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| connection_caller(state, address, payload))
-                .serve()
-        })
-}
-
-/// The caller of a websocket connection, from the bearer token in its `connection_init`
-/// payload (`authorization` or `Authorization`). A missing or invalid token makes an
-/// anonymous caller, whose subscriptions are refused with `UNAUTHENTICATED`.
-async fn connection_caller(
-    state: AppState,
-    address: IpAddr,
-    payload: serde_json::Value,
-) -> Result<Data> {
-    let token = ["authorization", "Authorization"]
-        .iter()
-        .find_map(|key| payload.get(key))
-        .and_then(serde_json::Value::as_str)
-        .and_then(bearer_token)
-        .map(str::to_owned);
-    let principal = match &token {
-        Some(token) => authenticate(&state.pool, &*state.clock, token).await.ok(),
-        None => None,
-    };
-    let mut data = Data::default();
-    data.insert(Caller {
-        principal,
-        token,
-        address,
-        correlation_id: Uuid::new_v4(),
-        last_written: None,
-    });
-    Ok(data)
 }

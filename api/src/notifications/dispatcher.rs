@@ -179,11 +179,15 @@ impl Dispatcher {
         let labels = [("channel", channel.code())];
         match sent {
             Ok(()) => {
+                // Once sent, the secret (the code, the link's token) is no use to keep: the row
+                // keeps the text with codes and links blanked out, for the record.
                 sqlx::query(
-                    "UPDATE outbox SET status = 'SENT', sent_at = now(), last_error = NULL
+                    "UPDATE outbox SET status = 'SENT', sent_at = now(), last_error = NULL,
+                            body = $2
                      WHERE id = $1 AND status = 'PENDING'",
                 )
                 .bind(message.id)
+                .bind(crate::auth::redact(&message.body))
                 .execute(&self.pool)
                 .await?;
                 metrics::counter!("bedrift_outbox_sent_total", &labels).increment(1);

@@ -19,7 +19,6 @@ use super::{
     invoice_csv, invoice_file_name, load_invoice, load_payroll, payroll_file_name, render_payroll,
     FileKind, PayrollFormat,
 };
-use crate::auth::{authenticate, bearer_token};
 use crate::graphql::{ApiError, Caller};
 use crate::AppState;
 
@@ -90,24 +89,15 @@ impl IntoResponse for Download {
     }
 }
 
-/// The caller of a request, as `/graphql` finds it.
-async fn caller(state: &AppState, headers: &HeaderMap, address: Option<SocketAddr>) -> Caller {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(bearer_token)
-        .map(str::to_owned);
-    let principal = match &token {
-        Some(token) => authenticate(&state.pool, &*state.clock, token).await.ok(),
-        None => None,
-    };
-    Caller {
-        principal,
-        token,
-        address: address.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip()),
-        correlation_id: uuid::Uuid::new_v4(),
-        last_written: None,
-    }
+/// The caller of a request, as `/graphql` finds it (the one extractor,
+/// [`Caller::from_request`]).
+async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: Option<SocketAddr>,
+) -> Result<Caller, ApiError> {
+    let peer = address.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip());
+    Caller::from_request(state, headers, peer, uuid::Uuid::new_v4()).await
 }
 
 /// The month and file kind of a file name such as `2026-12.csv`.
@@ -150,8 +140,8 @@ async fn payroll(
     headers: HeaderMap,
 ) -> Response {
     let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let caller = caller(&state, &headers, address).await;
     let outcome = async {
+        let caller = caller(&state, &headers, address).await?;
         caller.principal()?;
         let company = uuid::Uuid::parse_str(company_id.trim())
             .map_err(|_| ApiError::bad_input("companyId", "not a valid id"))?;
@@ -191,8 +181,8 @@ async fn invoice(
     headers: HeaderMap,
 ) -> Response {
     let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let caller = caller(&state, &headers, address).await;
     let outcome = async {
+        let caller = caller(&state, &headers, address).await?;
         caller.principal()?;
         let (month, kind) = month_and_kind(&file)?;
         if kind != FileKind::Csv || format_of(query.as_deref())? != PayrollFormat::Generic {

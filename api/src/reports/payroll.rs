@@ -134,6 +134,20 @@ pub(super) fn writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
+/// A free-text cell (a name, an e-mail address, an employee number) made safe for
+/// spreadsheets: text starting with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+/// run as a formula when the generic CSV is opened in Excel or LibreOffice, so it gets a
+/// leading `'`, which they show as text and do not evaluate (OWASP's advice). Only the generic
+/// files get it: the machine import formats keep their exact values, as their importers read
+/// them as text and match employee numbers exactly.
+pub(super) fn text_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// The bytes written.
 pub(super) fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ReportError> {
     writer
@@ -190,9 +204,9 @@ fn generic(export: &PayrollExport) -> Result<Vec<u8>, ReportError> {
             status,
             "LINJE",
             &line.subscription_id.to_string(),
-            line.employee_number.as_deref().unwrap_or_default(),
-            &line.last_name,
-            &line.first_name,
+            &text_cell(line.employee_number.as_deref().unwrap_or_default()),
+            &text_cell(&line.last_name),
+            &text_cell(&line.first_name),
             &line.phone,
             &zone_codes(line),
             class_code(charge.zones.class()),

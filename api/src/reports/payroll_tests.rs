@@ -252,3 +252,28 @@ fn formats_and_file_kinds_parse_from_their_names_only() {
     assert_eq!(FileKind::parse("xlsx"), Some(FileKind::Xlsx));
     assert_eq!(FileKind::parse("xls"), None);
 }
+
+#[test]
+fn text_that_a_spreadsheet_would_run_is_written_as_text_in_the_generic_csv() {
+    let mut export = two_lines();
+    export.basis.lines[0].first_name = "=HYPERLINK(\"http://x\")".to_owned();
+    export.basis.lines[0].last_name = "-2+3".to_owned();
+    export.basis.lines[1].first_name = "@SUM(A1)".to_owned();
+    export.basis.lines[1].last_name = "\tTab".to_owned();
+    let bytes = render_payroll(&export, PayrollFormat::Generic, FileKind::Csv).unwrap();
+    let rows = records(&bytes, true);
+    assert_eq!(rows[0][6], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(rows[0][5], "'-2+3");
+    assert_eq!(rows[1][6], "'@SUM(A1)");
+    assert_eq!(rows[1][5], "'\tTab");
+    assert_eq!(
+        rows[0][7], "+4791234567",
+        "a validated phone number stays as it is"
+    );
+    assert_eq!(rows[0][14], "374.75", "amounts stay numbers");
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '@', '\t', '\r']), "{cell}");
+        }
+    }
+}

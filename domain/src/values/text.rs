@@ -12,7 +12,8 @@ use super::InvalidValue;
 pub struct BoundedText(String);
 
 impl BoundedText {
-    /// Trims `input` and checks that it has `min..=max` characters and no control characters.
+    /// Trims `input` and checks that it has `min..=max` characters, no control characters and no
+    /// bidi controls.
     /// `what` names the text in the error, e.g. "the reason".
     pub fn parse(
         input: &str,
@@ -25,7 +26,12 @@ impl BoundedText {
         if length < min || length > max {
             return Err(InvalidValue::TextLength { what, min, max });
         }
-        if trimmed.chars().any(|c| c.is_control() && c != '\n') {
+        // Bidi controls (U+202A-202E, U+2066-2069) would reorder what others are shown.
+        let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if trimmed
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || bidi(c))
+        {
             return Err(InvalidValue::TextCharacters {
                 what,
                 allowed: "printable characters",
@@ -128,6 +134,18 @@ mod tests {
         assert!(BoundedText::parse(&"ø".repeat(500), "the reason", 1, 500).is_ok());
         assert!(BoundedText::parse(&"ø".repeat(501), "the reason", 1, 500).is_err());
         assert!(BoundedText::parse("a\u{0}b", "the reason", 1, 500).is_err());
+    }
+
+    #[test]
+    fn bidi_controls_are_refused_in_texts_shown_to_others() {
+        for control in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+            let text = format!("Avslått {control}fordi");
+            assert!(
+                BoundedText::parse(&text, "the reason", 1, 500).is_err(),
+                "{control:?}"
+            );
+        }
+        assert!(BoundedText::parse("Avslått fordi", "the reason", 1, 500).is_ok());
     }
 
     #[test]

@@ -35,6 +35,7 @@ fn relaxed() -> RateLimits {
         logins_per_address: None,
         orders_per_address: None,
         creations_per_address: None,
+        token_uses_per_address: None,
     }
 }
 
@@ -51,7 +52,8 @@ pub async fn start(pool: &PgPool) -> anyhow::Result<Running> {
         ProjectorSettings::default(),
     );
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
-        .with_projector(projector.position());
+        .with_projector(projector.position())
+        .with_projector_role(projector.role());
     let stop = Stop::new();
     // The projector first: installing the tariff waits until the read models show it.
     let projector = tokio::spawn({

@@ -46,12 +46,13 @@ const FAST_UNSAFE: [&str; 7] = [
     "max_connections=200",
 ];
 
-/// Starts the server under the wrapper. The returned pipe keeps it alive: drop it to stop it.
+/// Starts the server under the wrapper, with `extra_arguments` for the server after ours. The returned pipe keeps it alive: drop it to stop it.
 pub fn spawn(
     postgres: &Path,
     run_as: &RunAs,
     folders: &Folders,
     durable: bool,
+    extra_arguments: &[String],
 ) -> Result<(Child, ChildStdin), StoreError> {
     use std::os::unix::process::CommandExt;
     let mut command: Command = run_as.command("sh");
@@ -67,6 +68,8 @@ pub fn spawn(
     if !durable {
         command.args(FAST_UNSAFE);
     }
+    // After ours, so they win (the server takes the last value of a setting).
+    command.args(extra_arguments);
     command
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

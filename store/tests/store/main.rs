@@ -8,3 +8,4 @@ mod counter;
 mod embedded;
 mod event_log;
 mod subscription_races;
+mod tls;

@@ -38,14 +38,17 @@ async fn session_for(state: &AppState, account: Account) -> Result<SessionPayloa
 #[Object]
 impl AccountMutations {
     /// Sets the password of an invited administrator with the invitation link's token (single
-    /// use, 7 days) and logs them in.
+    /// use, 7 days) and logs them in. Uses of links are limited per client address
+    /// (`RATE_LIMITED`).
     async fn accept_invitation(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The token of the invitation link.")] token: String,
         #[graphql(desc = "The new password: 10-200 characters.")] password: String,
     ) -> Result<SessionPayload> {
-        let (state, _) = parts(ctx);
+        let (state, caller) = parts(ctx);
+        let limit = state.settings.rate_limits.token_uses_per_address;
+        caller.rate_limit(state, "token", limit).await?;
         let account = auth::accept_invitation(
             &state.pool,
             &*state.clock,
@@ -86,7 +89,8 @@ impl AccountMutations {
     }
 
     /// Creates the first operator account with the one-time token that `serve` printed on an
-    /// empty system, and logs them in. Works once, and only while no operator exists.
+    /// empty system, and logs them in. Works once, and only while no operator exists. Uses of
+    /// links are limited per client address (`RATE_LIMITED`).
     async fn create_first_operator(
         &self,
         ctx: &Context<'_>,
@@ -95,7 +99,9 @@ impl AccountMutations {
         #[graphql(desc = "The operator's name.")] name: String,
         #[graphql(desc = "The password: 10-200 characters.")] password: String,
     ) -> Result<SessionPayload> {
-        let (state, _) = parts(ctx);
+        let (state, caller) = parts(ctx);
+        let limit = state.settings.rate_limits.token_uses_per_address;
+        caller.rate_limit(state, "token", limit).await?;
         let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid("email", e))?;
         let account = auth::create_first_operator(
             &state.pool,

@@ -50,14 +50,17 @@ impl PasswordMutations {
     }
 
     /// Sets a new password with the token of a reset link and ends every session of the
-    /// account; log in again afterwards. The token works once, within the hour.
+    /// account; log in again afterwards. The token works once, within the hour. Uses of links
+    /// are limited per client address (`RATE_LIMITED`).
     async fn reset_password(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The token of the reset link.")] token: String,
         #[graphql(desc = "The new password: 10-200 characters.")] password: String,
     ) -> Result<bool> {
-        let (state, _) = parts(ctx);
+        let (state, caller) = parts(ctx);
+        let limit = state.settings.rate_limits.token_uses_per_address;
+        caller.rate_limit(state, "token", limit).await?;
         auth::reset_password(
             &state.pool,
             &*state.clock,

@@ -46,10 +46,11 @@ async fn act(
     let current = state.load::<Subscription>(id.to_string()).await?;
     let details = &current.ordered().ok_or_else(not_found)?.details;
     let holder = caller.holds_order(details);
-    let manager = caller
-        .manage(state, details.company.as_uuid())
-        .await
-        .is_ok();
+    let manager = match caller.manage_now(state, details.company.as_uuid()).await {
+        Ok(_) => true,
+        Err(ApiError::Forbidden(_) | ApiError::NotFound(_)) => false,
+        Err(other) => return Err(other),
+    };
     if !holder && !manager {
         return Err(not_found());
     }

@@ -134,6 +134,7 @@ impl CompanyView {
     }
 
     /// Pending orders, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::list_cost(first, child_complexity)")]
     async fn approval_queue(
         &self,
         ctx: &Context<'_>,
@@ -158,6 +159,7 @@ impl CompanyView {
 
     /// Tickets and orders, oldest order first; filter by today's status, search by name, phone
     /// or employee number.
+    #[graphql(complexity = "crate::graphql::limits::list_cost(first, child_complexity)")]
     async fn tickets(
         &self,
         ctx: &Context<'_>,

@@ -6,7 +6,9 @@
 //! command on the service's clock (R1), the same time line as the dates the events carry.
 //! Events without that metadata use the instant the database recorded them. The fold takes the
 //! longest run of events, in sequence order, that occurred at or before the instant, so the
-//! state is always one the subscription really passed through.
+//! state is always one the subscription really passed through. Times are shown with the
+//! microseconds the log holds, so an event's own `occurredAt` sent back to `stateAt` gives the
+//! state with that event.
 
 use std::collections::HashMap;
 

@@ -208,6 +208,7 @@ impl SubscriptionView {
 
     /// Every event of the subscription, oldest first: what changed, who did it and when
     /// (SPEC.md "Audit"). For the same callers as `subscription(id)`.
+    #[graphql(complexity = "crate::graphql::limits::EVENT_LOG_COST * child_complexity.max(1)")]
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
         let (state, caller) = parts(ctx);
         caller
@@ -218,8 +219,10 @@ impl SubscriptionView {
 
     /// The subscription as it stood at an instant: folded from its events that occurred at or
     /// before it (the command's time on the service's clock), with its status as of that
-    /// instant's date in Oslo. Null when it had not been ordered yet. For the same callers as
-    /// `subscription(id)`.
+    /// instant's date in Oslo. "At an instant" includes everything that happened at it: an
+    /// event's own `occurredAt` gives the state with that event. Null when it had not been
+    /// ordered yet. For the same callers as `subscription(id)`.
+    #[graphql(complexity = "crate::graphql::limits::EVENT_LOG_COST + child_complexity")]
     async fn state_at(
         &self,
         ctx: &Context<'_>,

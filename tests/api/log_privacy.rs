@@ -1,0 +1,156 @@
+//! No personal data in the log: the `bedrift serve` binary with JSON logs and the log
+//! providers for SMS and e-mail runs a registration, an invitation, SMS codes and password
+//! resets up to their rate limits; the captured log holds none of the names, phone numbers or
+//! e-mail addresses involved, while it does show that each thing happened.
+
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bedrift_api::auth::{create_operator, HashCost};
+use bedrift_domain::clock::SystemClock;
+use bedrift_domain::values::EmailAddress;
+use bedrift_store::testing::TestDatabase;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::helpers::{graphql, PASSWORD};
+
+type Lines = Arc<Mutex<Vec<String>>>;
+
+/// Waits (up to a minute) until a line satisfies `wanted`.
+async fn line_where(lines: &Lines, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while tokio::time::Instant::now() < deadline {
+        if let Some(line) = lines.lock().unwrap().iter().find(|l| wanted(l)) {
+            return line.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no log line {what}:\n{}", lines.lock().unwrap().join("\n"));
+}
+
+#[tokio::test]
+async fn the_log_of_an_end_to_end_run_holds_no_names_numbers_or_addresses() {
+    let db = TestDatabase::create().await;
+    let email = EmailAddress::parse("drift.operator@akt.no").unwrap();
+    create_operator(
+        db.pool(),
+        &SystemClock,
+        HashCost::MinimalForTests,
+        &email,
+        "Ola Operatørsen",
+        PASSWORD,
+    )
+    .await
+    .expect("an operator");
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_bedrift"))
+        .arg("serve")
+        .env("DATABASE_URL", db.url())
+        .env("BIND", "127.0.0.1:0")
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .env("SMS_PROVIDER", "log")
+        .env("EMAIL_PROVIDER", "log")
+        .env_remove("TRUSTED_PROXIES")
+        .env_remove("BEDRIFT_DATA_DIR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("bedrift starts");
+    let lines: Lines = Arc::default();
+    let mut stderr = BufReader::new(server.stderr.take().unwrap()).lines();
+    let collected = lines.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = stderr.next_line().await {
+            collected.lock().unwrap().push(line);
+        }
+    });
+    let serving = line_where(&lines, "saying where it serves", |l| {
+        l.contains("serving HTTP")
+    })
+    .await;
+    let serving: Value = serde_json::from_str(&serving).unwrap();
+    let address: SocketAddr = serving["fields"]["address"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let call = |token: Option<String>, query: &'static str, variables: Value| async move {
+        graphql(address, token.as_deref(), query, variables, &[])
+            .await
+            .json()
+    };
+
+    let login = call(
+        None,
+        "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }",
+        json!({ "e": "drift.operator@akt.no", "p": PASSWORD }),
+    )
+    .await;
+    let operator = login["data"]["logIn"]["token"].as_str().unwrap().to_owned();
+    let registered = call(
+        Some(operator.clone()),
+        "mutation($input: RegisterCompanyInput!) { registerCompany(input: $input) { orderLinkToken } }",
+        json!({ "input": {
+            "orgNumber": "974760673", "name": "Firma AS", "invoiceEmail": "faktura.avdeling@firma.no",
+            "contactName": "Kari Nordmannsen", "contactEmail": "kari.nordmannsen@firma.no" } }),
+    )
+    .await;
+    let link = registered["data"]["registerCompany"]["orderLinkToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{registered}"))
+        .to_owned();
+    // Four codes to one phone (the limit is 3 per 10 minutes), four resets (3 per hour).
+    for _ in 0..4 {
+        call(
+            None,
+            "mutation($l: String!, $p: String!) { requestVerificationCode(orderToken: $l, phone: $p) }",
+            json!({ "l": link, "p": "41234567" }),
+        )
+        .await;
+        call(
+            None,
+            "mutation($e: String!) { requestPasswordReset(email: $e) }",
+            json!({ "e": "kari.nordmannsen@firma.no" }),
+        )
+        .await;
+    }
+    line_where(&lines, "for a refused code", |l| {
+        l.contains("rate limit reached") && l.contains("code:phone")
+    })
+    .await;
+    line_where(&lines, "for a refused reset", |l| {
+        l.contains("rate limit reached") && l.contains("reset:email")
+    })
+    .await;
+    line_where(&lines, "for a sent SMS", |l| {
+        l.contains("SMS (log provider)")
+    })
+    .await;
+    line_where(&lines, "for a sent e-mail", |l| {
+        l.contains("e-mail (log provider)")
+    })
+    .await;
+
+    server.kill().await.expect("the server stops");
+    let log = lines.lock().unwrap().join("\n");
+    for personal in [
+        "41234567",
+        "kari.nordmannsen@firma.no",
+        "kari.nordmannsen",
+        "Nordmannsen",
+        "faktura.avdeling",
+        "drift.operator",
+        "Operatørsen",
+    ] {
+        let found: Vec<&str> = log.lines().filter(|l| l.contains(personal)).collect();
+        assert!(
+            found.is_empty(),
+            "{personal} in the log:\n{}",
+            found.join("\n")
+        );
+    }
+}
