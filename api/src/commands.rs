@@ -1,7 +1,9 @@
 //! Running commands from the API: each in a task of its own, so that a client hanging up
-//! cannot cancel a write midway (sqlx 0.8 is not cancel-safe inside `begin()`), followed by
-//! read-your-writes: the task waits, bounded, until the read models have passed the
-//! aggregate's newest event, so the response shows the change.
+//! cannot cancel a write midway (sqlx 0.8 is not cancel-safe inside `begin()`). A command
+//! answers with the aggregate as it left it (the write side), never waiting for a read model;
+//! the caller's session remembers the log position it wrote (`Caller::execute`), and that
+//! session's later queries wait, bounded, until the read models have passed it (R19, see
+//! `graphql::consistency`).
 //!
 //! Each command is counted as `bedrift_commands_total{aggregate, command, outcome}` (outcome
 //! `ok` or the refusal's API code) and timed, without the wait, as
@@ -16,8 +18,9 @@ use bedrift_domain::metadata::Metadata;
 use bedrift_domain::subscription::{Subscription, SubscriptionCommand, SubscriptionServices};
 use bedrift_domain::tariff::{Tariff, TariffCommand, TariffServices};
 use bedrift_domain::upcasting::upcasters;
-use bedrift_projections::{wait_for_position, LogPosition};
-use bedrift_store::{head_position, CommandExecutor, StoreError};
+use bedrift_projections::{wait_for_position, LogPosition, ProjectionError};
+use bedrift_store::claims::ClaimRefusal;
+use bedrift_store::{CommandExecutor, StoreError};
 use cqrs_es::Aggregate;
 use sqlx::PgPool;
 use tracing::Instrument;
@@ -60,7 +63,7 @@ impl Commands {
 }
 
 /// Picks one executor out of [`Commands`].
-pub trait Pick<A: Aggregate>: Send + 'static {
+pub trait Pick<A: Aggregate + ClaimRefusal + Clone>: Send + 'static {
     /// The executor.
     fn pick(commands: &Commands) -> &CommandExecutor<A>;
 
@@ -129,17 +132,26 @@ fn record_command(aggregate: &'static str, command: &'static str, outcome: &str,
         .record(started.elapsed());
 }
 
+/// Whether the read models had passed a position when a bounded wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Projected {
+    /// They had: what they show includes the position.
+    Passed,
+    /// The bound ran out first: they may not show it yet.
+    MaybeStale,
+}
+
 impl AppState {
-    /// Runs `command` on aggregate `id` in its own task, then waits until the read models show
-    /// it. Refusals come back as their API codes.
+    /// Runs `command` on aggregate `id` in its own task and returns the aggregate as the
+    /// command left it. Refusals come back as their API codes. Never waits for a read model.
     pub async fn execute<A>(
         &self,
         id: String,
         command: A::Command,
         metadata: Metadata,
-    ) -> Result<(), ApiError>
+    ) -> Result<A, ApiError>
     where
-        A: Aggregate + Pick<A>,
+        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
         A::Command: Clone + Send + 'static,
         A::Error: Into<ApiError> + Send,
         ApiError: From<StoreError<A::Error>>,
@@ -152,17 +164,9 @@ impl AppState {
                 let started = Instant::now();
                 let executed = executor.execute(&id, command, &metadata).await;
                 let executed = executed.map_err(ApiError::from);
-                let outcome = executed.as_ref().map_or_else(ApiError::code, |()| "ok");
+                let outcome = executed.as_ref().map_or_else(ApiError::code, |_| "ok");
                 record_command(A::TYPE, name, outcome, started);
-                executed?;
-                let position = executor
-                    .last_position(&id)
-                    .await
-                    .map_err(StoreError::widen::<A::Error>)?;
-                if let Some(position) = position {
-                    state.wait_for(position).await?;
-                }
-                Ok::<(), ApiError>(())
+                executed
             }
             // The request's span (and so its correlation id) goes along into the task.
             .instrument(tracing::Span::current()),
@@ -170,25 +174,32 @@ impl AppState {
         task.await.map_err(|e| ApiError::internal(&e))?
     }
 
-    /// Waits, bounded, until the read models have passed `position`.
-    pub async fn wait_for(&self, position: LogPosition) -> Result<(), ApiError> {
+    /// Aggregate `id` as its events fold it now: the write side, for authorisation that must
+    /// not lag behind the read models.
+    pub async fn load<A>(&self, id: String) -> Result<A, ApiError>
+    where
+        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
+        A::Command: Clone,
+        ApiError: From<StoreError<A::Error>>,
+    {
+        Ok(A::pick(&self.commands).load(&id).await?)
+    }
+
+    /// Waits, at most `read_your_writes_timeout`, until the read models have passed
+    /// `position`. Running out of time is no error: the answer says `MaybeStale`.
+    pub async fn wait_for(&self, position: LogPosition) -> Result<Projected, ApiError> {
         let mut local = self.projected.clone();
-        wait_for_position(
+        let waited = wait_for_position(
             &self.pool,
             local.as_mut(),
             position,
             self.settings.read_your_writes_timeout,
         )
-        .await?;
-        Ok(())
-    }
-
-    /// Waits until the read models have passed every event committed so far.
-    pub async fn wait_for_head(&self) -> Result<(), ApiError> {
-        match head_position(&self.pool).await {
-            Ok(Some(position)) => self.wait_for(position).await,
-            Ok(None) => Ok(()),
-            Err(e) => Err(ApiError::internal(&e)),
+        .await;
+        match waited {
+            Ok(()) => Ok(Projected::Passed),
+            Err(ProjectionError::Timeout(_)) => Ok(Projected::MaybeStale),
+            Err(e) => Err(e.into()),
         }
     }
 }

@@ -12,7 +12,6 @@ pub mod graphql;
 mod health;
 pub mod notifications;
 pub mod observability;
-pub mod ordering;
 pub mod reports;
 mod security_headers;
 pub mod settings;

@@ -31,7 +31,8 @@ pub struct ApiSettings {
     /// `GRAPHQL_ANONYMOUS_INTROSPECTION` (`on`/`off`): whether callers without a session may
     /// read the schema through `__schema` and `__type`.
     pub anonymous_introspection: bool,
-    /// How long a mutation waits for the read models to show its change.
+    /// `READ_YOUR_WRITES_TIMEOUT_MS`: how long a query waits for the read models to pass its
+    /// session's last write (R19); after that it answers anyway, marked as possibly stale.
     pub read_your_writes_timeout: Duration,
     /// The cost of new password hashes.
     pub hash_cost: HashCost,
@@ -74,8 +75,9 @@ impl Default for ApiSettings {
 
 impl ApiSettings {
     /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
-    /// `GRAPHQL_MAX_COMPLEXITY`, the other `GRAPHQL_*` limits, `APP_LINK_TEMPLATE`, the `RATE_LIMIT_*` variables and
-    /// `TRUSTED_PROXIES`; unset or empty values keep their defaults.
+    /// `GRAPHQL_MAX_COMPLEXITY`, the other `GRAPHQL_*` limits, `APP_LINK_TEMPLATE`, the
+    /// `RATE_LIMIT_*` variables, `READ_YOUR_WRITES_TIMEOUT_MS` and `TRUSTED_PROXIES`; unset or
+    /// empty values keep their defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
         if let Some(url) = var("PUBLIC_URL") {
@@ -103,6 +105,11 @@ impl ApiSettings {
             settings.anonymous_introspection,
         )?;
         settings.rate_limits = rate_limits(settings.rate_limits)?;
+        let wait_ms = usize::try_from(settings.read_your_writes_timeout.as_millis())
+            .map_err(|e| e.to_string())?;
+        let wait_ms = number("READ_YOUR_WRITES_TIMEOUT_MS", wait_ms)?;
+        settings.read_your_writes_timeout =
+            Duration::from_millis(u64::try_from(wait_ms).map_err(|e| e.to_string())?);
         settings.graphiql = switch("GRAPHIQL", settings.graphiql)?;
         settings.metrics_token = var("METRICS_TOKEN").map(|t| t.trim().to_owned());
         if let Some(proxies) = var("TRUSTED_PROXIES") {

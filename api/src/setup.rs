@@ -18,7 +18,7 @@ pub async fn install_example_tariff(state: &AppState) -> Result<(), ApiError> {
         .execute::<Tariff>(TARIFF_ID.to_owned(), command, metadata)
         .await
     {
-        Ok(()) => {
+        Ok(_) => {
             tracing::warn!(
                 "installed the EXAMPLE tariff for Agder: the operator must publish the real prices"
             );

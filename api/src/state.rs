@@ -1,5 +1,5 @@
 //! The application state handed to every handler: one `Clone` struct with the pool, the clock,
-//! the command executors, the projector's position (for read-your-writes) and the settings.
+//! the command executors, the projector's position (for session consistency) and the settings.
 
 use std::sync::Arc;
 
@@ -7,7 +7,7 @@ use bedrift_domain::clock::Clock;
 use bedrift_projections::{LogPosition, ProjectorRole};
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::watch;
 
 use crate::commands::Commands;
 use crate::settings::ApiSettings;
@@ -31,11 +31,6 @@ pub struct AppState {
     pub settings: Arc<ApiSettings>,
     /// What `/metrics` renders, when this process records metrics.
     pub metrics: Option<PrometheusHandle>,
-    /// Orders and creations in progress at once: at most half the pool. Each holds a
-    /// connection for its (company, phone) lock while it needs others for the command, so
-    /// without a bound enough of them at once would hold every connection and wait for ever
-    /// (until the pool's acquire timeout) for one more.
-    pub placements: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -43,9 +38,6 @@ impl AppState {
     pub fn new(pool: PgPool, clock: Arc<dyn Clock>, settings: ApiSettings) -> Self {
         Self {
             commands: Arc::new(Commands::new(pool.clone(), clock.clone())),
-            placements: Arc::new(Semaphore::new(
-                (pool.options().get_max_connections() as usize / 2).max(1),
-            )),
             pool,
             clock,
             projected: None,

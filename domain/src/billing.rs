@@ -40,9 +40,18 @@ pub enum BillingError {
     /// The tariff in force has no price for the category and zone class.
     #[error("the tariff in force on {0} has no price for this ticket")]
     NoPrice(NaiveDate),
+    /// Billing was asked about a subscription that was never ordered: a caller's mistake that
+    /// must surface, never a month silently charged nothing.
+    #[error("a subscription that was never ordered cannot be charged")]
+    NotOrdered,
+    /// No zones were valid on a day the ticket was valid: a broken zone history.
+    #[error("no zones are valid on {0}, a day the ticket is valid")]
+    NoZones(NaiveDate),
 }
 
-/// The charge of `subscription` for `month`, or `None` when it is valid on no day of it.
+/// The charge of `subscription` for `month`, or `None` when it is valid on no day of it
+/// (pending, rejected, withdrawn, or outside its valid days). A subscription that was never
+/// ordered is an error ([`BillingError::NotOrdered`]), not a month without a charge.
 ///
 /// R12: charged in full for every month in which it is valid on at least one day, at the price
 /// in force on the first day of that month on which it is valid. R8: when two zone selections
@@ -54,12 +63,11 @@ pub fn charge(
     prices: &PriceList,
     contributions: &ContributionHistory,
 ) -> Result<Option<Charge>, BillingError> {
+    let subscription = subscription.ordered().ok_or(BillingError::NotOrdered)?;
     let Some((first_valid, last_valid)) = subscription.valid_days_in(month) else {
         return Ok(None);
     };
-    let Some(category) = subscription.category else {
-        return Ok(None);
-    };
+    let category = subscription.details.category;
     let tariff = prices
         .in_force(first_valid)
         .ok_or(BillingError::NoTariff(first_valid))?;
@@ -72,8 +80,10 @@ pub fn charge(
             dearest = Some((price, zones));
         }
     }
+    // A valid day always has a zone period (the first starts on the start date, on or before
+    // the first valid day, and each change starts where the one before ends).
     let Some((price, zones)) = dearest else {
-        return Ok(None);
+        return Err(BillingError::NoZones(first_valid));
     };
     let month_ends = start_of_oslo_day(month.next().first_day());
     let employer_contribution = contributions.in_force_before(month_ends).of(price);

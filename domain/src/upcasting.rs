@@ -92,7 +92,7 @@ mod tests {
         let upcast = upcast(event);
         assert_eq!(upcast.event_version, ORDERED_VERSION);
         match serde_json::from_value::<SubscriptionEvent>(upcast.payload).unwrap() {
-            SubscriptionEvent::SubscriptionOrdered { zones, .. } => zones,
+            SubscriptionEvent::SubscriptionOrdered { details, .. } => details.zones,
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -108,6 +108,26 @@ mod tests {
             "kristiansand + lillesand"
         );
         assert_eq!(zones_of(version_1(json!([]))), ZoneSelection::WholeRegion);
+    }
+
+    #[test]
+    fn a_version_2_order_stored_with_flat_fields_loads_and_stores_the_same_json() {
+        let mut stored = version_1(json!({ "kind": "one", "zone": "arendal" }));
+        stored.event_version = ORDERED_VERSION.to_owned();
+        let event: SubscriptionEvent = serde_json::from_value(stored.payload.clone()).unwrap();
+        match &event {
+            SubscriptionEvent::SubscriptionOrdered {
+                details,
+                start_date,
+                ..
+            } => {
+                assert_eq!(details.phone.as_str(), "+4791234567");
+                assert_eq!(details.first_name.to_string(), "Kari");
+                assert_eq!(start_date.to_string(), "2026-12-01");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(serde_json::to_value(&event).unwrap(), stored.payload);
     }
 
     #[test]

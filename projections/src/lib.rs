@@ -15,8 +15,8 @@ pub mod queries;
 pub mod read_models;
 pub mod rebuild;
 mod role;
-pub mod ticket_search;
 pub mod ticket_links;
+pub mod ticket_search;
 
 pub use batch::{apply_next_batch, apply_next_batch_notifying, projected_position, read_safe};
 pub use bedrift_store::LogPosition;

@@ -87,18 +87,13 @@ pub(crate) async fn apply(
     let mut wanted = Vec::new();
     for envelope in events {
         match &envelope.event {
-            AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered {
-                phone,
-                first_name,
-                language,
-                ..
-            }) => {
+            AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered { details, .. }) => {
                 recipients.insert(
                     envelope.aggregate_id,
                     Recipient {
-                        phone: phone.as_str().to_owned(),
-                        first_name: first_name.as_str().to_owned(),
-                        language: *language,
+                        phone: details.phone.as_str().to_owned(),
+                        first_name: details.first_name.as_str().to_owned(),
+                        language: details.language,
                     },
                 );
             }
@@ -204,19 +199,15 @@ async fn ordered_recipients(
     let mut recipients = HashMap::new();
     for row in rows {
         let envelope = row.decode()?;
-        if let AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered {
-            phone,
-            first_name,
-            language,
-            ..
-        }) = envelope.event
+        if let AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered { details, .. }) =
+            envelope.event
         {
             recipients.insert(
                 envelope.aggregate_id,
                 Recipient {
-                    phone: phone.as_str().to_owned(),
-                    first_name: first_name.as_str().to_owned(),
-                    language,
+                    phone: details.phone.as_str().to_owned(),
+                    first_name: details.first_name.as_str().to_owned(),
+                    language: details.language,
                 },
             );
         }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use bedrift_domain::billing::{charge, Charge};
+use bedrift_domain::billing::{charge, BillingError, Charge};
 use bedrift_domain::company::{ContributionHistory, EmployerContribution};
 use bedrift_domain::subscription::Subscription;
 use bedrift_domain::tariff::PriceList;
@@ -195,22 +195,22 @@ pub async fn payroll_basis(
     today: NaiveDate,
 ) -> Result<PayrollBasis, ProjectionError> {
     let mut totals = Totals::default();
-    let mut lines: Vec<PayrollLine> = charges(pool, Some(company), month)
-        .await?
-        .into_iter()
-        .map(|(id, _, state, charge)| {
-            totals.add(&charge);
-            PayrollLine {
-                subscription_id: SubscriptionId::from_uuid(id),
-                employee_number: state.employee_number.map(|n| n.to_string()),
-                first_name: state.first_name.map(|n| n.to_string()).unwrap_or_default(),
-                last_name: state.last_name.map(|n| n.to_string()).unwrap_or_default(),
-                phone: state.phone.map(|p| p.to_string()).unwrap_or_default(),
-                charge,
-                answers: state.extra_fields,
-            }
-        })
-        .collect();
+    let mut lines: Vec<PayrollLine> = Vec::new();
+    for (id, _, state, charge) in charges(pool, Some(company), month).await? {
+        // `charge` refuses a subscription that was never ordered, so every charged one is.
+        let ordered = state.ordered().ok_or(BillingError::NotOrdered)?;
+        totals.add(&charge);
+        let details = &ordered.details;
+        lines.push(PayrollLine {
+            subscription_id: SubscriptionId::from_uuid(id),
+            employee_number: details.employee_number.as_ref().map(|n| n.to_string()),
+            first_name: details.first_name.to_string(),
+            last_name: details.last_name.to_string(),
+            phone: details.phone.to_string(),
+            charge,
+            answers: details.extra_fields.clone(),
+        });
+    }
     lines.sort_by(|a, b| {
         (&a.last_name, &a.first_name, a.subscription_id).cmp(&(
             &b.last_name,

@@ -156,7 +156,6 @@ impl Generator {
                 policy: entry.state.policy,
                 form: OrderForm::standard(),
             },
-            others: Vec::new(),
         };
         self.live.push(Entry {
             id: uuid::Uuid::new_v4().to_string(),
@@ -173,10 +172,13 @@ impl Generator {
     fn act_on_subscription(&mut self, chunk: &mut Chunk) {
         let index = self.rng.below(self.live.len());
         let by = self.admin(self.live[index].company);
-        let state = &self.live[index].state;
+        let Some(state) = self.live[index].state.ordered() else {
+            self.live.swap_remove(index);
+            return;
+        };
         let today = oslo_date(self.now);
         let roll = self.rng.below(100);
-        let command = match state.status {
+        let command = match state.status() {
             OrderStatus::Pending => match roll {
                 0..80 => SubscriptionCommand::Approve { by },
                 80..92 => SubscriptionCommand::Reject {
@@ -185,11 +187,12 @@ impl Generator {
                 },
                 _ => SubscriptionCommand::WithdrawOrder { by },
             },
-            OrderStatus::Approved if state.end_date.is_some_and(|end| end < today) => {
+            // On or after its end date a cancellation can no longer be undone (R11).
+            OrderStatus::Approved if state.end_date().is_some_and(|end| end <= today) => {
                 self.live.swap_remove(index);
                 return;
             }
-            OrderStatus::Approved if state.end_date.is_some() => match roll {
+            OrderStatus::Approved if state.end_date().is_some() => match roll {
                 0..30 => SubscriptionCommand::Resume { by },
                 30..60 => self.change_zones(by),
                 _ => {

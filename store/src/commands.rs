@@ -1,15 +1,22 @@
 //! Runs commands against aggregates stored in the event log: cqrs-es loads the aggregate from
 //! its events (upcast where old), the aggregate decides, postgres-es appends the new events in
-//! one transaction. A command that loses a race on its aggregate is tried again, a bounded
-//! number of times, on the fresh state.
+//! one transaction, in which the `events_claim` trigger also keeps the set-based rules (R5,
+//! R17; see `crate::claims`). A command that loses a race on its aggregate is tried again, a
+//! bounded number of times, on the fresh state. The caller gets the aggregate as the command
+//! left it, so a response can show the change without waiting for any read model.
+//!
+//! cqrs-es's `EventStore` is used directly rather than through `CqrsFramework`, whose
+//! `execute` returns nothing and would dispatch to queries this service does not use.
 
+use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::{EventUpcaster, PersistedEventStore};
-use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventStore as _};
 use postgres_es::PostgresEventRepository;
 use sqlx::PgPool;
 
 use bedrift_domain::metadata::Metadata;
 
+use crate::claims::{Claim, ClaimRefusal};
 use crate::{RetryPolicy, StoreError};
 
 /// The event store of aggregate `A`: events only, no snapshots (see ARCHITECTURE.md).
@@ -20,7 +27,8 @@ pub struct CommandExecutor<A>
 where
     A: Aggregate,
 {
-    cqrs: CqrsFramework<A, EventStore<A>>,
+    store: EventStore<A>,
+    services: A::Services,
     pool: PgPool,
     retry: RetryPolicy,
 }
@@ -39,7 +47,7 @@ where
 
 impl<A> CommandExecutor<A>
 where
-    A: Aggregate,
+    A: Aggregate + ClaimRefusal + Clone,
     A::Command: Clone,
 {
     /// An executor over the `events` table of `pool`, handing `services` to the aggregate and
@@ -54,8 +62,8 @@ where
             PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()))
                 .with_upcasters(upcasters);
         Self {
-            // No cqrs-es queries: read models follow the log through the projector.
-            cqrs: CqrsFramework::new(store, vec![], services),
+            store,
+            services,
             pool,
             retry: RetryPolicy::default(),
         }
@@ -67,11 +75,13 @@ where
         self
     }
 
-    /// Runs `command` on aggregate `aggregate_id`, storing `metadata` with each new event.
+    /// Runs `command` on aggregate `aggregate_id`, storing `metadata` with each new event, and
+    /// returns the aggregate as the command left it (unchanged when it decided nothing).
     ///
     /// On a conflict (another command appended to the aggregate since it was loaded) the
     /// command is decided again on the new state, up to the retry policy's limit; then
-    /// [`StoreError::Conflict`]. A refusal by the aggregate is [`StoreError::Domain`].
+    /// [`StoreError::Conflict`]. A refusal by the aggregate, or by a claim the events would
+    /// break (R5, R17), is [`StoreError::Domain`].
     #[tracing::instrument(
         name = "command",
         skip_all,
@@ -82,16 +92,13 @@ where
         aggregate_id: &str,
         command: A::Command,
         metadata: &Metadata,
-    ) -> Result<(), StoreError<A::Error>> {
+    ) -> Result<A, StoreError<A::Error>> {
         let map = metadata.to_map();
         let mut attempt = 1;
         loop {
-            let outcome = self
-                .cqrs
-                .execute_with_metadata(aggregate_id, command.clone(), map.clone())
-                .await;
+            let outcome = self.try_once(aggregate_id, command.clone(), &map).await;
             match outcome {
-                Ok(()) => return Ok(()),
+                Ok(aggregate) => return Ok(aggregate),
                 Err(AggregateError::AggregateConflict) => match self.retry.delay_after(attempt) {
                     Some(delay) => {
                         tracing::debug!(attempt, ?delay, "conflict on the aggregate, retrying");
@@ -107,6 +114,12 @@ where
                     }
                 },
                 Err(AggregateError::UserError(e)) => return Err(StoreError::Domain(e)),
+                Err(AggregateError::UnexpectedError(e))
+                    if Claim::refused_by(e.as_ref()).and_then(A::refusal).is_some() =>
+                {
+                    let claim = Claim::refused_by(e.as_ref()).and_then(A::refusal);
+                    return Err(StoreError::Domain(claim.expect("checked above")));
+                }
                 Err(
                     AggregateError::DatabaseConnectionError(e)
                     | AggregateError::DeserializationError(e)
@@ -117,6 +130,47 @@ where
                 }
             }
         }
+    }
+
+    /// One attempt: load, decide, append. What cqrs-es's `CqrsFramework::execute_with_metadata`
+    /// does, keeping the aggregate after the command.
+    async fn try_once(
+        &self,
+        aggregate_id: &str,
+        command: A::Command,
+        metadata: &std::collections::HashMap<String, String>,
+    ) -> Result<A, AggregateError<A::Error>> {
+        let mut context = self.store.load_aggregate(aggregate_id).await?;
+        let aggregate = context.aggregate();
+        let sink: EventSink<A> = EventSink::default();
+        aggregate
+            .handle(command, &self.services, &sink)
+            .await
+            .map_err(AggregateError::UserError)?;
+        let after = aggregate.clone();
+        let events = sink.collect().await;
+        self.store.commit(events, context, metadata.clone()).await?;
+        Ok(after)
+    }
+
+    /// Aggregate `aggregate_id` as its stored events fold it (the default state when it has
+    /// none).
+    pub async fn load(&self, aggregate_id: &str) -> Result<A, StoreError<A::Error>> {
+        let mut context = self
+            .store
+            .load_aggregate(aggregate_id)
+            .await
+            .map_err(|e| match e {
+                AggregateError::UserError(e) => StoreError::Domain(e),
+                AggregateError::AggregateConflict => StoreError::Conflict {
+                    aggregate_type: A::TYPE,
+                    attempts: 1,
+                },
+                AggregateError::DatabaseConnectionError(e)
+                | AggregateError::DeserializationError(e)
+                | AggregateError::UnexpectedError(e) => StoreError::EventStore(e),
+            })?;
+        Ok(context.aggregate().clone())
     }
 
     /// The highest log position of the aggregate's events (for read-your-writes).

@@ -1,9 +1,10 @@
 //! PostgreSQL for Bedriftsbillett: settings and the connection pool, the private server used
 //! when no `DATABASE_URL` is set, the migrations, the command executor over the event log
-//! (cqrs-es and postgres-es), the check of the log's hash chain, log positions for
+//! (cqrs-es and postgres-es) with the claims that keep set-based rules in the append, the check of the log's hash chain, log positions for
 //! read-your-writes, and fresh databases for tests.
 
 pub mod chain;
+pub mod claims;
 mod commands;
 mod database;
 pub mod embedded;

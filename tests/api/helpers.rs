@@ -43,6 +43,7 @@ pub struct TestApp {
     /// ([`TestApp::spawn_delivering`]).
     pub delivery: Option<Delivery>,
     stop: watch::Sender<bool>,
+    projector_stop: watch::Sender<bool>,
 }
 
 /// Where a [`TestApp`]'s dispatcher delivers.
@@ -125,10 +126,14 @@ impl TestApp {
             .with_projector(projector.position())
             .with_metrics(bedrift_api::observability::install_recorder());
         let (stop, mut stopped) = watch::channel(false);
+        let (projector_stop, mut projector_stopped) = watch::channel(false);
         let mut server_stopped = stopped.clone();
         tokio::spawn(async move {
             let shutdown = async move {
-                let _ = stopped.wait_for(|s| *s).await;
+                tokio::select! {
+                    _ = stopped.wait_for(|s| *s) => {}
+                    _ = projector_stopped.wait_for(|s| *s) => {}
+                }
             };
             if let Err(e) = projector.run(shutdown).await {
                 eprintln!("projector failed: {e}");
@@ -177,7 +182,27 @@ impl TestApp {
             address,
             delivery,
             stop,
+            projector_stop,
         }
+    }
+
+    /// Stops the projector after its batch and takes its lock on a connection of its own, as
+    /// another process would: no read model moves while the returned connection lives.
+    pub async fn stop_projector(&self) -> sqlx::PgConnection {
+        self.projector_stop.send_replace(true);
+        let mut connection = self.db.pool().acquire().await.expect("a connection");
+        for _ in 0..600 {
+            let (taken,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+                .bind(bedrift_projections::PROJECTOR_LOCK_KEY)
+                .fetch_one(&mut *connection)
+                .await
+                .expect("the lock is tried");
+            if taken {
+                return connection.detach();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the projector did not let go of its lock within 30 s");
     }
 
     /// Sets today's date (noon in Oslo).
@@ -186,9 +211,36 @@ impl TestApp {
         self.clock.set(FixedClock::on(date(today)).now());
     }
 
-    /// Sends a GraphQL request as the holder of `token` over HTTP and returns the whole
-    /// response.
+    /// Waits (bounded) until the read models have passed every event stored so far: what a
+    /// person does between two clicks. Other sessions see a change within the projection lag
+    /// (R19), so the flows below settle before each request; the consistency tests send theirs
+    /// with [`TestApp::gql_at_once`].
+    pub async fn settle(&self) {
+        let head = bedrift_store::head_position(self.db.pool())
+            .await
+            .expect("the head of the log");
+        if let Some(head) = head {
+            let mut local = self.state.projected.clone();
+            bedrift_projections::wait_for_position(
+                self.db.pool(),
+                local.as_mut(),
+                head,
+                std::time::Duration::from_secs(60),
+            )
+            .await
+            .expect("the read models catch up within a minute");
+        }
+    }
+
+    /// Sends a GraphQL request as the holder of `token` over HTTP, once the read models have
+    /// settled, and returns the whole response.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.settle().await;
+        self.gql_at_once(token, query, variables).await
+    }
+
+    /// Sends a GraphQL request at once, without waiting for the read models.
+    pub async fn gql_at_once(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let body = json!({ "query": query, "variables": variables }).to_string();
         let authorization = token
             .map(|t| format!("Authorization: Bearer {t}\r\n"))

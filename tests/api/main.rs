@@ -47,3 +47,4 @@ mod ticket_search;
 mod transport;
 mod web;
 mod websocket;
+mod write_side;

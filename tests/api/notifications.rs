@@ -32,6 +32,7 @@ async fn approvals_and_rejections_are_queued_once_per_event_and_never_by_a_rebui
         .as_str()
         .unwrap()
         .to_owned();
+    app.settle().await;
     assert!(
         event_messages(&app).await.is_empty(),
         "an order sends nothing"
@@ -43,6 +44,7 @@ async fn approvals_and_rejections_are_queued_once_per_event_and_never_by_a_rebui
         .create(&admin, &company, "93456789", order("Dag", "Fjell"), None)
         .await;
     let dag_sub = created["id"].as_str().unwrap();
+    app.settle().await;
     let messages = event_messages(&app).await;
     let recipients: Vec<&str> = messages.iter().map(|(_, r, _)| r.as_str()).collect();
     assert_eq!(recipients, ["+4791234567", "+4748123456", "+4793456789"]);

@@ -13,6 +13,9 @@ async fn the_server_answers_graphql_over_http() {
     let server = tokio::spawn(bedrift_api::serve(listener, app.state.clone(), async {
         let _ = stopped.await;
     }));
+    // The example tariff was installed on start; anonymous readers see it within the
+    // projection lag.
+    app.settle().await;
     let body = r#"{"query":"{ tariff { validFrom zones { id } } }"}"#;
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
     let request = format!(

@@ -41,8 +41,9 @@ pub use password::{check_password_rules, HashCost, MAX_PASSWORD_CHARS, MIN_PASSW
 pub use rate_limit::{limit_address, Limit, RateLimits};
 pub use reset::{request_password_reset, reset_password};
 pub use sessions::{
-    authenticate, bearer_token, create_account_session, create_employee_session, log_out,
-    session_principal, Principal, ACCOUNT_SESSION_LIFETIME, EMPLOYEE_SESSION_LIFETIME,
+    authenticate, authenticate_session, bearer_token, create_account_session,
+    create_employee_session, log_out, remember_write, session_of, session_principal, Principal,
+    Session, ACCOUNT_SESSION_LIFETIME, EMPLOYEE_SESSION_LIFETIME,
 };
 pub use sms_login::{
     request_verification_code, verify_phone, Login, CODE_VALIDITY, MAX_CODE_ATTEMPTS,

@@ -4,6 +4,7 @@
 
 use bedrift_domain::clock::Clock;
 use bedrift_domain::values::{AccountId, CompanyId, PhoneNumber};
+use bedrift_store::LogPosition;
 use chrono::Duration;
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
@@ -108,8 +109,16 @@ pub(crate) async fn insert(
     let token = new_token();
     let now = clock.now();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, employee_phone, employee_company, \
-         order_link_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        // A new session starts where the log stands (R19): its first queries wait until the
+        // read models show everything that happened before it, such as its company's
+        // registration or its own invitation.
+        "INSERT INTO sessions \
+         (token_hash, account_id, employee_phone, employee_company, order_link_hash, \
+          created_at, expires_at, last_written_tx_id, last_written_position) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, head.tx_id, head.position \
+         FROM (SELECT NULL) AS one \
+         LEFT JOIN (SELECT tx_id::text::bigint AS tx_id, position FROM events \
+                    ORDER BY tx_id DESC, position DESC LIMIT 1) AS head ON true",
     )
     .bind(token_hash(&token))
     .bind(account)
@@ -134,17 +143,36 @@ pub(crate) async fn insert(
 /// Who holds `token` (the bearer token, without `Bearer `): `Unauthenticated` when it is
 /// unknown, expired or logged out, or an employee's whose company has rotated the order link
 /// they came through (checked against the company directory on every request).
-#[tracing::instrument(skip_all)]
 pub async fn authenticate(
     pool: &PgPool,
     clock: &dyn Clock,
     token: &str,
 ) -> Result<Principal, AuthError> {
+    Ok(authenticate_session(pool, clock, token).await?.principal)
+}
+
+/// A live session: who holds it, and the log position of the newest event it wrote (R19).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Who holds it.
+    pub principal: Principal,
+    /// Where its newest write stands in the log, `None` before its first write.
+    pub last_written: Option<LogPosition>,
+}
+
+/// The session of `token`, as [`authenticate`] finds it, with its last written position.
+#[tracing::instrument(skip_all)]
+pub async fn authenticate_session(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<Session, AuthError> {
     if token.is_empty() || token.len() > 200 {
         return Err(AuthError::Unauthenticated);
     }
     let row = sqlx::query(&format!(
-        "SELECT sessions.employee_phone, sessions.employee_company, {ACCOUNT_COLUMNS} \
+        "SELECT sessions.employee_phone, sessions.employee_company, \
+                sessions.last_written_tx_id, sessions.last_written_position, {ACCOUNT_COLUMNS} \
          FROM sessions LEFT JOIN accounts ON accounts.id = sessions.account_id \
            LEFT JOIN companies ON companies.company_id = sessions.employee_company \
          WHERE sessions.token_hash = $1 AND sessions.revoked_at IS NULL \
@@ -157,23 +185,60 @@ pub async fn authenticate(
     .fetch_optional(pool)
     .await?
     .ok_or(AuthError::Unauthenticated)?;
-    if row.try_get::<Option<Uuid>, _>("id")?.is_some() {
+    let tx_id: Option<i64> = row.try_get("last_written_tx_id")?;
+    let position: Option<i64> = row.try_get("last_written_position")?;
+    let last_written = tx_id
+        .zip(position)
+        .map(|(tx_id, position)| LogPosition { tx_id, position });
+    let principal = if row.try_get::<Option<Uuid>, _>("id")?.is_some() {
         let account = Account::from_row(&row)?;
-        return Ok(match account.kind {
+        match account.kind {
             AccountKind::Operator => Principal::Operator { account },
             AccountKind::Administrator => Principal::Administrator { account },
-        });
-    }
-    let phone: String = row.try_get("employee_phone")?;
-    let phone = PhoneNumber::parse(&phone)
-        .map_err(|_| sqlx::Error::Decode("a stored phone number does not parse".into()))?;
-    match row.try_get::<Option<Uuid>, _>("employee_company")? {
-        Some(company) => Ok(Principal::Employee {
-            phone,
-            company: CompanyId::from_uuid(company),
-        }),
-        None => Ok(Principal::Holder { phone }),
-    }
+        }
+    } else {
+        let phone: String = row.try_get("employee_phone")?;
+        let phone = PhoneNumber::parse(&phone)
+            .map_err(|_| sqlx::Error::Decode("a stored phone number does not parse".into()))?;
+        match row.try_get::<Option<Uuid>, _>("employee_company")? {
+            Some(company) => Principal::Employee {
+                phone,
+                company: CompanyId::from_uuid(company),
+            },
+            None => Principal::Holder { phone },
+        }
+    };
+    Ok(Session {
+        principal,
+        last_written,
+    })
+}
+
+/// Remembers in the session of `token` the log position of aggregate `aggregate_id`'s newest
+/// event, unless the session already wrote later (R19). One statement; the position is read
+/// from the log itself, by the primary key of `events`.
+pub async fn remember_write(
+    pool: &PgPool,
+    token: &str,
+    aggregate_type: &str,
+    aggregate_id: &str,
+) -> Result<(), AuthError> {
+    sqlx::query(
+        "UPDATE sessions AS s \
+         SET last_written_tx_id = e.tx_id, last_written_position = e.position \
+         FROM (SELECT tx_id::text::bigint AS tx_id, position FROM events \
+               WHERE aggregate_type = $2 AND aggregate_id = $3 \
+               ORDER BY sequence DESC LIMIT 1) AS e \
+         WHERE s.token_hash = $1 \
+           AND (s.last_written_tx_id IS NULL \
+                OR (s.last_written_tx_id, s.last_written_position) < (e.tx_id, e.position))",
+    )
+    .bind(token_hash(token))
+    .bind(aggregate_type)
+    .bind(aggregate_id)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// The one authentication boundary: who holds `token`, if anyone. No token, or a token that is
@@ -185,11 +250,20 @@ pub async fn session_principal(
     clock: &dyn Clock,
     token: Option<&str>,
 ) -> Result<Option<Principal>, AuthError> {
+    Ok(session_of(pool, clock, token).await?.map(|s| s.principal))
+}
+
+/// Like [`session_principal`], with the session's last written log position (R19).
+pub async fn session_of(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    token: Option<&str>,
+) -> Result<Option<Session>, AuthError> {
     let Some(token) = token else {
         return Ok(None);
     };
-    match authenticate(pool, clock, token).await {
-        Ok(principal) => Ok(Some(principal)),
+    match authenticate_session(pool, clock, token).await {
+        Ok(session) => Ok(Some(session)),
         Err(AuthError::Unauthenticated) => Ok(None),
         Err(other) => Err(other),
     }

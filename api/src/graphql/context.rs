@@ -6,14 +6,20 @@ use std::net::IpAddr;
 
 use async_graphql::Context;
 use axum::http::{header, HeaderMap};
+use bedrift_domain::company::Company;
 use bedrift_domain::metadata::{Actor, Metadata};
+use bedrift_domain::subscription::OrderDetails;
 use bedrift_domain::values::{CompanyId, PhoneNumber};
 use bedrift_projections::listing::{self, TicketListing};
+use bedrift_store::claims::ClaimRefusal;
+use bedrift_store::{LogPosition, StoreError};
+use cqrs_es::Aggregate;
 use uuid::Uuid;
 
 use super::ApiError;
-use crate::auth::{self, bearer_token, session_principal, Limit, Principal};
+use crate::auth::{self, bearer_token, session_of, Limit, Principal};
 use crate::client_address::client_address;
+use crate::commands::Pick;
 use crate::AppState;
 
 /// The caller of one request.
@@ -27,6 +33,10 @@ pub struct Caller {
     pub address: IpAddr,
     /// Ties the request's events and log lines together.
     pub correlation_id: Uuid,
+    /// Where the caller's session last wrote in the log (R19): its queries wait, bounded,
+    /// until the read models have passed it. `None` without a session or before its first
+    /// write.
+    pub last_written: Option<LogPosition>,
 }
 
 /// The state and the caller of a resolver.
@@ -64,12 +74,17 @@ impl Caller {
         address: IpAddr,
         correlation_id: Uuid,
     ) -> Result<Self, ApiError> {
-        let principal = session_principal(&state.pool, &*state.clock, token.as_deref()).await?;
+        let session = session_of(&state.pool, &*state.clock, token.as_deref()).await?;
+        let (principal, last_written) = match session {
+            Some(session) => (Some(session.principal), session.last_written),
+            None => (None, None),
+        };
         Ok(Self {
             principal,
             token,
             address,
             correlation_id,
+            last_written,
         })
     }
 
@@ -141,6 +156,62 @@ impl Caller {
         )
     }
 
+    /// Runs `command` on aggregate `id` as this caller and returns the aggregate as the command
+    /// left it. The caller's session then remembers the log position written, so its later
+    /// queries, on any replica, wait until the read models show the change (R19). The
+    /// change is stored at that point: should remembering fail, it is logged and the answer
+    /// is still the change (the session's queries may then show it a little later).
+    pub async fn execute<A>(
+        &self,
+        state: &AppState,
+        id: String,
+        command: A::Command,
+    ) -> Result<A, ApiError>
+    where
+        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
+        A::Command: Clone + Send + 'static,
+        A::Error: Into<ApiError> + Send,
+        ApiError: From<StoreError<A::Error>>,
+    {
+        let metadata = self.metadata(state)?;
+        self.execute_as::<A>(state, id, command, metadata).await
+    }
+
+    /// Like [`Caller::execute`], with the command's metadata given (for example a holder's,
+    /// which names the company of the subscription, see [`Caller::metadata_on`]).
+    pub async fn execute_as<A>(
+        &self,
+        state: &AppState,
+        id: String,
+        command: A::Command,
+        metadata: Metadata,
+    ) -> Result<A, ApiError>
+    where
+        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
+        A::Command: Clone + Send + 'static,
+        A::Error: Into<ApiError> + Send,
+        ApiError: From<StoreError<A::Error>>,
+    {
+        let after = state.execute::<A>(id.clone(), command, metadata).await?;
+        if let Some(token) = &self.token {
+            if let Err(error) = auth::remember_write(&state.pool, token, A::TYPE, &id).await {
+                tracing::error!(%error, "the session's last write could not be remembered");
+            }
+        }
+        Ok(after)
+    }
+
+    /// Whether the caller is the employee an order is for: the same phone at the same company.
+    pub fn holds_order(&self, details: &OrderDetails) -> bool {
+        match &self.principal {
+            Some(Principal::Employee { phone, company }) => {
+                *company == details.company && *phone == details.phone
+            }
+            Some(Principal::Holder { phone }) => *phone == details.phone,
+            _ => false,
+        }
+    }
+
     /// Counts one `action` (`login`, `order`, ...) from the caller's address against `limit`;
     /// beyond it `RATE_LIMITED` with `retryAfter`.
     pub async fn rate_limit(
@@ -177,6 +248,27 @@ impl Caller {
             Ok(())
         } else {
             Err(ApiError::forbidden())
+        }
+    }
+
+    /// `FORBIDDEN` unless the caller is an operator or an administrator of `company`, decided
+    /// on the write side (the company's own events) rather than the directory read model, so
+    /// a mutation right after a registration or an invitation is not refused while the read
+    /// models catch up. Returns the company as it stands; `NOT_FOUND` when it does not exist.
+    pub async fn manage_now(&self, state: &AppState, company: Uuid) -> Result<Company, ApiError> {
+        let principal = self.principal()?;
+        let current = state.load::<Company>(company.to_string()).await?;
+        let allowed = match principal {
+            Principal::Operator { .. } => true,
+            Principal::Administrator { account } => {
+                current.administrators.contains_key(&account.id)
+            }
+            Principal::Employee { .. } | Principal::Holder { .. } => false,
+        };
+        match (allowed, current.is_registered()) {
+            (true, true) => Ok(current),
+            (true, false) => Err(ApiError::NotFound("there is no such company".into())),
+            (false, _) => Err(ApiError::forbidden()),
         }
     }
 

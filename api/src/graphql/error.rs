@@ -36,6 +36,15 @@ pub enum ApiError {
     /// Another request changed the same thing at the same time.
     #[error("{0}")]
     Conflict(String),
+    /// A value that must be unique is taken (R17: the organisation number); `CONFLICT` with
+    /// `field` naming the input.
+    #[error("{field}: {message}")]
+    Taken {
+        /// The input whose value is taken, as the API names it.
+        field: String,
+        /// What is taken.
+        message: String,
+    },
     /// R6: the company takes no orders through the order link.
     #[error("{0}")]
     OrderingClosed(String),
@@ -70,7 +79,7 @@ impl ApiError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict(_) | Self::Taken { .. } => "CONFLICT",
             Self::OrderingClosed(_) => "ORDERING_CLOSED",
             Self::AlreadySubscribed(_) => "ALREADY_SUBSCRIBED",
             Self::InvalidState(_) => "INVALID_STATE",
@@ -124,7 +133,7 @@ impl From<ApiError> for async_graphql::Error {
         let mut out = async_graphql::Error::new(error.to_string());
         out = out.extend_with(|_, extensions| {
             extensions.set("code", error.code());
-            if let ApiError::BadUserInput { field, .. } = &error {
+            if let ApiError::BadUserInput { field, .. } | ApiError::Taken { field, .. } = &error {
                 extensions.set("field", field.as_str());
             }
             if let ApiError::RateLimited {
@@ -174,6 +183,7 @@ impl From<SubscriptionError> for ApiError {
             SubscriptionError::NotFound => Self::NotFound(message),
             SubscriptionError::AlreadyExists => Self::Conflict(message),
             SubscriptionError::InvalidState(_) => Self::InvalidState(message),
+            SubscriptionError::CancelledByAdministrator => Self::Forbidden(message),
         }
     }
 }
@@ -183,6 +193,10 @@ impl From<CompanyError> for ApiError {
         let message = error.to_string();
         match error {
             CompanyError::AlreadyRegistered => Self::Conflict(message),
+            CompanyError::OrgNumberTaken => Self::Taken {
+                field: "orgNumber".to_owned(),
+                message,
+            },
             CompanyError::NotFound => Self::NotFound(message),
             CompanyError::AlreadyAdministrator(_) => Self::bad_input("email", message),
             CompanyError::NotAnAdministrator => Self::NotFound(message),

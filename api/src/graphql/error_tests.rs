@@ -78,6 +78,23 @@ fn bad_user_input_names_the_field_and_says_what_to_change() {
 }
 
 #[test]
+fn a_taken_org_number_is_a_conflict_on_the_org_number_field() {
+    let (code, field, _) = seen(CompanyError::OrgNumberTaken);
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("CONFLICT", Some("orgNumber"))
+    );
+}
+
+#[test]
+fn resuming_an_administrators_cancellation_as_the_holder_is_forbidden() {
+    assert_eq!(
+        seen(SubscriptionError::CancelledByAdministrator).0,
+        "FORBIDDEN"
+    );
+}
+
+#[test]
 fn conflict_comes_from_a_lost_race_after_retries() {
     let error: StoreError<SubscriptionError> = StoreError::Conflict {
         aggregate_type: "Subscription",

@@ -2,6 +2,7 @@
 //! `POST` runs a request as the caller of its bearer token; `GET` serves GraphiQL; the
 //! subscriptions run over the websocket at `/graphql/ws`.
 
+pub mod consistency;
 mod context;
 mod error;
 mod limits;
@@ -59,6 +60,7 @@ pub fn schema(state: AppState) -> ApiSchema {
         .limit_complexity(settings.max_complexity)
         .extension(limits)
         .extension(OperationLabels)
+        .extension(consistency::SessionConsistency)
         .data(state)
         .finish()
 }

@@ -45,7 +45,7 @@ pub async fn viewer_of(state: &AppState, caller: &Caller) -> Result<Option<Viewe
             let companies = listing::companies_of_administrator(&state.pool, a.id.as_uuid())
                 .await?
                 .into_iter()
-                .map(CompanyView)
+                .map(|row| CompanyView(row, None))
                 .collect();
             account(ViewerKind::Administrator, a, companies)
         }
@@ -142,7 +142,7 @@ impl QueryRoot {
             .await
             .map_err(ApiError::from)?
             .ok_or_else(|| ApiError::NotFound("there is no such company".into()))?;
-        Ok(CompanyView(company))
+        Ok(CompanyView(company, None))
     }
 
     /// One subscription: for its holder, its company's administrators and operators.
@@ -206,7 +206,7 @@ impl QueryRoot {
             .await
             .map_err(ApiError::from)?;
         let numbered: Vec<_> = rows.into_iter().zip(offset..).collect();
-        Ok(page.connection(numbered, |(_, n)| *n, |(row, _)| CompanyView(row)))
+        Ok(page.connection(numbered, |(_, n)| *n, |(row, _)| CompanyView(row, None)))
     }
 
     /// The invoice basis of a month across every company (operators only).

@@ -46,6 +46,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ApiError::Conflict(_)
+        | ApiError::Taken { .. }
         | ApiError::OrderingClosed(_)
         | ApiError::AlreadySubscribed(_)
         | ApiError::InvalidState(_)

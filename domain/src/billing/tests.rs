@@ -81,7 +81,6 @@ impl Ticket {
             SubscriptionCommand::Create {
                 details: details(),
                 start_date: Some(date(start)),
-                others: Vec::new(),
                 by: AccountId::from_uuid(uuid::Uuid::from_u128(1)),
             },
         );
@@ -190,7 +189,6 @@ fn orders_that_were_never_approved_are_charged_nothing() {
             policy: OrderingPolicy::ApprovalRequired,
             form: OrderForm::standard(),
         },
-        others: Vec::new(),
     };
     let mut pending = Ticket(Subscription::default());
     pending.run("2026-11-20", order());
@@ -297,4 +295,15 @@ fn a_contribution_change_applies_from_the_current_month_and_ended_months_keep_th
             .employer_contribution,
         Money::ZERO
     );
+}
+
+#[test]
+fn a_subscription_that_was_never_ordered_is_an_error_not_a_free_month() {
+    let result = charge(
+        &Subscription::default(),
+        month("2026-12"),
+        &prices(),
+        &ContributionHistory::default(),
+    );
+    assert_eq!(result, Err(BillingError::NotOrdered));
 }

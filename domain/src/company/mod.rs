@@ -33,6 +33,11 @@ pub enum CompanyError {
     /// `Register` on a company that exists.
     #[error("the company is already registered")]
     AlreadyRegistered,
+    /// R17: another company is registered with this organisation number. Kept where events
+    /// are appended (the store's `company_claims`), so it is decided against every company,
+    /// also one registered a moment ago by another request.
+    #[error("a company with this organisation number is already registered")]
+    OrgNumberTaken,
     /// Any other command on a company that does not exist.
     #[error("there is no such company")]
     NotFound,

@@ -1,47 +1,13 @@
-//! Commands on a subscription.
-
-use std::collections::BTreeMap;
+//! Commands on a subscription. R5 (one live subscription per phone and company) is not
+//! decided here but where the events are appended: the `subscription_claims` table's
+//! exclusion constraint, kept in the append's transaction (see the migration that creates it).
 
 use chrono::NaiveDate;
 
+use super::OrderDetails;
 use crate::company::{OrderForm, OrderingPolicy};
 use crate::metadata::Actor;
-use crate::values::{
-    AccountId, BoundedText, CompanyId, EmployeeNumber, Language, PersonName, PhoneNumber,
-    TravellerCategory, ZoneSelection,
-};
-
-/// The order as typed on the order form or in the portal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderDetails {
-    /// The company that pays.
-    pub company: CompanyId,
-    /// The traveller's mobile number.
-    pub phone: PhoneNumber,
-    /// First name as on ID.
-    pub first_name: PersonName,
-    /// Last name as on ID.
-    pub last_name: PersonName,
-    /// Employee number, when the form asks for it.
-    pub employee_number: Option<EmployeeNumber>,
-    /// Answers to the company's extra fields, by label.
-    pub extra_fields: BTreeMap<String, String>,
-    /// Zones.
-    pub zones: ZoneSelection,
-    /// Traveller category; never changes (R9).
-    pub category: TravellerCategory,
-    /// The language the order was made in; the messages about it are written in it.
-    pub language: Language,
-}
-
-/// Another subscription of the same phone at the same company, as R5 needs to see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OtherSubscription {
-    /// Pending or approved (rejected and withdrawn ones are not listed).
-    pub live: bool,
-    /// Its last day, if it has one.
-    pub end_date: Option<NaiveDate>,
-}
+use crate::values::{AccountId, BoundedText, TravellerCategory, ZoneSelection};
 
 /// What the company says about an employee's order, read from the `Company` aggregate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,8 +48,6 @@ pub enum SubscriptionCommand {
         details: OrderDetails,
         /// The company's policy and form now.
         terms: CompanyTerms,
-        /// The same phone's other subscriptions at the company (R5).
-        others: Vec<OtherSubscription>,
     },
     /// An administrator creates an approved subscription starting on a date they choose (R2).
     Create {
@@ -91,8 +55,6 @@ pub enum SubscriptionCommand {
         details: OrderDetails,
         /// First day; today up to 12 months ahead. `None`: first of next month.
         start_date: Option<NaiveDate>,
-        /// The same phone's other subscriptions at the company (R5).
-        others: Vec<OtherSubscription>,
         /// The administrator.
         by: AccountId,
     },
@@ -129,7 +91,8 @@ pub enum SubscriptionCommand {
         /// Who cancels.
         by: Actor,
     },
-    /// Undo a cancellation before its end date (R11).
+    /// Undo a cancellation strictly before its end date (R11); an administrator's cancellation
+    /// only by an administrator or operator.
     Resume {
         /// Who resumes.
         by: Actor,

@@ -31,6 +31,9 @@ pub enum SubscriptionError {
     /// `Order`/`Create` on an existing subscription.
     #[error("the subscription already exists")]
     AlreadyExists,
+    /// R11: the holder tries to undo a cancellation an administrator made.
+    #[error("an administrator cancelled this subscription; only an administrator can undo it")]
+    CancelledByAdministrator,
     /// The command does not fit the subscription's state (R7, R8, R10, R11).
     #[error("{0}")]
     InvalidState(StateProblem),
@@ -54,6 +57,9 @@ pub enum StateProblem {
     /// R10: already cancelled to end on or before the asked date.
     #[error("the subscription is already cancelled and ends on {0}")]
     AlreadyCancelled(NaiveDate),
+    /// R11: a cancellation is undone only before its end date.
+    #[error("the cancellation takes effect on {0}; it can only be undone before that day")]
+    TooLateToResume(NaiveDate),
     /// R11: nothing to resume.
     #[error("the subscription is not cancelled")]
     NotCancelled,

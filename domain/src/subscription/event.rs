@@ -1,17 +1,13 @@
 //! Facts about a subscription. Stored forever: change a shape only with a new version and an
 //! upcaster (see `crate::upcasting`).
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
+use super::OrderDetails;
 use crate::metadata::Actor;
-use crate::values::{
-    BoundedText, CompanyId, EmployeeNumber, Language, PersonName, PhoneNumber, TravellerCategory,
-    ZoneSelection,
-};
+use crate::values::{BoundedText, ZoneSelection};
 
 /// The current version of `SubscriptionOrdered`; version 1 stored zones as a list of codes.
 pub const ORDERED_VERSION: &str = "2";
@@ -21,31 +17,16 @@ pub const ORDERED_VERSION: &str = "2";
 pub enum SubscriptionEvent {
     /// An employee ordered, or an administrator created, a subscription.
     SubscriptionOrdered {
-        /// The company that pays.
-        company: CompanyId,
-        /// The traveller's mobile number.
-        phone: PhoneNumber,
-        /// First name.
-        first_name: PersonName,
-        /// Last name.
-        last_name: PersonName,
-        /// Employee number.
-        employee_number: Option<EmployeeNumber>,
-        /// Answers to the company's extra fields.
-        extra_fields: BTreeMap<String, String>,
-        /// Zones from the start.
-        zones: ZoneSelection,
-        /// Traveller category.
-        category: TravellerCategory,
+        /// The order: company, traveller, zones, category. Flattened, so the stored JSON keeps
+        /// the field names it had before the event carried one `OrderDetails` (version 2).
+        #[serde(flatten)]
+        details: OrderDetails,
         /// First day.
         start_date: NaiveDate,
         /// Who ordered.
         ordered_by: Actor,
         /// When.
         ordered_at: DateTime<Utc>,
-        /// The language the order was made in (bokmål for orders stored before languages).
-        #[serde(default)]
-        language: Language,
     },
     /// The order was approved: by an administrator, or automatically.
     SubscriptionApproved {

@@ -1,12 +1,15 @@
 //! The `Subscription` aggregate: one employee's monthly ticket at one company, from order to
-//! end. Its rules: R2 start date, R5 one live ticket per phone, R6 policy, R7 decisions,
-//! R8 zone changes, R9 category, R10 cancellation, R11 resume.
+//! end. Its rules: R2 start date, R6 policy, R7 decisions,
+//! R8 zone changes, R9 category, R10 cancellation, R11 resume. R5 (one live ticket per
+//! phone) spans subscriptions and is kept where events are appended (bedrift-store's claims).
 
 mod command;
 pub mod decide;
+mod details;
 mod error;
 mod event;
 mod state;
+mod status;
 #[cfg(test)]
 mod tests;
 
@@ -15,12 +18,14 @@ use std::sync::Arc;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 
-pub use command::{
-    CancelAt, CompanyTerms, OrderDetails, OtherSubscription, SubscriptionCommand, ZoneChangeFrom,
-};
+pub use command::{CancelAt, CompanyTerms, SubscriptionCommand, ZoneChangeFrom};
+pub use details::OrderDetails;
 pub use error::{StateProblem, SubscriptionError};
 pub use event::{SubscriptionEvent, ORDERED_VERSION};
-pub use state::{Decision, OrderStatus, Subscription, TicketStatus, ZonePeriod};
+pub use state::{
+    Approval, Cancellation, Decision, OrderState, OrderedSubscription, Subscription, ZonePeriod,
+};
+pub use status::{OrderStatus, TicketStatus};
 
 use crate::clock::Clock;
 

@@ -1,115 +1,95 @@
-//! A subscription's state, folded from its events, and what follows from it on a given day.
-
-use std::collections::BTreeMap;
+//! A subscription's state, folded from its events. "Not yet ordered" is the outer case, so an
+//! ordered subscription always has its company, phone, names and category; where the order
+//! stands is an enum, so an approval's first valid day or a rejection's reason cannot be
+//! missing or present in the wrong state.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::SubscriptionEvent;
+use super::{OrderDetails, OrderStatus, SubscriptionEvent, TicketStatus};
 use crate::metadata::Actor;
-use crate::values::{
-    BoundedText, CompanyId, EmployeeNumber, Month, PersonName, PhoneNumber, TravellerCategory,
-    ZoneSelection,
-};
+use crate::values::{BoundedText, Month, ZoneSelection};
 
-/// Where an order stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum OrderStatus {
-    /// Waiting for an administrator.
+/// A subscription, folded from its events.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub enum Subscription {
+    /// No event yet: only `Order` and `Create` apply.
     #[default]
+    NotOrdered,
+    /// Ordered by an employee or created by an administrator.
+    Ordered(Box<OrderedSubscription>),
+}
+
+/// A subscription that exists: the order and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderedSubscription {
+    /// The order as placed; the zones in it are the first zone period's.
+    pub details: OrderDetails,
+    /// Start date as ordered.
+    pub start_date: NaiveDate,
+    /// Who ordered it.
+    pub ordered_by: Actor,
+    /// When it was ordered.
+    pub ordered_at: DateTime<Utc>,
+    /// Where the order stands.
+    pub order: OrderState,
+    /// Zones over time, oldest first; never empty (the first is the ordered zones).
+    pub zone_periods: Vec<ZonePeriod>,
+}
+
+/// Where an order stands, with what each state needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum OrderState {
+    /// Waiting for an administrator (R7).
     Pending,
-    /// Approved; a ticket.
-    Approved,
-    /// Rejected by an administrator.
-    Rejected,
-    /// Withdrawn by the employee.
-    Withdrawn,
+    /// Approved: a ticket.
+    Approved(Approval),
+    /// Rejected by an administrator, with the reason the employee receives (R7).
+    Rejected {
+        /// Who rejected, when.
+        decision: Decision,
+        /// Why.
+        reason: BoundedText,
+    },
+    /// Withdrawn by the employee before a decision (R10).
+    Withdrawn {
+        /// Who withdrew it.
+        by: Actor,
+        /// When.
+        at: DateTime<Utc>,
+    },
 }
 
-impl OrderStatus {
-    /// Every status.
-    pub const ALL: [Self; 4] = [
-        Self::Pending,
-        Self::Approved,
-        Self::Rejected,
-        Self::Withdrawn,
-    ];
-
-    /// The stored and API form, e.g. `APPROVED`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Approved => "APPROVED",
-            Self::Rejected => "REJECTED",
-            Self::Withdrawn => "WITHDRAWN",
-        }
-    }
-
-    /// The status with this code.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// Pending or approved: what R5 counts as live.
-    pub fn is_live(self) -> bool {
-        matches!(self, Self::Pending | Self::Approved)
-    }
-}
-
-/// A ticket's status on a given day: derived, never stored, so it cannot go stale at midnight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum TicketStatus {
-    /// Waiting for an administrator.
-    Pending,
-    /// Rejected.
-    Rejected,
-    /// Withdrawn by the employee.
-    Withdrawn,
-    /// Approved, not valid yet.
-    Upcoming,
-    /// Valid today, not cancelled.
-    Active,
-    /// Valid today, cancelled: ends on its end date.
-    Ending,
-    /// Past its end date, or cancelled before it started.
-    Ended,
-}
-
-impl TicketStatus {
-    /// The status on `today` of a subscription with this order status and dates.
-    pub fn on(
-        today: NaiveDate,
-        status: OrderStatus,
-        valid_from: Option<NaiveDate>,
-        end_date: Option<NaiveDate>,
-    ) -> Self {
-        match status {
-            OrderStatus::Pending => Self::Pending,
-            OrderStatus::Rejected => Self::Rejected,
-            OrderStatus::Withdrawn => Self::Withdrawn,
-            OrderStatus::Approved => {
-                let valid_from = valid_from.unwrap_or(today);
-                match end_date {
-                    Some(end) if end < today || end < valid_from => Self::Ended,
-                    _ if today < valid_from => Self::Upcoming,
-                    Some(_) => Self::Ending,
-                    None => Self::Active,
-                }
-            }
-        }
-    }
-}
-
-/// An administrator's decision on an order (R7).
+/// An administrator's (or the automatic) decision on an order (R7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     /// Who decided.
     pub by: Actor,
     /// When.
     pub at: DateTime<Utc>,
-    /// The reason, for a rejection.
-    pub reason: Option<BoundedText>,
+}
+
+/// An approved order: the ticket's first valid day and its cancellation, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    /// Who approved, when.
+    pub decision: Decision,
+    /// First valid day: the start date, or the approval day when that is later.
+    pub valid_from: NaiveDate,
+    /// The cancellation in force, until it is withdrawn (R11).
+    pub cancellation: Option<Cancellation>,
+}
+
+/// A cancellation (R10): the last valid day and who asked for it, since R11 lets only an
+/// administrator undo an administrator's cancellation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    /// Last valid day (inclusive).
+    pub end_date: NaiveDate,
+    /// Who cancelled.
+    pub by: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 /// Zones valid from one day through another (inclusive; open-ended when `through` is `None`).
@@ -123,70 +103,124 @@ pub struct ZonePeriod {
     pub through: Option<NaiveDate>,
 }
 
-/// A subscription, folded from its events.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Subscription {
-    /// The company; `None` until ordered.
-    pub company: Option<CompanyId>,
-    /// The traveller's phone.
-    pub phone: Option<PhoneNumber>,
-    /// First name.
-    pub first_name: Option<PersonName>,
-    /// Last name.
-    pub last_name: Option<PersonName>,
-    /// Employee number.
-    pub employee_number: Option<EmployeeNumber>,
-    /// Extra field answers.
-    pub extra_fields: BTreeMap<String, String>,
-    /// Category.
-    pub category: Option<TravellerCategory>,
-    /// Start date as ordered.
-    pub start_date: Option<NaiveDate>,
-    /// When it was ordered.
-    pub ordered_at: Option<DateTime<Utc>>,
-    /// Who ordered it.
-    pub ordered_by: Option<Actor>,
-    /// Where the order stands.
-    pub status: OrderStatus,
-    /// The approval or rejection.
-    pub decision: Option<Decision>,
-    /// First valid day (approved subscriptions only).
-    pub valid_from: Option<NaiveDate>,
-    /// Zones over time, oldest first.
-    pub zone_periods: Vec<ZonePeriod>,
-    /// Last valid day, when cancelled.
-    pub end_date: Option<NaiveDate>,
-}
-
 impl Subscription {
     /// Whether it has been ordered (the aggregate exists).
     pub fn exists(&self) -> bool {
-        self.company.is_some()
+        matches!(self, Self::Ordered(_))
+    }
+
+    /// The ordered subscription, `None` before the order.
+    pub fn ordered(&self) -> Option<&OrderedSubscription> {
+        match self {
+            Self::NotOrdered => None,
+            Self::Ordered(ordered) => Some(ordered),
+        }
+    }
+
+    /// Folds one event into the state. Only `SubscriptionOrdered` applies to a subscription
+    /// that was never ordered; the rules refuse every other command on it (`NotFound`), so no
+    /// other event can follow nothing in the log.
+    pub(super) fn evolve(&mut self, event: SubscriptionEvent) {
+        match (self, event) {
+            (
+                this @ Self::NotOrdered,
+                SubscriptionEvent::SubscriptionOrdered {
+                    details,
+                    start_date,
+                    ordered_by,
+                    ordered_at,
+                },
+            ) => {
+                let first = ZonePeriod {
+                    zones: details.zones.clone(),
+                    from: start_date,
+                    through: None,
+                };
+                *this = Self::Ordered(Box::new(OrderedSubscription {
+                    details,
+                    start_date,
+                    ordered_by,
+                    ordered_at,
+                    order: OrderState::Pending,
+                    zone_periods: vec![first],
+                }));
+            }
+            (Self::Ordered(ordered), event) => ordered.evolve(event),
+            (Self::NotOrdered, _) => {}
+        }
+    }
+}
+
+impl OrderedSubscription {
+    /// The order's status by its decision alone.
+    pub fn status(&self) -> OrderStatus {
+        match self.order {
+            OrderState::Pending => OrderStatus::Pending,
+            OrderState::Approved(_) => OrderStatus::Approved,
+            OrderState::Rejected { .. } => OrderStatus::Rejected,
+            OrderState::Withdrawn { .. } => OrderStatus::Withdrawn,
+        }
+    }
+
+    /// The approval, when approved.
+    pub fn approval(&self) -> Option<&Approval> {
+        match &self.order {
+            OrderState::Approved(approval) => Some(approval),
+            _ => None,
+        }
+    }
+
+    /// First valid day, when approved.
+    pub fn valid_from(&self) -> Option<NaiveDate> {
+        self.approval().map(|a| a.valid_from)
+    }
+
+    /// Last valid day, when approved and cancelled.
+    pub fn end_date(&self) -> Option<NaiveDate> {
+        self.approval()
+            .and_then(|a| a.cancellation.as_ref())
+            .map(|c| c.end_date)
+    }
+
+    /// The approval or rejection.
+    pub fn decision(&self) -> Option<&Decision> {
+        match &self.order {
+            OrderState::Approved(approval) => Some(&approval.decision),
+            OrderState::Rejected { decision, .. } => Some(decision),
+            OrderState::Pending | OrderState::Withdrawn { .. } => None,
+        }
+    }
+
+    /// Why it was rejected.
+    pub fn rejection_reason(&self) -> Option<&BoundedText> {
+        match &self.order {
+            OrderState::Rejected { reason, .. } => Some(reason),
+            _ => None,
+        }
     }
 
     /// Its status on `today`.
     pub fn status_on(&self, today: NaiveDate) -> TicketStatus {
-        TicketStatus::on(today, self.status, self.valid_from, self.end_date)
+        TicketStatus::on(today, self.status(), self.valid_from(), self.end_date())
     }
 
-    /// Whether an approved subscription is past its last day on `today`.
-    pub fn has_ended(&self, today: NaiveDate) -> bool {
-        self.end_date.is_some_and(|end| end < today)
+    /// The latest zones.
+    pub fn current_zones(&self) -> &ZoneSelection {
+        self.zone_periods
+            .last()
+            .map_or(&self.details.zones, |p| &p.zones)
     }
 
-    /// The zones in force on `date`'s latest period, or the latest zones overall.
-    pub fn current_zones(&self) -> Option<&ZoneSelection> {
-        self.zone_periods.last().map(|p| &p.zones)
+    /// The first day of the latest zones.
+    pub fn current_zones_from(&self) -> NaiveDate {
+        self.zone_periods.last().map_or(self.start_date, |p| p.from)
     }
 
     /// The first and last day in `month` on which the ticket is valid: approved, on or after
-    /// `valid_from`, on or before `end_date`. `None` when it is valid on no day of the month.
+    /// its first valid day, on or before its end date. `None` when valid on no day of it.
     pub fn valid_days_in(&self, month: Month) -> Option<(NaiveDate, NaiveDate)> {
-        if self.status != OrderStatus::Approved {
-            return None;
-        }
-        let first = month.first_day().max(self.valid_from?);
-        let last = match self.end_date {
+        let first = month.first_day().max(self.valid_from()?);
+        let last = match self.end_date() {
             Some(end) => month.last_day().min(end),
             None => month.last_day(),
         };
@@ -205,52 +239,22 @@ impl Subscription {
             .map(|p| &p.zones)
     }
 
-    /// Folds one event into the state.
-    pub(super) fn evolve(&mut self, event: SubscriptionEvent) {
+    fn evolve(&mut self, event: SubscriptionEvent) {
         match event {
-            SubscriptionEvent::SubscriptionOrdered {
-                company,
-                phone,
-                first_name,
-                last_name,
-                employee_number,
-                extra_fields,
-                zones,
-                category,
-                start_date,
-                ordered_by,
-                ordered_at,
-                // The state needs no language; only the messages about the order do.
-                language: _,
-            } => {
-                self.company = Some(company);
-                self.phone = Some(phone);
-                self.first_name = Some(first_name);
-                self.last_name = Some(last_name);
-                self.employee_number = employee_number;
-                self.extra_fields = extra_fields;
-                self.category = Some(category);
-                self.start_date = Some(start_date);
-                self.ordered_by = Some(ordered_by);
-                self.ordered_at = Some(ordered_at);
-                self.status = OrderStatus::Pending;
-                self.zone_periods = vec![ZonePeriod {
-                    zones,
-                    from: start_date,
-                    through: None,
-                }];
-            }
+            // A second order of one aggregate is refused (`AlreadyExists`), never stored.
+            SubscriptionEvent::SubscriptionOrdered { .. } => {}
             SubscriptionEvent::SubscriptionApproved {
                 decided_by,
                 decided_at,
                 valid_from,
             } => {
-                self.status = OrderStatus::Approved;
-                self.valid_from = Some(valid_from);
-                self.decision = Some(Decision {
-                    by: decided_by,
-                    at: decided_at,
-                    reason: None,
+                self.order = OrderState::Approved(Approval {
+                    decision: Decision {
+                        by: decided_by,
+                        at: decided_at,
+                    },
+                    valid_from,
+                    cancellation: None,
                 });
             }
             SubscriptionEvent::SubscriptionRejected {
@@ -258,12 +262,13 @@ impl Subscription {
                 decided_by,
                 decided_at,
             } => {
-                self.status = OrderStatus::Rejected;
-                self.decision = Some(Decision {
-                    by: decided_by,
-                    at: decided_at,
-                    reason: Some(reason),
-                });
+                self.order = OrderState::Rejected {
+                    decision: Decision {
+                        by: decided_by,
+                        at: decided_at,
+                    },
+                    reason,
+                };
             }
             SubscriptionEvent::ZonesChanged {
                 zones,
@@ -271,14 +276,10 @@ impl Subscription {
                 previous_valid_through,
                 ..
             } => {
-                self.zone_periods
-                    .retain(|p| p.from <= previous_valid_through);
+                let through = previous_valid_through;
+                self.zone_periods.retain(|p| p.from <= through);
                 for period in &mut self.zone_periods {
-                    period.through = Some(
-                        period
-                            .through
-                            .map_or(previous_valid_through, |t| t.min(previous_valid_through)),
-                    );
+                    period.through = Some(period.through.map_or(through, |t| t.min(through)));
                 }
                 self.zone_periods.push(ZonePeriod {
                     zones,
@@ -286,11 +287,33 @@ impl Subscription {
                     through: None,
                 });
             }
-            SubscriptionEvent::SubscriptionCancelled { end_date, .. } => {
-                self.end_date = Some(end_date)
+            SubscriptionEvent::SubscriptionCancelled {
+                end_date,
+                cancelled_by,
+                cancelled_at,
+            } => {
+                if let OrderState::Approved(approval) = &mut self.order {
+                    approval.cancellation = Some(Cancellation {
+                        end_date,
+                        by: cancelled_by,
+                        at: cancelled_at,
+                    });
+                }
             }
-            SubscriptionEvent::CancellationWithdrawn { .. } => self.end_date = None,
-            SubscriptionEvent::OrderWithdrawn { .. } => self.status = OrderStatus::Withdrawn,
+            SubscriptionEvent::CancellationWithdrawn { .. } => {
+                if let OrderState::Approved(approval) = &mut self.order {
+                    approval.cancellation = None;
+                }
+            }
+            SubscriptionEvent::OrderWithdrawn {
+                withdrawn_by,
+                withdrawn_at,
+            } => {
+                self.order = OrderState::Withdrawn {
+                    by: withdrawn_by,
+                    at: withdrawn_at,
+                };
+            }
         }
     }
 }

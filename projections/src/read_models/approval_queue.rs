@@ -62,25 +62,19 @@ impl Rows for ApprovalQueue {
             };
             let row = match event {
                 SubscriptionEvent::SubscriptionOrdered {
-                    company,
-                    phone,
-                    first_name,
-                    last_name,
-                    employee_number,
-                    zones,
-                    category,
+                    details,
                     start_date,
                     ordered_at,
                     ..
                 } => Some(PendingOrder {
                     subscription_id: envelope.aggregate_id,
-                    company_id: company.as_uuid(),
-                    phone: phone.to_string(),
-                    first_name: first_name.to_string(),
-                    last_name: last_name.to_string(),
-                    employee_number: employee_number.as_ref().map(ToString::to_string),
-                    category: category.code().to_owned(),
-                    zones: serde_json::to_value(zones).unwrap_or(Value::Null),
+                    company_id: details.company.as_uuid(),
+                    phone: details.phone.to_string(),
+                    first_name: details.first_name.to_string(),
+                    last_name: details.last_name.to_string(),
+                    employee_number: details.employee_number.as_ref().map(ToString::to_string),
+                    category: details.category.code().to_owned(),
+                    zones: serde_json::to_value(&details.zones).unwrap_or(Value::Null),
                     start_date: *start_date,
                     ordered_at: *ordered_at,
                     position: envelope.position,

@@ -125,14 +125,16 @@ async fn upsert_subscriptions(
     let mut states = Vec::with_capacity(rows.len());
     let mut versions = Vec::with_capacity(rows.len());
     for (id, (state, version)) in rows {
-        let Some(company) = state.company else {
-            continue;
-        };
+        // Every subscription in the log starts with its order, so a folded state that is not
+        // ordered is a broken log: an error, never a row left out of the money path.
+        let ordered = state.ordered().ok_or_else(|| {
+            ProjectionError::Corrupt(format!("subscription {id} has events but no order"))
+        })?;
         ids.push(*id);
-        companies.push(company.as_uuid());
-        approved.push(state.status == OrderStatus::Approved);
-        valid_from.push(state.valid_from);
-        end_date.push(state.end_date);
+        companies.push(ordered.details.company.as_uuid());
+        approved.push(ordered.status() == OrderStatus::Approved);
+        valid_from.push(ordered.valid_from());
+        end_date.push(ordered.end_date());
         states.push(
             serde_json::to_string(state).map_err(|e| ProjectionError::Corrupt(e.to_string()))?,
         );

@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use bedrift_domain::company::{CompanyEvent, EmployerContribution, OrderForm, OrderingPolicy};
+use bedrift_domain::company::{
+    Company, CompanyEvent, EmployerContribution, OrderForm, OrderingPolicy,
+};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, PgConnection};
@@ -55,7 +57,55 @@ fn policy_code(policy: OrderingPolicy) -> &'static str {
     }
 }
 
+/// The contribution as the row's kind, percent and amount columns.
+fn contribution_columns(contribution: EmployerContribution) -> (String, Option<i16>, Option<i64>) {
+    match contribution {
+        EmployerContribution::None => ("NONE".to_owned(), None, None),
+        EmployerContribution::Percent { percent } => {
+            ("PERCENT".to_owned(), Some(i16::from(percent)), None)
+        }
+        EmployerContribution::Fixed { amount } => ("FIXED".to_owned(), None, Some(amount.ore())),
+    }
+}
+
 impl CompanyRow {
+    /// The row that the events of `company` (id `id`) fold into, computed from the aggregate
+    /// itself: what a mutation answers with, before the projector has written the row.
+    /// `None` for a company that is not registered. `version` is 0: no event was folded here.
+    pub fn of_aggregate(id: Uuid, company: &Company) -> Option<Self> {
+        let (org_number, name, invoice_email, order_link, registered_at) = (
+            company.org_number.as_ref()?,
+            company.name.as_ref()?,
+            company.invoice_email.as_ref()?,
+            company.order_link.as_ref()?,
+            company.registered_at?,
+        );
+        let (kind, percent, amount) = contribution_columns(
+            company
+                .contributions
+                .entries()
+                .last()
+                .map_or(EmployerContribution::None, |(_, c)| *c),
+        );
+        Some(Self {
+            company_id: id,
+            org_number: org_number.to_string(),
+            name: name.to_string(),
+            invoice_email: invoice_email.to_string(),
+            ordering_policy: policy_code(company.policy).to_owned(),
+            order_link_token: order_link.to_string(),
+            order_form: serde_json::to_value(&company.order_form).unwrap_or(Value::Null),
+            contribution_kind: kind,
+            contribution_percent: percent,
+            contribution_amount_ore: amount,
+            pay_type_code: company.pay_type_code.as_ref().map(ToString::to_string),
+            department_field: company.department_field.as_ref().map(ToString::to_string),
+            cost_centre_field: company.cost_centre_field.as_ref().map(ToString::to_string),
+            registered_at,
+            version: 0,
+        })
+    }
+
     fn apply(&mut self, event: &CompanyEvent) {
         match event {
             CompanyEvent::CompanyRegistered { .. }
@@ -83,15 +133,7 @@ impl CompanyRow {
                     self.contribution_kind,
                     self.contribution_percent,
                     self.contribution_amount_ore,
-                ) = match contribution {
-                    EmployerContribution::None => ("NONE".to_owned(), None, None),
-                    EmployerContribution::Percent { percent } => {
-                        ("PERCENT".to_owned(), Some(i16::from(*percent)), None)
-                    }
-                    EmployerContribution::Fixed { amount } => {
-                        ("FIXED".to_owned(), None, Some(amount.ore()))
-                    }
-                };
+                ) = contribution_columns(*contribution);
             }
             CompanyEvent::PayrollSettingsSet {
                 pay_type_code,

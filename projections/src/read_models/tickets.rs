@@ -62,14 +62,7 @@ pub struct TicketRow {
 impl TicketRow {
     fn ordered(envelope: &Envelope, event: &SubscriptionEvent) -> Option<Self> {
         let SubscriptionEvent::SubscriptionOrdered {
-            company,
-            phone,
-            first_name,
-            last_name,
-            employee_number,
-            extra_fields,
-            zones,
-            category,
+            details,
             start_date,
             ordered_at,
             ..
@@ -79,14 +72,14 @@ impl TicketRow {
         };
         Some(Self {
             subscription_id: envelope.aggregate_id,
-            company_id: company.as_uuid(),
-            phone: phone.to_string(),
-            first_name: first_name.to_string(),
-            last_name: last_name.to_string(),
-            employee_number: employee_number.as_ref().map(ToString::to_string),
-            extra_fields: serde_json::to_value(extra_fields).unwrap_or(Value::Null),
-            category: category.code().to_owned(),
-            zones: serde_json::to_value(zones).unwrap_or(Value::Null),
+            company_id: details.company.as_uuid(),
+            phone: details.phone.to_string(),
+            first_name: details.first_name.to_string(),
+            last_name: details.last_name.to_string(),
+            employee_number: details.employee_number.as_ref().map(ToString::to_string),
+            extra_fields: serde_json::to_value(&details.extra_fields).unwrap_or(Value::Null),
+            category: details.category.code().to_owned(),
+            zones: serde_json::to_value(&details.zones).unwrap_or(Value::Null),
             zones_from: *start_date,
             order_status: OrderStatus::Pending.code().to_owned(),
             start_date: *start_date,

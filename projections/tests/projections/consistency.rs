@@ -135,7 +135,7 @@ async fn agrees_with_the_domain_fold(pool: &bedrift_store::PgPool) {
         .unwrap();
     let pending = folded
         .values()
-        .filter(|s| s.status == OrderStatus::Pending)
+        .filter(|s| s.ordered().unwrap().status() == OrderStatus::Pending)
         .count();
     assert_eq!(
         queued.len(),
@@ -143,23 +143,26 @@ async fn agrees_with_the_domain_fold(pool: &bedrift_store::PgPool) {
         "the queue holds exactly the pending orders"
     );
     for (id, status, valid_from, end_date, zones) in tickets {
-        let state = &folded[&id];
-        let expected = match state.status {
+        let state = folded[&id].ordered().unwrap();
+        let expected = match state.status() {
             OrderStatus::Pending => "PENDING",
             OrderStatus::Approved => "APPROVED",
             OrderStatus::Rejected => "REJECTED",
             OrderStatus::Withdrawn => "WITHDRAWN",
         };
         assert_eq!(status, expected, "{id}");
-        assert_eq!(valid_from, state.valid_from, "{id}");
-        assert_eq!(end_date, state.end_date, "{id}");
+        assert_eq!(valid_from, state.valid_from(), "{id}");
+        assert_eq!(end_date, state.end_date(), "{id}");
         assert_eq!(
             zones,
-            serde_json::to_value(state.current_zones().unwrap()).unwrap(),
+            serde_json::to_value(state.current_zones()).unwrap(),
             "{id}"
         );
     }
     for (id,) in queued {
-        assert_eq!(folded[&id].status, OrderStatus::Pending);
+        assert_eq!(
+            folded[&id].ordered().unwrap().status(),
+            OrderStatus::Pending
+        );
     }
 }

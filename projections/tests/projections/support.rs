@@ -108,7 +108,7 @@ impl World {
             )
             .await;
         match installed {
-            Ok(())
+            Ok(_)
             | Err(bedrift_store::StoreError::Domain(
                 bedrift_domain::tariff::TariffError::AlreadyInstalled,
             )) => {}
@@ -126,15 +126,13 @@ impl World {
     /// Registers a company with `policy` and a contribution.
     pub async fn register_company(&self, n: usize, policy: OrderingPolicy) -> CompanyId {
         let id = CompanyId::new();
-        let org_numbers = [
-            "974760673",
-            "982441366",
-            "923609016",
-            "914778271",
-            "986105174",
-        ];
+        // One organisation number per company (R17): the first valid one from a base of n's.
+        let org_number = (10_000_000 + n as u64 * 7..)
+            .flat_map(|base| (0..10).map(move |check| format!("{base}{check}")))
+            .find_map(|candidate| OrgNumber::parse(&candidate).ok())
+            .unwrap();
         let command = CompanyCommand::Register {
-            org_number: OrgNumber::parse(org_numbers[n % org_numbers.len()]).unwrap(),
+            org_number,
             name: BoundedText::parse(&format!("Bedrift {n} AS"), "a name", 1, 200).unwrap(),
             invoice_email: EmailAddress::parse(&format!("faktura{n}@eksempel.no")).unwrap(),
             contact: Administrator {
@@ -195,7 +193,6 @@ impl World {
                 policy,
                 form: OrderForm::standard(),
             },
-            others: Vec::new(),
         };
         self.subscriptions
             .execute(&id.to_string(), command, &system())

@@ -181,7 +181,6 @@ pub fn generate(subscriptions: usize, chunk_rows: usize) -> anyhow::Result<Gener
                 policy: state.policy,
                 form: allocation_form(),
             },
-            others: Vec::new(),
         };
         let (id, mut subscription, mut sequence) =
             (uuid::Uuid::new_v4().to_string(), Subscription::default(), 0);

@@ -5,15 +5,23 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use bedrift_store::claims::{Claim, ClaimRefusal};
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use tokio::sync::Barrier;
 
 /// Counts increments.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Counter {
     pub count: u64,
+}
+
+/// The counter takes no claims: no set-based rule spans counters.
+impl ClaimRefusal for Counter {
+    fn refusal(_: Claim) -> Option<CounterError> {
+        None
+    }
 }
 
 #[derive(Debug, Clone)]

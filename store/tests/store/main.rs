@@ -2,6 +2,7 @@
 //! else a private one. Each test gets a fresh database.
 
 mod chain;
+mod claims;
 mod commands;
 mod counter;
 mod embedded;

@@ -87,7 +87,7 @@ type Outcome = Result<(), StoreError<SubscriptionError>>;
 /// Runs `command` on its own task (the racers block their threads at the barrier).
 fn race(racer: &Racer, id: &str, command: SubscriptionCommand) -> tokio::task::JoinHandle<Outcome> {
     let (racer, id) = (Arc::clone(racer), id.to_owned());
-    tokio::spawn(async move { racer.execute(&id, command, &metadata()).await })
+    tokio::spawn(async move { racer.execute(&id, command, &metadata()).await.map(|_| ()) })
 }
 
 fn zones(codes: &[&str]) -> ZoneSelection {
@@ -129,7 +129,6 @@ async fn subscription(db: &TestDatabase, approved: bool) -> String {
         SubscriptionCommand::Create {
             details,
             start_date: None,
-            others: Vec::new(),
             by: AccountId::from_uuid(uuid::Uuid::from_u128(1)),
         }
     } else {
@@ -139,7 +138,6 @@ async fn subscription(db: &TestDatabase, approved: bool) -> String {
                 policy: bedrift_domain::company::OrderingPolicy::ApprovalRequired,
                 form: bedrift_domain::company::OrderForm::standard(),
             },
-            others: Vec::new(),
         }
     };
     plain.execute(&id, command, &metadata()).await.unwrap();

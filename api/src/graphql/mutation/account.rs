@@ -27,6 +27,7 @@ async fn session_for(state: &AppState, account: Account) -> Result<SessionPayloa
         token: None,
         address: std::net::Ipv4Addr::UNSPECIFIED.into(),
         correlation_id: uuid::Uuid::nil(),
+        last_written: None,
     };
     let viewer = viewer_of(state, &caller)
         .await?

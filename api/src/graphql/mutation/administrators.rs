@@ -9,7 +9,7 @@ use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::company::{Administrator, Company, CompanyCommand};
 use bedrift_domain::messages;
 use bedrift_domain::values::{AccountId, BoundedText, EmailAddress};
-use bedrift_projections::listing::{self, CompanyListing};
+use bedrift_projections::listing;
 
 use super::input::uuid;
 use crate::auth::{self, AccountKind, Channel};
@@ -56,13 +56,6 @@ async fn administrator_account(
             Ok((id, email.clone(), false))
         }
     }
-}
-
-/// The company `id` as the directory shows it now.
-async fn company_listing(state: &AppState, id: uuid::Uuid) -> Result<CompanyListing, ApiError> {
-    listing::company(&state.pool, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("there is no such company".into()))
 }
 
 /// Queues the e-mail: an invitation with a fresh token for an account without a password, a
@@ -115,11 +108,15 @@ impl AdministratorMutations {
     ) -> Result<CompanyView> {
         let (state, caller) = parts(ctx);
         let id = uuid(&company_id, "companyId")?;
-        caller.manage(state, id).await?;
+        let company = caller.manage_now(state, id).await?;
+        let company_name = company
+            .name
+            .as_ref()
+            .map(ToString::to_string)
+            .ok_or_else(|| ApiError::NotFound("there is no such company".into()))?;
         let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid("email", e))?;
         let name = BoundedText::parse(&name, "the administrator's name", 1, 200)
             .map_err(|e| ApiError::invalid("name", e))?;
-        let company = company_listing(state, id).await?;
         let (account, email, has_password) =
             administrator_account(state, id, &email, name.as_str()).await?;
         let command = CompanyCommand::InviteAdministrator {
@@ -130,8 +127,8 @@ impl AdministratorMutations {
             },
             by: caller.actor()?,
         };
-        state
-            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+        let changed = caller
+            .execute::<Company>(state, id.to_string(), command)
             .await?;
         notify(
             state,
@@ -139,11 +136,10 @@ impl AdministratorMutations {
             has_password,
             &email,
             name.as_str(),
-            &company.name,
+            &company_name,
         )
         .await?;
-        let company = company_listing(state, id).await?;
-        Ok(CompanyView(company))
+        Ok(CompanyView::of(id, &changed)?)
     }
 
     /// Removes an administrator from a company (its administrators and operators). The last
@@ -164,9 +160,9 @@ impl AdministratorMutations {
             account,
             by: caller.actor()?,
         };
-        state
-            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+        let changed = caller
+            .execute::<Company>(state, id.to_string(), command)
             .await?;
-        Ok(CompanyView(company_listing(state, id).await?))
+        Ok(CompanyView::of(id, &changed)?)
     }
 }

@@ -4,7 +4,6 @@
 use async_graphql::{Context, InputObject, Object, Result, ID};
 use bedrift_domain::company::{Administrator, Company, CompanyCommand};
 use bedrift_domain::values::{AccountId, BoundedText, CompanyId, EmailAddress, OrgNumber};
-use bedrift_projections::listing;
 
 use super::administrators;
 use super::input::{new_order_link_token, uuid};
@@ -32,14 +31,6 @@ pub struct RegisterCompanyInput {
     pub contact_name: String,
     /// The contact person's e-mail; the invitation goes there.
     pub contact_email: String,
-}
-
-/// The company `id` as the read models show it now.
-async fn company_view(state: &AppState, id: uuid::Uuid) -> Result<CompanyView, ApiError> {
-    listing::company(&state.pool, id)
-        .await?
-        .map(CompanyView)
-        .ok_or_else(|| ApiError::NotFound("there is no such company".into()))
 }
 
 /// The account of the contact person: their existing administrator account, or a new one.
@@ -96,8 +87,8 @@ impl CompanyMutations {
             order_link: new_order_link_token(),
             by: caller.actor()?,
         };
-        state
-            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+        let registered = caller
+            .execute::<Company>(state, id.to_string(), command)
             .await?;
         // A new account: the contact person gets an invitation, never a notice.
         administrators::notify(
@@ -109,7 +100,7 @@ impl CompanyMutations {
             name.as_str(),
         )
         .await?;
-        Ok(company_view(state, id.as_uuid()).await?)
+        Ok(CompanyView::of(id.as_uuid(), &registered)?)
     }
 
     /// Sets whether and how employees may order (R6); orders already placed are not affected.
@@ -121,15 +112,15 @@ impl CompanyMutations {
     ) -> Result<CompanyView> {
         let (state, caller) = parts(ctx);
         let id = uuid(&company_id, "companyId")?;
-        caller.manage(state, id).await?;
+        caller.manage_now(state, id).await?;
         let command = CompanyCommand::SetOrderingPolicy {
             policy: policy.into(),
             by: caller.actor()?,
         };
-        state
-            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+        let changed = caller
+            .execute::<Company>(state, id.to_string(), command)
             .await?;
-        Ok(company_view(state, id).await?)
+        Ok(CompanyView::of(id, &changed)?)
     }
 
     /// Replaces the order link; the old link stops working at once.
@@ -140,14 +131,14 @@ impl CompanyMutations {
     ) -> Result<CompanyView> {
         let (state, caller) = parts(ctx);
         let id = uuid(&company_id, "companyId")?;
-        caller.manage(state, id).await?;
+        caller.manage_now(state, id).await?;
         let command = CompanyCommand::RotateOrderLink {
             token: new_order_link_token(),
             by: caller.actor()?,
         };
-        state
-            .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+        let changed = caller
+            .execute::<Company>(state, id.to_string(), command)
             .await?;
-        Ok(company_view(state, id).await?)
+        Ok(CompanyView::of(id, &changed)?)
     }
 }

@@ -1,19 +1,18 @@
 //! Mutations of employees: logging in through the order link with an SMS code, and ordering.
 
 use async_graphql::{Context, Object, Result, ID};
-use bedrift_domain::company::OrderForm;
-use bedrift_domain::subscription::{CompanyTerms, SubscriptionCommand};
-use bedrift_domain::values::CompanyId;
+use bedrift_domain::company::Company;
+use bedrift_domain::subscription::{CompanyTerms, Subscription, SubscriptionCommand};
+use bedrift_domain::values::{CompanyId, SubscriptionId};
 use bedrift_projections::listing::{self, CompanyListing};
 
-use super::input::{order_details, phone, OrderInput};
+use super::input::{order_details, OrderInput};
 use crate::auth::{self, Channel, Login};
 use crate::graphql::context::parts;
-use crate::graphql::types::enums::{LanguageView, OrderingPolicy, ViewerKind};
+use crate::graphql::types::enums::{LanguageView, ViewerKind};
 use crate::graphql::types::public::{SessionPayload, Viewer};
 use crate::graphql::types::subscription::SubscriptionView;
 use crate::graphql::ApiError;
-use crate::ordering;
 use crate::AppState;
 
 /// Employee mutations.
@@ -28,16 +27,6 @@ async fn company_of_link(state: &AppState, token: &str) -> Result<CompanyListing
     listing::company_by_order_token(&state.pool, token.trim())
         .await?
         .ok_or_else(|| ApiError::NotFound("this order link does not work (any more)".into()))
-}
-
-/// The company's policy and form now, from the directory read model.
-fn terms(company: &CompanyListing) -> Result<CompanyTerms, ApiError> {
-    let form: OrderForm =
-        serde_json::from_value(company.order_form.clone()).map_err(|e| ApiError::internal(&e))?;
-    Ok(CompanyTerms {
-        policy: OrderingPolicy::from_code(&company.ordering_policy).into(),
-        form,
-    })
 }
 
 #[Object]
@@ -138,24 +127,25 @@ impl EmployeeMutations {
             )
             .await?;
         let details = order_details(state, company, employee_phone.clone(), input).await?;
-        let listing = listing::company(&state.pool, company.as_uuid())
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| ApiError::NotFound("there is no such company".into()))?;
-        let terms = terms(&listing)?;
-        let id = ordering::place(
-            state,
-            company,
-            phone(employee_phone.as_str())?,
-            move |others| SubscriptionCommand::Order {
-                details,
-                terms,
-                others,
-            },
-            caller.metadata(state)?,
-        )
-        .await?;
-        let ticket = super::input::ticket(state, id.as_uuid()).await?;
-        Ok(SubscriptionView::new(ticket, state.clock.today()))
+        // The policy and form in force now, from the company's own events (the write side), so
+        // a policy an administrator set a moment ago applies at once (R6).
+        let current = state.load::<Company>(company.to_string()).await?;
+        if !current.is_registered() {
+            return Err(ApiError::NotFound("there is no such company".into()).into());
+        }
+        let terms = CompanyTerms {
+            policy: current.policy,
+            form: current.order_form.clone(),
+        };
+        let id = SubscriptionId::new();
+        let command = SubscriptionCommand::Order { details, terms };
+        let ordered = caller
+            .execute::<Subscription>(state, id.to_string(), command)
+            .await?;
+        Ok(SubscriptionView::of(
+            id.as_uuid(),
+            &ordered,
+            state.clock.today(),
+        )?)
     }
 }

@@ -5,12 +5,10 @@ use std::collections::BTreeMap;
 
 use async_graphql::{InputObject, ID};
 use bedrift_domain::subscription::OrderDetails;
-use bedrift_domain::tariff::ZoneMap;
+use bedrift_domain::tariff::{Tariff, ZoneMap, TARIFF_ID};
 use bedrift_domain::values::{
     CompanyId, EmployeeNumber, OrderLinkToken, PersonName, PhoneNumber, ZoneSelection,
 };
-use bedrift_projections::listing::{self, TicketListing};
-use bedrift_projections::read_models::tariff::price_list;
 
 use crate::graphql::types::enums::{LanguageView, TravellerCategory};
 use crate::graphql::ApiError;
@@ -58,10 +56,12 @@ pub fn uuid(id: &ID, field: &str) -> Result<uuid::Uuid, ApiError> {
     crate::graphql::parse_id(id, field)
 }
 
-/// The zone map of the tariff in force today (or the latest, before the first one starts).
+/// The zone map of the tariff in force today (or the latest, before the first one starts),
+/// from the tariff's own events (the write side), so a tariff installed or published a
+/// moment ago applies at once.
 pub async fn zone_map(state: &AppState) -> Result<ZoneMap, ApiError> {
-    let mut connection = state.pool.acquire().await?;
-    let prices = price_list(&mut connection).await?;
+    let tariff = state.load::<Tariff>(TARIFF_ID.to_owned()).await?;
+    let prices = tariff.price_list();
     let version = prices
         .in_force(state.clock.today())
         .or_else(|| prices.versions().last())
@@ -132,11 +132,4 @@ pub fn new_order_link_token() -> OrderLinkToken {
         uuid::Uuid::new_v4().simple()
     );
     OrderLinkToken::parse(&text).expect("64 hex digits make a valid token")
-}
-
-/// The subscription `id`, or `NOT_FOUND`.
-pub async fn ticket(state: &AppState, id: uuid::Uuid) -> Result<TicketListing, ApiError> {
-    listing::ticket(&state.pool, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("there is no such subscription".into()))
 }

@@ -3,8 +3,8 @@
 
 mod account;
 mod administrators;
-mod bulk;
 mod api_keys;
+mod bulk;
 mod company;
 mod employee;
 mod input;

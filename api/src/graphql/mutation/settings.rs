@@ -7,7 +7,6 @@ use bedrift_domain::company::{
     Company, CompanyCommand, EmployerContribution, ExtraField, OrderForm,
 };
 use bedrift_domain::values::{BoundedText, EmailAddress, PayTypeCode};
-use bedrift_projections::listing;
 
 use super::input::uuid;
 use crate::graphql::context::parts;
@@ -128,15 +127,12 @@ async fn change(
 ) -> Result<CompanyView, ApiError> {
     let (state, caller): (&AppState, _) = parts(ctx);
     let id = uuid(company_id, "companyId")?;
-    caller.manage(state, id).await?;
+    caller.manage_now(state, id).await?;
     let command = command(caller.actor()?);
-    state
-        .execute::<Company>(id.to_string(), command, caller.metadata(state)?)
+    let changed = caller
+        .execute::<Company>(state, id.to_string(), command)
         .await?;
-    listing::company(&state.pool, id)
-        .await?
-        .map(CompanyView)
-        .ok_or_else(|| ApiError::NotFound("there is no such company".into()))
+    CompanyView::of(id, &changed)
 }
 
 #[Object]

@@ -3,16 +3,15 @@
 
 use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::subscription::{Subscription, SubscriptionCommand};
-use bedrift_domain::values::{AccountId, BoundedText, CompanyId};
+use bedrift_domain::values::{AccountId, BoundedText, CompanyId, SubscriptionId};
 
-use super::input::{order_details, ticket, uuid, OrderInput};
+use super::input::{order_details, uuid, OrderInput};
 use crate::auth::Principal;
 use crate::graphql::context::{parts, Caller};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{CancelAt, TravellerCategory, ZoneChangeFrom};
 use crate::graphql::types::subscription::SubscriptionView;
 use crate::graphql::ApiError;
-use crate::ordering;
 use crate::AppState;
 
 /// Subscription mutations.
@@ -30,7 +29,10 @@ pub(super) enum Allowed {
     Holder,
 }
 
-/// Authorises the caller on subscription `id`, runs `command` and returns the new state.
+/// Authorises the caller on subscription `id`, runs `command` and returns the subscription as
+/// the command left it. Who holds it and which company pays are read on the write side (the
+/// subscription's own events), so a subscription ordered a moment ago is found even while the
+/// read models catch up.
 pub(super) async fn act(
     state: &AppState,
     caller: &Caller,
@@ -39,9 +41,19 @@ pub(super) async fn act(
     command: SubscriptionCommand,
 ) -> Result<SubscriptionView, ApiError> {
     let id = uuid(id, "id")?;
-    let row = caller.visible_ticket(state, id).await?;
-    let holder = caller.holds(&row);
-    let manager = caller.may_manage(state, row.company_id).await?;
+    caller.principal()?;
+    let not_found = || ApiError::NotFound("there is no such subscription".to_owned());
+    let current = state.load::<Subscription>(id.to_string()).await?;
+    let details = &current.ordered().ok_or_else(not_found)?.details;
+    let holder = caller.holds_order(details);
+    let manager = match caller.manage_now(state, details.company.as_uuid()).await {
+        Ok(_) => true,
+        Err(ApiError::Forbidden(_) | ApiError::NotFound(_)) => false,
+        Err(other) => return Err(other),
+    };
+    if !holder && !manager {
+        return Err(not_found());
+    }
     let permitted = match allowed {
         Allowed::Managers => manager,
         Allowed::ManagersAndHolder => manager || holder,
@@ -50,17 +62,11 @@ pub(super) async fn act(
     if !permitted {
         return Err(ApiError::forbidden());
     }
-    state
-        .execute::<Subscription>(
-            id.to_string(),
-            command,
-            caller.metadata_on(state, row.company_id)?,
-        )
+    let metadata = caller.metadata_on(state, details.company.as_uuid())?;
+    let after = caller
+        .execute_as::<Subscription>(state, id.to_string(), command, metadata)
         .await?;
-    Ok(SubscriptionView::new(
-        ticket(state, id).await?,
-        state.clock.today(),
-    ))
+    SubscriptionView::of(id, &after, state.clock.today())
 }
 
 #[Object]
@@ -78,7 +84,7 @@ impl SubscriptionMutations {
     ) -> Result<SubscriptionView> {
         let (state, caller) = parts(ctx);
         let company = uuid(&company_id, "companyId")?;
-        caller.manage(state, company).await?;
+        caller.manage_now(state, company).await?;
         let by = match caller.principal()? {
             Principal::Operator { account } | Principal::Administrator { account } => account.id,
             Principal::Employee { .. } | Principal::Holder { .. } => {
@@ -89,25 +95,21 @@ impl SubscriptionMutations {
         caller.rate_limit(state, "create", limit).await?;
         let company = CompanyId::from_uuid(company);
         let phone = super::input::phone(&phone)?;
-        let details = order_details(state, company, phone.clone(), input).await?;
-        let start_date = start_date.map(|d| d.0);
-        let id = ordering::place(
-            state,
-            company,
-            phone,
-            move |others| SubscriptionCommand::Create {
-                details,
-                start_date,
-                others,
-                by: AccountId::from_uuid(by.as_uuid()),
-            },
-            caller.metadata(state)?,
-        )
-        .await?;
-        Ok(SubscriptionView::new(
-            ticket(state, id.as_uuid()).await?,
+        let details = order_details(state, company, phone, input).await?;
+        let command = SubscriptionCommand::Create {
+            details,
+            start_date: start_date.map(|d| d.0),
+            by: AccountId::from_uuid(by.as_uuid()),
+        };
+        let id = SubscriptionId::new();
+        let created = caller
+            .execute::<Subscription>(state, id.to_string(), command)
+            .await?;
+        Ok(SubscriptionView::of(
+            id.as_uuid(),
+            &created,
             state.clock.today(),
-        ))
+        )?)
     }
 
     /// Approves a pending order (R7).

@@ -10,7 +10,6 @@ use bedrift_domain::tariff::{
     Price, Tariff, TariffCommand, TariffVersion, Zone, ZoneMap, TARIFF_ID,
 };
 use bedrift_domain::values::{self, ZoneId};
-use bedrift_projections::read_models::tariff::price_list;
 
 use crate::graphql::context::parts;
 use crate::graphql::scalars::{Date, Money};
@@ -170,9 +169,9 @@ impl TariffMutations {
             return Err(ApiError::bad_input("prices", "too many prices").into());
         }
         let valid_from = input.valid_from.0;
-        let mut connection = state.pool.acquire().await.map_err(ApiError::from)?;
-        let prices = price_list(&mut connection).await.map_err(ApiError::from)?;
-        drop(connection);
+        // The versions published so far, on the write side.
+        let current = state.load::<Tariff>(TARIFF_ID.to_owned()).await?;
+        let prices = current.price_list();
         let superseded = valid_from
             .pred_opt()
             .and_then(|day| prices.in_force(day))
@@ -194,17 +193,16 @@ impl TariffMutations {
             version,
             by: caller.actor()?,
         };
-        state
-            .execute::<Tariff>(TARIFF_ID.to_owned(), command, caller.metadata(state)?)
+        let tariff = caller
+            .execute::<Tariff>(state, TARIFF_ID.to_owned(), command)
             .await?;
-        let mut connection = state.pool.acquire().await.map_err(ApiError::from)?;
-        let prices = price_list(&mut connection).await.map_err(ApiError::from)?;
-        let published = prices
+        let published = tariff
+            .price_list()
             .versions()
             .iter()
             .find(|v| v.valid_from == valid_from)
             .ok_or_else(|| {
-                ApiError::internal(&std::io::Error::other("published version not projected"))
+                ApiError::internal(&std::io::Error::other("the published version is missing"))
             })?;
         Ok(TariffView::from(published))
     }

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::input::{ticket, uuid};
+use super::input::uuid;
 use crate::graphql::context::parts;
 use crate::graphql::types::subscription::SubscriptionView;
 use crate::graphql::ApiError;
@@ -35,9 +35,6 @@ impl TicketMutations {
         resend::send_again(state, &row)
             .await
             .map_err(ApiError::from)?;
-        Ok(SubscriptionView::new(
-            ticket(state, id).await?,
-            state.clock.today(),
-        ))
+        Ok(SubscriptionView::new(row, state.clock.today()))
     }
 }

@@ -4,7 +4,7 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
-use bedrift_domain::company::OrderForm as DomainForm;
+use bedrift_domain::company::{Company, OrderForm as DomainForm};
 use bedrift_domain::values::CompanyId;
 use bedrift_projections::listing::{self, CompanyListing};
 use bedrift_projections::queries::{invoice_basis, payroll_basis};
@@ -21,7 +21,37 @@ use crate::graphql::ApiError;
 
 /// A company (virksomhet) that gives its employees tickets.
 #[derive(Debug, Clone)]
-pub struct CompanyView(pub CompanyListing);
+pub struct CompanyView(
+    pub CompanyListing,
+    /// The administrators as the write side knows them, when the view comes from the
+    /// aggregate (a mutation's answer); `None`: read them from the directory.
+    pub Option<Vec<AdministratorView>>,
+);
+
+impl CompanyView {
+    /// The view of company `id` as its aggregate stands (the write side): what a mutation
+    /// answers with, without waiting for the directory read model.
+    pub fn of(id: uuid::Uuid, company: &Company) -> Result<Self, ApiError> {
+        let row = CompanyListing::of_aggregate(id, company)
+            .ok_or_else(|| ApiError::NotFound("there is no such company".to_owned()))?;
+        let mut administrators: Vec<AdministratorView> = company
+            .administrators
+            .values()
+            .map(|a| AdministratorView {
+                account_id: ID(a.account.to_string()),
+                email: a.email.to_string(),
+                name: a.name.to_string(),
+                // Filled from the accounts table when the field is asked for.
+                last_login_at: None,
+            })
+            .collect();
+        // The directory's order: by name, case-insensitively, then account.
+        administrators.sort_by(|a, b| {
+            (a.name.to_lowercase(), &a.account_id.0).cmp(&(b.name.to_lowercase(), &b.account_id.0))
+        });
+        Ok(Self(row, Some(administrators)))
+    }
+}
 
 /// A company administrator.
 #[derive(Debug, Clone, SimpleObject)]
@@ -86,6 +116,34 @@ impl CompanyView {
     /// Its administrators.
     async fn administrators(&self, ctx: &Context<'_>) -> Result<Vec<AdministratorView>> {
         let (state, _) = parts(ctx);
+        if let Some(known) = &self.1 {
+            // Known from the write side; when each last logged in is the accounts table's.
+            let ids: Vec<uuid::Uuid> = known
+                .iter()
+                .filter_map(|a| uuid::Uuid::parse_str(&a.account_id.0).ok())
+                .collect();
+            let logins: std::collections::HashMap<uuid::Uuid, chrono::DateTime<chrono::Utc>> =
+                sqlx::query_as::<_, (uuid::Uuid, chrono::DateTime<chrono::Utc>)>(
+                    "SELECT id, last_login_at FROM accounts
+                     WHERE id = ANY($1) AND last_login_at IS NOT NULL",
+                )
+                .bind(&ids)
+                .fetch_all(&state.pool)
+                .await
+                .map_err(ApiError::from)?
+                .into_iter()
+                .collect();
+            return Ok(known
+                .iter()
+                .map(|a| AdministratorView {
+                    last_login_at: uuid::Uuid::parse_str(&a.account_id.0)
+                        .ok()
+                        .and_then(|id| logins.get(&id).copied())
+                        .map(DateTime),
+                    ..a.clone()
+                })
+                .collect());
+        }
         type Row = (
             uuid::Uuid,
             String,

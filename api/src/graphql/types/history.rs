@@ -107,12 +107,10 @@ async fn name_people(pool: &PgPool, entries: &mut [HistoryEntry]) -> Result<(), 
     )
     .await?;
     let holder = entries.iter().find_map(|entry| match &entry.event {
-        SubscriptionEvent::SubscriptionOrdered {
-            first_name,
-            last_name,
-            phone,
-            ..
-        } => Some((format!("{first_name} {last_name}"), phone.clone())),
+        SubscriptionEvent::SubscriptionOrdered { details, .. } => Some((
+            format!("{} {}", details.first_name, details.last_name),
+            details.phone.clone(),
+        )),
         _ => None,
     });
     for entry in entries.iter_mut() {
@@ -297,17 +295,17 @@ impl HistoryEntry {
 pub fn summary(event: &SubscriptionEvent) -> String {
     match event {
         SubscriptionEvent::SubscriptionOrdered {
-            first_name,
-            last_name,
-            phone,
-            zones,
-            category,
+            details,
             start_date,
             ..
         } => format!(
-            "Ordered for {first_name} {last_name} ({phone}), {} ({}), zones {zones}, from {start_date}",
-            category.code().to_lowercase().replace('_', " "),
-            category.norwegian().to_lowercase(),
+            "Ordered for {} {} ({}), {} ({}), zones {}, from {start_date}",
+            details.first_name,
+            details.last_name,
+            details.phone,
+            details.category.code().to_lowercase().replace('_', " "),
+            details.category.norwegian().to_lowercase(),
+            details.zones,
         ),
         SubscriptionEvent::SubscriptionApproved { valid_from, .. } => {
             format!("Approved, valid from {valid_from}")

@@ -77,16 +77,15 @@ impl From<&SubscriptionEvent> for HistoryChange {
     fn from(event: &SubscriptionEvent) -> Self {
         match event {
             SubscriptionEvent::SubscriptionOrdered {
-                zones,
-                category,
+                details,
                 start_date,
                 ..
             } => Self {
                 date: Some(Date(*start_date)),
-                category: Some((*category).into()),
+                category: Some(details.category.into()),
                 ..Self::bare(HistoryKind::Ordered)
             }
-            .with_zones(zones),
+            .with_zones(&details.zones),
             SubscriptionEvent::SubscriptionApproved { valid_from, .. } => Self {
                 date: Some(Date(*valid_from)),
                 ..Self::bare(HistoryKind::Approved)

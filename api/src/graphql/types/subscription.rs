@@ -4,7 +4,9 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use bedrift_domain::clock::oslo_date;
-use bedrift_domain::subscription::{OrderStatus, Subscription, TicketStatus as DomainStatus};
+use bedrift_domain::subscription::{
+    OrderStatus, OrderedSubscription, Subscription, TicketStatus as DomainStatus,
+};
 use bedrift_domain::values::{TravellerCategory as DomainCategory, ZoneSelection};
 use bedrift_projections::listing::TicketListing;
 use chrono::NaiveDate;
@@ -14,6 +16,7 @@ use super::enums::{TicketStatus, TravellerCategory, ZoneClass};
 use super::history::{self, HistoryEntry, OrderStatusView};
 use crate::graphql::context::parts;
 use crate::graphql::scalars::{Date, DateTime};
+use crate::graphql::ApiError;
 
 /// A subscription (abonnement): an order, and once approved a monthly ticket.
 #[derive(Debug, Clone)]
@@ -26,6 +29,14 @@ impl SubscriptionView {
     /// The view of `row` on `today`.
     pub fn new(row: TicketListing, today: NaiveDate) -> Self {
         Self { row, today }
+    }
+
+    /// The view of subscription `id` as its aggregate stands (the write side), on `today`.
+    pub fn of(id: Uuid, state: &Subscription, today: NaiveDate) -> Result<Self, ApiError> {
+        let ordered = state
+            .ordered()
+            .ok_or_else(|| ApiError::NotFound("there is no such subscription".to_owned()))?;
+        Ok(Self::new(listing_of(id, ordered), today))
     }
 
     fn selection(&self) -> Option<ZoneSelection> {
@@ -42,33 +53,30 @@ pub struct FieldAnswer {
     pub value: String,
 }
 
-/// The read model's row for a subscription folded from its events (`stateAt`).
-fn listing_of(id: Uuid, state: &Subscription) -> TicketListing {
-    let text = |value: Option<String>| value.unwrap_or_default();
-    let decision = state.decision.as_ref();
+/// The read model's row for a subscription as its events fold it (`stateAt`, and the
+/// answer of a mutation, which comes from the write side).
+fn listing_of(id: Uuid, state: &OrderedSubscription) -> TicketListing {
+    let details = &state.details;
+    let decision = state.decision();
     TicketListing {
         subscription_id: id,
-        company_id: state.company.map(|c| c.as_uuid()).unwrap_or_default(),
-        phone: text(state.phone.as_ref().map(ToString::to_string)),
-        first_name: text(state.first_name.as_ref().map(ToString::to_string)),
-        last_name: text(state.last_name.as_ref().map(ToString::to_string)),
-        employee_number: state.employee_number.as_ref().map(ToString::to_string),
-        extra_fields: serde_json::to_value(&state.extra_fields).unwrap_or_default(),
-        category: text(state.category.map(|c| c.code().to_owned())),
+        company_id: details.company.as_uuid(),
+        phone: details.phone.to_string(),
+        first_name: details.first_name.to_string(),
+        last_name: details.last_name.to_string(),
+        employee_number: details.employee_number.as_ref().map(ToString::to_string),
+        extra_fields: serde_json::to_value(&details.extra_fields).unwrap_or_default(),
+        category: details.category.code().to_owned(),
         zones: serde_json::to_value(state.current_zones()).unwrap_or_default(),
-        zones_from: state
-            .zone_periods
-            .last()
-            .map(|p| p.from)
-            .unwrap_or_default(),
-        order_status: state.status.code().to_owned(),
-        start_date: state.start_date.unwrap_or_default(),
-        valid_from: state.valid_from,
-        end_date: state.end_date,
-        ordered_at: state.ordered_at.unwrap_or_default(),
+        zones_from: state.current_zones_from(),
+        order_status: state.status().code().to_owned(),
+        start_date: state.start_date,
+        valid_from: state.valid_from(),
+        end_date: state.end_date(),
+        ordered_at: state.ordered_at,
         ordered_position: 0,
         decided_at: decision.map(|d| d.at),
-        rejection_reason: decision.and_then(|d| d.reason.as_ref().map(ToString::to_string)),
+        rejection_reason: state.rejection_reason().map(ToString::to_string),
         version: 0,
     }
 }
@@ -224,7 +232,10 @@ impl SubscriptionView {
         let id = self.row.subscription_id;
         caller.visible_ticket(state, id).await?;
         let entries = history::load(&state.pool, id).await?;
-        Ok(history::state_at(&entries, at.0)
-            .map(|folded| SubscriptionView::new(listing_of(id, &folded), oslo_date(at.0))))
+        Ok(history::state_at(&entries, at.0).and_then(|folded| {
+            folded
+                .ordered()
+                .map(|ordered| SubscriptionView::new(listing_of(id, ordered), oslo_date(at.0)))
+        }))
     }
 }

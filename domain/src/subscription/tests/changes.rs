@@ -145,21 +145,28 @@ async fn a_later_cancellation_cannot_extend_an_earlier_one() {
 }
 
 #[tokio::test]
-async fn a_cancellation_can_be_undone_before_its_end_date_but_not_after() {
+async fn a_cancellation_can_be_undone_strictly_before_its_end_date() {
     let mut cancelled = running();
     cancelled.push(SubscriptionEvent::SubscriptionCancelled {
         end_date: date("2026-12-31"),
         cancelled_by: employee(),
         cancelled_at: now("2026-12-03"),
     });
-    on("2026-12-31")
+    on("2026-12-30")
         .given(cancelled.clone())
         .when_async(SubscriptionCommand::Resume { by: employee() })
         .await
         .then_expect_events(vec![SubscriptionEvent::CancellationWithdrawn {
             withdrawn_by: employee(),
-            withdrawn_at: now("2026-12-31"),
+            withdrawn_at: now("2026-12-30"),
         }]);
+    on("2026-12-31")
+        .given(cancelled.clone())
+        .when_async(SubscriptionCommand::Resume { by: employee() })
+        .await
+        .then_expect_error(state_problem(StateProblem::TooLateToResume(date(
+            "2026-12-31",
+        ))));
     on("2027-01-01")
         .given(cancelled)
         .when_async(SubscriptionCommand::Resume { by: employee() })
@@ -170,6 +177,31 @@ async fn a_cancellation_can_be_undone_before_its_end_date_but_not_after() {
         .when_async(SubscriptionCommand::Resume { by: employee() })
         .await
         .then_expect_error(state_problem(StateProblem::NotCancelled));
+}
+
+#[tokio::test]
+async fn only_an_administrator_undoes_an_administrators_cancellation() {
+    let mut cancelled = running();
+    cancelled.push(SubscriptionEvent::SubscriptionCancelled {
+        end_date: date("2026-12-31"),
+        cancelled_by: administrator(),
+        cancelled_at: now("2026-12-03"),
+    });
+    on("2026-12-10")
+        .given(cancelled.clone())
+        .when_async(SubscriptionCommand::Resume { by: employee() })
+        .await
+        .then_expect_error(SubscriptionError::CancelledByAdministrator);
+    on("2026-12-10")
+        .given(cancelled)
+        .when_async(SubscriptionCommand::Resume {
+            by: administrator(),
+        })
+        .await
+        .then_expect_events(vec![SubscriptionEvent::CancellationWithdrawn {
+            withdrawn_by: administrator(),
+            withdrawn_at: now("2026-12-10"),
+        }]);
 }
 
 #[tokio::test]

@@ -92,25 +92,15 @@ pub(super) fn order(policy: OrderingPolicy) -> SubscriptionCommand {
     SubscriptionCommand::Order {
         details: details(),
         terms: terms(policy),
-        others: Vec::new(),
     }
 }
 
 pub(super) fn ordered(start: &str, at: &str) -> SubscriptionEvent {
-    let d = details();
     SubscriptionEvent::SubscriptionOrdered {
-        company: d.company,
-        phone: d.phone,
-        first_name: d.first_name,
-        last_name: d.last_name,
-        employee_number: d.employee_number,
-        extra_fields: d.extra_fields,
-        zones: d.zones,
-        category: d.category,
+        details: details(),
         start_date: date(start),
         ordered_by: employee(),
         ordered_at: now(at),
-        language: d.language,
     }
 }
 

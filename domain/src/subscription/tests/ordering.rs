@@ -34,7 +34,6 @@ async fn an_administrator_chooses_a_start_date_from_today_up_to_twelve_months_ah
             .when_async(SubscriptionCommand::Create {
                 details: details(),
                 start_date: Some(date(start)),
-                others: Vec::new(),
                 by: admin(),
             })
             .await
@@ -61,7 +60,6 @@ async fn an_administrators_subscription_is_approved_at_once_and_defaults_to_next
         .when_async(SubscriptionCommand::Create {
             details: details(),
             start_date: None,
-            others: Vec::new(),
             by: admin(),
         })
         .await
@@ -101,51 +99,6 @@ async fn automatic_approval_approves_an_order_at_once() {
 }
 
 #[tokio::test]
-async fn an_order_is_refused_while_the_phone_has_a_live_subscription_that_has_not_ended_by_the_start(
-) {
-    let blocking = [
-        OtherSubscription {
-            live: true,
-            end_date: None,
-        },
-        OtherSubscription {
-            live: true,
-            end_date: Some(date("2026-12-01")),
-        },
-    ];
-    for other in blocking {
-        on("2026-11-20")
-            .given_no_previous_events()
-            .when_async(SubscriptionCommand::Order {
-                details: details(),
-                terms: terms(OrderingPolicy::ApprovalRequired),
-                others: vec![other],
-            })
-            .await
-            .then_expect_error(SubscriptionError::AlreadySubscribed);
-    }
-    let harmless = [
-        OtherSubscription {
-            live: true,
-            end_date: Some(date("2026-11-30")),
-        },
-        OtherSubscription {
-            live: false,
-            end_date: None,
-        },
-    ];
-    on("2026-11-20")
-        .given_no_previous_events()
-        .when_async(SubscriptionCommand::Order {
-            details: details(),
-            terms: terms(OrderingPolicy::ApprovalRequired),
-            others: harmless.to_vec(),
-        })
-        .await
-        .then_expect_events(vec![ordered("2026-12-01", "2026-11-20")]);
-}
-
-#[tokio::test]
 async fn an_order_missing_a_required_input_is_refused_naming_that_input() {
     let form = OrderForm::custom(
         FieldRequirement::Required,
@@ -165,7 +118,6 @@ async fn an_order_missing_a_required_input_is_refused_naming_that_input() {
                 policy: OrderingPolicy::ApprovalRequired,
                 form: form.clone(),
             },
-            others: Vec::new(),
         })
         .await
         .inspect_result();
@@ -190,7 +142,6 @@ async fn an_order_missing_a_required_input_is_refused_naming_that_input() {
                 policy: OrderingPolicy::ApprovalRequired,
                 form: form.clone(),
             },
-            others: Vec::new(),
         })
         .await
         .inspect_result();
@@ -214,12 +165,11 @@ async fn an_order_missing_a_required_input_is_refused_naming_that_input() {
                 policy: OrderingPolicy::ApprovalRequired,
                 form,
             },
-            others: Vec::new(),
         })
         .await
         .inspect_result()
         .unwrap();
     assert!(
-        matches!(&events[0], SubscriptionEvent::SubscriptionOrdered { extra_fields, .. } if extra_fields["Avdeling"] == "Drift")
+        matches!(&events[0], SubscriptionEvent::SubscriptionOrdered { details, .. } if details.extra_fields["Avdeling"] == "Drift")
     );
 }

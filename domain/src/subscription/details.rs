@@ -1,0 +1,39 @@
+//! What an order says: the company, the traveller and the ticket as typed on the order form or
+//! in the portal. The command carries it in, `SubscriptionOrdered` carries it into the log, and
+//! the ordered subscription keeps it, so none of it can be missing once a subscription exists.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::values::{
+    CompanyId, EmployeeNumber, Language, PersonName, PhoneNumber, TravellerCategory, ZoneSelection,
+};
+
+/// The order as typed on the order form or in the portal.
+///
+/// Stored flattened into `SubscriptionOrdered`: its fields are the event's own JSON fields, as
+/// they were before the event carried one `OrderDetails`, so stored events load unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetails {
+    /// The company that pays.
+    pub company: CompanyId,
+    /// The traveller's mobile number.
+    pub phone: PhoneNumber,
+    /// First name as on ID.
+    pub first_name: PersonName,
+    /// Last name as on ID.
+    pub last_name: PersonName,
+    /// Employee number, when the form asks for it.
+    pub employee_number: Option<EmployeeNumber>,
+    /// Answers to the company's extra fields, by label.
+    pub extra_fields: BTreeMap<String, String>,
+    /// Zones as ordered (later changes are the subscription's zone periods).
+    pub zones: ZoneSelection,
+    /// Traveller category; never changes (R9).
+    pub category: TravellerCategory,
+    /// The language the order was made in; the messages about it are written in it (bokmål
+    /// for orders stored before languages).
+    #[serde(default)]
+    pub language: Language,
+}
