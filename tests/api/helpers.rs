@@ -271,8 +271,10 @@ impl TestApp {
         response["data"].clone()
     }
 
-    /// The newest message in the outbox to `recipient`.
+    /// The newest message in the outbox to `recipient`, once the projector (which queues the
+    /// messages that events cause) has passed every event written so far.
     pub async fn last_message(&self, recipient: &str) -> String {
+        self.settle().await;
         let (message_id, status, body): (uuid::Uuid, String, String) = sqlx::query_as(
             "SELECT message_id, status::text, body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
         )

@@ -95,6 +95,8 @@ async fn the_approval_sms_opens_the_holders_own_ticket_with_todays_status() {
     // Bjørn's page shows the whole region; cancelled before its start, it says so.
     let bjorn_token = ticket_token(&ticket_sms(&app, "+4748123456").await);
     app.cancel(&admin, &bjorn_sub, "IMMEDIATELY").await;
+    // The page reads the tickets read model, which follows the log within the projection lag.
+    app.settle().await;
     let bjorn = app.get(&format!("/billett/{bjorn_token}")).await.text();
     for shown in [
         "Bjørn Dahl",

@@ -128,6 +128,15 @@ async fn report_key(state: &AppState, headers: &HeaderMap) -> Result<bool, ApiEr
     }
 }
 
+/// Waits, bounded, until the read models have passed the caller's last write (R19), so a
+/// download right after a change shows it; past the bound the file is made as it stands.
+async fn read_own_writes(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    if let Some(position) = caller.last_written {
+        state.wait_for(position).await?;
+    }
+    Ok(())
+}
+
 /// The month and file kind of a file name such as `2026-12.csv`.
 fn month_and_kind(file: &str) -> Result<(Month, FileKind), ApiError> {
     let (month, extension) = file
@@ -170,6 +179,7 @@ async fn payroll(
     let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let outcome = async {
         let caller = caller(&state, &headers, address).await?;
+        read_own_writes(&state, &caller).await?;
         let machine = report_key(&state, &headers).await?;
         if !machine {
             caller.principal()?;
@@ -252,6 +262,7 @@ async fn tickets(
     let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let outcome = async {
         let caller = caller(&state, &headers, address).await?;
+        read_own_writes(&state, &caller).await?;
         caller.principal()?;
         let (company, extension) = file.rsplit_once('.').ok_or_else(|| {
             ApiError::bad_input("format", "ask for <companyId>.csv or <companyId>.xlsx")
@@ -298,6 +309,7 @@ async fn invoice(
     let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let outcome = async {
         let caller = caller(&state, &headers, address).await?;
+        read_own_writes(&state, &caller).await?;
         let machine = report_key(&state, &headers).await?;
         if !machine {
             caller.principal()?;
