@@ -37,6 +37,16 @@ async fn serve(database: &TestDatabase) -> (Child, SocketAddr) {
         .env("DATABASE_URL", database.url())
         .env("BIND", address.to_string())
         .env("RUST_LOG", "warn")
+        // The set-up reads each SMS code and invitation link from its outbox row, and a sent
+        // row keeps neither. An SMS gateway and an SMTP server that refuse every connection
+        // keep those rows pending (the first retry comes after ten minutes), while everything
+        // else runs as in production.
+        .env("SMS_PROVIDER", "http")
+        .env("SMS_HTTP_URL", "http://127.0.0.1:9/sms")
+        .env("EMAIL_PROVIDER", "smtp")
+        .env("SMTP_URL", "smtp://127.0.0.1:9")
+        .env("EMAIL_FROM", "Bedriftsbillett <ikke-svar@billett.test>")
+        .env("OUTBOX_RETRY_BASE_MS", "600000")
         .stdin(Stdio::null())
         .stdout(output())
         .stderr(output())
@@ -160,8 +170,16 @@ async fn a_server_killed_mid_load_keeps_every_acknowledged_write_and_rebuilds_it
         while live.writes.load(std::sync::atomic::Ordering::Relaxed) < WRITES_BEFORE_KILL {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+        let errors_before = live.errors.load(std::sync::atomic::Ordering::Relaxed);
         server.start_kill().expect("SIGKILL is sent");
         server.wait().await.expect("the server is gone");
+        // The load goes on until its clients have met the dead server.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while live.errors.load(std::sync::atomic::Ordering::Relaxed) == errors_before
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         killed.notify_one();
     };
     let (before, ()) = tokio::join!(

@@ -103,6 +103,25 @@ async fn the_log_of_an_end_to_end_run_holds_no_names_numbers_or_addresses() {
         .as_str()
         .unwrap_or_else(|| panic!("{registered}"))
         .to_owned();
+    // The order link works once the company directory shows the new company (within the
+    // projection lag; anonymous callers have no session to wait for).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let form = call(
+            None,
+            "query($l: String!) { orderForm(token: $l) { companyName } }",
+            json!({ "l": link }),
+        )
+        .await;
+        if form["data"]["orderForm"].is_object() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the order link never worked: {form}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     // Four codes to one phone (the limit is 3 per 10 minutes), four resets (3 per hour).
     for _ in 0..4 {
         call(

@@ -33,7 +33,8 @@ pub struct OrderDetails {
     /// Traveller category; never changes (R9).
     pub category: TravellerCategory,
     /// The language the order was made in; the messages about it are written in it (bokmål
-    /// for orders stored before languages).
-    #[serde(default)]
+    /// for orders stored before languages). Bokmål is not written, so an order stored before
+    /// languages existed is stored the same way again.
+    #[serde(default, skip_serializing_if = "Language::is_bokmal")]
     pub language: Language,
 }

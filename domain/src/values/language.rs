@@ -15,6 +15,13 @@ pub enum Language {
     English,
 }
 
+impl Language {
+    /// Whether this is bokmål, the default (which stored orders leave out).
+    pub fn is_bokmal(&self) -> bool {
+        *self == Self::Bokmal
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

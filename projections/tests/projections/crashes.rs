@@ -161,7 +161,7 @@ async fn a_failed_batch_leaves_the_read_models_and_checkpoints_as_they_were() {
         .unwrap();
     let garbled_tx: i64 = sqlx::query_scalar(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-         VALUES ('Subscription', $1, 1, 'SubscriptionOrdered', '2', '{\"SubscriptionOrdered\": {\"garbled\": true}}', '{}')
+         VALUES ('Subscription', $1, 1, 'SubscriptionApproved', '1', '{\"SubscriptionApproved\": {\"garbled\": true}}', '{}')
          RETURNING tx_id::text::bigint",
     )
     .bind(uuid::Uuid::new_v4().to_string())
@@ -198,7 +198,7 @@ async fn a_failed_batch_leaves_the_read_models_and_checkpoints_as_they_were() {
     );
 
     // Once the bad event is dealt with, the batch applies whole, once.
-    sqlx::query("DELETE FROM events WHERE payload -> 'SubscriptionOrdered' ? 'garbled'")
+    sqlx::query("DELETE FROM events WHERE payload -> 'SubscriptionApproved' ? 'garbled'")
         .execute(&pool)
         .await
         .unwrap();

@@ -7,13 +7,18 @@ use cqrs_es::DomainEvent;
 
 use crate::support::{next_batch, project_all, World};
 
-/// Inserts a `SubscriptionOrdered` event for a new subscription inside `tx`, returning its
+/// Inserts a `SubscriptionOrdered` event for a new subscription of `phone` (each order its
+/// own phone, as R5 allows one live subscription per phone) inside `tx`, returning its
 /// position and the subscription id.
 async fn insert_order(
     tx: &mut sqlx::PgConnection,
     template: &serde_json::Value,
+    phone: &str,
 ) -> (i64, uuid::Uuid) {
     let id = uuid::Uuid::new_v4();
+    let mut template = template.clone();
+    template["SubscriptionOrdered"]["phone"] = serde_json::Value::from(phone);
+    let template = &template;
     let event: bedrift_domain::subscription::SubscriptionEvent =
         serde_json::from_value(template.clone()).unwrap();
     let (position,): (i64,) = sqlx::query_as(
@@ -51,9 +56,9 @@ async fn an_event_that_commits_after_a_later_position_is_applied_exactly_once() 
 
     // The earlier position stays uncommitted while the later one commits.
     let mut early = pool.begin().await.unwrap();
-    let (early_position, early_id) = insert_order(&mut early, &template).await;
+    let (early_position, early_id) = insert_order(&mut early, &template, "+4790000101").await;
     let mut late = pool.begin().await.unwrap();
-    let (late_position, late_id) = insert_order(&mut late, &template).await;
+    let (late_position, late_id) = insert_order(&mut late, &template, "+4790000102").await;
     assert!(early_position < late_position);
     late.commit().await.unwrap();
 
