@@ -96,14 +96,20 @@ impl IntoResponse for Download {
 }
 
 /// The caller of a request, as `/graphql` finds it (the one extractor,
-/// [`Caller::from_request`]).
+/// [`Caller::from_request`]), once the read models have passed the caller's last write (R19,
+/// bounded): a download right after a change shows it; past the bound the file is made as
+/// things stand.
 async fn caller(
     state: &AppState,
     headers: &HeaderMap,
     address: Option<SocketAddr>,
 ) -> Result<Caller, ApiError> {
     let peer = address.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip());
-    Caller::from_request(state, headers, peer, uuid::Uuid::new_v4()).await
+    let caller = Caller::from_request(state, headers, peer, uuid::Uuid::new_v4()).await?;
+    if let Some(position) = caller.last_written {
+        state.wait_for(position).await?;
+    }
+    Ok(caller)
 }
 
 /// Whether the request carries an API key with `reports:read` (a finance system without a
@@ -126,15 +132,6 @@ async fn report_key(state: &AppState, headers: &HeaderMap) -> Result<bool, ApiEr
         }
         _ => Ok(false),
     }
-}
-
-/// Waits, bounded, until the read models have passed the caller's last write (R19), so a
-/// download right after a change shows it; past the bound the file is made as it stands.
-async fn read_own_writes(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
-    if let Some(position) = caller.last_written {
-        state.wait_for(position).await?;
-    }
-    Ok(())
 }
 
 /// The month and file kind of a file name such as `2026-12.csv`.
@@ -179,7 +176,6 @@ async fn payroll(
     let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let outcome = async {
         let caller = caller(&state, &headers, address).await?;
-        read_own_writes(&state, &caller).await?;
         let machine = report_key(&state, &headers).await?;
         if !machine {
             caller.principal()?;
@@ -262,7 +258,6 @@ async fn tickets(
     let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let outcome = async {
         let caller = caller(&state, &headers, address).await?;
-        read_own_writes(&state, &caller).await?;
         caller.principal()?;
         let (company, extension) = file.rsplit_once('.').ok_or_else(|| {
             ApiError::bad_input("format", "ask for <companyId>.csv or <companyId>.xlsx")
@@ -309,7 +304,6 @@ async fn invoice(
     let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let outcome = async {
         let caller = caller(&state, &headers, address).await?;
-        read_own_writes(&state, &caller).await?;
         let machine = report_key(&state, &headers).await?;
         if !machine {
             caller.principal()?;
