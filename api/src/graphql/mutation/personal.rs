@@ -3,6 +3,7 @@
 //! mutations accept their session as the holder's). Ordering still needs an order link.
 
 use async_graphql::{Context, Object, Result};
+use bedrift_domain::subscription::OrderStatus;
 use bedrift_projections::listing;
 
 use crate::auth::{self, Channel, Login};
@@ -44,7 +45,7 @@ impl PersonalMutations {
             .await
             .map_err(ApiError::from)?
             .iter()
-            .any(|t| t.order_status == "APPROVED");
+            .any(|t| OrderStatus::from_code(&t.order_status) == Some(OrderStatus::Approved));
         if holds {
             let body = auth::code_sms(&code);
             auth::enqueue_message(&mut transaction, Channel::Sms, phone.as_str(), None, &body)
