@@ -21,11 +21,12 @@ const LOG_IN: &str =
     "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }";
 
 /// The lines the server has written to stderr so far.
-type Lines = Arc<Mutex<Vec<String>>>;
+pub(crate) type Lines = Arc<Mutex<Vec<String>>>;
 
-/// Waits until a line satisfies `wanted` and returns it, or panics after 30 s.
-async fn line_where(lines: &Lines, what: &str, wanted: impl Fn(&str) -> bool) -> String {
-    for _ in 0..300 {
+/// Waits (up to a minute) until a line satisfies `wanted` and returns it.
+pub(crate) async fn line_where(lines: &Lines, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while tokio::time::Instant::now() < deadline {
         if let Some(line) = lines.lock().unwrap().iter().find(|l| wanted(l)) {
             return line.clone();
         }
@@ -35,6 +36,56 @@ async fn line_where(lines: &Lines, what: &str, wanted: impl Fn(&str) -> bool) ->
         "no log line {what}; the server wrote:\n{}",
         lines.lock().unwrap().join("\n")
     );
+}
+
+/// A `bedrift serve` child process on `db` with JSON logs at `info`, and `settings` as its
+/// environment besides; its stderr lines are collected as they come.
+pub(crate) struct LoggingServer {
+    pub child: tokio::process::Child,
+    pub lines: Lines,
+    pub address: SocketAddr,
+}
+
+impl LoggingServer {
+    /// Starts the server and waits until its log says where it serves.
+    pub(crate) async fn start(db: &TestDatabase, settings: &[(&str, &str)]) -> Self {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_bedrift"));
+        command
+            .arg("serve")
+            .env("DATABASE_URL", db.url())
+            .env("BIND", "127.0.0.1:0")
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .env_remove("TRUSTED_PROXIES")
+            .env_remove("BEDRIFT_DATA_DIR")
+            .envs(settings.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().expect("bedrift starts");
+        let lines: Lines = Arc::default();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+        let collected = lines.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = stderr.next_line().await {
+                collected.lock().unwrap().push(line);
+            }
+        });
+        let serving = line_where(&lines, "saying where it serves", |l| {
+            l.contains("serving HTTP")
+        })
+        .await;
+        let serving: Value = serde_json::from_str(&serving).expect("a JSON line");
+        let address: SocketAddr = serving["fields"]["address"]
+            .as_str()
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {serving}"));
+        Self {
+            child,
+            lines,
+            address,
+        }
+    }
 }
 
 #[tokio::test]
@@ -51,37 +102,11 @@ async fn the_server_logs_json_with_correlation_ids_and_takes_its_limits_from_the
     )
     .await
     .expect("an operator");
-    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_bedrift"))
-        .arg("serve")
-        .env("DATABASE_URL", db.url())
-        .env("BIND", "127.0.0.1:0")
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .env("RATE_LIMIT_LOGINS_PER_ADDRESS", "2/1h")
-        .env_remove("TRUSTED_PROXIES")
-        .env_remove("BEDRIFT_DATA_DIR")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("bedrift starts");
-    let lines: Lines = Arc::default();
-    let mut stderr = BufReader::new(server.stderr.take().unwrap()).lines();
-    let collected = lines.clone();
-    tokio::spawn(async move {
-        while let Ok(Some(line)) = stderr.next_line().await {
-            collected.lock().unwrap().push(line);
-        }
-    });
-    let serving = line_where(&lines, "saying where it serves", |l| {
-        l.contains("serving HTTP")
-    })
-    .await;
-    let serving: Value = serde_json::from_str(&serving).expect("a JSON line");
-    let address: SocketAddr = serving["fields"]["address"]
-        .as_str()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {serving}"));
+    let LoggingServer {
+        child: mut server,
+        lines,
+        address,
+    } = LoggingServer::start(&db, &[("RATE_LIMIT_LOGINS_PER_ADDRESS", "2/1h")]).await;
 
     // RATE_LIMIT_LOGINS_PER_ADDRESS=2/1h: the third login from this address is refused.
     let log_in = |password: &'static str, correlation: Uuid| async move {

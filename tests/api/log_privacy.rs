@@ -3,9 +3,6 @@
 //! resets up to their rate limits; the captured log holds none of the names, phone numbers or
 //! e-mail addresses involved, while it does show that each thing happened.
 
-use std::net::SocketAddr;
-use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bedrift_api::auth::{create_operator, HashCost};
@@ -13,23 +10,9 @@ use bedrift_domain::clock::SystemClock;
 use bedrift_domain::values::EmailAddress;
 use bedrift_store::testing::TestDatabase;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::helpers::{graphql, PASSWORD};
-
-type Lines = Arc<Mutex<Vec<String>>>;
-
-/// Waits (up to a minute) until a line satisfies `wanted`.
-async fn line_where(lines: &Lines, what: &str, wanted: impl Fn(&str) -> bool) -> String {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while tokio::time::Instant::now() < deadline {
-        if let Some(line) = lines.lock().unwrap().iter().find(|l| wanted(l)) {
-            return line.clone();
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no log line {what}:\n{}", lines.lock().unwrap().join("\n"));
-}
+use crate::json_logs::{line_where, LoggingServer};
 
 #[tokio::test]
 async fn the_log_of_an_end_to_end_run_holds_no_names_numbers_or_addresses() {
@@ -45,39 +28,11 @@ async fn the_log_of_an_end_to_end_run_holds_no_names_numbers_or_addresses() {
     )
     .await
     .expect("an operator");
-    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_bedrift"))
-        .arg("serve")
-        .env("DATABASE_URL", db.url())
-        .env("BIND", "127.0.0.1:0")
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .env("SMS_PROVIDER", "log")
-        .env("EMAIL_PROVIDER", "log")
-        .env_remove("TRUSTED_PROXIES")
-        .env_remove("BEDRIFT_DATA_DIR")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("bedrift starts");
-    let lines: Lines = Arc::default();
-    let mut stderr = BufReader::new(server.stderr.take().unwrap()).lines();
-    let collected = lines.clone();
-    tokio::spawn(async move {
-        while let Ok(Some(line)) = stderr.next_line().await {
-            collected.lock().unwrap().push(line);
-        }
-    });
-    let serving = line_where(&lines, "saying where it serves", |l| {
-        l.contains("serving HTTP")
-    })
-    .await;
-    let serving: Value = serde_json::from_str(&serving).unwrap();
-    let address: SocketAddr = serving["fields"]["address"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let LoggingServer {
+        child: mut server,
+        lines,
+        address,
+    } = LoggingServer::start(&db, &[("SMS_PROVIDER", "log"), ("EMAIL_PROVIDER", "log")]).await;
     let call = |token: Option<String>, query: &'static str, variables: Value| async move {
         graphql(address, token.as_deref(), query, variables, &[])
             .await
