@@ -20,7 +20,7 @@ use bedrift_domain::tariff::{Tariff, TariffCommand, TariffServices};
 use bedrift_domain::upcasting::upcasters;
 use bedrift_projections::{wait_for_position, LogPosition, ProjectionError};
 use bedrift_store::claims::ClaimRefusal;
-use bedrift_store::{CommandExecutor, StoreError};
+use bedrift_store::{CommandExecutor, Start, StoreError};
 use cqrs_es::Aggregate;
 use sqlx::PgPool;
 use tracing::Instrument;
@@ -156,13 +156,32 @@ impl AppState {
         A::Error: Into<ApiError> + Send,
         ApiError: From<StoreError<A::Error>>,
     {
+        self.execute_from(Start::Stored, id, command, metadata)
+            .await
+    }
+
+    /// Like [`AppState::execute`], deciding the first attempt on `start`: [`Start::New`] for
+    /// an id just made, which skips reading its (empty) history.
+    pub async fn execute_from<A>(
+        &self,
+        start: Start,
+        id: String,
+        command: A::Command,
+        metadata: Metadata,
+    ) -> Result<A, ApiError>
+    where
+        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
+        A::Command: Clone + Send + 'static,
+        A::Error: Into<ApiError> + Send,
+        ApiError: From<StoreError<A::Error>>,
+    {
         let state = self.clone();
         let name = A::command_name(&command);
         let task = tokio::spawn(
             async move {
                 let executor = A::pick(&state.commands);
                 let started = Instant::now();
-                let executed = executor.execute(&id, command, &metadata).await;
+                let executed = executor.execute_from(start, &id, command, &metadata).await;
                 let executed = executed.map_err(ApiError::from);
                 let outcome = executed.as_ref().map_or_else(ApiError::code, |_| "ok");
                 record_command(A::TYPE, name, outcome, started);

@@ -263,9 +263,25 @@ pub async fn log_in_employee(
     link: &str,
     phone: &str,
 ) -> Result<String, LoadError> {
-    client
-        .data(None, REQUEST_CODE, json!({ "l": link, "p": phone }))
-        .await?;
+    // A link set a moment ago reaches the company directory, which anonymous callers are
+    // checked against, within the projection lag: until then it is NOT_FOUND.
+    let deadline = tokio::time::Instant::now() + LINK_VISIBLE_WITHIN;
+    loop {
+        match client
+            .data(None, REQUEST_CODE, json!({ "l": link, "p": phone }))
+            .await
+        {
+            Err(LoadError::Refused { code, .. })
+                if code == "NOT_FOUND" && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            answer => {
+                answer?;
+                break;
+            }
+        }
+    }
     let sms = last_message(pool, phone).await?;
     let code = code(&sms).ok_or_else(|| LoadError::Unexpected(format!("no code in {sms}")))?;
     let data = client
@@ -277,6 +293,10 @@ pub async fn log_in_employee(
         .await?;
     text(&data["verifyPhone"]["token"])
 }
+
+/// How long a new order link may take to reach the company directory (the projection lag,
+/// generously).
+const LINK_VISIBLE_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The mutation that sends an SMS code.
 pub const REQUEST_CODE: &str =

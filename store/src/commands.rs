@@ -9,7 +9,7 @@
 //! `execute` returns nothing and would dispatch to queries this service does not use.
 
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::persist::{EventUpcaster, PersistedEventStore};
+use cqrs_es::persist::{EventStoreAggregateContext, EventUpcaster, PersistedEventStore};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventStore as _};
 use postgres_es::PostgresEventRepository;
 use sqlx::PgPool;
@@ -18,6 +18,18 @@ use bedrift_domain::metadata::Metadata;
 
 use crate::claims::{Claim, ClaimRefusal};
 use crate::{RetryPolicy, StoreError};
+
+/// What a command is decided on at first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The aggregate's stored events, folded.
+    Stored,
+    /// The default state, without reading: the id was just made (a random UUID), so it has
+    /// no events. Should it have some after all, the append conflicts on the first event's
+    /// primary key and the command is decided again on the stored state, as after any
+    /// conflict. Saves a round trip on every order and registration.
+    New,
+}
 
 /// The event store of aggregate `A`: events only, no snapshots (see ARCHITECTURE.md).
 pub type EventStore<A> = PersistedEventStore<PostgresEventRepository, A>;
@@ -82,21 +94,38 @@ where
     /// command is decided again on the new state, up to the retry policy's limit; then
     /// [`StoreError::Conflict`]. A refusal by the aggregate, or by a claim the events would
     /// break (R5, R17), is [`StoreError::Domain`].
-    #[tracing::instrument(
-        name = "command",
-        skip_all,
-        fields(aggregate = A::TYPE, id = aggregate_id, correlation_id = %metadata.correlation_id)
-    )]
     pub async fn execute(
         &self,
         aggregate_id: &str,
         command: A::Command,
         metadata: &Metadata,
     ) -> Result<A, StoreError<A::Error>> {
+        self.execute_from(Start::Stored, aggregate_id, command, metadata)
+            .await
+    }
+
+    /// Like [`CommandExecutor::execute`], deciding the first attempt on `start` (retries
+    /// after a conflict always read the stored events).
+    #[tracing::instrument(
+        name = "command",
+        skip_all,
+        fields(aggregate = A::TYPE, id = aggregate_id, correlation_id = %metadata.correlation_id)
+    )]
+    pub async fn execute_from(
+        &self,
+        start: Start,
+        aggregate_id: &str,
+        command: A::Command,
+        metadata: &Metadata,
+    ) -> Result<A, StoreError<A::Error>> {
         let map = metadata.to_map();
         let mut attempt = 1;
+        let mut start = start;
         loop {
-            let outcome = self.try_once(aggregate_id, command.clone(), &map).await;
+            let outcome = self
+                .try_once(aggregate_id, command.clone(), &map, start)
+                .await;
+            start = Start::Stored;
             match outcome {
                 Ok(aggregate) => return Ok(aggregate),
                 Err(AggregateError::AggregateConflict) => match self.retry.delay_after(attempt) {
@@ -139,8 +168,17 @@ where
         aggregate_id: &str,
         command: A::Command,
         metadata: &std::collections::HashMap<String, String>,
+        start: Start,
     ) -> Result<A, AggregateError<A::Error>> {
-        let mut context = self.store.load_aggregate(aggregate_id).await?;
+        let mut context = match start {
+            Start::Stored => self.store.load_aggregate(aggregate_id).await?,
+            Start::New => EventStoreAggregateContext {
+                aggregate_id: aggregate_id.to_owned(),
+                aggregate: A::default(),
+                current_sequence: 0,
+                current_snapshot: None,
+            },
+        };
         let aggregate = context.aggregate();
         let sink: EventSink<A> = EventSink::default();
         aggregate

@@ -15,7 +15,7 @@ mod retry;
 mod settings;
 pub mod testing;
 
-pub use commands::{CommandExecutor, EventStore};
+pub use commands::{CommandExecutor, EventStore, Start};
 pub use database::{
     connect, create_database_if_missing, pool_options, quote_identifier, Database,
     EMBEDDED_DATABASE,

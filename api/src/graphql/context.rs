@@ -12,7 +12,7 @@ use bedrift_domain::subscription::OrderDetails;
 use bedrift_domain::values::{CompanyId, PhoneNumber};
 use bedrift_projections::listing::{self, TicketListing};
 use bedrift_store::claims::ClaimRefusal;
-use bedrift_store::{LogPosition, StoreError};
+use bedrift_store::{LogPosition, Start, StoreError};
 use cqrs_es::Aggregate;
 use uuid::Uuid;
 
@@ -192,7 +192,46 @@ impl Caller {
         A::Error: Into<ApiError> + Send,
         ApiError: From<StoreError<A::Error>>,
     {
-        let after = state.execute::<A>(id.clone(), command, metadata).await?;
+        self.run::<A>(state, Start::Stored, id, command, metadata)
+            .await
+    }
+
+    /// Like [`Caller::execute`], for an aggregate whose id was just made: the command is
+    /// decided without reading its (empty) history (see [`Start::New`]).
+    pub async fn create<A>(
+        &self,
+        state: &AppState,
+        id: String,
+        command: A::Command,
+    ) -> Result<A, ApiError>
+    where
+        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
+        A::Command: Clone + Send + 'static,
+        A::Error: Into<ApiError> + Send,
+        ApiError: From<StoreError<A::Error>>,
+    {
+        let metadata = self.metadata(state)?;
+        self.run::<A>(state, Start::New, id, command, metadata)
+            .await
+    }
+
+    async fn run<A>(
+        &self,
+        state: &AppState,
+        start: Start,
+        id: String,
+        command: A::Command,
+        metadata: Metadata,
+    ) -> Result<A, ApiError>
+    where
+        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
+        A::Command: Clone + Send + 'static,
+        A::Error: Into<ApiError> + Send,
+        ApiError: From<StoreError<A::Error>>,
+    {
+        let after = state
+            .execute_from::<A>(start, id.clone(), command, metadata)
+            .await?;
         if let Some(token) = &self.token {
             if let Err(error) = auth::remember_write(&state.pool, token, A::TYPE, &id).await {
                 tracing::error!(%error, "the session's last write could not be remembered");

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_store::testing::TestDatabase;
-use bedrift_store::{CommandExecutor, RetryPolicy, StoreError};
+use bedrift_store::{CommandExecutor, RetryPolicy, Start, StoreError};
 use chrono::{SubsecRound, Utc};
 use cqrs_es::persist::SemanticVersionEventUpcaster;
 use cqrs_es::Aggregate;
@@ -188,6 +188,42 @@ async fn a_command_that_lost_a_race_is_decided_again_on_the_new_state() {
 
     first.expect("first");
     second.expect("second");
+    assert_eq!(sequences(db.pool(), &id).await, vec![1, 2]);
+}
+
+#[tokio::test]
+async fn a_new_id_that_exists_after_all_is_decided_on_its_stored_events() {
+    let db = TestDatabase::create().await;
+    let counter = executor(&db, Hooks::default());
+    let id = new_id();
+    counter
+        .execute(&id, CounterCommand::IncrementTwice, &metadata())
+        .await
+        .expect("the first command");
+
+    // Started as if the id were new: the append of sequence 1 clashes with the stored one,
+    // and the retry folds the two stored events before deciding.
+    let after = counter
+        .execute_from(Start::New, &id, CounterCommand::Increment, &metadata())
+        .await
+        .expect("decided again on the stored state");
+
+    assert_eq!(after.count, 3);
+    assert_eq!(sequences(db.pool(), &id).await, vec![1, 2, 3]);
+}
+
+#[tokio::test]
+async fn a_new_id_starts_from_the_empty_state() {
+    let db = TestDatabase::create().await;
+    let counter = executor(&db, Hooks::default());
+    let id = new_id();
+
+    let after = counter
+        .execute_from(Start::New, &id, CounterCommand::IncrementTwice, &metadata())
+        .await
+        .expect("executes");
+
+    assert_eq!(after.count, 2);
     assert_eq!(sequences(db.pool(), &id).await, vec![1, 2]);
 }
 

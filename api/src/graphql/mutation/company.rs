@@ -88,7 +88,7 @@ impl CompanyMutations {
             by: caller.actor()?,
         };
         let registered = caller
-            .execute::<Company>(state, id.to_string(), command)
+            .create::<Company>(state, id.to_string(), command)
             .await?;
         // A new account: the contact person gets an invitation, never a notice.
         administrators::notify(

@@ -103,7 +103,7 @@ impl SubscriptionMutations {
         };
         let id = SubscriptionId::new();
         let created = caller
-            .execute::<Subscription>(state, id.to_string(), command)
+            .create::<Subscription>(state, id.to_string(), command)
             .await?;
         Ok(SubscriptionView::of(
             id.as_uuid(),
