@@ -209,9 +209,17 @@ export async function ordersViaLink(ctx) {
 
 export async function seesApproved(ctx) {
   const page = ctx.shared.employeePage;
-  await page.reload();
   const card = page.locator('.abonnement').first();
-  await expectText(card, 'Godkjent, ikke startet');
+  // Another session's change shows within the projection lag (R19), which a loaded machine
+  // stretches: reload until it shows, for at most 60 s.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await page.reload();
+    await card.waitFor();
+    if ((await card.textContent()).includes('Godkjent, ikke startet')) break;
+    if (Date.now() > deadline) throw new Error('the approval did not show within 60 s');
+    await page.waitForTimeout(1000);
+  }
   await expectText(card, '1. januar 2027');
   await ctx.axe(page, 'bestill: dine abonnement (godkjent)');
   await shot(ctx, page, 'ansatt-godkjent');
