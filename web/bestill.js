@@ -299,7 +299,7 @@ function visKode() {
       } catch (error) {
         if (error instanceof GqlError && error.code === 'UNAUTHENTICATED') {
           visFeltfeil(input, t('kodeFeil'));
-        } else if (error instanceof GqlError && error.code === 'RATE_LIMITED' && !error.retryAfter) {
+        } else if (error instanceof GqlError && error.reason === 'CODE_USED_UP') {
           visFeltfeil(input, t('kodeBruktOpp'));
         } else if (error instanceof GqlError && error.code === 'BAD_USER_INPUT' && error.field === 'code') {
           visFeltfeil(input, feilmelding(error));

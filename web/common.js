@@ -7,15 +7,25 @@ import { t } from './i18n.js';
 
 /**
  * A refused GraphQL request: `code` is `extensions.code`, `field` is `extensions.field`,
- * `retryAfter` is `extensions.retryAfter` (seconds) where the API gives one.
+ * `retryAfter` is `extensions.retryAfter` (seconds) and `reason` is `extensions.reason`
+ * (e.g. `MISSING`, `CODE_EXPIRED`; docs/api.md) where the API gives them.
  */
 export class GqlError extends Error {
-  constructor(message, code = 'INTERNAL', field = null, retryAfter = null) {
+  constructor(message, code = 'INTERNAL', field = null, retryAfter = null, reason = null) {
     super(message);
     this.name = 'GqlError';
     this.code = code;
     this.field = field;
     this.retryAfter = retryAfter;
+    this.reason = reason;
+  }
+
+  /** A GqlError from one entry of a GraphQL answer's `errors`. */
+  static from(entry) {
+    const ext = (entry && entry.extensions) || {};
+    return new GqlError((entry && entry.message) || 'refused', ext.code || 'INTERNAL',
+      ext.field || null, Number.isFinite(ext.retryAfter) ? ext.retryAfter : null,
+      typeof ext.reason === 'string' ? ext.reason : null);
   }
 }
 
@@ -44,10 +54,7 @@ export async function gql(query, variables = {}, token = null) {
     throw new GqlError(`HTTP ${response.status}`, response.status === 429 ? 'RATE_LIMITED' : 'NETWORK');
   }
   if (body.errors && body.errors.length > 0) {
-    const first = body.errors[0];
-    const ext = first.extensions || {};
-    throw new GqlError(first.message, ext.code || 'INTERNAL', ext.field || null,
-      Number.isFinite(ext.retryAfter) ? ext.retryAfter : null);
+    throw GqlError.from(body.errors[0]);
   }
   return body.data;
 }
@@ -89,17 +96,14 @@ export function subscribe(query, variables, token, onData, onError = () => {}) {
         case 'next': {
           const errors = message.payload && message.payload.errors;
           if (errors && errors.length > 0) {
-            const ext = errors[0].extensions || {};
-            onError(new GqlError(errors[0].message, ext.code || 'INTERNAL', ext.field || null));
+            onError(GqlError.from(errors[0]));
           }
           if (message.payload && message.payload.data) onData(message.payload.data);
           break;
         }
         case 'error': {
-          const first = (message.payload && message.payload[0]) || {};
-          const ext = first.extensions || {};
           stopped = true;
-          onError(new GqlError(first.message || 'subscription refused', ext.code || 'INTERNAL', ext.field || null));
+          onError(GqlError.from(message.payload && message.payload[0]));
           socket.close();
           break;
         }
@@ -215,32 +219,45 @@ function feltnavn(field) {
   return siste.startsWith('extraFields[') ? siste : siste.replace(/\[\d+\]$/, '');
 }
 
+/** The text for a refusal `reason` on the input `felt`, or null (texts in i18n-*.js). */
+function grunnTekst(felt, reason) {
+  const ekstra = /^extraFields\[(.*)\]$/.exec(felt);
+  if (ekstra) {
+    if (reason === 'TOO_LONG') return t('ekstrafeltForLangt', ekstra[1]);
+    if (reason === 'MISSING') return t('ekstrafeltMangler', ekstra[1]);
+    return null;
+  }
+  if (felt === 'employeeNumber' && reason === 'MISSING') return t('ansattnummerMangler');
+  if (felt === 'firstName' || felt === 'lastName') {
+    const hva = t(felt === 'firstName' ? 'fornavnet' : 'etternavnet');
+    const navn = {
+      MISSING: t('navnTomt', hva), DIGITS: t('navnSiffer'), TOO_LONG: t('navnForLangt'),
+      CHARACTERS: t('navnTegn'), NO_LETTER: t('navnTegn'),
+    };
+    return navn[reason] || null;
+  }
+  const grunner = {
+    CODE_EXPIRED: 'kodeUtlopt', NO_CODE: 'kodeIngen', LINK_REPLACED: 'lenkeErstattet',
+    LINK_USED: 'lenkeBrukt', LINK_EXPIRED: 'lenkeUtlopt',
+  };
+  return grunner[reason] ? t(grunner[reason]) : null;
+}
+
 /**
- * The message for an error (a GqlError, or anything else thrown) in the page's language. The
- * API's English message tells apart what the code and field alone do not (an expired code, a
- * replaced link, a missing answer); the texts themselves are in i18n-*.js.
+ * The message for an error (a GqlError, or anything else thrown) in the page's language:
+ * chosen by `extensions.code`, `field` and `reason`, never by the API's English message; the
+ * texts themselves are in i18n-*.js.
  */
 export function feilmelding(error) {
   if (!(error instanceof GqlError)) return t('kode.INTERNAL');
-  const melding = String(error.message || '');
   if (error.code === 'RATE_LIMITED') {
+    if (error.reason === 'CODE_USED_UP') return t('kodeBruktOpp');
     return error.retryAfter ? t('ventOgProv', error.retryAfter) : t('kode.RATE_LIMITED');
   }
   if (error.code === 'BAD_USER_INPUT' && error.field) {
     const felt = feltnavn(error.field);
-    const ekstra = /^extraFields\[(.*)\]$/.exec(felt);
-    if (ekstra) {
-      return melding.includes('at most') ? t('ekstrafeltForLangt', ekstra[1]) : t('ekstrafeltMangler', ekstra[1]);
-    }
-    if (felt === 'employeeNumber' && melding.includes('missing')) return t('ansattnummerMangler');
-    if (felt === 'code' && melding.includes('expired')) return t('kodeUtlopt');
-    if (felt === 'code' && melding.includes('no code')) return t('kodeIngen');
-    if (felt === 'token' && melding.includes('newer')) return t('lenkeErstattet');
-    if (felt === 'token' && melding.includes('already been used')) return t('lenkeBrukt');
-    if (felt === 'token' && melding.includes('expired')) return t('lenkeUtlopt');
-    if ((felt === 'firstName' || felt === 'lastName') && melding.includes('digits')) return t('navnSiffer');
-    if ((felt === 'firstName' || felt === 'lastName') && melding.includes('at most')) return t('navnForLangt');
-    if ((felt === 'firstName' || felt === 'lastName') && melding.includes('may only')) return t('navnTegn');
+    const grunn = error.reason ? grunnTekst(felt, error.reason) : null;
+    if (grunn) return grunn;
     const tekst = t(`felt.${felt}`);
     if (tekst !== `felt.${felt}`) return tekst;
   }

@@ -1,6 +1,7 @@
-// The texts in English. One term per thing: "subscription" (what is ordered and runs),
-// "ticket" (what you travel with), "traveller" (the category), "your employer pays" (the
-// employer's contribution), "Bedriftsbillett" (the service).
+// The texts in English: errors, statuses, the order page and /mine. One term per thing, as in
+// docs/terms.md: "subscription" (what is ordered, approved, cancelled and deducted for),
+// "ticket" (what you travel with), "traveller" (the category), "employer's share", "salary
+// deduction", "Bedriftsbillett" (the service).
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
   'September', 'October', 'November', 'December'];
@@ -179,11 +180,21 @@ export default {
   heleRegionenHjelp: 'All zones.',
   velgForPris: 'Choose zones and traveller to see the price.',
   maanedspris: 'Monthly price',
-  arbeidsgiverenBetaler: 'Your employer pays',
-  trekkPerMaaned: 'Deducted from salary per month',
+  arbeidsgiverenBetaler: 'Employer’s share',
+  trekkPerMaaned: 'Salary deduction per month',
   prisKanEndres: 'The price may change when new prices are published.',
   sendtTilGodkjenning: 'Your order has been sent to your employer. You will get a text message when it has been handled.',
   godkjentStarter: (d) => `The subscription is approved and starts on ${d}.`,
-  dittTrekk: 'Deducted from salary',
+  dittTrekk: 'Salary deduction',
   hjelpTrengerJs: 'The order page needs JavaScript. Turn it on and reload the page.',
+  // My tickets (/mine)
+  'mine.tittel': 'My tickets',
+  'mine.innledning': 'Log in with your mobile number to see and cancel the monthly tickets you have through your employer. '
+    + 'If you have a subscription, we will send you a code by text message.',
+  'mine.kodeSendt': (phone) => `If ${phone} has a subscription, we have sent a code by text message.`,
+  'mine.kodeFeil': 'The code is not right, or it is used up.',
+  'mine.nyeViaLenke': 'You order new subscriptions through your employer’s order link.',
+  'mine.ingen': 'You have no tickets.',
+  'mine.angret': 'The cancellation is undone.',
+  'mine.trengerJs': 'The page needs JavaScript. Turn it on and reload the page.',
 };

@@ -1,6 +1,7 @@
-// Tekstene på bokmål: feilmeldinger, statuser og bestillingssiden. Ett begrep per ting:
-// «abonnement» (det som bestilles og løper), «billett» (det man reiser med), «reisende»
-// (kategorien), «arbeidsgiveren betaler» (arbeidsgiverandelen), «Bedriftsbillett» (tjenesten).
+// Tekstene på bokmål: feilmeldinger, statuser, bestillingssiden og /mine. Ett begrep per ting,
+// som i docs/terms.md: «abonnement» (det som bestilles, godkjennes, sies opp og trekkes for),
+// «billett» (det man reiser med), «reisende» (kategorien), «arbeidsgiverandel», «lønnstrekk»,
+// «Bedriftsbillett» (tjenesten).
 
 const MAANEDER = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august',
   'september', 'oktober', 'november', 'desember'];
@@ -186,11 +187,21 @@ export default {
   heleRegionenHjelp: 'Alle soner.',
   velgForPris: 'Velg soner og reisende for å se prisen.',
   maanedspris: 'Månedspris',
-  arbeidsgiverenBetaler: 'Arbeidsgiveren betaler',
-  trekkPerMaaned: 'Trekk i lønn per måned',
+  arbeidsgiverenBetaler: 'Arbeidsgiverandel',
+  trekkPerMaaned: 'Lønnstrekk per måned',
   prisKanEndres: 'Prisen kan endre seg når det kommer nye priser.',
   sendtTilGodkjenning: 'Bestillingen er sendt til arbeidsgiveren din. Du får SMS når den er behandlet.',
   godkjentStarter: (d) => `Abonnementet er godkjent og starter ${d}.`,
-  dittTrekk: 'Trekk i lønn',
+  dittTrekk: 'Lønnstrekk',
   hjelpTrengerJs: 'Bestillingssiden trenger JavaScript. Slå det på og last siden på nytt.',
+  // Mine billetter (/mine)
+  'mine.tittel': 'Mine billetter',
+  'mine.innledning': 'Logg inn med mobilnummeret ditt for å se og si opp månedsbillettene du har gjennom arbeidsgiveren. '
+    + 'Har du et abonnement, sender vi deg en kode på SMS.',
+  'mine.kodeSendt': (tlf) => `Har ${tlf} et abonnement, har vi sendt en kode på SMS.`,
+  'mine.kodeFeil': 'Koden stemmer ikke, eller den er brukt opp.',
+  'mine.nyeViaLenke': 'Nye abonnementer bestiller du gjennom arbeidsgiverens bestillingslenke.',
+  'mine.ingen': 'Du har ingen billetter.',
+  'mine.angret': 'Oppsigelsen er angret.',
+  'mine.trengerJs': 'Siden trenger JavaScript. Slå det på og last siden på nytt.',
 };

@@ -1,15 +1,17 @@
 // Mine billetter: /mine. Personlig innlogging med mobilnummer og SMS-kode, uten
-// bestillingslenke: se, si opp og angre oppsigelse av egne abonnement hos alle arbeidsgivere.
-// Nye bestillinger går fortsatt gjennom arbeidsgiverens bestillingslenke.
+// bestillingslenke: se, si opp og angre oppsigelse av egne abonnementer hos alle arbeidsgivere.
+// Nye bestillinger går fortsatt gjennom arbeidsgiverens bestillingslenke. På bokmål eller
+// engelsk (tekstene i i18n-*.js); SMS-koden sendes på sidens språk.
 
 import {
-  gql, GqlError, el, dato, feilmelding, visFeil, visFeltfeil, fjernFeil,
+  gql, GqlError, el, dato, telefon, feilmelding, visFeil, visFeltfeil, fjernFeil,
   lagreSesjon, hentSesjon, glemSesjon, STATUS, KATEGORI,
 } from './common.js';
+import { t, sprak, sprakknapp } from './i18n.js';
 
 const FIELDS = 'id status orderStatus firstName lastName category zones wholeRegion startDate validFrom endDate';
 const MINE = `{ viewer { kind phone } mySubscriptions { ${FIELDS} } }`;
-const REQUEST_CODE = 'mutation($p: String!) { requestPersonalCode(phone: $p) }';
+const REQUEST_CODE = 'mutation($p: String!, $l: Language) { requestPersonalCode(phone: $p, language: $l) }';
 const VERIFY = `mutation($p: String!, $c: String!) {
   verifyPersonalCode(phone: $p, code: $c) { token viewer { phone } }
 }`;
@@ -22,9 +24,13 @@ const visning = document.getElementById('visning');
 const status = document.getElementById('status');
 const loggUt = document.getElementById('logg-ut');
 const tilstand = { sesjon: hentSesjon(NOKKEL), telefon: null };
+loggUt.textContent = t('loggUt');
+document.querySelector('.hopp-til-innhold').textContent = t('hoppTilInnhold');
+document.querySelector('.topplinje .innhold').append(sprakknapp(el));
+visning.querySelector('.laster').textContent = t('laster');
 
 function vis(tittel, innhold) {
-  document.title = `${tittel} – Mine billetter`;
+  document.title = `${tittel} – ${t('mine.tittel')}`;
   visning.replaceChildren(innhold);
   visning.setAttribute('aria-busy', 'false');
   loggUt.hidden = !tilstand.sesjon;
@@ -59,19 +65,18 @@ function skjema(id, etikett, input, hjelp, knappetekst, send) {
 
 function visTelefon() {
   const input = el('input', { id: 'phone', type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: true });
-  const form = skjema('phone', 'Mobilnummer', input, 'Norsk nummer, for eksempel 912 34 567.', 'Send kode',
+  const form = skjema('phone', t('mobilnummer'), input, t('mobilnummerHjelp'), t('sendKode'),
     async (f, feil) => {
-      if (!input.value.trim()) { visFeltfeil(input, 'Skriv mobilnummeret ditt.'); return; }
+      if (!input.value.trim()) { visFeltfeil(input, t('skrivMobilnummer')); return; }
       try {
-        await gql(REQUEST_CODE, { p: input.value.trim() });
+        await gql(REQUEST_CODE, { p: input.value.trim(), l: sprak.toUpperCase() });
         tilstand.telefon = input.value.trim();
         visKode();
       } catch (error) { visFeil(f, error, feil); }
     });
-  vis('Logg inn', el('section', { class: 'kort' },
-    el('h1', {}, 'Mine billetter'),
-    el('p', {}, 'Logg inn med mobilnummeret ditt for å se og si opp månedsbillettene du har gjennom arbeidsgiveren. '
-      + 'Har du et abonnement, sender vi deg en kode på SMS.'),
+  vis(t('loggInn'), el('section', { class: 'kort' },
+    el('h1', {}, t('mine.tittel')),
+    el('p', {}, t('mine.innledning')),
     form));
 }
 
@@ -79,25 +84,27 @@ function visKode() {
   const input = el('input', {
     id: 'code', type: 'text', class: 'kode', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: '6', required: true,
   });
-  const form = skjema('code', 'Kode fra SMS', input, 'Seks siffer. Koden gjelder i 10 minutter.', 'Logg inn',
+  const form = skjema('code', t('kodeFraSms'), input, t('kodeHjelp'), t('loggInn'),
     async (f, feil) => {
       const kode = input.value.replace(/\s/g, '');
-      if (!/^\d{6}$/.test(kode)) { visFeltfeil(input, 'Koden har seks siffer.'); return; }
+      if (!/^\d{6}$/.test(kode)) { visFeltfeil(input, t('kodenHarSeksSiffer')); return; }
       try {
         const data = await gql(VERIFY, { p: tilstand.telefon, c: kode });
         tilstand.sesjon = data.verifyPersonalCode.token;
         lagreSesjon(NOKKEL, tilstand.sesjon);
-        melding('Du er logget inn.', 'ok');
+        melding(t('duErLoggetInn'), 'ok');
         await visAbonnement();
       } catch (error) {
         if (error instanceof GqlError && error.code === 'UNAUTHENTICATED') {
-          visFeltfeil(input, 'Koden stemmer ikke, eller den er brukt opp.');
+          visFeltfeil(input, t('mine.kodeFeil'));
+        } else if (error instanceof GqlError && error.code === 'BAD_USER_INPUT' && error.field === 'code') {
+          visFeltfeil(input, feilmelding(error));
         } else { visFeil(f, error, feil); }
       }
     });
-  vis('Skriv inn koden', el('section', { class: 'kort' },
-    el('h1', {}, 'Skriv inn koden'),
-    el('p', {}, `Har ${tilstand.telefon} et abonnement, har vi sendt en kode på SMS.`),
+  vis(t('skrivInnKoden'), el('section', { class: 'kort' },
+    el('h1', {}, t('skrivInnKoden')),
+    el('p', {}, t('mine.kodeSendt', telefon(tilstand.telefon))),
     form));
 }
 
@@ -114,30 +121,30 @@ async function visAbonnement() {
     return;
   }
   const liste = data.mySubscriptions.filter((a) => a.orderStatus === 'APPROVED').reverse();
-  vis('Mine billetter', el('div', {},
-    el('div', { class: 'kort' }, el('h1', { id: 'tittel-mine' }, 'Mine billetter'),
-      el('p', { class: 'dempet' }, 'Nye abonnement bestiller du gjennom arbeidsgiverens bestillingslenke.')),
+  vis(t('mine.tittel'), el('div', {},
+    el('div', { class: 'kort' }, el('h1', { id: 'tittel-mine' }, t('mine.tittel')),
+      el('p', { class: 'dempet' }, t('mine.nyeViaLenke'))),
     liste.length === 0
-      ? el('p', { class: 'kort' }, 'Du har ingen billetter.')
+      ? el('p', { class: 'kort' }, t('mine.ingen'))
       : el('ul', { class: 'ren-liste', 'aria-labelledby': 'tittel-mine' }, liste.map(kort))));
 }
 
 function kort(a) {
   const handlinger = el('div', { class: 'knapper' });
-  const soner = a.wholeRegion ? 'Hele regionen' : a.zones.join(', ');
+  const soner = a.wholeRegion ? t('heleRegionen') : a.zones.join(', ');
   if (!a.endDate && (a.status === 'ACTIVE' || a.status === 'UPCOMING')) {
-    handlinger.append(knapp('Si opp', CANCEL, a, (ny) => `Abonnementet er sagt opp. Siste dag er ${dato(ny.endDate)}.`));
+    handlinger.append(knapp(t('siOpp'), CANCEL, a, (ny) => t('sagtOpp', dato(ny.endDate))));
   } else if (a.endDate && a.status !== 'ENDED') {
-    handlinger.append(knapp('Angre oppsigelse', RESUME, a, () => 'Oppsigelsen er angret.'));
+    handlinger.append(knapp(t('angre'), RESUME, a, () => t('mine.angret')));
   }
   return el('li', { class: 'kort abonnement' },
     el('header', {}, el('h2', { class: 'h3' }, `${a.firstName} ${a.lastName}`),
       el('span', { class: `merke ${a.status}` }, STATUS[a.status] || a.status)),
     el('dl', { class: 'fakta' },
-      el('dt', {}, 'Soner'), el('dd', {}, soner),
-      el('dt', {}, 'Reisende'), el('dd', {}, KATEGORI[a.category] || a.category || ''),
-      el('dt', {}, 'Start'), el('dd', {}, dato(a.validFrom || a.startDate)),
-      el('dt', {}, 'Slutt'), el('dd', {}, a.endDate ? dato(a.endDate) : 'Løper til du sier opp')),
+      el('dt', {}, t('soner')), el('dd', {}, soner),
+      el('dt', {}, t('reisende')), el('dd', {}, KATEGORI[a.category] || a.category || ''),
+      el('dt', {}, t('start')), el('dd', {}, dato(a.validFrom || a.startDate)),
+      el('dt', {}, t('slutt')), el('dd', {}, a.endDate ? dato(a.endDate) : t('lopertil'))),
     handlinger);
 }
 
@@ -158,7 +165,7 @@ loggUt.addEventListener('click', async () => {
   tilstand.sesjon = null;
   glemSesjon(NOKKEL);
   if (sesjon) { try { await gql(LOG_OUT, {}, sesjon); } catch { /* forgotten here either way */ } }
-  melding('Du er logget ut.', 'ok');
+  melding(t('duErLoggetUt'), 'ok');
   visTelefon();
 });
 

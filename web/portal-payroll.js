@@ -50,7 +50,7 @@ export async function lønnstrekk(app, id, month) {
   const sammendrag = el('dl', { class: 'fakta' },
     el('dt', { text: 'Abonnementer' }), el('dd', { text: String(t.subscriptions) }),
     el('dt', { text: 'Sum pris' }), el('dd', { text: kroner(t.price) }),
-    el('dt', { text: 'Bedriften betaler' }), el('dd', { text: kroner(t.employerContribution) }),
+    el('dt', { text: 'Arbeidsgiverandel' }), el('dd', { text: kroner(t.employerContribution) }),
     el('dt', { text: 'Sum lønnstrekk' }), el('dd', { text: kroner(t.deduction) }));
 
   const sonetekst = (l) => (l.zones.length ? l.zones.map((z) => sonenavn(tariff, z)).join(' + ') : SONEKLASSE[l.zoneClass]);

@@ -277,7 +277,7 @@ function andel(app, c) {
     label: 'Beløp per måned (kr)',
     type: 'text',
     value: e.amount != null ? kroner(e.amount).replace(/\s*kr$/, '').replace(/\u00a0/g, '') : '',
-    hjelp: 'Bedriften betaler aldri mer enn prisen.',
+    hjelp: 'Arbeidsgiverandelen blir aldri større enn prisen.',
     attrs: { inputmode: 'decimal' },
   });
   const valg = radioer({

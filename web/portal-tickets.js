@@ -246,10 +246,10 @@ function soneendring(app, t, tariff, last) {
 
 function oppsigelse(app, t, last) {
   const boks = feilboks();
-  const siOpp = el('button', { type: 'submit', class: 'fare', text: 'Si opp billetten' });
+  const siOpp = el('button', { type: 'submit', class: 'fare', text: 'Si opp abonnementet' });
   // A cancellation from today cannot be undone: it is asked for once more before it is sent.
   const bekreftelse = el('div', { class: 'bekreft', role: 'group', 'aria-labelledby': `bekreft-i-dag-${t.id}`, hidden: true },
-    el('h4', { id: `bekreft-i-dag-${t.id}`, tabindex: '-1', text: 'Si opp billetten fra i dag?' }),
+    el('h4', { id: `bekreft-i-dag-${t.id}`, tabindex: '-1', text: 'Si opp abonnementet fra i dag?' }),
     el('p', { text: `${t.firstName} ${t.lastName} kan ikke reise på billetten etter i dag. `
       + 'En oppsigelse fra i dag kan ikke angres, og påbegynt måned belastes fullt.' }),
     el('div', { class: 'knapper' },
@@ -284,12 +284,12 @@ function oppsigelse(app, t, last) {
       await app.gql('mutation($id: ID!, $at: CancelAt!) { cancelSubscription(id: $id, at: $at) { id endDate } }',
         { id: t.id, at: valgt(f, 'at') });
     } catch (error) {
-      throw tilstandsfeil(error, 'Billetten er allerede sagt opp fra samme dag eller tidligere.');
+      throw tilstandsfeil(error, 'Abonnementet er allerede sagt opp fra samme dag eller tidligere.');
     }
-    last('Billetten er sagt opp.');
+    last('Abonnementet er sagt opp.');
   });
   return seksjon('Si opp', t.endDate
-    ? el('p', { text: `Billetten er sagt opp og gjelder til og med ${dato(t.endDate)}. Du kan avslutte den tidligere.` })
+    ? el('p', { text: `Abonnementet er sagt opp, og billetten gjelder til og med ${dato(t.endDate)}. Du kan avslutte det tidligere.` })
     : null, form);
 }
 

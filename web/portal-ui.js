@@ -82,7 +82,7 @@ const FELT = {
   contactName: 'Skriv kontaktpersonens navn (1–200 tegn).',
   invoiceEmail: 'Skriv en gyldig e-postadresse for fakturaer.',
   neighbours: 'Nabosonene må være par av sonekoder som finnes i tariffen.',
-  prices: 'Fyll inn én pris per soneklasse og reisendekategori.',
+  prices: 'Fyll inn én pris per soneklasse og reisende.',
   search: 'Søk med høyst 100 tegn.',
   label: 'Hvert felt trenger en ledetekst (1–50 tegn), ulik de andre.',
 };

@@ -4,7 +4,8 @@
 // /forste-operator), som leses fra stien.
 
 import { gql, el, GqlError, lagreSesjon, hentSesjon, glemSesjon } from './common.js';
-import { norsk } from './portal-ui.js';
+import { norsk, kunngjør } from './portal-ui.js';
+import * as utkast from './portal-utkast.js';
 import * as inngang from './portal-auth.js';
 import { kø } from './portal-queue.js';
 import { billetter, billett } from './portal-tickets.js';
@@ -121,15 +122,23 @@ const app = {
     lagreSesjon(NØKKEL, payload.token);
     this.viewer = payload.viewer;
     this.firmaer.clear();
-    this.gå('/', true);
+    // Back to the page the session expired on, where what was typed is filled in again.
+    const rute = utkast.lagretRute(payload.viewer && payload.viewer.accountId);
+    this.gjenopprett = Boolean(rute);
+    this.gå(rute || '/', true);
   },
 
   /** The session expired: back to the login page with a word why. */
   utløpt() {
+    const rute = (location.hash.slice(1) || '/');
+    const skrevet = this.viewer && rute !== '/logg-inn'
+      ? utkast.taVare(main, rute, this.viewer.accountId) : false;
     this.token = null;
     this.viewer = null;
     glemSesjon(NØKKEL);
-    this.melding = 'Økten er utløpt. Logg inn på nytt.';
+    this.melding = skrevet
+      ? 'Økten er utløpt. Logg inn på nytt, så kommer du tilbake til siden med det du skrev.'
+      : 'Økten er utløpt. Logg inn på nytt.';
     this.gå('/logg-inn', true);
   },
 
@@ -281,6 +290,14 @@ async function rut() {
   if (mine !== app.generasjon) return undefined;
   try {
     await side(app, m.slice(1), q);
+    if (app.gjenopprett && mine === app.generasjon) {
+      app.gjenopprett = false;
+      if (utkast.fyllInn(main, location.hash.slice(1), app.viewer && app.viewer.accountId)) {
+        const note = el('p', { class: 'melding ok', text: 'Du er logget inn igjen. Det du skrev, er fylt inn på nytt.' });
+        main.querySelector('h1')?.after(note);
+        kunngjør(note.textContent);
+      }
+    }
   } catch (error) {
     if (mine !== app.generasjon) return undefined;
     if (error instanceof GqlError && error.code === 'UNAUTHENTICATED') return undefined;

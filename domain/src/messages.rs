@@ -58,12 +58,19 @@ pub fn approval_sms(
     }
 }
 
-/// The SMS with a ticket's link sent again by an administrator; the earlier link stops working.
-pub fn ticket_link_sms(first_name: &str, link: &str) -> String {
-    format!(
-        "Hei {first_name}! Her er en ny lenke til månedsbilletten din (den forrige virker ikke \
-         lenger): {link}"
-    )
+/// The SMS with a ticket's link sent again by an administrator, in the language the employee
+/// ordered in; the earlier link stops working.
+pub fn ticket_link_sms(language: Language, first_name: &str, link: &str) -> String {
+    match language {
+        Language::Bokmal => format!(
+            "Hei {first_name}! Her er en ny lenke til månedsbilletten din (den forrige virker \
+             ikke lenger): {link}"
+        ),
+        Language::English => format!(
+            "Hi {first_name}! Here is a new link to your monthly ticket (the previous one no \
+             longer works): {link}"
+        ),
+    }
 }
 
 /// The SMS telling an employee their order was rejected, and why, in the language they

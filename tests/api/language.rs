@@ -1,5 +1,6 @@
 //! The SMS to an employee go out in the language they used on the order page: the login code
-//! in the page's language, the approval in the order's. Bokmål when no language is given.
+//! in the page's language (also on /mine), the approval and a ticket link sent again in the
+//! order's. Bokmål when no language is given.
 
 use std::time::{Duration, Instant};
 
@@ -61,6 +62,25 @@ async fn an_employee_who_orders_in_english_gets_the_code_and_the_approval_in_eng
     })
     .await;
     assert!(sms.starts_with("Hi Amir! Your monthly ticket"), "{sms}");
+
+    // The administrator sends the link again: still in the order's language.
+    app.ok(
+        Some(&admin),
+        "mutation($id: ID!) { resendTicketLink(id: $id) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let sms = message_where(&app, "+4745678901", |b| b.contains("new link")).await;
+    assert!(sms.starts_with("Hi Amir! Here is a new link"), "{sms}");
+    // At /mine the code goes out in that page's language.
+    app.ok(
+        None,
+        "mutation($p: String!, $l: Language) { requestPersonalCode(phone: $p, language: $l) }",
+        json!({ "p": "45678901", "l": "EN" }),
+    )
+    .await;
+    let sms = message_where(&app, "+4745678901", |b| b.contains("code")).await;
+    assert!(sms.starts_with("Your one-time code"), "{sms}");
 
     let anne = app.employee(&link, "91234567").await;
     let id = app.order(&anne, order("Anne", "Berg")).await["id"]

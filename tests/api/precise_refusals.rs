@@ -1,6 +1,7 @@
 //! Refusals that say what happened: every required order input is named in `extensions.field`
 //! (and called missing when it is), an expired SMS code is named and said to have expired, a
-//! used-up code says to ask for a new one, and a link replaced by a newer one says so.
+//! used-up code says to ask for a new one, and a link replaced by a newer one says so; each
+//! with the `extensions.reason` that pages choose their text by.
 
 use serde_json::{json, Value};
 
@@ -26,6 +27,13 @@ fn field_and_message(response: &Value) -> (String, String) {
             .to_owned(),
         error["message"].as_str().unwrap_or("").to_owned(),
     )
+}
+
+/// The `extensions.reason` of the first error of `response` ("" when it has none).
+fn reason(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["reason"]
+        .as_str()
+        .unwrap_or("")
 }
 
 /// The code in the newest SMS to `e164`.
@@ -79,28 +87,37 @@ async fn every_required_order_input_is_named_and_called_missing_when_left_out() 
     let mut no_zone = complete();
     no_zone["zones"] = json!([]);
     let long = "x".repeat(201);
+    let named = |first: &str| {
+        let mut input = complete();
+        input["firstName"] = json!(first);
+        input
+    };
     #[rustfmt::skip]
-    let cases: Vec<(Value, &str, &str)> = vec![
-        (blank("firstName"), "firstName", "enter the name"),
-        (blank("lastName"), "lastName", "enter the name"),
-        (no_zone, "zones", "zone"),
-        (without("employeeNumber"), "employeeNumber", "the employee number is missing"),
-        (blank("employeeNumber"), "employeeNumber", "the employee number is missing"),
+    let cases: Vec<(Value, &str, &str, &str)> = vec![
+        (blank("firstName"), "firstName", "enter the name", "MISSING"),
+        (blank("lastName"), "lastName", "enter the name", "MISSING"),
+        (named("Anne2"), "firstName", "digits", "DIGITS"),
+        (named(&"A".repeat(150)), "firstName", "at most 100", "TOO_LONG"),
+        (named("Anne!"), "firstName", "may only", "CHARACTERS"),
+        (no_zone, "zones", "zone", ""),
+        (without("employeeNumber"), "employeeNumber", "the employee number is missing", "MISSING"),
+        (blank("employeeNumber"), "employeeNumber", "the employee number is missing", "MISSING"),
         (answers(json!([{ "label": "Koststed", "value": "4100" }])),
-            "extraFields[Avdeling]", "\"Avdeling\" is missing"),
+            "extraFields[Avdeling]", "\"Avdeling\" is missing", "MISSING"),
         (answers(json!([{ "label": "Avdeling", "value": "Drift" }, { "label": "Koststed", "value": " " }])),
-            "extraFields[Koststed]", "\"Koststed\" is missing"),
+            "extraFields[Koststed]", "\"Koststed\" is missing", "MISSING"),
         (answers(json!([{ "label": "Avdeling", "value": long }, { "label": "Koststed", "value": "4100" }])),
-            "extraFields[Avdeling]", "at most 200 characters"),
+            "extraFields[Avdeling]", "at most 200 characters", "TOO_LONG"),
         (answers(json!([{ "label": "Avdeling", "value": "Drift" }, { "label": "Koststed", "value": "4100" },
-            { "label": "Prosjekt", "value": "P1" }])), "extraFields[Prosjekt]", "no field \"Prosjekt\""),
+            { "label": "Prosjekt", "value": "P1" }])), "extraFields[Prosjekt]", "no field \"Prosjekt\"", "UNKNOWN_FIELD"),
     ];
     let events = app.event_count().await;
-    for (input, field, words) in cases {
+    for (input, field, words, why) in cases {
         let response = app.gql(Some(&anne), ORDER, json!({ "input": input })).await;
         let (named, message) = field_and_message(&response);
         assert_eq!(named, field, "{input}: {response:#}");
         assert!(message.contains(words), "{input}: {message}");
+        assert_eq!(reason(&response), why, "{input}: {response:#}");
     }
     assert_eq!(app.event_count().await, events, "nothing was written");
 
@@ -138,6 +155,7 @@ async fn an_expired_sms_code_is_named_and_said_to_have_expired() {
     assert_eq!(field, "code");
     assert!(message.contains("expired"), "{message}");
     assert!(message.contains("new code"), "{message}");
+    assert_eq!(reason(&response), "CODE_EXPIRED");
 
     let never_sent = app
         .gql(
@@ -149,6 +167,7 @@ async fn an_expired_sms_code_is_named_and_said_to_have_expired() {
     let (field, message) = field_and_message(&never_sent);
     assert_eq!(field, "code");
     assert!(message.contains("ask for a new code"), "{message}");
+    assert_eq!(reason(&never_sent), "NO_CODE");
 }
 
 #[tokio::test]
@@ -184,6 +203,8 @@ async fn a_used_up_code_says_to_ask_for_a_new_one_even_when_right() {
     assert_eq!(code(&right), "RATE_LIMITED", "{right:#}");
     let message = right["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("ask for a new code"), "{message}");
+    assert_eq!(reason(&right), "CODE_USED_UP", "waiting does not help");
+    assert!(right["errors"][0]["extensions"]["retryAfter"].is_null());
 }
 
 #[tokio::test]
@@ -200,24 +221,32 @@ async fn a_link_says_whether_it_was_replaced_used_or_expired() {
     app.ok(None, REQUEST_RESET, json!({ "e": "kari@firma.no" }))
         .await;
     let second = link_token(&app.last_message("kari@firma.no").await);
-    let (field, message) = field_and_message(&app.gql(None, RESET, reset(first)).await);
+    let replaced = app.gql(None, RESET, reset(first)).await;
+    let (field, message) = field_and_message(&replaced);
     assert_eq!(field, "token");
     assert!(message.contains("newer link"), "{message}");
+    assert_eq!(reason(&replaced), "LINK_REPLACED");
 
     app.ok(None, RESET, reset(second.clone())).await;
-    let (field, message) = field_and_message(&app.gql(None, RESET, reset(second)).await);
+    let used = app.gql(None, RESET, reset(second)).await;
+    let (field, message) = field_and_message(&used);
     assert_eq!(field, "token");
     assert!(message.contains("already been used"), "{message}");
+    assert_eq!(reason(&used), "LINK_USED");
 
     app.ok(None, REQUEST_RESET, json!({ "e": "kari@firma.no" }))
         .await;
     let late = link_token(&app.last_message("kari@firma.no").await);
     app.set_today("2026-12-12");
-    let (field, message) = field_and_message(&app.gql(None, RESET, reset(late)).await);
+    let expired = app.gql(None, RESET, reset(late)).await;
+    let (field, message) = field_and_message(&expired);
     assert_eq!(field, "token");
     assert!(message.contains("expired"), "{message}");
+    assert_eq!(reason(&expired), "LINK_EXPIRED");
 
-    let (field, message) = field_and_message(&app.gql(None, RESET, reset("x".repeat(40))).await);
+    let unknown = app.gql(None, RESET, reset("x".repeat(40))).await;
+    let (field, message) = field_and_message(&unknown);
     assert_eq!(field, "token");
     assert!(message.contains("not valid"), "{message}");
+    assert_eq!(reason(&unknown), "LINK_INVALID");
 }

@@ -89,7 +89,7 @@ async fn the_ticket_list_csv_has_the_tickets_graphql_lists_with_the_same_filter_
             "Aktiv",
             "Nordmann",
             "Kari",
-            "+4791000001",
+            "910 00 001",
             "",
             "Voksen",
             "Kristiansand",

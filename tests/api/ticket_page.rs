@@ -62,7 +62,7 @@ async fn the_approval_sms_opens_the_holders_own_ticket_with_todays_status() {
         "Voksen",
         "Kristiansand",
         "01.01.2027",
-        "Kommende",
+        "Godkjent, ikke startet",
         "Firma AS",
         "Løpende",
     ] {
@@ -83,10 +83,33 @@ async fn the_approval_sms_opens_the_holders_own_ticket_with_todays_status() {
     );
 
     // In English, and on a later day in its own status.
-    let english = app.get(&format!("/billett/{token}?lang=en")).await.text();
-    for shown in ["lang=\"en\"", "Upcoming", "Adult", "Valid from"] {
+    let chosen = app.get(&format!("/billett/{token}?lang=en")).await;
+    let remembered = chosen
+        .headers
+        .get("set-cookie")
+        .cloned()
+        .unwrap_or_default();
+    assert!(remembered.starts_with("billett_sprak=en"), "{remembered}");
+    let english = chosen.text();
+    for shown in [
+        "lang=\"en\"",
+        "Approved, not started",
+        "Adult",
+        "Valid from",
+    ] {
         assert!(english.contains(shown), "{shown} missing from {english}");
     }
+    // The choice is remembered: the next visit without ?lang= is in English too.
+    let again = crate::helpers::http(
+        app.address,
+        "GET",
+        &format!("/billett/{token}"),
+        &[("Cookie", "billett_sprak=en")],
+        "",
+    )
+    .await
+    .text();
+    assert!(again.contains("lang=\"en\""), "{again}");
     app.set_today("2027-01-15");
     let active = app.get(&format!("/billett/{token}")).await.text();
     assert!(active.contains("<strong>Aktiv</strong>"), "{active}");
@@ -102,7 +125,7 @@ async fn the_approval_sms_opens_the_holders_own_ticket_with_todays_status() {
         "Bjørn Dahl",
         "Honnør",
         "Hele regionen",
-        "Avbestilt før start",
+        "Sagt opp før start",
     ] {
         assert!(bjorn.contains(shown), "{shown} missing from {bjorn}");
     }

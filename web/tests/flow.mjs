@@ -196,6 +196,8 @@ async function main() {
     ['ansatt: ser at bestillingen er godkjent', employee.seesApproved],
     ['admin: endrer soner og sier opp en annen billett', fromPortal('adminManagesTickets')],
     ['ansatt: sier opp og angrer oppsigelsen', employee.cancelsAndResumes],
+    ['employee: the ticket page and /mine in English, switched to Norwegian and remembered',
+      employee.ticketAndMineInEnglish],
     ['ansatt: koden brukt opp, koden utløpt, siden lastet på nytt', employee.codeProblems],
     ['employee: orders in English; Back, an expired session and a language switch lose nothing',
       employee.ordersInEnglish],

@@ -175,14 +175,14 @@ export async function adminManagesTickets(ctx) {
   await si.getByRole('radio', { name: 'I dag' }).check();
   await ctx.shot(page, 'portal-annen-billett');
   // A cancellation from today cannot be undone: the page asks first, and "Avbryt" leaves it be.
-  await si.getByRole('button', { name: 'Si opp billetten' }).click();
-  await si.getByRole('heading', { name: 'Si opp billetten fra i dag?' }).waitFor(VENT);
+  await si.getByRole('button', { name: 'Si opp abonnementet' }).click();
+  await si.getByRole('heading', { name: 'Si opp abonnementet fra i dag?' }).waitFor(VENT);
   await ctx.axe(page, 'portal: bekreft oppsigelse i dag');
   await ctx.shot(page, 'portal-bekreft-i-dag');
   await si.getByRole('button', { name: 'Avbryt' }).click();
-  await si.getByRole('button', { name: 'Si opp billetten' }).click();
+  await si.getByRole('button', { name: 'Si opp abonnementet' }).click();
   await si.getByRole('button', { name: 'Ja, si opp fra i dag' }).click();
-  await page.locator('main').getByText('Billetten er sagt opp.').waitFor(VENT);
+  await page.locator('main').getByText('Abonnementet er sagt opp.').waitFor(VENT);
   const dag = Number(today.split('-')[2]);
   const slutt = page.getByRole('region', { name: 'Om billetten' }).locator('dt:text-is("Gyldig til og med") + dd');
   assert.equal(await slutt.textContent(), `${dag}. ${månedAv(today)}`, 'cancelled today, the ticket ends today');
@@ -205,6 +205,26 @@ export async function adminManagesTickets(ctx) {
   await page.getByLabel('Reisende', { exact: true }).selectOption('SENIOR');
   await page.getByLabel('Sone', { exact: true }).selectOption('kristiansand');
   await page.locator('main').getByText('Månedspris:').waitFor(VENT);
+  // The session ends mid-form (logged out elsewhere): after logging in again, the page is back
+  // with what was typed.
+  const sesjon = await page.evaluate(() => localStorage.getItem('bedrift:portal'));
+  await ctx.gql('mutation { logOut }', {}, sesjon);
+  await page.getByRole('button', { name: 'Opprett abonnement' }).click();
+  await overskrift(page, 'Logg inn');
+  await page.locator('main').getByText('det du skrev').waitFor(VENT);
+  await ctx.axe(page, 'portal: økten utløpt midt i et skjema');
+  await ctx.shot(page, 'portal-okt-utlopt');
+  await page.getByLabel('E-post').fill(ctx.setup.adminEmail);
+  await page.getByLabel('Passord', { exact: true }).fill(ctx.setup.adminPassword);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await overskrift(page, 'Nytt abonnement');
+  await page.locator('main').getByText('Det du skrev, er fylt inn på nytt.').waitFor(VENT);
+  assert.equal(await page.getByLabel('Mobilnummer').inputValue(), '934 56 789');
+  assert.equal(await page.getByLabel('Etternavn').inputValue(), 'Kvinesdal-Ødegård');
+  assert.equal(await page.getByLabel('Reisende', { exact: true }).inputValue(), 'SENIOR');
+  assert.equal(await page.getByLabel('Sone', { exact: true }).inputValue(), 'kristiansand');
+  await ctx.axe(page, 'portal: skjemaet fylt inn igjen');
+  await ctx.shot(page, 'portal-skjema-fylt-inn-igjen');
   await page.getByRole('button', { name: 'Opprett abonnement' }).click();
   await overskrift(page, 'Åse Kvinesdal-Ødegård');
   await page.locator('main').getByText('er opprettet og godkjent.').waitFor(VENT);

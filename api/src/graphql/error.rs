@@ -11,6 +11,7 @@ use bedrift_projections::ProjectionError;
 use bedrift_store::StoreError;
 use thiserror::Error;
 
+use super::reason::Reason;
 use crate::auth::AuthError;
 
 /// Why a request was refused; each variant is one `extensions.code`.
@@ -32,6 +33,8 @@ pub enum ApiError {
         field: String,
         /// What to change.
         message: String,
+        /// Which of the input's rules it broke, where pages tell them apart.
+        reason: Option<Reason>,
     },
     /// Another request changed the same thing at the same time.
     #[error("{0}")]
@@ -65,6 +68,8 @@ pub enum ApiError {
         message: String,
         /// Seconds until a new attempt can be allowed.
         retry_after_secs: Option<u64>,
+        /// Whether waiting helps (`TooManyRequests`) or a new code is needed (`CodeUsedUp`).
+        reason: Reason,
     },
     /// Something failed inside; the cause is logged, never returned.
     #[error("internal error")]
@@ -96,6 +101,20 @@ impl ApiError {
         Self::BadUserInput {
             field: field.into(),
             message: message.into(),
+            reason: None,
+        }
+    }
+
+    /// A `BAD_USER_INPUT` for `field` with `extensions.reason`.
+    pub fn bad_input_because(
+        field: impl Into<String>,
+        reason: Reason,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::BadUserInput {
+            field: field.into(),
+            message: message.into(),
+            reason: Some(reason),
         }
     }
 
@@ -114,7 +133,11 @@ impl ApiError {
 
     /// A refused value as `BAD_USER_INPUT` on `field`.
     pub fn invalid(field: &str, value: InvalidValue) -> Self {
-        Self::bad_input(field, value.to_string())
+        Self::BadUserInput {
+            field: field.to_owned(),
+            message: value.to_string(),
+            reason: Reason::of(&value),
+        }
     }
 
     /// Shorthand for `FORBIDDEN` with the usual message.
@@ -136,12 +159,23 @@ impl From<ApiError> for async_graphql::Error {
             if let ApiError::BadUserInput { field, .. } | ApiError::Taken { field, .. } = &error {
                 extensions.set("field", field.as_str());
             }
-            if let ApiError::RateLimited {
-                retry_after_secs: Some(seconds),
+            if let ApiError::BadUserInput {
+                reason: Some(reason),
                 ..
             } = &error
             {
-                extensions.set("retryAfter", *seconds);
+                extensions.set("reason", reason.as_str());
+            }
+            if let ApiError::RateLimited {
+                retry_after_secs,
+                reason,
+                ..
+            } = &error
+            {
+                extensions.set("reason", reason.as_str());
+                if let Some(seconds) = retry_after_secs {
+                    extensions.set("retryAfter", *seconds);
+                }
             }
         });
         out
@@ -165,7 +199,7 @@ impl From<InvalidValue> for ApiError {
             }
             InvalidValue::Id => "id".to_owned(),
         };
-        Self::bad_input(field, value.to_string())
+        Self::invalid(&field, value)
     }
 }
 
@@ -240,16 +274,25 @@ impl From<AuthError> for ApiError {
             AuthError::RateLimited { retry_after_secs } => Self::RateLimited {
                 message,
                 retry_after_secs: Some(retry_after_secs),
+                reason: Reason::TooManyRequests,
             },
             AuthError::TooManyAttempts => Self::RateLimited {
                 message,
                 retry_after_secs: None,
+                reason: Reason::CodeUsedUp,
             },
-            AuthError::InvalidToken
-            | AuthError::LinkUsed
-            | AuthError::LinkExpired
-            | AuthError::LinkReplaced => Self::bad_input("token", message),
-            AuthError::CodeExpired | AuthError::NoCode => Self::bad_input("code", message),
+            AuthError::InvalidToken => {
+                Self::bad_input_because("token", Reason::LinkInvalid, message)
+            }
+            AuthError::LinkUsed => Self::bad_input_because("token", Reason::LinkUsed, message),
+            AuthError::LinkExpired => {
+                Self::bad_input_because("token", Reason::LinkExpired, message)
+            }
+            AuthError::LinkReplaced => {
+                Self::bad_input_because("token", Reason::LinkReplaced, message)
+            }
+            AuthError::CodeExpired => Self::bad_input_because("code", Reason::CodeExpired, message),
+            AuthError::NoCode => Self::bad_input_because("code", Reason::NoCode, message),
             AuthError::BadInput { field, message } => Self::bad_input(field, message),
             AuthError::Database(e) => Self::internal(&e),
         }

@@ -186,3 +186,40 @@ fn internal_errors_say_nothing_about_their_cause() {
         ("INTERNAL", "internal error")
     );
 }
+
+/// The `extensions.reason` of `error`, if any.
+fn reason_of(error: ApiError) -> Option<String> {
+    let error: async_graphql::Error = error.into();
+    match error.extensions?.get("reason") {
+        Some(async_graphql::Value::String(reason)) => Some(reason.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn reasons_tell_the_refusals_of_one_field_apart() {
+    let reason = |error: ApiError| reason_of(error).unwrap_or_default();
+    assert_eq!(reason(AuthError::CodeExpired.into()), "CODE_EXPIRED");
+    assert_eq!(reason(AuthError::NoCode.into()), "NO_CODE");
+    assert_eq!(reason(AuthError::TooManyAttempts.into()), "CODE_USED_UP");
+    assert_eq!(
+        reason(
+            AuthError::RateLimited {
+                retry_after_secs: 5
+            }
+            .into()
+        ),
+        "TOO_MANY_REQUESTS"
+    );
+    assert_eq!(reason(AuthError::LinkReplaced.into()), "LINK_REPLACED");
+    let name = |text: &str| {
+        ApiError::invalid(
+            "firstName",
+            bedrift_domain::values::PersonName::parse(text).unwrap_err(),
+        )
+    };
+    assert_eq!(reason(name("Anne2")), "DIGITS");
+    assert_eq!(reason(name(&"a".repeat(101))), "TOO_LONG");
+    assert_eq!(reason(name(" ")), "MISSING");
+    assert_eq!(reason_of(ApiError::bad_input("email", "x")), None);
+}

@@ -9,6 +9,7 @@ mod limits;
 mod mutation;
 mod pagination;
 mod query;
+mod reason;
 pub mod scalars;
 mod socket;
 mod subscription;
@@ -33,6 +34,7 @@ pub use error::ApiError;
 pub use limits::DocumentLimits;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use reason::Reason;
 pub use socket::{
     graphql_ws, CLOSE_SESSION_ENDED, MAX_OPERATIONS_PER_SOCKET, SESSION_CHECK_INTERVAL,
 };

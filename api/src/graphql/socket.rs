@@ -141,6 +141,7 @@ async fn serve(
                                      one connection; complete one first"
                                 ),
                                 retry_after_secs: None,
+                                reason: crate::graphql::Reason::TooManyRequests,
                             };
                             if sink.send(refuse(protocol, id, error)).await.is_err() {
                                 break;

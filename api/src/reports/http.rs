@@ -408,6 +408,7 @@ mod tests {
                 ApiError::RateLimited {
                     message: String::new(),
                     retry_after_secs: Some(1),
+                    reason: crate::graphql::Reason::TooManyRequests,
                 },
                 429,
             ),

@@ -1,5 +1,5 @@
 //! What files for people call things: zone names (from the tariff), zone classes, ticket
-//! statuses, in Norwegian, as the portal shows them.
+//! statuses and phone numbers, in Norwegian, as the portal shows them (docs/terms.md).
 
 use std::collections::BTreeMap;
 
@@ -50,6 +50,17 @@ pub fn zone_text(selection: &ZoneSelection, names: &ZoneNames) -> String {
         .join(", ")
 }
 
+/// A phone number as people read it (docs/terms.md): a Norwegian `+4798765432` as
+/// `987 65 432`; any other number as stored.
+pub fn phone_text(e164: &str) -> String {
+    match e164.strip_prefix("+47") {
+        Some(rest) if rest.len() == 8 && rest.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{} {} {}", &rest[..3], &rest[3..5], &rest[5..])
+        }
+        _ => e164.to_owned(),
+    }
+}
+
 /// The Norwegian name of a zone class.
 pub fn class_name(class: ZoneClass) -> &'static str {
     match class {
@@ -65,7 +76,7 @@ pub fn status_name(status: TicketStatus) -> &'static str {
         TicketStatus::Pending => "Venter på godkjenning",
         TicketStatus::Upcoming => "Godkjent, ikke startet",
         TicketStatus::Active => "Aktiv",
-        TicketStatus::Ending => "Oppsagt",
+        TicketStatus::Ending => "Sagt opp",
         TicketStatus::Ended => "Avsluttet",
         TicketStatus::Rejected => "Avvist",
         TicketStatus::Withdrawn => "Trukket tilbake",

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::csv_file::CsvFile;
-use super::names::{class_name, status_name, zone_names, zone_text, ZoneNames};
+use super::names::{class_name, phone_text, status_name, zone_names, zone_text, ZoneNames};
 use super::ReportError;
 
 /// Rows read per query while collecting the list.
@@ -145,7 +145,7 @@ pub const HEADINGS: [&str; 13] = [
     "Fornavn",
     "Mobil",
     "Ansattnummer",
-    "Kategori",
+    "Reisende",
     "Soner",
     "Soneklasse",
     "Ønsket start",
@@ -164,7 +164,7 @@ impl TicketExport {
             status_name(line.status).to_owned(),
             row.last_name.clone(),
             row.first_name.clone(),
-            row.phone.clone(),
+            phone_text(&row.phone),
             row.employee_number.clone().unwrap_or_default(),
             line.category.norwegian().to_owned(),
             zone_text(&line.zones, &self.zone_names),

@@ -8,7 +8,7 @@
 use bedrift_domain::values::Money;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
 
-use super::names::class_name;
+use super::names::{class_name, phone_text};
 use super::{status_word, PayrollExport, ReportError};
 
 /// The row of the table's headings (0-based); lines start on the next row.
@@ -22,10 +22,10 @@ pub const HEADINGS: [&str; 11] = [
     "Mobil",
     "Soner",
     "Soneklasse",
-    "Kategori",
+    "Reisende",
     "Pris",
     "Arbeidsgiverandel",
-    "Trekk",
+    "Lønnstrekk",
     "Abonnement",
 ];
 
@@ -110,7 +110,7 @@ fn write_sheet(sheet: &mut Worksheet, export: &PayrollExport) -> Result<(), Repo
         }
         sheet.write_string(row, 1, &line.last_name)?;
         sheet.write_string(row, 2, &line.first_name)?;
-        sheet.write_string(row, 3, &line.phone)?;
+        sheet.write_string(row, 3, phone_text(&line.phone))?;
         sheet.write_string(row, 4, export.zone_names_of(line))?;
         sheet.write_string(row, 5, class_name(charge.zones.class()))?;
         sheet.write_string(row, 6, charge.category.norwegian())?;

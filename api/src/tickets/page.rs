@@ -4,7 +4,7 @@
 //! Answers are `no-store` (personal data) and carry no referrer (the token is in the URL).
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bedrift_projections::ticket_links;
@@ -23,8 +23,9 @@ pub async fn ticket_page(
     headers: HeaderMap,
 ) -> Response {
     let accept = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let language = Language::choose(query.as_deref(), accept);
-    match find(&state, &token).await {
+    let cookies = headers.get(COOKIE).and_then(|v| v.to_str().ok());
+    let language = Language::choose(query.as_deref(), cookies, accept);
+    let mut response = match find(&state, &token).await {
         Ok(Some((card, signed))) => {
             let app_link = state
                 .settings
@@ -44,7 +45,14 @@ pub async fn ticket_page(
             let body = page(language, texts.failed_title, &paragraph(texts.failed_body));
             html(StatusCode::INTERNAL_SERVER_ERROR, body)
         }
+    };
+    // A language chosen on the page is remembered for the next visit.
+    if let Some(chosen) = Language::asked(query.as_deref()) {
+        if let Ok(value) = HeaderValue::from_str(&chosen.cookie()) {
+            response.headers_mut().insert(SET_COOKIE, value);
+        }
     }
+    response
 }
 
 /// A signed ticket as the page shows it: the compact JWS and its QR code.

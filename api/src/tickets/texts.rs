@@ -2,6 +2,9 @@
 
 use bedrift_domain::values::TravellerCategory;
 
+/// The cookie that remembers the language chosen on a ticket page (`en` or `nb`).
+pub const COOKIE: &str = "billett_sprak";
+
 /// The page's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
@@ -12,26 +15,57 @@ pub enum Language {
 }
 
 impl Language {
-    /// `?lang=en` or `?lang=nb` when given; else English only when the browser prefers it
-    /// (the first tag of `Accept-Language` is English); else bokmål.
-    pub fn choose(query: Option<&str>, accept_language: Option<&str>) -> Self {
-        let asked = query
+    /// `?lang=en` or `?lang=nb` when given; else the choice remembered in the
+    /// [`COOKIE`] cookie (`cookies` is the `Cookie` header); else English only when the browser
+    /// prefers it (the first tag of `Accept-Language` is English); else bokmål.
+    pub fn choose(
+        query: Option<&str>,
+        cookies: Option<&str>,
+        accept_language: Option<&str>,
+    ) -> Self {
+        Self::asked(query)
+            .or_else(|| Self::remembered(cookies))
+            .unwrap_or_else(|| {
+                let first = accept_language
+                    .and_then(|header| header.split(',').next())
+                    .map(|tag| tag.trim().to_ascii_lowercase());
+                match first {
+                    Some(tag) if tag.starts_with("en") => Self::English,
+                    _ => Self::Bokmal,
+                }
+            })
+    }
+
+    /// The language `?lang=` names, if any: the person chose it on the page.
+    pub fn asked(query: Option<&str>) -> Option<Self> {
+        query
             .into_iter()
             .flat_map(|q| q.split('&'))
-            .find_map(|pair| match pair.strip_prefix("lang=") {
-                Some("en") => Some(Self::English),
-                Some("nb" | "no") => Some(Self::Bokmal),
-                _ => None,
-            });
-        asked.unwrap_or_else(|| {
-            let first = accept_language
-                .and_then(|header| header.split(',').next())
-                .map(|tag| tag.trim().to_ascii_lowercase());
-            match first {
-                Some(tag) if tag.starts_with("en") => Self::English,
-                _ => Self::Bokmal,
-            }
-        })
+            .find_map(|pair| Self::from_tag(pair.strip_prefix("lang=")?))
+    }
+
+    /// The language kept in the [`COOKIE`] cookie, if any.
+    fn remembered(cookies: Option<&str>) -> Option<Self> {
+        cookies
+            .into_iter()
+            .flat_map(|header| header.split(';'))
+            .find_map(|pair| Self::from_tag(pair.trim().strip_prefix(COOKIE)?.strip_prefix('=')?))
+    }
+
+    fn from_tag(tag: &str) -> Option<Self> {
+        match tag {
+            "en" => Some(Self::English),
+            "nb" | "no" => Some(Self::Bokmal),
+            _ => None,
+        }
+    }
+
+    /// The `Set-Cookie` value that remembers this language on the ticket pages for a year.
+    pub fn cookie(self) -> String {
+        format!(
+            "{COOKIE}={}; Path=/billett; Max-Age=31536000; SameSite=Lax; HttpOnly",
+            self.tag()
+        )
     }
 
     /// The `lang` attribute of the page.
@@ -97,8 +131,8 @@ impl Texts {
 
 static BOKMAL: Texts = Texts {
     title: "Månedsbillett",
-    holder: "Reisende",
-    category: "Kategori",
+    holder: "Navn",
+    category: "Reisende",
     zones: "Soner",
     whole_region: "Hele regionen",
     zones_from: "fra",
@@ -107,11 +141,11 @@ static BOKMAL: Texts = Texts {
     until_cancelled: "Løpende, til den sies opp",
     status: "Status",
     company: "Betalt av",
-    upcoming: "Kommende",
+    upcoming: "Godkjent, ikke startet",
     active: "Aktiv",
-    ending: "Aktiv, avsluttes",
-    ended: "Utløpt",
-    cancelled_before_start: "Avbestilt før start",
+    ending: "Sagt opp, siste dag",
+    ended: "Avsluttet",
+    cancelled_before_start: "Sagt opp før start",
     not_valid: "Ikke gyldig",
     open_in_app: "Åpne i appen",
     scan: "Kontrollør: skann koden for å sjekke signaturen.",
@@ -127,8 +161,8 @@ static BOKMAL: Texts = Texts {
 
 static ENGLISH: Texts = Texts {
     title: "Monthly ticket",
-    holder: "Traveller",
-    category: "Category",
+    holder: "Name",
+    category: "Traveller",
     zones: "Zones",
     whole_region: "The whole region",
     zones_from: "from",
@@ -137,9 +171,9 @@ static ENGLISH: Texts = Texts {
     until_cancelled: "Ongoing, until cancelled",
     status: "Status",
     company: "Paid by",
-    upcoming: "Upcoming",
+    upcoming: "Approved, not started",
     active: "Active",
-    ending: "Active, ends",
+    ending: "Cancelled, last day",
     ended: "Ended",
     cancelled_before_start: "Cancelled before start",
     not_valid: "Not valid",
@@ -152,7 +186,7 @@ static ENGLISH: Texts = Texts {
                 Ask your employer to send the ticket again, or log in with your mobile number.",
     failed_title: "Something went wrong",
     failed_body: "The ticket cannot be shown right now. Please try again shortly.",
-    categories: ["Adult", "Young adult", "Youth", "Child", "Senior"],
+    categories: ["Adult", "Young adult", "Youth", "Child", "Senior (honnør)"],
 };
 
 #[cfg(test)]
@@ -161,20 +195,37 @@ mod tests {
 
     #[test]
     fn bokmal_is_the_default_and_english_is_chosen_by_query_or_browser() {
-        assert_eq!(Language::choose(None, None), Language::Bokmal);
-        assert_eq!(Language::choose(Some("lang=en"), None), Language::English);
+        assert_eq!(Language::choose(None, None, None), Language::Bokmal);
         assert_eq!(
-            Language::choose(Some("lang=nb"), Some("en-GB,en;q=0.9")),
-            Language::Bokmal
-        );
-        assert_eq!(
-            Language::choose(None, Some("en-US,nb;q=0.5")),
+            Language::choose(Some("lang=en"), None, None),
             Language::English
         );
         assert_eq!(
-            Language::choose(None, Some("nb-NO,en;q=0.5")),
+            Language::choose(Some("lang=nb"), None, Some("en-GB,en;q=0.9")),
             Language::Bokmal
         );
+        assert_eq!(
+            Language::choose(None, None, Some("en-US,nb;q=0.5")),
+            Language::English
+        );
+        assert_eq!(
+            Language::choose(None, None, Some("nb-NO,en;q=0.5")),
+            Language::Bokmal
+        );
+    }
+
+    #[test]
+    fn a_remembered_choice_beats_the_browser_and_a_new_choice_beats_it() {
+        let cookie = "a=b; billett_sprak=en";
+        assert_eq!(
+            Language::choose(None, Some(cookie), Some("nb-NO")),
+            Language::English
+        );
+        assert_eq!(
+            Language::choose(Some("lang=nb"), Some(cookie), None),
+            Language::Bokmal
+        );
+        assert!(Language::English.cookie().starts_with("billett_sprak=en;"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use thiserror::Error;
 
 use super::form_input::{describe, FormInput, FormProblem};
+use super::person_name::NameProblem;
 
 /// Why a value was refused. The message is meant for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -12,7 +13,7 @@ pub enum InvalidValue {
     Phone(&'static str),
     /// A first or last name that breaks R3.
     #[error("{0}")]
-    Name(&'static str),
+    Name(NameProblem),
     /// An organisation number that is not 9 digits with a valid mod-11 check digit.
     #[error("{0}")]
     OrgNumber(&'static str),

@@ -24,7 +24,7 @@ pub use language::Language;
 pub use money::Money;
 pub use month::Month;
 pub use org_number::OrgNumber;
-pub use person_name::PersonName;
+pub use person_name::{NameProblem, PersonName};
 pub use phone::PhoneNumber;
 pub use text::{BoundedText, EmployeeNumber, OrderLinkToken, PayTypeCode};
 pub use zones::{ZoneClass, ZoneId, ZoneSelection};

@@ -6,6 +6,26 @@ use serde::{Deserialize, Serialize};
 
 use super::InvalidValue;
 
+/// Which part of R3 a refused name breaks, so that a page can say why in its own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum NameProblem {
+    /// Nothing left after trimming.
+    #[error("enter the name as it is written on your ID")]
+    Missing,
+    /// More than [`PersonName::MAX_CHARS`] characters.
+    #[error("a name can have at most 100 characters")]
+    TooLong,
+    /// A digit in it.
+    #[error("a name cannot contain digits")]
+    Digits,
+    /// A character that is not a letter, space, hyphen, apostrophe or period.
+    #[error("a name may only contain letters, spaces, hyphens, apostrophes and periods")]
+    Characters,
+    /// Only punctuation, no letter.
+    #[error("a name must contain at least one letter")]
+    NoLetter,
+}
+
 /// A first or last name as on the person's ID: 1-100 characters after trimming and collapsing
 /// inner whitespace; letters of any script, spaces, hyphens, apostrophes and periods; no digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -21,15 +41,13 @@ impl PersonName {
         let collapsed = input.split_whitespace().collect::<Vec<_>>().join(" ");
         let length = collapsed.chars().count();
         if length == 0 {
-            return Err(InvalidValue::Name(
-                "enter the name as it is written on your ID",
-            ));
+            return Err(InvalidValue::Name(NameProblem::Missing));
         }
         if length > Self::MAX_CHARS {
-            return Err(InvalidValue::Name("a name can have at most 100 characters"));
+            return Err(InvalidValue::Name(NameProblem::TooLong));
         }
         if collapsed.chars().any(|c| c.is_numeric()) {
-            return Err(InvalidValue::Name("a name cannot contain digits"));
+            return Err(InvalidValue::Name(NameProblem::Digits));
         }
         let allowed = |c: char| {
             c.is_alphabetic()
@@ -37,14 +55,10 @@ impl PersonName {
                 || matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '.')
         };
         if !collapsed.chars().all(allowed) {
-            return Err(InvalidValue::Name(
-                "a name may only contain letters, spaces, hyphens, apostrophes and periods",
-            ));
+            return Err(InvalidValue::Name(NameProblem::Characters));
         }
         if !collapsed.chars().any(char::is_alphabetic) {
-            return Err(InvalidValue::Name(
-                "a name must contain at least one letter",
-            ));
+            return Err(InvalidValue::Name(NameProblem::NoLetter));
         }
         Ok(Self(collapsed))
     }

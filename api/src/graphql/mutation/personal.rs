@@ -8,7 +8,7 @@ use bedrift_projections::listing;
 
 use crate::auth::{self, Channel, Login};
 use crate::graphql::context::parts;
-use crate::graphql::types::enums::ViewerKind;
+use crate::graphql::types::enums::{LanguageView, ViewerKind};
 use crate::graphql::types::public::{SessionPayload, Viewer};
 use crate::graphql::ApiError;
 
@@ -25,6 +25,8 @@ impl PersonalMutations {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The mobile number, e.g. 912 34 567.")] phone: String,
+        #[graphql(desc = "The language of the SMS: the page's; bokmål when left out.")]
+        language: Option<LanguageView>,
     ) -> Result<bool> {
         let (state, caller) = parts(ctx);
         let phone = super::input::phone(&phone)?;
@@ -47,7 +49,7 @@ impl PersonalMutations {
             .iter()
             .any(|t| OrderStatus::from_code(&t.order_status) == Some(OrderStatus::Approved));
         if holds {
-            let body = auth::code_sms(&code);
+            let body = auth::code_sms_in(language.map(Into::into).unwrap_or_default(), &code);
             auth::enqueue_message(&mut transaction, Channel::Sms, phone.as_str(), None, &body)
                 .await
                 .map_err(ApiError::from)?;

@@ -2,6 +2,8 @@
 
 use async_graphql::{Context, Object, Result, ID};
 
+use bedrift_domain::subscription::Subscription;
+
 use super::input::uuid;
 use crate::graphql::context::parts;
 use crate::graphql::types::subscription::SubscriptionView;
@@ -32,7 +34,14 @@ impl TicketMutations {
             )
             .into());
         }
-        resend::send_again(state, &row)
+        // The language of the order, from the write side (the listing does not keep it).
+        let language = match state.load::<Subscription>(id.to_string()).await? {
+            Subscription::Ordered(ordered) => ordered.details.language,
+            Subscription::NotOrdered => {
+                return Err(ApiError::NotFound("no such ticket".to_owned()).into())
+            }
+        };
+        resend::send_again(state, &row, language)
             .await
             .map_err(ApiError::from)?;
         Ok(SubscriptionView::new(row, state.clock.today()))
