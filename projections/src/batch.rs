@@ -15,6 +15,7 @@ use sqlx::{PgConnection, PgPool};
 use crate::event::{Envelope, StoredEvent, EVENT_COLUMNS};
 use crate::notifications::{self, NotificationSettings};
 use crate::read_models::ReadModel;
+use crate::webhooks;
 use crate::ProjectionError;
 
 /// Reads up to `limit` events after `after` in (transaction id, position) order, but only
@@ -125,9 +126,9 @@ pub async fn apply_next_batch(
     apply_next_batch_notifying(pool, models, None, limit).await
 }
 
-/// Like [`apply_next_batch`], and with `notifications` also queues the messages the batch's
-/// events cause (see [`crate::notifications`]) in the same transaction, under their own
-/// checkpoint: what the live projector does, and only it.
+/// Like [`apply_next_batch`], and with `notifications` also queues the messages and webhooks
+/// the batch's events cause (see [`crate::notifications`] and [`crate::webhooks`]) in the same
+/// transaction, under their own checkpoint: what the live projector does, and only it.
 pub async fn apply_next_batch_notifying(
     pool: &PgPool,
     models: &[ReadModel],
@@ -170,6 +171,7 @@ pub async fn apply_next_batch_notifying(
         let unseen = unseen(notifications::CHECKPOINT);
         if !unseen.is_empty() {
             notifications::apply(&mut tx, settings, unseen).await?;
+            webhooks::apply(&mut tx, unseen).await?;
             moved.push(notifications::CHECKPOINT);
         }
     }

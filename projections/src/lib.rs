@@ -1,7 +1,7 @@
 //! The read side of Bedriftsbillett: the projector that folds the event log into typed
 //! read-model tables, rebuilding them from scratch and comparing them with a rebuild, the
-//! queries over them, and the messages that events cause (queued in the outbox with the
-//! projector's batch).
+//! queries over them, and the messages and webhooks that events cause (queued in the outbox
+//! with the projector's batch).
 
 mod batch;
 pub mod compare;
@@ -17,6 +17,7 @@ pub mod rebuild;
 mod role;
 pub mod ticket_links;
 pub mod ticket_search;
+pub mod webhooks;
 
 pub use batch::{apply_next_batch, apply_next_batch_notifying, projected_position, read_safe};
 pub use bedrift_store::LogPosition;

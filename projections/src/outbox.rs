@@ -13,14 +13,17 @@ pub enum Channel {
     Sms,
     /// An e-mail.
     Email,
+    /// A webhook delivery to an endpoint (queued by [`crate::webhooks`]).
+    Webhook,
 }
 
 impl Channel {
-    /// The stored form, `SMS` or `EMAIL`.
+    /// The stored form, `SMS`, `EMAIL` or `WEBHOOK`.
     pub fn code(self) -> &'static str {
         match self {
             Self::Sms => "SMS",
             Self::Email => "EMAIL",
+            Self::Webhook => "WEBHOOK",
         }
     }
 
@@ -29,6 +32,7 @@ impl Channel {
         match code {
             "SMS" => Some(Self::Sms),
             "EMAIL" => Some(Self::Email),
+            "WEBHOOK" => Some(Self::Webhook),
             _ => None,
         }
     }

@@ -24,10 +24,12 @@ mod gateway;
 mod http;
 mod smtp_sink;
 mod steps;
+mod webhook_receiver;
 pub use gateway::*;
 pub use http::*;
 pub use smtp_sink::*;
 pub use steps::*;
+pub use webhook_receiver::*;
 
 /// A password that meets the rules.
 pub const PASSWORD: &str = "korrekt hest batteri";

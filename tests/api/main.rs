@@ -46,5 +46,6 @@ mod ticket_page;
 mod ticket_search;
 mod transport;
 mod web;
+mod webhooks;
 mod websocket;
 mod write_side;

@@ -1,8 +1,10 @@
 //! Feeds for ticketing and back-office systems: the pull feed of ticket events at
-//! `/feed/tickets`, and the API keys (with scopes) that such systems authenticate with.
+//! `/feed/tickets`, the API keys (with scopes) that such systems authenticate with, and the
+//! webhook endpoints that are sent ticket events as they happen.
 
 pub mod keys;
 pub mod tickets;
+pub mod webhooks;
 
 use axum::routing::get;
 use axum::Router;

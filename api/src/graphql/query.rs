@@ -9,6 +9,7 @@ use bedrift_projections::queries::invoice_basis;
 use bedrift_projections::read_models::tariff::price_list;
 
 use super::context::{parts, Caller};
+use super::mutation::webhooks::WebhookEndpoint;
 use super::pagination::{Page, PageCursor};
 use super::scalars::{Date, Month};
 use super::types::company::CompanyView;
@@ -127,6 +128,16 @@ impl QueryRoot {
                 })
                 .collect(),
         })
+    }
+
+    /// The webhook endpoints, oldest first (operators only; secrets are never shown).
+    async fn webhook_endpoints(&self, ctx: &Context<'_>) -> Result<Vec<WebhookEndpoint>> {
+        let (state, caller) = parts(ctx);
+        caller.require_operator()?;
+        let endpoints = crate::feed::webhooks::list(&state.pool)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(endpoints.into_iter().map(Into::into).collect())
     }
 
     /// A company: operators see any, administrators their own.

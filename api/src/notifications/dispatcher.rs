@@ -7,8 +7,8 @@
 //! statement, so each message is in one dispatcher's hands at a time. If a dispatcher dies
 //! after sending and before marking, the claim runs out and the message is sent again with
 //! the same `message_id`, which the provider uses to drop the copy (the SMS gateway's
-//! `Idempotency-Key`, the e-mail's `Message-ID`): at least once, and exactly once where the
-//! provider honours the key.
+//! `Idempotency-Key`, the e-mail's `Message-ID`, the webhook's `webhook-id`): at least once,
+//! and exactly once where the provider or receiver honours the key.
 
 use std::future::Future;
 use std::time::Duration;
@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::email::EmailProvider;
 use super::settings::DeliverySettings;
 use super::sms::SmsProvider;
+use super::webhook::{Refusal, WebhookSender};
 use super::NotificationError;
 
 /// A claimed message.
@@ -35,6 +36,10 @@ struct Claimed {
     body: String,
     /// Including this one.
     attempts: i32,
+    /// A webhook's endpoint: its secret and whether it is still enabled.
+    webhook_endpoint: Option<Uuid>,
+    webhook_secret: Option<String>,
+    webhook_disabled: Option<bool>,
 }
 
 /// What one round did.
@@ -57,6 +62,7 @@ pub struct Dispatcher {
     settings: DeliverySettings,
     sms: SmsProvider,
     email: EmailProvider,
+    webhooks: WebhookSender,
 }
 
 impl Dispatcher {
@@ -65,6 +71,7 @@ impl Dispatcher {
         Ok(Self {
             sms: SmsProvider::new(&settings.sms, settings.send_timeout)?,
             email: EmailProvider::new(&settings.email, settings.send_timeout)?,
+            webhooks: WebhookSender::new(settings.send_timeout),
             pool,
             settings,
         })
@@ -141,13 +148,18 @@ impl Dispatcher {
     /// leaves them to this dispatcher for the claim duration.
     async fn claim(&self) -> Result<Vec<Claimed>, NotificationError> {
         let claimed = sqlx::query_as(
-            "UPDATE outbox SET attempts = attempts + 1,
-                 next_attempt_at = now() + make_interval(secs => $2)
-             WHERE id IN (SELECT id FROM outbox
-                          WHERE status = 'PENDING' AND next_attempt_at <= now()
-                          ORDER BY next_attempt_at LIMIT $1
-                          FOR UPDATE SKIP LOCKED)
-             RETURNING id, message_id, channel, recipient, subject, body, attempts",
+            "WITH claimed AS (
+                 UPDATE outbox SET attempts = attempts + 1,
+                     next_attempt_at = now() + make_interval(secs => $2)
+                 WHERE id IN (SELECT id FROM outbox
+                              WHERE status = 'PENDING' AND next_attempt_at <= now()
+                              ORDER BY next_attempt_at LIMIT $1
+                              FOR UPDATE SKIP LOCKED)
+                 RETURNING id, message_id, channel, recipient, subject, body, attempts,
+                           webhook_endpoint)
+             SELECT claimed.*, w.secret AS webhook_secret,
+                    w.disabled_at IS NOT NULL AS webhook_disabled
+             FROM claimed LEFT JOIN webhook_endpoints w ON w.id = claimed.webhook_endpoint",
         )
         .bind(self.settings.batch)
         .bind(self.settings.claim_duration().as_secs_f64())
@@ -175,19 +187,25 @@ impl Dispatcher {
                     )
                     .await
             }
+            Channel::Webhook => self.deliver_webhook(&message).await,
         };
         let labels = [("channel", channel.code())];
         match sent {
             Ok(()) => {
                 // Once sent, the secret (the code, the link's token) is no use to keep: the row
-                // keeps the text with codes and links blanked out, for the record.
+                // keeps the text with codes and links blanked out, for the record. A webhook's
+                // payload (names) is not kept: the log and the pull feed hold its event.
+                let kept = match channel {
+                    Channel::Webhook => String::new(),
+                    Channel::Sms | Channel::Email => crate::auth::redact(&message.body),
+                };
                 sqlx::query(
                     "UPDATE outbox SET status = 'SENT', sent_at = now(), last_error = NULL,
                             body = $2
                      WHERE id = $1 AND status = 'PENDING'",
                 )
                 .bind(message.id)
-                .bind(crate::auth::redact(&message.body))
+                .bind(kept)
                 .execute(&self.pool)
                 .await?;
                 metrics::counter!("bedrift_outbox_sent_total", &labels).increment(1);
@@ -228,6 +246,51 @@ impl Dispatcher {
                     tracing::warn!(id = message.id, %channel, attempts = message.attempts, %error, retry_in_ms = delay.as_millis() as u64, "message not sent; will retry");
                     Ok(Outcome::Retry)
                 }
+            }
+        }
+    }
+
+    /// Sends a webhook delivery to its endpoint; an endpoint that answers 410 Gone is disabled
+    /// (Standard Webhooks: it wants no more), and a disabled endpoint is sent nothing.
+    async fn deliver_webhook(&self, message: &Claimed) -> Result<(), NotificationError> {
+        let (Some(endpoint), Some(secret), Some(disabled)) = (
+            message.webhook_endpoint,
+            message.webhook_secret.as_deref(),
+            message.webhook_disabled,
+        ) else {
+            return Err(NotificationError::Permanent(
+                "a webhook delivery without its endpoint".into(),
+            ));
+        };
+        if disabled {
+            return Err(NotificationError::Permanent(
+                "the endpoint is disabled".into(),
+            ));
+        }
+        match self
+            .webhooks
+            .send(
+                message.message_id,
+                &message.recipient,
+                secret,
+                &message.body,
+            )
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(Refusal::Failed(error)) => Err(error),
+            Err(Refusal::Gone) => {
+                sqlx::query(
+                    "UPDATE webhook_endpoints SET disabled_at = now()
+                     WHERE id = $1 AND disabled_at IS NULL",
+                )
+                .bind(endpoint)
+                .execute(&self.pool)
+                .await?;
+                tracing::warn!(%endpoint, "webhook endpoint answered 410 Gone; disabled");
+                Err(NotificationError::Permanent(
+                    "the endpoint answered 410 Gone and was disabled".into(),
+                ))
             }
         }
     }

@@ -14,6 +14,7 @@ mod settings;
 mod subscription;
 mod tariff;
 mod tickets;
+pub(crate) mod webhooks;
 
 use async_graphql::MergedObject;
 
@@ -32,4 +33,5 @@ pub struct MutationRoot(
     settings::SettingsMutations,
     tariff::TariffMutations,
     tickets::TicketMutations,
+    webhooks::WebhookMutations,
 );
