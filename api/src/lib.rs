@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod observability;
 pub mod reports;
 mod security_headers;
+mod server;
 pub mod settings;
 mod setup;
 mod state;
@@ -21,15 +22,15 @@ pub mod tickets;
 pub mod web;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::from_fn;
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::cors::CorsLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         ])
         .expose_headers([correlation::HEADER]);
     let body_limit = state.settings.body_limit;
+    let request_timeout = state.settings.request_timeout;
     let health_routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -83,6 +85,12 @@ pub fn router(state: AppState) -> Router {
         .merge(web::routes())
         .layer(from_fn(security_headers::add))
         .layer(RequestBodyLimitLayer::new(body_limit))
+        // A client trickling its body is answered 408 when the time is up, and hyper closes
+        // the connection, whose body was not read to its end.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(cors)
         .layer(
             // One span per request (method, path, correlation id), and its status and latency
@@ -97,16 +105,13 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` completes, then finishes the requests
-/// in flight and returns.
+/// in flight and returns. Clients slower than `HEADER_READ_TIMEOUT_MS` with their headers are
+/// disconnected; requests slower than `REQUEST_TIMEOUT_MS` (body included) get `408`.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let header_read_timeout = state.settings.header_read_timeout;
+    server::run(listener, router(state), header_read_timeout, shutdown).await
 }

@@ -88,7 +88,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
                 header::CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8",
             )],
-            handle.render(),
+            handle.render() + &state.queue_watchers.render(),
         )
             .into_response(),
         None => (

@@ -34,6 +34,14 @@ pub struct ApiSettings {
     /// `READ_YOUR_WRITES_TIMEOUT_MS`: how long a query waits for the read models to pass its
     /// session's last write (R19); after that it answers anyway, marked as possibly stale.
     pub read_your_writes_timeout: Duration,
+    /// `HEADER_READ_TIMEOUT_MS`: how long a client may take to send a request's headers, from
+    /// its first byte (and how long an idle kept-alive connection stays open); then the
+    /// connection is closed.
+    pub header_read_timeout: Duration,
+    /// `REQUEST_TIMEOUT_MS`: how long a request may take from its headers to the start of the
+    /// answer, reading its body included; then it is answered `408` and the connection closed.
+    /// A websocket counts until its upgrade only.
+    pub request_timeout: Duration,
     /// The cost of new password hashes.
     pub hash_cost: HashCost,
     /// The rate limits (`RATE_LIMIT_*`).
@@ -63,6 +71,8 @@ impl Default for ApiSettings {
             max_spreads: 100,
             anonymous_introspection: true,
             read_your_writes_timeout: Duration::from_secs(5),
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
             hash_cost: HashCost::Production,
             rate_limits: RateLimits::default(),
             notifications: NotificationSettings::default(),
@@ -76,7 +86,8 @@ impl Default for ApiSettings {
 impl ApiSettings {
     /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
     /// `GRAPHQL_MAX_COMPLEXITY`, the other `GRAPHQL_*` limits, `APP_LINK_TEMPLATE`, the
-    /// `RATE_LIMIT_*` variables, `READ_YOUR_WRITES_TIMEOUT_MS` and `TRUSTED_PROXIES`; unset or
+    /// `RATE_LIMIT_*` variables, `READ_YOUR_WRITES_TIMEOUT_MS`, `HEADER_READ_TIMEOUT_MS`,
+    /// `REQUEST_TIMEOUT_MS` and `TRUSTED_PROXIES`; unset or
     /// empty values keep their defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
@@ -105,11 +116,13 @@ impl ApiSettings {
             settings.anonymous_introspection,
         )?;
         settings.rate_limits = rate_limits(settings.rate_limits)?;
-        let wait_ms = usize::try_from(settings.read_your_writes_timeout.as_millis())
-            .map_err(|e| e.to_string())?;
-        let wait_ms = number("READ_YOUR_WRITES_TIMEOUT_MS", wait_ms)?;
-        settings.read_your_writes_timeout =
-            Duration::from_millis(u64::try_from(wait_ms).map_err(|e| e.to_string())?);
+        settings.read_your_writes_timeout = millis(
+            "READ_YOUR_WRITES_TIMEOUT_MS",
+            settings.read_your_writes_timeout,
+        )?;
+        settings.header_read_timeout =
+            millis("HEADER_READ_TIMEOUT_MS", settings.header_read_timeout)?;
+        settings.request_timeout = millis("REQUEST_TIMEOUT_MS", settings.request_timeout)?;
         settings.graphiql = switch("GRAPHIQL", settings.graphiql)?;
         settings.metrics_token = var("METRICS_TOKEN").map(|t| t.trim().to_owned());
         if let Some(proxies) = var("TRUSTED_PROXIES") {
@@ -180,6 +193,13 @@ fn number(name: &str, default: usize) -> Result<usize, String> {
             .filter(|n| *n > 0)
             .ok_or_else(|| format!("{name}: expected a positive number, got {text:?}")),
     }
+}
+
+/// A positive duration in milliseconds.
+fn millis(name: &str, default: Duration) -> Result<Duration, String> {
+    let default = usize::try_from(default.as_millis()).map_err(|e| e.to_string())?;
+    let ms = u64::try_from(number(name, default)?).map_err(|e| e.to_string())?;
+    Ok(Duration::from_millis(ms))
 }
 
 /// An `on`/`off` setting (also `true`/`false`, `1`/`0`).

@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use tokio::sync::watch;
 
 use crate::commands::Commands;
+use crate::graphql::queue_watch::QueueWatchers;
 use crate::settings::ApiSettings;
 
 /// Shared by all requests; cheap to clone.
@@ -31,6 +32,8 @@ pub struct AppState {
     pub settings: Arc<ApiSettings>,
     /// What `/metrics` renders, when this process records metrics.
     pub metrics: Option<PrometheusHandle>,
+    /// The approval-queue watchers of this process's websocket subscriptions, one per company.
+    pub queue_watchers: Arc<QueueWatchers>,
 }
 
 impl AppState {
@@ -44,6 +47,7 @@ impl AppState {
             projector_role: None,
             settings: Arc::new(settings),
             metrics: None,
+            queue_watchers: Arc::default(),
         }
     }
 

@@ -211,6 +211,7 @@ fn world(first_day: i64, created_with_start_offset: Option<i64>) -> World {
     let command = match created_with_start_offset {
         Some(offset) => SubscriptionCommand::Create {
             details: details(),
+            form: bedrift_domain::company::OrderForm::standard(),
             start_date: Some(first + Duration::days(offset)),
             by: AccountId::from_uuid(uuid::Uuid::from_u128(4)),
         },

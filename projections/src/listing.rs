@@ -98,6 +98,30 @@ pub async fn approval_queue_page(
         .await?)
 }
 
+/// What identifies a company's approval queue cheaply: the number of orders, the newest order's
+/// log position and the sum of all positions (an order leaving or arriving changes at least
+/// one of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueMark {
+    /// How many orders wait.
+    pub count: i64,
+    /// The newest order's log position; 0 when none waits.
+    pub newest: i64,
+    /// The sum of the orders' log positions; 0 when none waits.
+    pub total: i64,
+}
+
+/// The mark of `company`'s approval queue now.
+pub async fn approval_queue_mark(
+    pool: &PgPool,
+    company: Uuid,
+) -> Result<QueueMark, ProjectionError> {
+    let sql = "SELECT count(*) AS count, coalesce(max(position), 0) AS newest,
+                      coalesce(sum(position), 0)::bigint AS total
+               FROM approval_queue WHERE company_id = $1";
+    Ok(sqlx::query_as(sql).bind(company).fetch_one(pool).await?)
+}
+
 /// One subscription, if the read model has it.
 pub async fn ticket(pool: &PgPool, id: Uuid) -> Result<Option<TicketListing>, ProjectionError> {
     let sql = "SELECT t.* FROM tickets t

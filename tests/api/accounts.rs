@@ -72,14 +72,77 @@ async fn an_administrator_invites_another_who_accepts_and_sees_the_company() {
         .await;
     assert_eq!(code(&again), "BAD_USER_INPUT", "{again:#}");
     assert_eq!(again["errors"][0]["extensions"]["field"], "email");
-    let operator_email = app
+}
+
+#[tokio::test]
+async fn invitations_from_different_companies_do_not_cancel_each_other() {
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (first, kari, _) = app
+        .company(&operator, "974760673", "kari@firma.no", "CLOSED")
+        .await;
+    let (second, per, _) = app
+        .company(&operator, "923609016", "per@annet.no", "CLOSED")
+        .await;
+    let ola = |company: &str| json!({ "c": company, "e": "ola@ny.no", "n": "Ola Hansen" });
+    app.ok(Some(&kari), INVITE, ola(&first)).await;
+    let from_first = link_token(&app.last_message("ola@ny.no").await);
+    app.ok(Some(&per), INVITE, ola(&second)).await;
+    let from_second = link_token(&app.last_message("ola@ny.no").await);
+    assert_ne!(from_first, from_second);
+
+    let accepted = app
         .gql(
-            Some(&admin),
-            INVITE,
-            json!({ "c": company, "e": "ops@akt.no", "n": "Ola Operatør" }),
+            None,
+            "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) { token } }",
+            json!({ "t": from_first, "p": PASSWORD }),
         )
         .await;
-    assert_eq!(code(&operator_email), "BAD_USER_INPUT");
+    let ola = accepted["data"]["acceptInvitation"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the first company's link still works: {accepted:#}"));
+    let viewer = app
+        .ok(Some(ola), "{ viewer { companies { id } } }", json!({}))
+        .await;
+    assert_eq!(viewer["viewer"]["companies"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn inviting_an_operators_address_answers_as_for_any_other_address() {
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (company, admin, _) = app
+        .company(&operator, "974760673", "kari@firma.no", "CLOSED")
+        .await;
+    app.company(&operator, "923609016", "per@annet.no", "CLOSED")
+        .await;
+    let mut answers = Vec::new();
+    for (email, name) in [
+        ("ops@akt.no", "Ola Operatør"),
+        ("per@annet.no", "Per Olsen"),
+        ("ny@firma.no", "Nils Ny"),
+    ] {
+        let response = app
+            .gql(
+                Some(&admin),
+                "mutation($c: ID!, $e: String!, $n: String!) {
+                    inviteAdministrator(companyId: $c, email: $e, name: $n) { id } }",
+                json!({ "c": company, "e": email, "n": name }),
+            )
+            .await;
+        answers.push(response);
+    }
+    assert!(
+        answers.iter().all(|a| *a == answers[2]),
+        "an operator's address, another company's administrator and a new address get the same \
+         answer: {answers:#?}"
+    );
+    let data = app
+        .ok(None, LOG_IN, json!({ "e": "ops@akt.no", "p": PASSWORD }))
+        .await;
+    let ops = data["logIn"]["token"].as_str().unwrap();
+    let viewer = app.ok(Some(ops), "{ viewer { kind } }", json!({})).await;
+    assert_eq!(viewer["viewer"]["kind"], "OPERATOR", "still an operator");
 }
 
 #[tokio::test]

@@ -100,3 +100,50 @@ async fn malformed_employee_and_subscription_input_is_refused() {
     ];
     app.assert_bad_input(&cases).await;
 }
+
+#[tokio::test]
+async fn an_administrators_subscription_is_checked_against_the_order_form_and_the_company() {
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (c, admin, _) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    app.ok(
+        Some(&admin),
+        "mutation($c: ID!) { configureOrderForm(companyId: $c, input: {
+            employeeNumber: OPTIONAL, extraFields: [{ label: \"Avdeling\" }] }) { id } }",
+        json!({ "c": c }),
+    )
+    .await;
+    let answers = |answers: Value| {
+        let mut input = order("Per", "Hansen");
+        input["extraFields"] = answers;
+        json!({ "c": c, "p": "41234567", "input": input })
+    };
+    let long = "x".repeat(20_000);
+    let (adm, ops) = (Some(admin.as_str()), Some(operator.as_str()));
+    #[rustfmt::skip]
+    let cases: Vec<(_, &str, Value, &str)> = vec![
+        (adm, CREATE, answers(json!([{ "label": "Prosjekt", "value": long }])), "extraFields[Prosjekt]"),
+        (adm, CREATE, answers(json!([{ "label": "Avdeling", "value": long }])), "extraFields[Avdeling]"),
+        (ops, CREATE, answers(json!([{ "label": "Prosjekt", "value": "P1" }])), "extraFields[Prosjekt]"),
+    ];
+    app.assert_bad_input(&cases).await;
+
+    let nowhere = json!({ "c": uuid::Uuid::new_v4().to_string(), "p": "41234567",
+        "input": order("Per", "Hansen") });
+    let refused = app
+        .assert_refused(&[(ops, CREATE, nowhere)], &["NOT_FOUND"])
+        .await;
+    let message = refused[0]["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("no such company"), "{message}");
+
+    let created = app
+        .ok(
+            adm,
+            CREATE,
+            answers(json!([{ "label": "Avdeling", "value": "Drift" }])),
+        )
+        .await;
+    assert!(created["createSubscription"]["id"].is_string());
+}

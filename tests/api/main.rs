@@ -40,6 +40,7 @@ mod schema;
 mod settings;
 mod settings_isolation;
 mod signed_tickets;
+mod slow_clients;
 mod socket_sessions;
 mod ticket_export;
 mod ticket_page;

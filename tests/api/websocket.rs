@@ -169,3 +169,82 @@ async fn only_the_company_administrators_may_follow_its_queue() {
         "UNAUTHENTICATED"
     );
 }
+
+/// The value of the series `name` (with its labels) on `/metrics`.
+async fn metric(app: &TestApp, series: &str) -> u64 {
+    let text = app.get("/metrics").await.text();
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {series} in {text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn subscriptions_of_one_company_share_one_reader_of_its_queue() {
+    const FOLLOWERS: usize = 8;
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (company, admin, link) = app
+        .company(&operator, "923609016", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    let employee = app.employee(&link, "41234567").await;
+    let (address, _stop) = serve(&app).await;
+    let init = json!({ "authorization": format!("Bearer {admin}") });
+    let mut sockets = Vec::new();
+    for _ in 0..FOLLOWERS / 2 {
+        let mut socket = connect(address, init.clone()).await;
+        for id in ["a", "b"] {
+            send(
+                &mut socket,
+                json!({ "id": id, "type": "subscribe",
+                        "payload": { "query": QUEUE, "variables": { "c": company } } }),
+            )
+            .await;
+        }
+        for _ in 0..2 {
+            let first = receive(&mut socket).await;
+            assert_eq!(first["type"], "next", "{first:#}");
+        }
+        sockets.push(socket);
+    }
+    const PAGES: &str = "bedrift_approval_queue_reads_total{read=\"page\"}";
+    const CHECKS: &str = "bedrift_approval_queue_reads_total{read=\"check\"}";
+    let (pages, checks) = (metric(&app, PAGES).await, metric(&app, CHECKS).await);
+    assert_eq!(metric(&app, "bedrift_approval_queue_watchers").await, 1);
+
+    app.ok(
+        Some(&employee),
+        ORDER,
+        json!({ "input": order("Anne", "Ansatt") }),
+    )
+    .await;
+    for socket in &mut sockets {
+        for _ in 0..2 {
+            let change = receive(socket).await;
+            let queue = &change["payload"]["data"]["approvalQueueChanged"];
+            assert_eq!(queue["pendingCount"], 1, "{change:#}");
+        }
+    }
+    assert_eq!(
+        metric(&app, PAGES).await - pages,
+        1,
+        "one read of the queue for all {FOLLOWERS} subscriptions"
+    );
+    let batches = metric(&app, CHECKS).await - checks;
+    assert!(
+        batches < FOLLOWERS as u64,
+        "one check per projector batch, not one per subscription: {batches}"
+    );
+
+    drop(sockets);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while metric(&app, "bedrift_approval_queue_watchers").await != 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the watcher stops with its last subscription"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -31,7 +31,7 @@ pub async fn issue_first_operator_token(
     if operators_exist(&mut *connection).await? {
         return Ok(None);
     }
-    let token = tokens::issue(connection, clock, TokenKind::FirstOperator, None).await?;
+    let token = tokens::issue(connection, clock, TokenKind::FirstOperator, None, None).await?;
     Ok(Some(token))
 }
 

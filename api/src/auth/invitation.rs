@@ -2,7 +2,7 @@
 //! the invited contact person sets their password.
 
 use bedrift_domain::clock::Clock;
-use bedrift_domain::values::AccountId;
+use bedrift_domain::values::{AccountId, CompanyId};
 use sqlx::{PgConnection, PgPool};
 
 use super::accounts::{set_password_hash, Account};
@@ -13,12 +13,14 @@ use super::AuthError;
 /// Issues an invitation for an existing account and returns the token for the link, which
 /// the caller e-mails through the outbox in the same transaction (see
 /// [`super::enqueue_message`]) and never returns in an API response. Earlier unused
-/// invitations of the account stop working.
+/// invitations of the account from the same `company` stop working; those of other companies
+/// keep working (any of them sets the account's password, which then retires the rest).
 #[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn issue_invitation(
     connection: &mut PgConnection,
     clock: &dyn Clock,
     account: AccountId,
+    company: CompanyId,
 ) -> Result<String, AuthError> {
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1)")
         .bind(account.as_uuid())
@@ -27,7 +29,14 @@ pub async fn issue_invitation(
     if !exists {
         return Err(AuthError::bad_input("account", "no such account"));
     }
-    let token = tokens::issue(connection, clock, TokenKind::Invitation, Some(account)).await?;
+    let token = tokens::issue(
+        connection,
+        clock,
+        TokenKind::Invitation,
+        Some(account),
+        Some(company),
+    )
+    .await?;
     tracing::info!("invitation issued");
     Ok(token)
 }

@@ -36,7 +36,14 @@ pub async fn request_password_reset(
         return Ok(None);
     };
     let account = AccountId::from_uuid(account);
-    let token = tokens::issue(connection, clock, TokenKind::PasswordReset, Some(account)).await?;
+    let token = tokens::issue(
+        connection,
+        clock,
+        TokenKind::PasswordReset,
+        Some(account),
+        None,
+    )
+    .await?;
     tracing::info!(account = %account, "password reset issued");
     Ok(Some(token))
 }

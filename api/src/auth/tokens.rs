@@ -1,9 +1,11 @@
 //! One-time tokens behind e-mailed links (invitation, password reset) and the first-operator
 //! link: random, single use, expiring, and stored only as their SHA-256 hash. Issuing a token
-//! retires the unused ones of the same kind and account, so only the newest link works.
+//! retires the unused ones of the same kind, account and company (invitations belong to the
+//! company that sent them), so only the newest link of each works and one company's invitation
+//! never cancels another's.
 
 use bedrift_domain::clock::Clock;
-use bedrift_domain::values::AccountId;
+use bedrift_domain::values::{AccountId, CompanyId};
 use chrono::Duration;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -41,33 +43,40 @@ impl TokenKind {
     }
 }
 
-/// Issues a token of `kind` for `account` (none for the first operator) and returns it in
-/// plain text, the only time it exists so.
+/// Issues a token of `kind` for `account` (none for the first operator) on behalf of `company`
+/// (invitations only; `None` otherwise) and returns it in plain text, the only time it exists
+/// so.
 pub(crate) async fn issue(
     connection: &mut PgConnection,
     clock: &dyn Clock,
     kind: TokenKind,
     account: Option<AccountId>,
+    company: Option<CompanyId>,
 ) -> Result<String, AuthError> {
     let now = clock.now();
     let account = account.map(|a| a.as_uuid());
+    let company = company.map(|c| c.as_uuid());
     sqlx::query(
         "UPDATE one_time_tokens SET used_at = $3, replaced = true \
-         WHERE kind = $1 AND account_id IS NOT DISTINCT FROM $2 AND used_at IS NULL",
+         WHERE kind = $1 AND account_id IS NOT DISTINCT FROM $2 \
+           AND company_id IS NOT DISTINCT FROM $4 AND used_at IS NULL",
     )
     .bind(kind.code())
     .bind(account)
     .bind(now)
+    .bind(company)
     .execute(&mut *connection)
     .await?;
     let token = new_token();
     sqlx::query(
-        "INSERT INTO one_time_tokens (token_hash, kind, account_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO one_time_tokens \
+             (token_hash, kind, account_id, company_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_hash(&token))
     .bind(kind.code())
     .bind(account)
+    .bind(company)
     .bind(now)
     .bind(now + kind.validity())
     .execute(&mut *connection)

@@ -9,6 +9,7 @@ mod limits;
 mod mutation;
 mod pagination;
 mod query;
+pub mod queue_watch;
 mod reason;
 pub mod scalars;
 mod socket;
@@ -34,11 +35,12 @@ pub use error::ApiError;
 pub use limits::DocumentLimits;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use queue_watch::POLL_INTERVAL;
 pub use reason::Reason;
 pub use socket::{
     graphql_ws, CLOSE_SESSION_ENDED, MAX_OPERATIONS_PER_SOCKET, SESSION_CHECK_INTERVAL,
 };
-pub use subscription::{ApprovalQueueChange, SubscriptionRoot, POLL_INTERVAL};
+pub use subscription::{ApprovalQueueChange, SubscriptionRoot};
 
 use crate::correlation::CorrelationId;
 use crate::observability::{record_graphql, OperationLabels, OperationSlot};

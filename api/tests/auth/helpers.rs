@@ -56,7 +56,7 @@ pub async fn invited_administrator(
         .await
         .unwrap();
     let mut connection = pool.acquire().await.unwrap();
-    let token = auth::issue_invitation(&mut connection, clock, id)
+    let token = auth::issue_invitation(&mut connection, clock, id, inviting_company())
         .await
         .unwrap();
     (id, token)
@@ -126,4 +126,9 @@ pub async fn list_company(pool: &PgPool, company: CompanyId, token: &str) {
 pub fn wrong(code: &str) -> String {
     let n: u32 = code.parse().unwrap();
     format!("{:06}", (n + 1) % 1_000_000)
+}
+
+/// The company that sends the invitations of these tests.
+pub fn inviting_company() -> CompanyId {
+    CompanyId::from_uuid(uuid::Uuid::from_u128(7))
 }

@@ -55,7 +55,7 @@ async fn a_new_invitation_replaces_the_previous_one() {
     let pool = db.pool();
     let (id, old) = invited_administrator(pool, &clock, "kari@firma.no").await;
     let mut connection = pool.acquire().await.unwrap();
-    let new = auth::issue_invitation(&mut connection, &clock, id)
+    let new = auth::issue_invitation(&mut connection, &clock, id, inviting_company())
         .await
         .unwrap();
     let with_old = auth::accept_invitation(pool, &clock, COST, &old, PASSWORD).await;
@@ -63,6 +63,26 @@ async fn a_new_invitation_replaces_the_previous_one() {
     auth::accept_invitation(pool, &clock, COST, &new, PASSWORD)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn an_invitation_from_another_company_leaves_the_first_one_working() {
+    let (db, clock) = setup().await;
+    let pool = db.pool();
+    let (id, first) = invited_administrator(pool, &clock, "kari@firma.no").await;
+    let other = bedrift_domain::values::CompanyId::new();
+    let mut connection = pool.acquire().await.unwrap();
+    let second = auth::issue_invitation(&mut connection, &clock, id, other)
+        .await
+        .unwrap();
+    auth::accept_invitation(pool, &clock, COST, &first, PASSWORD)
+        .await
+        .unwrap();
+    let with_second = auth::accept_invitation(pool, &clock, COST, &second, PASSWORD).await;
+    assert!(
+        matches!(with_second, Err(AuthError::LinkUsed)),
+        "once the password is set, the other company's link has done its work: {with_second:?}"
+    );
 }
 
 async fn reset_token(

@@ -58,7 +58,7 @@ async fn a_message_is_not_queued_when_its_cause_rolls_back() {
     let pool = db.pool();
     let (id, _) = invited_administrator(pool, &clock, "kari@firma.no").await;
     let mut transaction = pool.begin().await.unwrap();
-    let token = auth::issue_invitation(&mut transaction, &clock, id)
+    let token = auth::issue_invitation(&mut transaction, &clock, id, inviting_company())
         .await
         .unwrap();
     let link = format!("https://billett.example/invitasjon?token={token}");

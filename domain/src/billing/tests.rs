@@ -80,6 +80,7 @@ impl Ticket {
             on,
             SubscriptionCommand::Create {
                 details: details(),
+                form: crate::company::OrderForm::standard(),
                 start_date: Some(date(start)),
                 by: AccountId::from_uuid(uuid::Uuid::from_u128(1)),
             },

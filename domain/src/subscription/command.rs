@@ -50,9 +50,12 @@ pub enum SubscriptionCommand {
         terms: CompanyTerms,
     },
     /// An administrator creates an approved subscription starting on a date they choose (R2).
+    /// The answers are checked against the company's form as an employee's order is.
     Create {
         /// The order.
         details: OrderDetails,
+        /// The company's order form now.
+        form: OrderForm,
         /// First day; today up to 12 months ahead. `None`: first of next month.
         start_date: Option<NaiveDate>,
         /// The administrator.

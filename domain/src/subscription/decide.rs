@@ -36,9 +36,10 @@ impl Subscription {
             C::Order { details, terms } => self.order(details, &terms, now),
             C::Create {
                 details,
+                form,
                 start_date,
                 by,
-            } => self.create(details, start_date, by, now),
+            } => self.create(details, &form, start_date, by, now),
             C::Approve { by } => self.existing()?.approve(by, now),
             C::Reject { reason, by } => self.existing()?.reject(reason, by, now),
             C::WithdrawOrder { by } => self.existing()?.withdraw_order(by, now),
@@ -79,10 +80,12 @@ impl Subscription {
         Ok(events)
     }
 
-    /// R2: an administrator's subscription, approved at once, from today up to 12 months ahead.
+    /// R2 and the company's form: an administrator's subscription, approved at once, from today
+    /// up to 12 months ahead.
     fn create(
         &self,
         details: OrderDetails,
+        form: &OrderForm,
         start_date: Option<NaiveDate>,
         by: AccountId,
         now: DateTime<Utc>,
@@ -94,6 +97,7 @@ impl Subscription {
         if start_date < today || start_date > latest {
             return Err(SubscriptionError::StartDateOutOfRange);
         }
+        let details = apply_form(details, form)?;
         let by = Actor::Administrator { account: by };
         Ok(vec![
             ordered(details, start_date, by.clone(), now),

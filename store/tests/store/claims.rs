@@ -144,6 +144,7 @@ async fn running(executor: &CommandExecutor<Subscription>, company: CompanyId) -
     let id = SubscriptionId::new().to_string();
     let command = SubscriptionCommand::Create {
         details: details(company, "91234567"),
+        form: bedrift_domain::company::OrderForm::standard(),
         start_date: Some("2026-11-20".parse().unwrap()),
         by: admin(),
     };

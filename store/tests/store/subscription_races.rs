@@ -128,6 +128,7 @@ async fn subscription(db: &TestDatabase, approved: bool) -> String {
     let command = if approved {
         SubscriptionCommand::Create {
             details,
+            form: bedrift_domain::company::OrderForm::standard(),
             start_date: None,
             by: AccountId::from_uuid(uuid::Uuid::from_u128(1)),
         }

@@ -8,11 +8,11 @@
 use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::company::{Administrator, Company, CompanyCommand};
 use bedrift_domain::messages;
-use bedrift_domain::values::{AccountId, BoundedText, EmailAddress};
+use bedrift_domain::values::{AccountId, BoundedText, CompanyId, EmailAddress};
 use bedrift_projections::listing;
 
 use super::input::uuid;
-use crate::auth::{self, AccountKind, Channel};
+use crate::auth::{self, Channel};
 use crate::graphql::context::parts;
 use crate::graphql::types::company::CompanyView;
 use crate::graphql::ApiError;
@@ -22,9 +22,14 @@ use crate::AppState;
 #[derive(Debug, Default)]
 pub struct AdministratorMutations;
 
-/// The invited person's account: their administrator account (with its stored e-mail, and
-/// whether it has a password), or a new one without a password. Operators cannot be
-/// administrators too, and nobody is invited twice to the same company.
+/// The invited person's account: the existing one of that address (with its stored e-mail,
+/// and whether it has a password), or a new administrator account without a password. Nobody
+/// is invited twice to the same company.
+///
+/// The kind of an existing account is not looked at: an operator's address is invited like any
+/// other existing account (listed, and told by e-mail), so the answer never tells the inviter
+/// whether an address belongs to an operator. Being listed gives an operator nothing they did
+/// not have: their sessions are operator sessions, which manage every company.
 async fn administrator_account(
     state: &AppState,
     company: uuid::Uuid,
@@ -32,7 +37,7 @@ async fn administrator_account(
     name: &str,
 ) -> Result<(AccountId, EmailAddress, bool), ApiError> {
     match auth::find_account_by_email(&state.pool, email).await? {
-        Some(account) if account.kind == AccountKind::Administrator => {
+        Some(account) => {
             if listing::is_administrator(&state.pool, account.id.as_uuid(), company).await? {
                 return Err(ApiError::bad_input(
                     "email",
@@ -46,10 +51,6 @@ async fn administrator_account(
                     .await?;
             Ok((account.id, account.email, has_password))
         }
-        Some(_) => Err(ApiError::bad_input(
-            "email",
-            "this e-mail address belongs to an operator account",
-        )),
         None => {
             let id = AccountId::new();
             auth::create_administrator_account(&state.pool, &*state.clock, id, email, name).await?;
@@ -62,6 +63,7 @@ async fn administrator_account(
 /// notice for one that has one. Token and message are committed together or not at all.
 pub(super) async fn notify(
     state: &AppState,
+    company: CompanyId,
     account: AccountId,
     has_password: bool,
     email: &EmailAddress,
@@ -76,7 +78,8 @@ pub(super) async fn notify(
             &format!("{}/logg-inn", state.settings.public_url),
         )
     } else {
-        let token = auth::issue_invitation(&mut transaction, &*state.clock, account).await?;
+        let token =
+            auth::issue_invitation(&mut transaction, &*state.clock, account, company).await?;
         let link = format!("{}/invitasjon?token={token}", state.settings.public_url);
         auth::invitation_email(name, company_name, &link)
     };
@@ -132,6 +135,7 @@ impl AdministratorMutations {
             .await?;
         notify(
             state,
+            CompanyId::from_uuid(id),
             account,
             has_password,
             &email,

@@ -93,6 +93,7 @@ impl CompanyMutations {
         // A new account: the contact person gets an invitation, never a notice.
         administrators::notify(
             state,
+            id,
             account,
             false,
             &contact_email,

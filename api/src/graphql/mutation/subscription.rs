@@ -84,7 +84,7 @@ impl SubscriptionMutations {
     ) -> Result<SubscriptionView> {
         let (state, caller) = parts(ctx);
         let company = uuid(&company_id, "companyId")?;
-        caller.manage_now(state, company).await?;
+        let current = caller.manage_now(state, company).await?;
         let by = match caller.principal()? {
             Principal::Operator { account } | Principal::Administrator { account } => account.id,
             Principal::Employee { .. } | Principal::Holder { .. } => {
@@ -98,6 +98,7 @@ impl SubscriptionMutations {
         let details = order_details(state, company, phone, input).await?;
         let command = SubscriptionCommand::Create {
             details,
+            form: current.order_form.clone(),
             start_date: start_date.map(|d| d.0),
             by: AccountId::from_uuid(by.as_uuid()),
         };

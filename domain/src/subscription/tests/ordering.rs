@@ -33,6 +33,7 @@ async fn an_administrator_chooses_a_start_date_from_today_up_to_twelve_months_ah
             .given_no_previous_events()
             .when_async(SubscriptionCommand::Create {
                 details: details(),
+                form: crate::company::OrderForm::standard(),
                 start_date: Some(date(start)),
                 by: admin(),
             })
@@ -59,6 +60,7 @@ async fn an_administrators_subscription_is_approved_at_once_and_defaults_to_next
         .given_no_previous_events()
         .when_async(SubscriptionCommand::Create {
             details: details(),
+            form: crate::company::OrderForm::standard(),
             start_date: None,
             by: admin(),
         })
