@@ -129,6 +129,7 @@ fn a_month_with_two_zone_selections_is_charged_at_the_dearer_one() {
             zones: zones(&["kristiansand", "vennesla"]),
             from: ZoneChangeFrom::Immediately,
             by: admin(),
+            policy: OrderingPolicy::AutomaticApproval,
         },
     );
     ticket.run(
@@ -137,6 +138,7 @@ fn a_month_with_two_zone_selections_is_charged_at_the_dearer_one() {
             zones: zones(&["arendal"]),
             from: ZoneChangeFrom::NextMonth,
             by: admin(),
+            policy: OrderingPolicy::AutomaticApproval,
         },
     );
     let december = ticket
