@@ -53,6 +53,7 @@ export async function lønnstrekk(app, id, month) {
     el('dt', { text: 'Arbeidsgiverandel' }), el('dd', { text: kroner(t.employerContribution) }),
     el('dt', { text: 'Sum lønnstrekk' }), el('dd', { text: kroner(t.deduction) }));
 
+  const uten = b.lines.filter((l) => !l.employeeNumber);
   const sonetekst = (l) => (l.zones.length ? l.zones.map((z) => sonenavn(tariff, z)).join(' + ') : SONEKLASSE[l.zoneClass]);
   const linjer = b.lines.length === 0
     ? el('p', { text: `Ingen abonnementer belastes for ${maaned(måned)}.` })
@@ -64,7 +65,14 @@ export async function lønnstrekk(app, id, month) {
       ],
       rader: b.lines.map((l) => [
         el('a', { href: `#/firma/${id}/billett/${l.subscriptionId}`, text: `${l.lastName}, ${l.firstName}` }),
-        l.employeeNumber || '–', telefon(l.phone), KATEGORI[l.category] || l.category, sonetekst(l),
+        // A line without an employee number blocks the Visma and Tripletex files: it links to
+        // the ticket's correction card.
+        l.employeeNumber || el('a', {
+          href: `#/firma/${id}/billett/${l.subscriptionId}?rett=opplysninger`,
+          class: 'mangler',
+          text: 'Mangler – legg inn',
+          'aria-label': `Legg inn ansattnummer for ${l.firstName} ${l.lastName}`,
+        }), telefon(l.phone), KATEGORI[l.category] || l.category, sonetekst(l),
         kroner(l.price), kroner(l.employerContribution), kroner(l.deduction),
       ]),
       fot: ['Sum', '', '', '', `${t.subscriptions} abonnement${t.subscriptions === 1 ? '' : 'er'}`,
@@ -101,6 +109,9 @@ export async function lønnstrekk(app, id, month) {
       el('h2', { id: 'nedlasting', text: 'Last ned' }),
       c.payTypeCode ? null : el('p', { class: 'hjelp' }, 'Importfilene til Visma og Tripletex trenger en lønnsart: ',
         el('a', { href: `#/firma/${id}/innstillinger`, text: 'sett den i innstillingene' }), '.'),
+      uten.length === 0 ? null : el('p', { class: 'melding advarsel' },
+        `Importfilene til Visma og Tripletex trenger ansattnummer på hver linje; ${uten.length} mangler. `
+        + 'Følg «Mangler – legg inn» i tabellen for å legge det inn på billetten.'),
       el('div', { class: 'knapper' }, knapper), nedlastingsstatus),
     el('section', { 'aria-labelledby': 'linjer' }, el('h2', { id: 'linjer', text: 'Per abonnement' }), linjer));
 }

@@ -7,7 +7,7 @@ import { massegodkjenning } from './portal-bulk.js';
 
 /** The fields of a queued order. */
 export const ORDRE = `id firstName lastName phone employeeNumber orderedAt startDate zones wholeRegion
-  zoneClass category extraFields { label value }`;
+  zoneClass category extraFields { label value } zoneChangeRequest { zones wholeRegion from requestedAt }`;
 
 const KØ = `query($id: ID!) { company(id: $id) { id name orderingPolicy
   employerContribution { kind percent amount } approvalQueue(first: 20) { nodes { ${ORDRE} } } } }`;
@@ -131,9 +131,14 @@ export async function kø(app, id) {
       månedspris.textContent = pris ? kroner(pris.monthly) : '–';
       trekk.textContent = pris ? kroner(pris.monthly - bedriftensDel(pris.monthly)) : '–';
     });
+    // A ticket whose holder asks for new zones (R8): decided with the same buttons.
+    const ønske = o.zoneChangeRequest;
     const fakta = el('dl', { class: 'fakta' },
+      ønske ? [el('dt', { text: 'Ønsker nye soner' }), el('dd', {
+        text: `${soner(tariff, ønske)}, ${ønske.from === 'IMMEDIATELY' ? 'fra godkjenningsdagen' : 'fra måneden etter godkjenning'}`,
+      })] : null,
       el('dt', { text: 'Mobil' }), el('dd', { text: telefon(o.phone) }),
-      el('dt', { text: 'Soner' }), el('dd', { text: soner(tariff, o) }),
+      el('dt', { text: ønske ? 'Soner nå' : 'Soner' }), el('dd', { text: soner(tariff, o) }),
       el('dt', { text: 'Reisende' }), el('dd', { text: kategori(o.category) }),
       el('dt', { text: 'Starter' }), el('dd', { text: dato(o.startDate) }),
       el('dt', { text: 'Månedspris' }), månedspris,

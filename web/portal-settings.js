@@ -1,14 +1,16 @@
-// Innstillingene til en bedrift: bestillingsordning, bestillingslenke (kopier, lag ny),
-// bestillingsskjema, arbeidsgiverandel, lønnsart og administratorer. Innstillingene lagres
+// Innstillingene til en bedrift: navn og fakturaadresse, bestillingsordning, bestillingslenke
+// (kopier, lag ny), bestillingsskjema, arbeidsgiverandel, lønnsart og administratorer. Innstillingene lagres
 // med én knapp, «Lagre endringer», som lagrer hvert kort som er endret; kort med endringer som
 // ikke er lagret, er merket, så ingenting går tapt ved at bare ett kort lagres.
 
 import { el, kroner, orgnr, visFeil, fjernFeil } from './common.js';
-import { felt, velger, radioer, valgt, feilboks, vedInnsending, lokalFeil, kunngjør, nyId, norsk } from './portal-ui.js';
+import { felt, velger, radioer, valgt, feilboks, lokalFeil, kunngjør, nyId, norsk } from './portal-ui.js';
+import { administratorer } from './portal-admins.js';
 
 const INNSTILLINGER = `query($id: ID!) { company(id: $id) { id name orgNumber invoiceEmail orderingPolicy orderLink
   orderForm { employeeNumber extraFields { label required } }
-  employerContribution { kind percent amount } payTypeCode departmentField costCentreField administrators { name email } } }`;
+  employerContribution { kind percent amount } payTypeCode departmentField costCentreField endsOn readAccessUntil
+  administrators { accountId name email lastLoginAt } } }`;
 
 const MAKS_FELT = 10;
 
@@ -78,20 +80,6 @@ async function lagreEndringer() {
     ? 'Endringene er lagret.'
     : `${endrede.length - feil} av ${endrede.length} endrede kort er lagret. Se feilen i kortet som er merket.`;
   kunngjør(status.textContent);
-}
-
-/** A form for an action (inviting someone) with its own button, saying so next to it. */
-function lagreskjema(innhold, knappetekst, lagre) {
-  const boks = feilboks();
-  const ok = el('p', { role: 'status', class: 'dempet' });
-  const form = el('form', { novalidate: true }, innhold, boks,
-    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: knappetekst })), ok);
-  vedInnsending(form, boks, async (f) => {
-    ok.textContent = '';
-    const tekst = await lagre(f);
-    ok.textContent = tekst;
-  });
-  return form;
 }
 
 /** Kroner as typed ("250", "250,50", "1 250.5") to øre, or null. */
@@ -346,23 +334,21 @@ function lønnsart(app, c) {
   }));
 }
 
-function administratorer(app, c) {
-  const liste = el('ul', {}, c.administrators.map((a) => el('li', { text: `${a.name} (${a.email})` })));
-  return seksjon('Administratorer', liste, lagreskjema([
-    el('h3', { text: 'Inviter en administrator' }),
-    el('div', { class: 'rad' },
-      felt({ name: 'name', label: 'Navn', autocomplete: 'off' }),
-      felt({ name: 'email', label: 'E-post', type: 'email', autocomplete: 'off' })),
-  ], 'Send invitasjon', async (f) => {
+/** The company's name and invoice address. */
+function firma(app, c) {
+  return seksjon('Bedriften', innstilling([
+    felt({ name: 'name', label: 'Navn', value: c.name, autocomplete: 'organization' }),
+    felt({ name: 'invoiceEmail', label: 'Fakturaadresse (e-post)', type: 'email', value: c.invoiceEmail, autocomplete: 'email' }),
+  ],
+  async (f) => {
     const name = f.elements.name.value.trim();
-    if (!name) throw lokalFeil('name', 'Skriv navnet.');
-    const email = f.elements.email.value.trim();
-    if (!email) throw lokalFeil('email', 'Skriv e-postadressen invitasjonen skal til.');
-    const d = await app.gql('mutation($id: ID!, $name: String!, $email: String!) { inviteAdministrator(companyId: $id, name: $name, email: $email) { administrators { name email } } }',
-      { id: c.id, name, email });
-    liste.replaceChildren(...d.inviteAdministrator.administrators.map((a) => el('li', { text: `${a.name} (${a.email})` })));
-    f.reset();
-    return `${name} er invitert. Invitasjonen er sendt til ${email}.`;
+    if (!name) throw lokalFeil('name', 'Skriv bedriftens navn.');
+    const invoiceEmail = f.elements.invoiceEmail.value.trim();
+    if (!invoiceEmail) throw lokalFeil('invoiceEmail', 'Skriv e-postadressen fakturaen skal til.');
+    await app.gql(`mutation($id: ID!, $name: String!, $email: String!) {
+      updateCompanyDetails(companyId: $id, name: $name, invoiceEmail: $email) { name } }`,
+    { id: c.id, name, email: invoiceEmail });
+    return 'Navn og fakturaadresse er lagret.';
   }));
 }
 
@@ -373,9 +359,17 @@ export async function innstillinger(app, id) {
   if (!erAktuell()) return;
   const c = d.company;
   innstillingskort = [];
+  if (c.endsOn) {
+    // A deactivated company changes no more; its administrators only read.
+    app.vis(`Innstillinger – ${c.name}`,
+      el('p', { class: 'melding advarsel' },
+        `Avtalen med bedriften er avsluttet: billettene gjaldt til og med ${c.endsOn}. `
+        + `Billetter, historikk og lønnstrekk kan leses til og med ${c.readAccessUntil}.`));
+    return;
+  }
   const kolonner = el('div', { class: 'to-kolonner' },
-    el('div', {}, policy(app, c), lenke(app, c), andel(app, c), lønnsart(app, c)),
-    el('div', {}, skjemafelt(app, c), administratorer(app, c)));
+    el('div', {}, firma(app, c), policy(app, c), lenke(app, c), andel(app, c), lønnsart(app, c)),
+    el('div', {}, skjemafelt(app, c), administratorer(app, c, seksjon)));
   app.vis(`Innstillinger – ${c.name}`,
     el('p', { class: 'dempet', text: `Org.nr. ${orgnr(c.orgNumber)} · Faktura til ${c.invoiceEmail}` }),
     kolonner,

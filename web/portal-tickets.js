@@ -7,6 +7,7 @@ import {
 } from './portal-ui.js';
 import { sonevelger } from './portal-zones.js';
 import { billettnedlasting } from './portal-ticket-export.js';
+import { personalia } from './portal-details.js';
 
 const SIDE = 25;
 
@@ -17,10 +18,13 @@ const LISTE = `query($id: ID!, $first: Int, $after: String, $search: String, $st
 
 const FELTER = `id companyId firstName lastName phone employeeNumber category status orderStatus orderedAt
   decidedAt startDate validFrom endDate zones wholeRegion zoneClass rejectionReason extraFields { label value }
+  zoneChangeRequest { zones wholeRegion from requestedAt }
   history { sequence type occurredAt actor { kind phone name email }
-    change { kind date zones wholeRegion previousValidThrough category reason } }`;
+    change { kind date zones wholeRegion previousValidThrough category reason changeFrom
+      firstName lastName employeeNumber extraFields { label value } } }`;
 
-const EN = `query($id: ID!) { subscription(id: $id) { ${FELTER} } }`;
+const EN = `query($id: ID!, $firma: ID!) { subscription(id: $id) { ${FELTER} }
+  company(id: $firma) { endsOn orderForm { employeeNumber extraFields { label required } } } }`;
 
 function statusmerke(status) {
   return el('span', { class: ['merke', status], text: STATUS[status] || status });
@@ -124,17 +128,17 @@ function tilstandsfeil(error, tekst) {
   return error;
 }
 
-/** One ticket's page. */
-export async function billett(app, firmaId, id) {
+/** One ticket's page; `rett` = `opplysninger` opens it at the details card (from the payroll page). */
+export async function billett(app, firmaId, id, rett = null) {
   const erAktuell = app.vakt();
-  const [d, tariff] = await Promise.all([app.gql(EN, { id }), app.tariff()]);
+  const [d, tariff] = await Promise.all([app.gql(EN, { id, firma: firmaId }), app.tariff()]);
   if (!erAktuell()) return;
   const t = d.subscription;
   const navn = `${t.firstName} ${t.lastName}`;
   const last = (melding) => {
     app.kvittering = melding;
     app.fokus = true;
-    return billett(app, firmaId, id);
+    return billett(app, firmaId, id, null);
   };
   const kvittering = app.kvittering;
   app.kvittering = null;
@@ -155,11 +159,14 @@ export async function billett(app, firmaId, id) {
   const kort = [];
   const kjører = t.orderStatus === 'APPROVED' && ['UPCOMING', 'ACTIVE', 'ENDING'].includes(t.status);
 
-  if (t.orderStatus === 'PENDING') kort.push(beslutning(app, t, navn, last));
-  if (kjører) kort.push(soneendring(app, t, tariff, last));
+  const avsluttet = Boolean(d.company.endsOn);
+  if (t.orderStatus === 'PENDING' && !avsluttet) kort.push(beslutning(app, t, navn, last));
+  if (t.zoneChangeRequest && !avsluttet) kort.push(soneønske(app, t, tariff, navn, last));
+  if (!avsluttet) kort.push(personalia(app, t, d.company.orderForm, last));
+  if (kjører && !avsluttet) kort.push(soneendring(app, t, tariff, last));
   // A ticket that already ends today cannot end any earlier.
   if (kjører && !(t.endDate && t.endDate <= iDag())) kort.push(oppsigelse(app, t, last));
-  if (kjører && t.endDate) kort.push(angring(app, t, last));
+  if (kjører && t.endDate && !avsluttet) kort.push(angring(app, t, last));
 
   const historikk = el('ol', { class: 'historikk' }, t.history.map((h) => {
     const { navn: hva, detalj, hvem, original } = hendelse(tariff, h);
@@ -179,6 +186,11 @@ export async function billett(app, firmaId, id) {
         kort),
       el('section', { class: 'kort', 'aria-labelledby': 'historikk' }, el('h2', { id: 'historikk', text: 'Historikk' }), historikk)));
   if (kvittering) kunngjør(kvittering);
+  const kortet = rett === 'opplysninger' && document.getElementById('opplysninger');
+  if (kortet && !kvittering) {
+    kortet.scrollIntoView();
+    kortet.querySelector('input[name="employeeNumber"], input').focus();
+  }
 }
 
 function seksjon(tittel, ...innhold) {
@@ -212,6 +224,39 @@ function beslutning(app, t, navn, last) {
     last(`Bestillingen fra ${navn} er avvist.`);
   });
   return seksjon('Bestillingen venter', el('div', { class: 'knapper' }, godkjenn), form, boks);
+}
+
+/** A holder's zone change request waiting for a decision (R8). */
+function soneønske(app, t, tariff, navn, last) {
+  const boks = feilboks();
+  const r = t.zoneChangeRequest;
+  const fra = r.from === 'IMMEDIATELY' ? 'fra dagen den godkjennes' : 'fra den 1. i måneden etter at den godkjennes';
+  const godkjenn = el('button', {
+    type: 'button',
+    text: 'Godkjenn soneendringen',
+    onclick: async () => {
+      godkjenn.disabled = true;
+      try {
+        await app.gql('mutation($id: ID!) { approveSubscription(id: $id) { id } }', { id: t.id });
+        last(`Soneendringen for ${navn} er godkjent.`);
+      } catch (error) {
+        godkjenn.disabled = false;
+        boks.textContent = norsk(error);
+      }
+    },
+  });
+  const form = el('form', { novalidate: true },
+    felt({ name: 'reason', label: 'Begrunnelse for å avvise', type: 'textarea', attrs: { maxlength: '500', rows: '2' } }),
+    el('div', { class: 'knapper' }, el('button', { type: 'submit', class: 'fare', text: 'Avvis soneendringen' })));
+  vedInnsending(form, boks, async (f) => {
+    const reason = f.elements.reason.value.trim();
+    if (!reason) throw lokalFeil('reason', 'Skriv hvorfor soneendringen avvises (1–500 tegn).');
+    await app.gql('mutation($id: ID!, $reason: String!) { rejectSubscription(id: $id, reason: $reason) { id } }', { id: t.id, reason });
+    last(`Soneendringen for ${navn} er avvist. Sonene er som før.`);
+  });
+  return seksjon('Ønsker nye soner',
+    el('p', { text: `${navn} ønsker ${soner(tariff, r)} ${fra}.` }),
+    el('div', { class: 'knapper' }, godkjenn), form, boks);
 }
 
 function soneendring(app, t, tariff, last) {

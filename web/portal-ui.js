@@ -164,6 +164,10 @@ const HENDELSER = {
   CANCELLED: 'Sagt opp',
   CANCELLATION_WITHDRAWN: 'Oppsigelsen angret',
   ORDER_WITHDRAWN: 'Bestillingen trukket tilbake',
+  EMPLOYEE_DETAILS_UPDATED: 'Opplysninger rettet',
+  ZONE_CHANGE_REQUESTED: 'Ønsker nye soner',
+  ZONE_CHANGE_APPROVED: 'Soneendring godkjent',
+  ZONE_CHANGE_REJECTED: 'Soneendring avvist',
 };
 
 /** Who did it, in Norwegian. */
@@ -202,6 +206,13 @@ export function hendelse(tariff, h) {
     detalj = 'billetten fortsetter';
   } else if (c.kind === 'ORDER_WITHDRAWN') {
     detalj = 'før den ble behandlet';
+  } else if (c.kind === 'EMPLOYEE_DETAILS_UPDATED') {
+    const svar = (c.extraFields || []).map((a) => `${a.label}: ${a.value}`);
+    detalj = [`${c.firstName} ${c.lastName}`, `ansattnr. ${c.employeeNumber || '–'}`, ...svar].join(', ');
+  } else if (c.kind === 'ZONE_CHANGE_REQUESTED') {
+    detalj = `${endredeSoner(tariff, c)}, ${c.changeFrom === 'IMMEDIATELY' ? 'fra godkjenningsdagen' : 'fra måneden etter godkjenning'}`;
+  } else if (c.kind === 'ZONE_CHANGE_REJECTED') {
+    detalj = `begrunnelse: ${c.reason}`;
   }
   const a = h.actor;
   let hvem = '';

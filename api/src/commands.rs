@@ -87,6 +87,7 @@ impl Pick<Subscription> for Subscription {
             SubscriptionCommand::Cancel { .. } => "cancel",
             SubscriptionCommand::Resume { .. } => "resume",
             SubscriptionCommand::WithdrawOrder { .. } => "withdraw_order",
+            SubscriptionCommand::UpdateEmployeeDetails { .. } => "update_employee_details",
         }
     }
 }
@@ -107,6 +108,7 @@ impl Pick<Company> for Company {
             CompanyCommand::SetEmployerContribution { .. } => "set_employer_contribution",
             CompanyCommand::SetPayrollSettings { .. } => "set_payroll_settings",
             CompanyCommand::UpdateDetails { .. } => "update_details",
+            CompanyCommand::Deactivate { .. } => "deactivate",
         }
     }
 }

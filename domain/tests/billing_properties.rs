@@ -153,6 +153,7 @@ impl World {
                     ZoneChangeFrom::NextMonth
                 },
                 by: admin(),
+                policy: OrderingPolicy::AutomaticApproval,
             },
             Step::Cancel {
                 by_admin,

@@ -80,14 +80,26 @@ pub async fn tickets_page(
         .await?)
 }
 
-/// A page of a company's approval queue (pending orders, oldest first).
+/// One item of the approval queue: the subscription that waits (a pending order, or an
+/// approved ticket whose holder asked for new zones, R8) and its place in the queue.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct QueueItem {
+    /// The subscription as the tickets read model has it.
+    #[sqlx(flatten)]
+    pub ticket: TicketListing,
+    /// The log position of the order or request: the queue's order and paging key.
+    pub queue_position: i64,
+}
+
+/// A page of a company's approval queue (pending orders and zone change requests, oldest
+/// first).
 pub async fn approval_queue_page(
     pool: &PgPool,
     company: Uuid,
     after: Option<i64>,
     limit: i64,
-) -> Result<Vec<TicketListing>, ProjectionError> {
-    let sql = "SELECT t.* FROM approval_queue q
+) -> Result<Vec<QueueItem>, ProjectionError> {
+    let sql = "SELECT t.*, q.position AS queue_position FROM approval_queue q
          JOIN tickets t ON t.subscription_id = q.subscription_id
          WHERE q.company_id = $1 AND q.position > $2 ORDER BY q.position LIMIT $3";
     Ok(sqlx::query_as(sql)
@@ -159,12 +171,13 @@ pub async fn company(pool: &PgPool, id: Uuid) -> Result<Option<CompanyListing>, 
     Ok(sqlx::query_as(sql).bind(id).fetch_optional(pool).await?)
 }
 
-/// The company whose current order link has `token`.
+/// The company whose current order link has `token`; a deactivated company's link works no
+/// more.
 pub async fn company_by_order_token(
     pool: &PgPool,
     token: &str,
 ) -> Result<Option<CompanyListing>, ProjectionError> {
-    let sql = "SELECT * FROM companies WHERE order_link_token = $1";
+    let sql = "SELECT * FROM companies WHERE order_link_token = $1 AND deactivated_at IS NULL";
     Ok(sqlx::query_as(sql).bind(token).fetch_optional(pool).await?)
 }
 
@@ -179,17 +192,31 @@ pub async fn companies_of_administrator(
     Ok(sqlx::query_as(sql).bind(account).fetch_all(pool).await?)
 }
 
-/// Whether `account` administers `company`.
+/// The last day on which the administrators of a company whose tickets ended on `ends_on` may
+/// still read it (history, tickets, payroll files): the end of the fifth year after the year
+/// the tickets ended, as accounting records are kept (bokføringsloven).
+pub fn read_access_until(ends_on: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(chrono::Datelike::year(&ends_on) + 5, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// Whether `account` administers `company` on `today`: an administrator of a deactivated
+/// company keeps it through [`read_access_until`].
 pub async fn is_administrator(
     pool: &PgPool,
     account: Uuid,
     company: Uuid,
+    today: NaiveDate,
 ) -> Result<bool, ProjectionError> {
     Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM company_administrators WHERE account_id = $1 AND company_id = $2)",
+        "SELECT EXISTS (SELECT 1 FROM company_administrators a
+             JOIN companies c ON c.company_id = a.company_id
+             WHERE a.account_id = $1 AND a.company_id = $2
+               AND (c.ends_on IS NULL
+                    OR $3 <= make_date(extract(year FROM c.ends_on)::int + 5, 12, 31)))",
     )
     .bind(account)
     .bind(company)
+    .bind(today)
     .fetch_one(pool)
     .await?)
 }

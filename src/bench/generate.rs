@@ -228,6 +228,8 @@ impl Generator {
                 ZoneChangeFrom::NextMonth
             },
             by,
+            // Applied at once, as every change was before holders' requests existed (R8).
+            policy: OrderingPolicy::AutomaticApproval,
         }
     }
 

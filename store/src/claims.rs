@@ -71,3 +71,24 @@ impl ClaimRefusal for Tariff {
         None
     }
 }
+
+/// The subscriptions of `company` that are still live after `day`: pending orders, and
+/// approved tickets valid on a day after it. Read from the claims (the write side, kept in
+/// every append's transaction), so a subscription ordered a moment ago is among them; ending a
+/// company's agreement (`deactivateCompany`) ends these. Ids as stored in the log.
+pub async fn live_after(
+    pool: &sqlx::PgPool,
+    company: uuid::Uuid,
+    day: chrono::NaiveDate,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT subscription_id FROM subscription_claims
+         WHERE company_id = $1 AND NOT isempty(period)
+           AND (upper_inf(period) OR upper(period) > $2 + 1)
+         ORDER BY subscription_id",
+    )
+    .bind(company)
+    .bind(day)
+    .fetch_all(pool)
+    .await
+}

@@ -295,19 +295,24 @@ impl Caller {
     /// a mutation right after a registration or an invitation is not refused while the read
     /// models catch up. Returns the company as it stands; `NOT_FOUND` when it does not exist.
     pub async fn manage_now(&self, state: &AppState, company: Uuid) -> Result<Company, ApiError> {
-        let principal = self.principal()?;
+        self.principal()?;
         let current = state.load::<Company>(company.to_string()).await?;
-        let allowed = match principal {
-            Principal::Operator { .. } => true,
-            Principal::Administrator { account } => {
-                current.administrators.contains_key(&account.id)
-            }
-            Principal::Employee { .. } | Principal::Holder { .. } => false,
-        };
-        match (allowed, current.is_registered()) {
+        match (self.manages(&current), current.is_registered()) {
             (true, true) => Ok(current),
             (true, false) => Err(ApiError::NotFound("there is no such company".into())),
             (false, _) => Err(ApiError::forbidden()),
+        }
+    }
+
+    /// Whether the caller is an operator or an administrator of `company` as its own events
+    /// have it (the write side).
+    pub fn manages(&self, company: &Company) -> bool {
+        match &self.principal {
+            Some(Principal::Operator { .. }) => true,
+            Some(Principal::Administrator { account }) => {
+                company.administrators.contains_key(&account.id)
+            }
+            _ => false,
         }
     }
 
@@ -317,7 +322,13 @@ impl Caller {
         Ok(match &self.principal {
             Some(Principal::Operator { .. }) => true,
             Some(Principal::Administrator { account }) => {
-                listing::is_administrator(&state.pool, account.id.as_uuid(), company).await?
+                listing::is_administrator(
+                    &state.pool,
+                    account.id.as_uuid(),
+                    company,
+                    state.clock.today(),
+                )
+                .await?
             }
             _ => false,
         })

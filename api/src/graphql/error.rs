@@ -218,6 +218,9 @@ impl From<SubscriptionError> for ApiError {
             SubscriptionError::AlreadyExists => Self::Conflict(message),
             SubscriptionError::InvalidState(_) => Self::InvalidState(message),
             SubscriptionError::CancelledByAdministrator => Self::Forbidden(message),
+            SubscriptionError::ZoneChangesClosed => Self::Forbidden(message),
+            SubscriptionError::DetailsByAdministratorsOnly => Self::Forbidden(message),
+            SubscriptionError::EndDateInPast => Self::bad_input("endsOn", message),
         }
     }
 }
@@ -237,6 +240,8 @@ impl From<CompanyError> for ApiError {
             CompanyError::LastAdministrator => Self::InvalidState(message),
             CompanyError::UnknownDepartmentField(_) => Self::bad_input("departmentField", message),
             CompanyError::UnknownCostCentreField(_) => Self::bad_input("costCentreField", message),
+            CompanyError::Deactivated(_) => Self::InvalidState(message),
+            CompanyError::EndDateInPast => Self::bad_input("endsOn", message),
         }
     }
 }

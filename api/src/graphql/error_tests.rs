@@ -223,3 +223,27 @@ fn reasons_tell_the_refusals_of_one_field_apart() {
     assert_eq!(reason(name(" ")), "MISSING");
     assert_eq!(reason_of(ApiError::bad_input("email", "x")), None);
 }
+
+#[test]
+fn r8_a_holders_zone_change_under_closed_and_r18_an_employees_correction_are_forbidden() {
+    assert_eq!(seen(SubscriptionError::ZoneChangesClosed).0, "FORBIDDEN");
+    assert_eq!(
+        seen(SubscriptionError::DetailsByAdministratorsOnly).0,
+        "FORBIDDEN"
+    );
+}
+
+#[test]
+fn a_deactivated_company_is_invalid_state_and_an_end_in_the_past_names_ends_on() {
+    let day = "2026-11-30".parse().unwrap();
+    assert_eq!(seen(CompanyError::Deactivated(day)).0, "INVALID_STATE");
+    for (code, field, _) in [
+        seen(CompanyError::EndDateInPast),
+        seen(SubscriptionError::EndDateInPast),
+    ] {
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("BAD_USER_INPUT", Some("endsOn"))
+        );
+    }
+}

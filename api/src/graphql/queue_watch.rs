@@ -190,7 +190,7 @@ impl Watcher {
             pending_count: i32::try_from(mark.count).unwrap_or(i32::MAX),
             orders: orders
                 .into_iter()
-                .map(|row| SubscriptionView::new(row, today))
+                .map(|item| SubscriptionView::new(item.ticket, today))
                 .collect(),
         }))
     }

@@ -24,7 +24,8 @@ pub struct ApprovalQueueChange {
     pub company_id: ID,
     /// How many orders wait for a decision.
     pub pending_count: i32,
-    /// The oldest pending orders (at most 20), oldest first: the queue's first page.
+    /// The oldest pending orders and zone change requests (at most 20), oldest first: the
+    /// queue's first page (a request's subscription shows it in `zoneChangeRequest`).
     pub orders: Vec<SubscriptionView>,
 }
 

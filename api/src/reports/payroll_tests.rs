@@ -78,6 +78,8 @@ fn export(lines: Vec<PayrollLine>, pay_type: Option<&str>, preliminary: bool) ->
             cost_centre_field: Some("Koststed".to_owned()),
             registered_at: chrono::Utc::now(),
             version: 1,
+            ends_on: None,
+            deactivated_at: None,
         },
         basis: PayrollBasis {
             company_id: company,

@@ -130,6 +130,7 @@ fn a_month_with_two_zone_selections_is_charged_at_the_dearer_one() {
             zones: zones(&["kristiansand", "vennesla"]),
             from: ZoneChangeFrom::Immediately,
             by: admin(),
+            policy: OrderingPolicy::AutomaticApproval,
         },
     );
     ticket.run(
@@ -138,6 +139,7 @@ fn a_month_with_two_zone_selections_is_charged_at_the_dearer_one() {
             zones: zones(&["arendal"]),
             from: ZoneChangeFrom::NextMonth,
             by: admin(),
+            policy: OrderingPolicy::AutomaticApproval,
         },
     );
     let december = ticket

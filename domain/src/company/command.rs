@@ -1,5 +1,7 @@
 //! Commands on a company.
 
+use chrono::NaiveDate;
+
 use super::{Administrator, EmployerContribution, OrderForm, OrderingPolicy};
 use crate::metadata::Actor;
 use crate::values::{AccountId, BoundedText, EmailAddress, OrderLinkToken, OrgNumber, PayTypeCode};
@@ -85,6 +87,14 @@ pub enum CompanyCommand {
         /// The new invoice e-mail address.
         invoice_email: EmailAddress,
         /// Who changes them.
+        by: Actor,
+    },
+    /// End the customer relationship (operators): the company's tickets end on `ends_on`
+    /// (today or later), its order link stops, and nothing about it changes any more.
+    Deactivate {
+        /// The last day its tickets are valid.
+        ends_on: NaiveDate,
+        /// Who ends it.
         by: Actor,
     },
 }

@@ -1,7 +1,7 @@
 //! Facts about a company. Stored forever: change a shape only with a new version and an
 //! upcaster (see `crate::upcasting`).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
@@ -94,6 +94,16 @@ pub enum CompanyEvent {
         /// Who changed them.
         updated_by: Actor,
     },
+    /// The operator ended the customer relationship: the company's tickets end on `ends_on`
+    /// (each by its own cancellation event), its order link stops, its settings are frozen.
+    CompanyDeactivated {
+        /// The last day its tickets are valid.
+        ends_on: NaiveDate,
+        /// Who ended it.
+        deactivated_by: Actor,
+        /// When.
+        deactivated_at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for CompanyEvent {
@@ -108,6 +118,7 @@ impl DomainEvent for CompanyEvent {
             Self::EmployerContributionSet { .. } => "EmployerContributionSet",
             Self::PayrollSettingsSet { .. } => "PayrollSettingsSet",
             Self::CompanyDetailsUpdated { .. } => "CompanyDetailsUpdated",
+            Self::CompanyDeactivated { .. } => "CompanyDeactivated",
         };
         name.to_owned()
     }

@@ -11,7 +11,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
@@ -24,7 +24,9 @@ pub use settings::{
     OrderFormError, OrderingPolicy, MAX_FIELD_ANSWER,
 };
 
-use crate::clock::Clock;
+use crate::clock::{oslo_date, Clock};
+use crate::metadata::Actor;
+use crate::subscription::CompanyTerms;
 use crate::values::{AccountId, BoundedText, EmailAddress, OrderLinkToken, OrgNumber, PayTypeCode};
 
 /// Why a company command was refused.
@@ -56,6 +58,23 @@ pub enum CompanyError {
     /// The cost centre mapping names a field the order form does not have.
     #[error("the order form has no field `{0}` to take the cost centre from")]
     UnknownCostCentreField(BoundedText),
+    /// A deactivated company changes no more.
+    #[error("the company's agreement ends on {0}: it can no longer be changed")]
+    Deactivated(NaiveDate),
+    /// A company's tickets never end in the past.
+    #[error("the end date cannot be in the past")]
+    EndDateInPast,
+}
+
+/// The end of a company's customer relationship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deactivation {
+    /// The last day its tickets are valid.
+    pub ends_on: NaiveDate,
+    /// Who ended it.
+    pub by: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 /// A company administrator known to the company.
@@ -103,12 +122,27 @@ pub struct Company {
     pub cost_centre_field: Option<BoundedText>,
     /// When it was registered.
     pub registered_at: Option<DateTime<Utc>>,
+    /// The end of the customer relationship, once the operator ended it.
+    #[serde(default)]
+    pub deactivation: Option<Deactivation>,
 }
 
 impl Company {
     /// Whether the company has been registered.
     pub fn is_registered(&self) -> bool {
         self.org_number.is_some()
+    }
+
+    /// What the company says about its employees' orders and zone changes now (R6, R8): its
+    /// policy and form; a deactivated company takes nothing from its employees (`CLOSED`).
+    pub fn employee_terms(&self) -> CompanyTerms {
+        CompanyTerms {
+            policy: match self.deactivation {
+                Some(_) => OrderingPolicy::Closed,
+                None => self.policy,
+            },
+            form: self.order_form.clone(),
+        }
     }
 }
 
@@ -183,6 +217,17 @@ impl Aggregate for Company {
                 self.department_field = department_field;
                 self.cost_centre_field = cost_centre_field;
             }
+            CompanyEvent::CompanyDeactivated {
+                ends_on,
+                deactivated_by,
+                deactivated_at,
+            } => {
+                self.deactivation = Some(Deactivation {
+                    ends_on,
+                    by: deactivated_by,
+                    at: deactivated_at,
+                });
+            }
         }
     }
 }
@@ -224,8 +269,21 @@ impl Company {
         if !self.is_registered() {
             return Err(CompanyError::NotFound);
         }
+        if let Some(deactivation) = &self.deactivation {
+            return Err(CompanyError::Deactivated(deactivation.ends_on));
+        }
         let event = match command {
             CompanyCommand::Register { .. } => unreachable!("handled above"),
+            CompanyCommand::Deactivate { ends_on, by } => {
+                if ends_on < oslo_date(now) {
+                    return Err(CompanyError::EndDateInPast);
+                }
+                CompanyEvent::CompanyDeactivated {
+                    ends_on,
+                    deactivated_by: by,
+                    deactivated_at: now,
+                }
+            }
             CompanyCommand::InviteAdministrator { administrator, by } => {
                 if self
                     .administrators

@@ -288,3 +288,48 @@ async fn the_name_and_invoice_address_change_with_who_changed_them() {
             updated_by: operator(),
         }]);
 }
+
+#[tokio::test]
+async fn a_company_is_deactivated_from_a_day_not_in_the_past_and_then_changes_no_more() {
+    let ends_on = |text: &str| -> NaiveDate { text.parse().unwrap() };
+    framework()
+        .given(registered())
+        .when_async(CompanyCommand::Deactivate {
+            ends_on: ends_on("2026-11-19"),
+            by: operator(),
+        })
+        .await
+        .then_expect_error(CompanyError::EndDateInPast);
+    let deactivated = CompanyEvent::CompanyDeactivated {
+        ends_on: ends_on("2026-11-30"),
+        deactivated_by: operator(),
+        deactivated_at: clock().now(),
+    };
+    framework()
+        .given(registered())
+        .when_async(CompanyCommand::Deactivate {
+            ends_on: ends_on("2026-11-30"),
+            by: operator(),
+        })
+        .await
+        .then_expect_events(vec![deactivated.clone()]);
+    let mut events = registered();
+    events.push(deactivated);
+    framework()
+        .given(events.clone())
+        .when_async(CompanyCommand::SetOrderingPolicy {
+            policy: OrderingPolicy::AutomaticApproval,
+            by: operator(),
+        })
+        .await
+        .then_expect_error(CompanyError::Deactivated(ends_on("2026-11-30")));
+    let mut company = Company::default();
+    for event in events {
+        company.apply(event);
+    }
+    assert_eq!(
+        company.employee_terms().policy,
+        OrderingPolicy::Closed,
+        "a deactivated company takes no orders and no zone changes from employees"
+    );
+}

@@ -3,8 +3,9 @@
 //! exclusion constraint, kept in the append's transaction (see the migration that creates it).
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
-use super::OrderDetails;
+use super::{EmployeeDetails, OrderDetails};
 use crate::company::{OrderForm, OrderingPolicy};
 use crate::metadata::Actor;
 use crate::values::{AccountId, BoundedText, TravellerCategory, ZoneSelection};
@@ -18,8 +19,9 @@ pub struct CompanyTerms {
     pub form: OrderForm,
 }
 
-/// When a zone change takes effect (R8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// When a zone change takes effect (R8). Stored in a holder's request, so its form is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ZoneChangeFrom {
     /// From the first of next month.
     #[default]
@@ -36,6 +38,9 @@ pub enum CancelAt {
     EndOfMonth,
     /// Today (administrators only, e.g. employment ended).
     Immediately,
+    /// On this day, today or later (operators ending a company's agreement; never an
+    /// employee).
+    On(NaiveDate),
 }
 
 /// What can be done to a subscription. Authorisation (which company, which employee) happens
@@ -61,25 +66,40 @@ pub enum SubscriptionCommand {
         /// The administrator.
         by: AccountId,
     },
-    /// An administrator approves a pending order (R7).
+    /// An administrator approves what the subscription waits for: its pending order (R7), or
+    /// else the holder's pending zone change request (R8).
     Approve {
         /// Who decides.
         by: Actor,
     },
-    /// An administrator rejects a pending order with a reason (R7).
+    /// An administrator rejects what the subscription waits for, with a reason: its pending
+    /// order (R7), or else the holder's pending zone change request (R8).
     Reject {
         /// Why; 1-500 characters.
         reason: BoundedText,
         /// Who decides.
         by: Actor,
     },
-    /// Change the zones of an approved subscription that has not ended (R8).
+    /// Change the zones of an approved subscription that has not ended (R8). An
+    /// administrator's or operator's change applies at once; the holder's follows `policy`.
     ChangeZones {
         /// The new zones.
         zones: ZoneSelection,
         /// From when.
         from: ZoneChangeFrom,
         /// Who changes them.
+        by: Actor,
+        /// The company's ordering policy now, as it applies to its employees (R8): a request
+        /// under `APPROVAL_REQUIRED`, at once under `AUTOMATIC_APPROVAL`, refused under `CLOSED`.
+        policy: OrderingPolicy,
+    },
+    /// Correct the employee's details (R18), checked against the company's form as an order is.
+    UpdateEmployeeDetails {
+        /// The details from now on, whole.
+        details: EmployeeDetails,
+        /// The company's order form now.
+        form: OrderForm,
+        /// Who corrects them (an administrator or operator).
         by: Actor,
     },
     /// Change the traveller category: always refused (R9).

@@ -9,8 +9,9 @@
 use chrono::{DateTime, Months, NaiveDate, Utc};
 
 use super::{
-    CancelAt, CompanyTerms, OrderDetails, OrderState, OrderedSubscription, StateProblem,
-    Subscription, SubscriptionCommand, SubscriptionError, SubscriptionEvent, ZoneChangeFrom,
+    CancelAt, CompanyTerms, EmployeeDetails, OrderDetails, OrderState, OrderedSubscription,
+    StateProblem, Subscription, SubscriptionCommand, SubscriptionError, SubscriptionEvent,
+    ZoneChangeFrom,
 };
 use crate::clock::oslo_date;
 use crate::company::{FieldRequirement, OrderForm, OrderingPolicy};
@@ -40,11 +41,35 @@ impl Subscription {
                 start_date,
                 by,
             } => self.create(details, &form, start_date, by, now),
-            C::Approve { by } => self.existing()?.approve(by, now),
-            C::Reject { reason, by } => self.existing()?.reject(reason, by, now),
+            C::Approve { by } => {
+                let ordered = self.existing()?;
+                match ordered.order {
+                    OrderState::Approved(_) if ordered.zone_change_request().is_some() => {
+                        ordered.approve_zone_change(by, now)
+                    }
+                    _ => ordered.approve(by, now),
+                }
+            }
+            C::Reject { reason, by } => {
+                let ordered = self.existing()?;
+                match ordered.order {
+                    OrderState::Approved(_) if ordered.zone_change_request().is_some() => {
+                        ordered.reject_zone_change(reason, by, now)
+                    }
+                    _ => ordered.reject(reason, by, now),
+                }
+            }
             C::WithdrawOrder { by } => self.existing()?.withdraw_order(by, now),
-            C::ChangeZones { zones, from, by } => {
-                self.existing()?.change_zones(zones, from, by, now)
+            C::ChangeZones {
+                zones,
+                from,
+                by,
+                policy,
+            } => self
+                .existing()?
+                .change_zones_as(zones, from, by, policy, now),
+            C::UpdateEmployeeDetails { details, form, by } => {
+                self.existing()?.update_details(details, &form, by, now)
             }
             C::ChangeCategory { .. } => {
                 self.existing()?;
@@ -152,7 +177,7 @@ impl OrderedSubscription {
     }
 
     /// R8: new zones from the first of next month, or from today; never into the past.
-    fn change_zones(
+    pub(super) fn change_zones(
         &self,
         zones: ZoneSelection,
         from: ZoneChangeFrom,
@@ -185,7 +210,8 @@ impl OrderedSubscription {
         }])
     }
 
-    /// R10: employees cancel at the end of the month, administrators also today; a
+    /// R10: employees cancel at the end of the month, administrators also today, operators
+    /// ending a company's agreement on a day of their choice (never in the past); a
     /// cancellation never moves the end later.
     fn cancel(&self, at: CancelAt, by: Actor, today: NaiveDate, now: DateTime<Utc>) -> Decided {
         self.running(today)?;
@@ -195,6 +221,11 @@ impl OrderedSubscription {
             }
             (CancelAt::Immediately, _) => today,
             (CancelAt::EndOfMonth, _) => Month::of(today).last_day(),
+            (CancelAt::On(_), Actor::Employee { .. }) => {
+                return Err(problem(StateProblem::EmployeeCannotCancelImmediately))
+            }
+            (CancelAt::On(day), _) if day < today => return Err(SubscriptionError::EndDateInPast),
+            (CancelAt::On(day), _) => day,
         };
         if let Some(end) = self.end_date().filter(|end| *end <= end_date) {
             return Err(problem(StateProblem::AlreadyCancelled(end)));
@@ -238,7 +269,7 @@ impl OrderedSubscription {
     }
 
     /// An approved subscription that has not ended on `today`: its first valid day.
-    fn running(&self, today: NaiveDate) -> Result<NaiveDate, SubscriptionError> {
+    pub(super) fn running(&self, today: NaiveDate) -> Result<NaiveDate, SubscriptionError> {
         let approval = self.approval().ok_or(problem(StateProblem::NotApproved))?;
         if let Some(end) = self.end_date().filter(|end| *end < today) {
             return Err(problem(StateProblem::Ended(end)));
@@ -247,7 +278,7 @@ impl OrderedSubscription {
     }
 }
 
-fn problem(problem: StateProblem) -> SubscriptionError {
+pub(super) fn problem(problem: StateProblem) -> SubscriptionError {
     SubscriptionError::InvalidState(problem)
 }
 
@@ -257,6 +288,18 @@ fn apply_form(
     mut details: OrderDetails,
     form: &OrderForm,
 ) -> Result<OrderDetails, SubscriptionError> {
+    let checked = check_details(details.employee_details(), form)?;
+    details.correct(checked);
+    Ok(details)
+}
+
+/// The employee's details checked against the company's form, at ordering and at every
+/// correction (R18): every required answer given, no unknown field, answers trimmed and at most
+/// 200 characters, the employee number required, optional or left out as the form says.
+pub(super) fn check_details(
+    mut details: EmployeeDetails,
+    form: &OrderForm,
+) -> Result<EmployeeDetails, SubscriptionError> {
     details.extra_fields = form.check_answers(&details.extra_fields)?;
     match form.employee_number {
         FieldRequirement::Required if details.employee_number.is_none() => {

@@ -38,3 +38,39 @@ pub struct OrderDetails {
     #[serde(default, skip_serializing_if = "Language::is_bokmal")]
     pub language: Language,
 }
+
+/// The employee's details an administrator may correct at any time (R18): the names, the
+/// employee number and the answers to the company's form, as they stand from the correction
+/// on. The phone, the company, the zones and the category are not details: they are changed by
+/// their own rules (R8, R9) or not at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeDetails {
+    /// First name as on ID (R3).
+    pub first_name: PersonName,
+    /// Last name as on ID (R3).
+    pub last_name: PersonName,
+    /// Employee number, when the form asks for it.
+    pub employee_number: Option<EmployeeNumber>,
+    /// Answers to the company's extra fields, by label; every answer, not only the changed ones.
+    pub extra_fields: BTreeMap<String, String>,
+}
+
+impl OrderDetails {
+    /// The correctable details of this order.
+    pub fn employee_details(&self) -> EmployeeDetails {
+        EmployeeDetails {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            employee_number: self.employee_number.clone(),
+            extra_fields: self.extra_fields.clone(),
+        }
+    }
+
+    /// Takes `details` in place of the order's own.
+    pub fn correct(&mut self, details: EmployeeDetails) {
+        self.first_name = details.first_name;
+        self.last_name = details.last_name;
+        self.employee_number = details.employee_number;
+        self.extra_fields = details.extra_fields;
+    }
+}

@@ -34,6 +34,17 @@ pub enum SubscriptionError {
     /// R11: the holder tries to undo a cancellation an administrator made.
     #[error("an administrator cancelled this subscription; only an administrator can undo it")]
     CancelledByAdministrator,
+    /// R8: under `CLOSED` only administrators change zones; the holder asks them.
+    #[error(
+        "the company's policy lets only its administrators change zones; ask your administrator"
+    )]
+    ZoneChangesClosed,
+    /// R18: the employee's details are corrected by administrators and operators only.
+    #[error("only the company's administrators can correct the employee's details")]
+    DetailsByAdministratorsOnly,
+    /// R10: a cancellation never ends a ticket in the past.
+    #[error("the end date cannot be in the past")]
+    EndDateInPast,
     /// The command does not fit the subscription's state (R7, R8, R10, R11).
     #[error("{0}")]
     InvalidState(StateProblem),
@@ -42,8 +53,9 @@ pub enum SubscriptionError {
 /// Which state rule a command broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum StateProblem {
-    /// R7: only pending orders are decided; R10: only pending orders are withdrawn.
-    #[error("only a pending order can be approved, rejected or withdrawn")]
+    /// R7: only pending orders (or, R8, pending zone change requests) are decided; R10: only
+    /// pending orders are withdrawn.
+    #[error("only a pending order or zone change request can be approved or rejected, and only a pending order withdrawn")]
     NotPending,
     /// R8/R10: zone changes and cancellations need an approved subscription.
     #[error("only an approved subscription can be changed or cancelled")]

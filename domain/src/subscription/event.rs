@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
-use super::OrderDetails;
+use super::{EmployeeDetails, OrderDetails, ZoneChangeFrom};
 use crate::metadata::Actor;
 use crate::values::{BoundedText, ZoneSelection};
 
@@ -83,6 +83,48 @@ pub enum SubscriptionEvent {
         /// When.
         withdrawn_at: DateTime<Utc>,
     },
+    /// An administrator (or operator) corrected the employee's details (R18): the names,
+    /// employee number and form answers as they stand from now on. The earlier values stay in
+    /// the earlier events.
+    EmployeeDetailsUpdated {
+        /// The details from now on, whole.
+        #[serde(flatten)]
+        details: EmployeeDetails,
+        /// Who corrected them.
+        updated_by: Actor,
+        /// When.
+        updated_at: DateTime<Utc>,
+    },
+    /// The holder asked for new zones while the company's policy is `APPROVAL_REQUIRED` (R8).
+    /// The request waits in the approval queue; the ticket keeps its zones until it is
+    /// approved. A later request replaces an earlier one.
+    ZoneChangeRequested {
+        /// The zones asked for.
+        zones: ZoneSelection,
+        /// From when, counted from the day of the approval.
+        from: ZoneChangeFrom,
+        /// Who asked.
+        requested_by: Actor,
+        /// When.
+        requested_at: DateTime<Utc>,
+    },
+    /// An administrator approved the pending zone change request; the `ZonesChanged` that
+    /// follows in the same command applies it (R8).
+    ZoneChangeApproved {
+        /// Who decided.
+        decided_by: Actor,
+        /// When.
+        decided_at: DateTime<Utc>,
+    },
+    /// An administrator rejected the pending zone change request; the zones stay (R8).
+    ZoneChangeRejected {
+        /// Why; the holder is told.
+        reason: BoundedText,
+        /// Who decided.
+        decided_by: Actor,
+        /// When.
+        decided_at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for SubscriptionEvent {
@@ -95,6 +137,10 @@ impl DomainEvent for SubscriptionEvent {
             Self::SubscriptionCancelled { .. } => "SubscriptionCancelled",
             Self::CancellationWithdrawn { .. } => "CancellationWithdrawn",
             Self::OrderWithdrawn { .. } => "OrderWithdrawn",
+            Self::EmployeeDetailsUpdated { .. } => "EmployeeDetailsUpdated",
+            Self::ZoneChangeRequested { .. } => "ZoneChangeRequested",
+            Self::ZoneChangeApproved { .. } => "ZoneChangeApproved",
+            Self::ZoneChangeRejected { .. } => "ZoneChangeRejected",
         };
         name.to_owned()
     }

@@ -1,10 +1,11 @@
 //! The `Subscription` aggregate: one employee's monthly ticket at one company, from order to
 //! end. Its rules: R2 start date, R6 policy, R7 decisions,
-//! R8 zone changes, R9 category, R10 cancellation, R11 resume. R5 (one live ticket per
+//! R8 zone changes, R9 category, R10 cancellation, R11 resume, R18 employee details. R5 (one live ticket per
 //! phone) spans subscriptions and is kept where events are appended (bedrift-store's claims).
 
 mod command;
 pub mod decide;
+mod decide_requests;
 mod details;
 mod error;
 mod event;
@@ -19,11 +20,12 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 
 pub use command::{CancelAt, CompanyTerms, SubscriptionCommand, ZoneChangeFrom};
-pub use details::OrderDetails;
+pub use details::{EmployeeDetails, OrderDetails};
 pub use error::{StateProblem, SubscriptionError};
 pub use event::{SubscriptionEvent, ORDERED_VERSION};
 pub use state::{
-    Approval, Cancellation, Decision, OrderState, OrderedSubscription, Subscription, ZonePeriod,
+    Approval, Cancellation, Decision, OrderState, OrderedSubscription, Subscription,
+    ZoneChangeRequest, ZonePeriod,
 };
 pub use status::{OrderStatus, TicketStatus};
 

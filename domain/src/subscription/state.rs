@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{OrderDetails, OrderStatus, SubscriptionEvent, TicketStatus};
+use super::{OrderDetails, OrderStatus, SubscriptionEvent, TicketStatus, ZoneChangeFrom};
 use crate::metadata::Actor;
 use crate::values::{BoundedText, Month, ZoneSelection};
 
@@ -78,6 +78,23 @@ pub struct Approval {
     pub valid_from: NaiveDate,
     /// The cancellation in force, until it is withdrawn (R11).
     pub cancellation: Option<Cancellation>,
+    /// The holder's zone change waiting for an administrator (R8), until it is decided or an
+    /// administrator changes the zones. Absent in states stored before requests existed.
+    #[serde(default)]
+    pub zone_change_request: Option<ZoneChangeRequest>,
+}
+
+/// A holder's zone change waiting in the approval queue (R8, under `APPROVAL_REQUIRED`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoneChangeRequest {
+    /// The zones asked for.
+    pub zones: ZoneSelection,
+    /// From when, counted from the day it is approved.
+    pub from: ZoneChangeFrom,
+    /// Who asked.
+    pub by: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
 }
 
 /// A cancellation (R10): the last valid day and who asked for it, since R11 lets only an
@@ -191,6 +208,11 @@ impl OrderedSubscription {
         }
     }
 
+    /// The holder's zone change waiting for an administrator, if any (R8).
+    pub fn zone_change_request(&self) -> Option<&ZoneChangeRequest> {
+        self.approval().and_then(|a| a.zone_change_request.as_ref())
+    }
+
     /// Why it was rejected.
     pub fn rejection_reason(&self) -> Option<&BoundedText> {
         match &self.order {
@@ -255,6 +277,7 @@ impl OrderedSubscription {
                     },
                     valid_from,
                     cancellation: None,
+                    zone_change_request: None,
                 });
             }
             SubscriptionEvent::SubscriptionRejected {
@@ -276,6 +299,10 @@ impl OrderedSubscription {
                 previous_valid_through,
                 ..
             } => {
+                if let OrderState::Approved(approval) = &mut self.order {
+                    // Applied, or superseded by an administrator's own change.
+                    approval.zone_change_request = None;
+                }
                 let through = previous_valid_through;
                 self.zone_periods.retain(|p| p.from <= through);
                 for period in &mut self.zone_periods {
@@ -313,6 +340,30 @@ impl OrderedSubscription {
                     by: withdrawn_by,
                     at: withdrawn_at,
                 };
+            }
+            SubscriptionEvent::EmployeeDetailsUpdated { details, .. } => {
+                self.details.correct(details);
+            }
+            SubscriptionEvent::ZoneChangeRequested {
+                zones,
+                from,
+                requested_by,
+                requested_at,
+            } => {
+                if let OrderState::Approved(approval) = &mut self.order {
+                    approval.zone_change_request = Some(ZoneChangeRequest {
+                        zones,
+                        from,
+                        by: requested_by,
+                        at: requested_at,
+                    });
+                }
+            }
+            SubscriptionEvent::ZoneChangeApproved { .. }
+            | SubscriptionEvent::ZoneChangeRejected { .. } => {
+                if let OrderState::Approved(approval) = &mut self.order {
+                    approval.zone_change_request = None;
+                }
             }
         }
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use bedrift_domain::company::{
     Company, CompanyEvent, EmployerContribution, OrderForm, OrderingPolicy,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
@@ -47,6 +47,10 @@ pub struct CompanyRow {
     pub registered_at: DateTime<Utc>,
     /// Sequence of the last event folded in.
     pub version: i64,
+    /// Once deactivated: the last day its tickets are valid.
+    pub ends_on: Option<NaiveDate>,
+    /// Once deactivated: when the operator ended the relationship.
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 fn policy_code(policy: OrderingPolicy) -> &'static str {
@@ -103,6 +107,8 @@ impl CompanyRow {
             cost_centre_field: company.cost_centre_field.as_ref().map(ToString::to_string),
             registered_at,
             version: 0,
+            ends_on: company.deactivation.as_ref().map(|d| d.ends_on),
+            deactivated_at: company.deactivation.as_ref().map(|d| d.at),
         })
     }
 
@@ -145,6 +151,14 @@ impl CompanyRow {
                 self.department_field = department_field.as_ref().map(ToString::to_string);
                 self.cost_centre_field = cost_centre_field.as_ref().map(ToString::to_string);
             }
+            CompanyEvent::CompanyDeactivated {
+                ends_on,
+                deactivated_at,
+                ..
+            } => {
+                self.ends_on = Some(*ends_on);
+                self.deactivated_at = Some(*deactivated_at);
+            }
         }
     }
 }
@@ -186,6 +200,8 @@ impl Companies {
             cost_centre_field: None,
             registered_at: *registered_at,
             version: envelope.sequence,
+            ends_on: None,
+            deactivated_at: None,
         })
     }
 }
@@ -308,15 +324,16 @@ async fn upsert_company(
     sqlx::query(&format!(
         "INSERT INTO {table} (company_id, org_number, name, invoice_email, ordering_policy, order_link_token,
              order_form, contribution_kind, contribution_percent, contribution_amount_ore, pay_type_code,
-             registered_at, version, department_field, cost_centre_field)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+             registered_at, version, department_field, cost_centre_field, ends_on, deactivated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (company_id) DO UPDATE SET name = EXCLUDED.name,
              invoice_email = EXCLUDED.invoice_email, ordering_policy = EXCLUDED.ordering_policy,
              order_link_token = EXCLUDED.order_link_token, order_form = EXCLUDED.order_form,
              contribution_kind = EXCLUDED.contribution_kind, contribution_percent = EXCLUDED.contribution_percent,
              contribution_amount_ore = EXCLUDED.contribution_amount_ore, pay_type_code = EXCLUDED.pay_type_code,
              version = EXCLUDED.version, department_field = EXCLUDED.department_field,
-             cost_centre_field = EXCLUDED.cost_centre_field"
+             cost_centre_field = EXCLUDED.cost_centre_field, ends_on = EXCLUDED.ends_on,
+             deactivated_at = EXCLUDED.deactivated_at"
     ))
     .bind(row.company_id)
     .bind(&row.org_number)
@@ -333,6 +350,8 @@ async fn upsert_company(
     .bind(row.version)
     .bind(&row.department_field)
     .bind(&row.cost_centre_field)
+    .bind(row.ends_on)
+    .bind(row.deactivated_at)
     .execute(conn)
     .await?;
     Ok(())

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use bedrift_domain::subscription::{OrderStatus, SubscriptionEvent};
+use bedrift_domain::subscription::{OrderStatus, SubscriptionEvent, ZoneChangeFrom};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, PgConnection};
@@ -57,6 +57,20 @@ pub struct TicketRow {
     pub rejection_reason: Option<String>,
     /// Sequence of the last event folded in; guards against applying an event twice.
     pub version: i64,
+    /// The zones of the holder's pending zone change request (R8), as JSON.
+    pub requested_zones: Option<Value>,
+    /// From when the request asks: NEXT_MONTH or IMMEDIATELY.
+    pub requested_zones_from: Option<String>,
+    /// When the pending request was made.
+    pub zones_requested_at: Option<DateTime<Utc>>,
+}
+
+/// The stored code of when a zone change takes effect.
+pub fn zone_change_from_code(from: ZoneChangeFrom) -> &'static str {
+    match from {
+        ZoneChangeFrom::NextMonth => "NEXT_MONTH",
+        ZoneChangeFrom::Immediately => "IMMEDIATELY",
+    }
 }
 
 impl TicketRow {
@@ -90,6 +104,9 @@ impl TicketRow {
             decided_at: None,
             rejection_reason: None,
             version: envelope.sequence,
+            requested_zones: None,
+            requested_zones_from: None,
+            zones_requested_at: None,
         })
     }
 
@@ -119,6 +136,7 @@ impl TicketRow {
             } => {
                 self.zones = serde_json::to_value(zones).unwrap_or(Value::Null);
                 self.zones_from = *effective_from;
+                self.clear_zone_request();
             }
             SubscriptionEvent::SubscriptionCancelled { end_date, .. } => {
                 self.end_date = Some(*end_date)
@@ -127,8 +145,33 @@ impl TicketRow {
             SubscriptionEvent::OrderWithdrawn { .. } => {
                 self.order_status = OrderStatus::Withdrawn.code().to_owned()
             }
+            SubscriptionEvent::EmployeeDetailsUpdated { details, .. } => {
+                self.first_name = details.first_name.to_string();
+                self.last_name = details.last_name.to_string();
+                self.employee_number = details.employee_number.as_ref().map(ToString::to_string);
+                self.extra_fields =
+                    serde_json::to_value(&details.extra_fields).unwrap_or(Value::Null);
+            }
+            SubscriptionEvent::ZoneChangeRequested {
+                zones,
+                from,
+                requested_at,
+                ..
+            } => {
+                self.requested_zones = Some(serde_json::to_value(zones).unwrap_or(Value::Null));
+                self.requested_zones_from = Some(zone_change_from_code(*from).to_owned());
+                self.zones_requested_at = Some(*requested_at);
+            }
+            SubscriptionEvent::ZoneChangeApproved { .. }
+            | SubscriptionEvent::ZoneChangeRejected { .. } => self.clear_zone_request(),
         }
         self.version = sequence;
+    }
+
+    fn clear_zone_request(&mut self) {
+        self.requested_zones = None;
+        self.requested_zones_from = None;
+        self.zones_requested_at = None;
     }
 }
 
@@ -214,11 +257,18 @@ async fn upsert(
     sqlx::query(&format!(
         "INSERT INTO {table} (subscription_id, company_id, phone, first_name, last_name, employee_number,
              extra_fields, category, zones, zones_from, order_status, start_date, valid_from, end_date,
-             ordered_at, ordered_position, decided_at, rejection_reason, version)
+             ordered_at, ordered_position, decided_at, rejection_reason, version,
+             requested_zones, requested_zones_from, zones_requested_at)
          SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
              $7::jsonb[], $8::text[], $9::jsonb[], $10::date[], $11::text[], $12::date[], $13::date[], $14::date[],
-             $15::timestamptz[], $16::bigint[], $17::timestamptz[], $18::text[], $19::bigint[])
+             $15::timestamptz[], $16::bigint[], $17::timestamptz[], $18::text[], $19::bigint[],
+             $20::jsonb[], $21::text[], $22::timestamptz[])
          ON CONFLICT (subscription_id) DO UPDATE SET
+             first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
+             employee_number = EXCLUDED.employee_number, extra_fields = EXCLUDED.extra_fields,
+             requested_zones = EXCLUDED.requested_zones,
+             requested_zones_from = EXCLUDED.requested_zones_from,
+             zones_requested_at = EXCLUDED.zones_requested_at,
              zones = EXCLUDED.zones, zones_from = EXCLUDED.zones_from, order_status = EXCLUDED.order_status,
              valid_from = EXCLUDED.valid_from, end_date = EXCLUDED.end_date, decided_at = EXCLUDED.decided_at,
              rejection_reason = EXCLUDED.rejection_reason, version = EXCLUDED.version"
@@ -242,6 +292,9 @@ async fn upsert(
     .bind(column!(decided_at))
     .bind(column!(rejection_reason))
     .bind(column!(version))
+    .bind(column!(requested_zones))
+    .bind(column!(requested_zones_from))
+    .bind(column!(zones_requested_at))
     .execute(conn)
     .await?;
     Ok(())

@@ -83,6 +83,7 @@ async fn the_payroll_basis_lists_each_charged_subscription_with_price_contributi
                 zones: zones(0),
                 from: ZoneChangeFrom::NextMonth,
                 by: admin(),
+                policy: OrderingPolicy::ApprovalRequired,
             },
             &system(),
         )

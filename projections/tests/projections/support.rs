@@ -12,8 +12,8 @@ use bedrift_domain::company::{
 };
 use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_domain::subscription::{
-    CancelAt, CompanyTerms, OrderDetails, Subscription, SubscriptionCommand, SubscriptionServices,
-    ZoneChangeFrom,
+    CancelAt, CompanyTerms, EmployeeDetails, OrderDetails, Subscription, SubscriptionCommand,
+    SubscriptionServices, ZoneChangeFrom,
 };
 use bedrift_domain::tariff::{agder, Tariff, TariffCommand, TariffServices, TARIFF_ID};
 use bedrift_domain::upcasting::upcasters;
@@ -243,8 +243,8 @@ impl World {
                 .await;
             return;
         }
-        let (_, subscription) = subscriptions[rng.below(subscriptions.len())];
-        let command = match rng.below(9) {
+        let (company, subscription) = subscriptions[rng.below(subscriptions.len())];
+        let command = match rng.below(11) {
             0..=2 => SubscriptionCommand::Approve { by: admin() },
             3 => SubscriptionCommand::Reject {
                 reason: BoundedText::parse("Ikke ansatt", "the reason", 1, 500).unwrap(),
@@ -257,6 +257,30 @@ impl World {
                 } else {
                     ZoneChangeFrom::NextMonth
                 },
+                by: admin(),
+                policy: OrderingPolicy::ApprovalRequired,
+            },
+            // R8: a holder's change under APPROVAL_REQUIRED, a request in the queue.
+            9 => SubscriptionCommand::ChangeZones {
+                zones: zones(rng.below(5)),
+                from: ZoneChangeFrom::NextMonth,
+                by: Actor::Employee {
+                    phone: PhoneNumber::parse("91234567").unwrap(),
+                    company,
+                },
+                policy: OrderingPolicy::ApprovalRequired,
+            },
+            // R18: corrected names and employee number.
+            10 => SubscriptionCommand::UpdateEmployeeDetails {
+                details: EmployeeDetails {
+                    first_name: PersonName::parse(["Kari", "Per", "Åse"][rng.below(3)]).unwrap(),
+                    last_name: PersonName::parse("Rettet").unwrap(),
+                    employee_number: rng
+                        .chance(50)
+                        .then(|| EmployeeNumber::parse(&format!("E{}", rng.below(100))).unwrap()),
+                    extra_fields: BTreeMap::new(),
+                },
+                form: OrderForm::standard(),
                 by: admin(),
             },
             5 => SubscriptionCommand::Cancel {
@@ -273,6 +297,7 @@ impl World {
                 zones: zones(rng.below(5)),
                 from: ZoneChangeFrom::NextMonth,
                 by: admin(),
+                policy: OrderingPolicy::ApprovalRequired,
             },
         };
         let _ = self

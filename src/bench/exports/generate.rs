@@ -201,6 +201,7 @@ pub fn generate(subscriptions: usize, chunk_rows: usize) -> anyhow::Result<Gener
                 ZoneChangeFrom::NextMonth
             },
             by: admin.clone(),
+            policy: OrderingPolicy::AutomaticApproval,
         };
         let events = subscription.decide(command, out.now)?;
         out.record(id, sequence, subscription, events, admin.clone());

@@ -244,6 +244,7 @@ async fn a_command_that_loses_every_retry_gets_a_conflict_and_appends_nothing() 
             zones: zones(&["arendal"]),
             from: ZoneChangeFrom::NextMonth,
             by: admin(),
+            policy: bedrift_domain::company::OrderingPolicy::ApprovalRequired,
         },
     );
     for round in 0..attempts {
@@ -256,6 +257,7 @@ async fn a_command_that_loses_every_retry_gets_a_conflict_and_appends_nothing() 
             zones: zones(codes),
             from: ZoneChangeFrom::NextMonth,
             by: admin(),
+            policy: bedrift_domain::company::OrderingPolicy::ApprovalRequired,
         };
         race(&rival, &id, change)
             .await

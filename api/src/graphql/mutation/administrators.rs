@@ -38,7 +38,8 @@ async fn administrator_account(
 ) -> Result<(AccountId, EmailAddress, bool), ApiError> {
     match auth::find_account_by_email(&state.pool, email).await? {
         Some(account) => {
-            if listing::is_administrator(&state.pool, account.id.as_uuid(), company).await? {
+            let today = state.clock.today();
+            if listing::is_administrator(&state.pool, account.id.as_uuid(), company, today).await? {
                 return Err(ApiError::bad_input(
                     "email",
                     "this person is already an administrator of this company",

@@ -1,14 +1,17 @@
-//! Mutations of companies: registering one (operators), its ordering policy and order link
-//! (its administrators and operators).
+//! Mutations of companies: registering one and ending its customer relationship (operators),
+//! its ordering policy and order link (its administrators and operators).
 
 use async_graphql::{Context, InputObject, Object, Result, ID};
-use bedrift_domain::company::{Administrator, Company, CompanyCommand};
-use bedrift_domain::values::{AccountId, BoundedText, CompanyId, EmailAddress, OrgNumber};
+use bedrift_domain::company::{Administrator, Company, CompanyCommand, CompanyError};
+use bedrift_domain::subscription::{CancelAt, OrderState, Subscription, SubscriptionCommand};
+use bedrift_domain::values::{AccountId, BoundedText, CompanyId, EmailAddress, Month, OrgNumber};
+use chrono::NaiveDate;
 
 use super::administrators;
 use super::input::{new_order_link_token, uuid};
 use crate::auth::{self, AccountKind};
-use crate::graphql::context::parts;
+use crate::graphql::context::{parts, Caller};
+use crate::graphql::scalars::Date;
 use crate::graphql::types::company::CompanyView;
 use crate::graphql::types::enums::OrderingPolicy;
 use crate::graphql::ApiError;
@@ -53,8 +56,94 @@ async fn contact_account(
     }
 }
 
+/// The reason a deactivated company's pending orders are rejected with; the employee receives
+/// it by SMS, in bokmål.
+const DEACTIVATION_REASON: &str = "Bedriftsavtalen med transportselskapet er avsluttet.";
+
+/// Ends every subscription of `company` still live after `ends_on` (or after today, when a
+/// repeated call comes later): approved tickets are cancelled to end on that day, pending
+/// orders rejected. Each is its own subscription event, by the operator. The live ones are read
+/// from the claims (the write side), so an order placed a moment before the company's
+/// deactivation is among them; an interrupted run is finished by calling again.
+async fn end_subscriptions(
+    state: &AppState,
+    caller: &Caller,
+    company: uuid::Uuid,
+    ends_on: NaiveDate,
+) -> Result<(), ApiError> {
+    let day = ends_on.max(state.clock.today());
+    let live = bedrift_store::claims::live_after(&state.pool, company, day).await?;
+    let reason = BoundedText::parse(DEACTIVATION_REASON, "the reason", 1, 500)
+        .map_err(|e| ApiError::invalid("reason", e))?;
+    for id in live {
+        let current = state.load::<Subscription>(id.clone()).await?;
+        let Some(ordered) = current.ordered() else {
+            continue;
+        };
+        let command = match ordered.order {
+            OrderState::Pending => SubscriptionCommand::Reject {
+                reason: reason.clone(),
+                by: caller.actor()?,
+            },
+            OrderState::Approved(_) => SubscriptionCommand::Cancel {
+                at: CancelAt::On(day),
+                by: caller.actor()?,
+            },
+            OrderState::Rejected { .. } | OrderState::Withdrawn { .. } => continue,
+        };
+        caller.execute::<Subscription>(state, id, command).await?;
+    }
+    Ok(())
+}
+
 #[Object]
 impl CompanyMutations {
+    /// Ends a company's customer relationship (operators only). Its tickets end on `endsOn`
+    /// (default: the last day of this month; never in the past, `BAD_USER_INPUT` on `endsOn`):
+    /// each approved ticket is cancelled to end that day and each pending order rejected, as
+    /// their own subscription events by the operator, after the company's own
+    /// `CompanyDeactivated`. From then on its order link stops working, employees can order
+    /// nothing, and nothing about the company or its tickets changes but an earlier end
+    /// (`INVALID_STATE`). Its administrators keep read access (tickets, history, payroll files)
+    /// until `readAccessUntil`. Calling it again finishes what an interrupted call left; with a
+    /// different `endsOn` it is `INVALID_STATE`.
+    async fn deactivate_company(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company.")] company_id: ID,
+        #[graphql(desc = "The last day its tickets are valid; default the end of this month.")]
+        ends_on: Option<Date>,
+    ) -> Result<CompanyView> {
+        let (state, caller) = parts(ctx);
+        caller.require_operator()?;
+        let id = uuid(&company_id, "companyId")?;
+        let current = caller.manage_now(state, id).await?;
+        let asked = ends_on.map(|d| d.0);
+        let company = match &current.deactivation {
+            Some(done) if asked.is_none_or(|day| day == done.ends_on) => current.clone(),
+            Some(done) => {
+                return Err(ApiError::from(CompanyError::Deactivated(done.ends_on)).into())
+            }
+            None => {
+                let ends_on = asked.unwrap_or_else(|| Month::of(state.clock.today()).last_day());
+                let command = CompanyCommand::Deactivate {
+                    ends_on,
+                    by: caller.actor()?,
+                };
+                caller
+                    .execute::<Company>(state, id.to_string(), command)
+                    .await?
+            }
+        };
+        let ends_on = company
+            .deactivation
+            .as_ref()
+            .map(|d| d.ends_on)
+            .ok_or(ApiError::Internal)?;
+        end_subscriptions(state, caller, id, ends_on).await?;
+        Ok(CompanyView::of(id, &company)?)
+    }
+
     /// Registers a company and invites its contact person as administrator (operators only).
     async fn register_company(
         &self,

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::company::Company;
-use bedrift_domain::subscription::{CompanyTerms, Subscription, SubscriptionCommand};
+use bedrift_domain::subscription::{Subscription, SubscriptionCommand};
 use bedrift_domain::values::{CompanyId, SubscriptionId};
 use bedrift_projections::listing::{self, CompanyListing};
 
@@ -136,10 +136,8 @@ impl EmployeeMutations {
         if !current.is_registered() {
             return Err(ApiError::NotFound("there is no such company".into()).into());
         }
-        let terms = CompanyTerms {
-            policy: current.policy,
-            form: current.order_form.clone(),
-        };
+        // A deactivated company's terms are closed.
+        let terms = current.employee_terms();
         let id = SubscriptionId::new();
         let command = SubscriptionCommand::Order { details, terms };
         let ordered = caller

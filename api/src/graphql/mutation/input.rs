@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use async_graphql::{InputObject, ID};
-use bedrift_domain::subscription::OrderDetails;
+use bedrift_domain::subscription::{EmployeeDetails, OrderDetails};
 use bedrift_domain::tariff::{Tariff, ZoneMap, TARIFF_ID};
 use bedrift_domain::values::{
     CompanyId, EmployeeNumber, OrderLinkToken, PersonName, PhoneNumber, ZoneSelection,
@@ -44,6 +44,65 @@ pub struct OrderInput {
     pub extra_fields: Vec<FieldAnswerInput>,
     /// The language the order is made in; the SMS about it go out in it. Bokmål when left out.
     pub language: Option<LanguageView>,
+}
+
+/// The employee's details as an administrator corrects them (R18): every value as it should
+/// stand afterwards, not only the changed ones.
+#[derive(Debug, Clone, InputObject)]
+pub struct EmployeeDetailsInput {
+    /// First name as on the traveller's ID (R3).
+    pub first_name: String,
+    /// Last name as on the traveller's ID (R3).
+    pub last_name: String,
+    /// Employee number; null or empty for none (refused when the company's form requires it).
+    pub employee_number: Option<String>,
+    /// Every answer to the company's extra fields; a field left out or empty has no answer.
+    #[graphql(default)]
+    pub extra_fields: Vec<FieldAnswerInput>,
+}
+
+/// The validated details of `input`, refused with the input's name as at ordering
+/// (`firstName`, `lastName`, `employeeNumber`, `extraFields`); the company's form is checked
+/// by the domain (`extraFields[<label>]`, `employeeNumber`).
+pub fn employee_details(
+    first_name: &str,
+    last_name: &str,
+    employee_number: Option<&str>,
+    extra_fields: Vec<FieldAnswerInput>,
+) -> Result<EmployeeDetails, ApiError> {
+    let first_name =
+        PersonName::parse(first_name).map_err(|e| ApiError::invalid("firstName", e))?;
+    let last_name = PersonName::parse(last_name).map_err(|e| ApiError::invalid("lastName", e))?;
+    let employee_number = employee_number
+        .filter(|n| !n.trim().is_empty())
+        .map(EmployeeNumber::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("employeeNumber", e))?;
+    if extra_fields.len() > 20 {
+        return Err(ApiError::bad_input("extraFields", "too many answers"));
+    }
+    let extra_fields: BTreeMap<String, String> = extra_fields
+        .into_iter()
+        .map(|a| (a.label, a.value))
+        .collect();
+    Ok(EmployeeDetails {
+        first_name,
+        last_name,
+        employee_number,
+        extra_fields,
+    })
+}
+
+impl EmployeeDetailsInput {
+    /// The validated details; see [`employee_details`].
+    pub fn parse(self) -> Result<EmployeeDetails, ApiError> {
+        employee_details(
+            &self.first_name,
+            &self.last_name,
+            self.employee_number.as_deref(),
+            self.extra_fields,
+        )
+    }
 }
 
 /// A phone number, refused as `BAD_USER_INPUT` on `phone`.
@@ -92,25 +151,17 @@ pub async fn order_details(
     phone: PhoneNumber,
     input: OrderInput,
 ) -> Result<OrderDetails, ApiError> {
-    let first_name =
-        PersonName::parse(&input.first_name).map_err(|e| ApiError::invalid("firstName", e))?;
-    let last_name =
-        PersonName::parse(&input.last_name).map_err(|e| ApiError::invalid("lastName", e))?;
-    let employee_number = input
-        .employee_number
-        .as_deref()
-        .filter(|n| !n.trim().is_empty())
-        .map(EmployeeNumber::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid("employeeNumber", e))?;
-    if input.extra_fields.len() > 20 {
-        return Err(ApiError::bad_input("extraFields", "too many answers"));
-    }
-    let extra_fields: BTreeMap<String, String> = input
-        .extra_fields
-        .into_iter()
-        .map(|a| (a.label, a.value))
-        .collect();
+    let EmployeeDetails {
+        first_name,
+        last_name,
+        employee_number,
+        extra_fields,
+    } = employee_details(
+        &input.first_name,
+        &input.last_name,
+        input.employee_number.as_deref(),
+        input.extra_fields,
+    )?;
     Ok(OrderDetails {
         company,
         phone,

@@ -1,11 +1,14 @@
-//! Mutations of subscriptions: administrators create, approve, reject; administrators and the
-//! holder change zones, cancel and resume; the holder withdraws a pending order.
+//! Mutations of subscriptions: administrators create, approve, reject and correct the
+//! employee's details; administrators and the holder change zones (the holder's under the
+//! company's policy, R8), cancel and resume; the holder withdraws a pending order. Nothing but
+//! an earlier end changes on the tickets of a deactivated company.
 
 use async_graphql::{Context, Object, Result, ID};
+use bedrift_domain::company::Company;
 use bedrift_domain::subscription::{Subscription, SubscriptionCommand};
 use bedrift_domain::values::{AccountId, BoundedText, CompanyId, SubscriptionId};
 
-use super::input::{order_details, uuid, OrderInput};
+use super::input::{order_details, uuid, EmployeeDetailsInput, OrderInput};
 use crate::auth::Principal;
 use crate::graphql::context::{parts, Caller};
 use crate::graphql::scalars::Date;
@@ -30,9 +33,7 @@ pub(super) enum Allowed {
 }
 
 /// Authorises the caller on subscription `id`, runs `command` and returns the subscription as
-/// the command left it. Who holds it and which company pays are read on the write side (the
-/// subscription's own events), so a subscription ordered a moment ago is found even while the
-/// read models catch up.
+/// the command left it. See [`act_on`].
 pub(super) async fn act(
     state: &AppState,
     caller: &Caller,
@@ -40,17 +41,32 @@ pub(super) async fn act(
     allowed: Allowed,
     command: SubscriptionCommand,
 ) -> Result<SubscriptionView, ApiError> {
+    act_on(state, caller, id, allowed, |_| command).await
+}
+
+/// Authorises the caller on subscription `id`, runs the command that `command` makes from the
+/// paying company as it stands (its policy, its form), and returns the subscription as the
+/// command left it. Who holds it, which company pays and what that company says are read on
+/// the write side (the aggregates' own events), so a subscription ordered or a policy set a
+/// moment ago counts even while the read models catch up. On a deactivated company's tickets
+/// only cancellations are taken (`INVALID_STATE` otherwise).
+pub(super) async fn act_on(
+    state: &AppState,
+    caller: &Caller,
+    id: &ID,
+    allowed: Allowed,
+    command: impl FnOnce(&Company) -> SubscriptionCommand,
+) -> Result<SubscriptionView, ApiError> {
     let id = uuid(id, "id")?;
     caller.principal()?;
     let not_found = || ApiError::NotFound("there is no such subscription".to_owned());
     let current = state.load::<Subscription>(id.to_string()).await?;
     let details = &current.ordered().ok_or_else(not_found)?.details;
     let holder = caller.holds_order(details);
-    let manager = match caller.manage_now(state, details.company.as_uuid()).await {
-        Ok(_) => true,
-        Err(ApiError::Forbidden(_) | ApiError::NotFound(_)) => false,
-        Err(other) => return Err(other),
-    };
+    let company = state
+        .load::<Company>(details.company.as_uuid().to_string())
+        .await?;
+    let manager = company.is_registered() && caller.manages(&company);
     if !holder && !manager {
         return Err(not_found());
     }
@@ -61,6 +77,15 @@ pub(super) async fn act(
     };
     if !permitted {
         return Err(ApiError::forbidden());
+    }
+    let command = command(&company);
+    if let Some(deactivation) = &company.deactivation {
+        if !matches!(command, SubscriptionCommand::Cancel { .. }) {
+            return Err(ApiError::InvalidState(format!(
+                "the company's agreement ends on {}: its tickets can only be ended earlier",
+                deactivation.ends_on
+            )));
+        }
     }
     let metadata = caller.metadata_on(state, details.company.as_uuid())?;
     let after = caller
@@ -85,6 +110,13 @@ impl SubscriptionMutations {
         let (state, caller) = parts(ctx);
         let company = uuid(&company_id, "companyId")?;
         let current = caller.manage_now(state, company).await?;
+        if let Some(deactivation) = &current.deactivation {
+            return Err(ApiError::InvalidState(format!(
+                "the company's agreement ends on {}: it takes no new subscriptions",
+                deactivation.ends_on
+            ))
+            .into());
+        }
         let by = match caller.principal()? {
             Principal::Operator { account } | Principal::Administrator { account } => account.id,
             Principal::Employee { .. } | Principal::Holder { .. } => {
@@ -113,7 +145,9 @@ impl SubscriptionMutations {
         )?)
     }
 
-    /// Approves a pending order (R7).
+    /// Approves what the subscription waits for in the approval queue: its pending order (R7),
+    /// or its holder's zone change request (R8), which then applies from the first of next
+    /// month or today, as asked, counted from the approval.
     async fn approve_subscription(
         &self,
         ctx: &Context<'_>,
@@ -126,7 +160,8 @@ impl SubscriptionMutations {
         Ok(act(state, caller, &id, Allowed::Managers, command).await?)
     }
 
-    /// Rejects a pending order with a reason the employee receives (R7).
+    /// Rejects what the subscription waits for with a reason: its pending order (R7; the
+    /// employee receives the reason), or its holder's zone change request (R8; the zones stay).
     async fn reject_subscription(
         &self,
         ctx: &Context<'_>,
@@ -143,7 +178,11 @@ impl SubscriptionMutations {
         Ok(act(state, caller, &id, Allowed::Managers, command).await?)
     }
 
-    /// Changes the zones of an approved ticket that has not ended (R8).
+    /// Changes the zones of an approved ticket that has not ended (R8). An administrator's or
+    /// operator's change applies at once. The holder's follows the company's policy: under
+    /// `APPROVAL_REQUIRED` it becomes a request in the approval queue (the answer shows it in
+    /// `zoneChangeRequest`, the zones stay until it is approved), under `AUTOMATIC_APPROVAL` it
+    /// applies at once, under `CLOSED` it is refused (`FORBIDDEN`).
     async fn change_zones(
         &self,
         ctx: &Context<'_>,
@@ -155,12 +194,38 @@ impl SubscriptionMutations {
     ) -> Result<SubscriptionView> {
         let (state, caller) = parts(ctx);
         let zones = super::input::zones(state, &zones, whole_region).await?;
-        let command = SubscriptionCommand::ChangeZones {
+        let by = caller.actor_on(state, &id).await?;
+        let command = |company: &Company| SubscriptionCommand::ChangeZones {
             zones,
             from: from.into(),
-            by: caller.actor_on(state, &id).await?,
+            by,
+            policy: company.employee_terms().policy,
         };
-        Ok(act(state, caller, &id, Allowed::ManagersAndHolder, command).await?)
+        Ok(act_on(state, caller, &id, Allowed::ManagersAndHolder, command).await?)
+    }
+
+    /// Corrects the employee's details (R18; administrators of the paying company and
+    /// operators): first and last name, employee number and the answers to the company's
+    /// form, at any time. Checked as an order is, against the company's form as it is now
+    /// (`BAD_USER_INPUT` on `firstName`, `lastName`, `employeeNumber` or
+    /// `extraFields[<label>]`). Recorded as `EmployeeDetailsUpdated` with who and when; payroll
+    /// files made from then on carry the new details, the history keeps the earlier ones. A
+    /// correction that changes nothing records nothing.
+    async fn update_employee_details(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subscription.")] id: ID,
+        #[graphql(desc = "The details as they should stand, whole.")] input: EmployeeDetailsInput,
+    ) -> Result<SubscriptionView> {
+        let (state, caller) = parts(ctx);
+        let details = input.parse()?;
+        let by = caller.actor_on(state, &id).await?;
+        let command = |company: &Company| SubscriptionCommand::UpdateEmployeeDetails {
+            details,
+            form: company.order_form.clone(),
+            by,
+        };
+        Ok(act_on(state, caller, &id, Allowed::Managers, command).await?)
     }
 
     /// Changing the traveller category is always refused with

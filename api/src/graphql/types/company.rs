@@ -16,7 +16,7 @@ use super::settings::{EmployerContributionView, OrderFormSettings};
 use super::subscription::SubscriptionView;
 use crate::graphql::context::parts;
 use crate::graphql::pagination::{Page, PageCursor};
-use crate::graphql::scalars::{DateTime, Month};
+use crate::graphql::scalars::{Date, DateTime, Month};
 use crate::graphql::ApiError;
 
 /// A company (virksomhet) that gives its employees tickets.
@@ -113,6 +113,26 @@ impl CompanyView {
         DateTime(self.0.registered_at)
     }
 
+    /// Once the operator ended the customer relationship (`deactivateCompany`): the last day
+    /// its tickets are valid. Null while it is a customer.
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
+    }
+
+    /// When the operator ended the customer relationship; null while it is a customer.
+    async fn deactivated_at(&self) -> Option<DateTime> {
+        self.0.deactivated_at.map(DateTime)
+    }
+
+    /// Once deactivated: the last day its administrators can still read its tickets, history
+    /// and payroll files, the end of the fifth year after the year its tickets ended (as
+    /// accounting records are kept). Null while it is a customer.
+    async fn read_access_until(&self) -> Option<Date> {
+        self.0
+            .ends_on
+            .map(|day| Date(listing::read_access_until(day)))
+    }
+
     /// Its administrators.
     async fn administrators(&self, ctx: &Context<'_>) -> Result<Vec<AdministratorView>> {
         let (state, _) = parts(ctx);
@@ -170,7 +190,9 @@ impl CompanyView {
             .collect())
     }
 
-    /// Pending orders, oldest first.
+    /// What waits for the administrators, oldest first: pending orders, and approved tickets
+    /// whose holder asked for new zones (R8, shown in `zoneChangeRequest`). `approveSubscription`
+    /// and `rejectSubscription` decide either.
     #[graphql(complexity = "crate::graphql::limits::list_cost(first, child_complexity)")]
     async fn approval_queue(
         &self,
@@ -189,8 +211,8 @@ impl CompanyView {
         let today = state.clock.today();
         Ok(page.connection(
             rows,
-            |r| r.ordered_position,
-            |r| SubscriptionView::new(r, today),
+            |r| r.queue_position,
+            |r| SubscriptionView::new(r.ticket, today),
         ))
     }
 

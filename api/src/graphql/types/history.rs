@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use async_graphql::{Enum, Object, SimpleObject, ID};
 use bedrift_domain::metadata::{Actor, Metadata};
-use bedrift_domain::subscription::{OrderStatus, Subscription, SubscriptionEvent};
+use bedrift_domain::subscription::{OrderStatus, Subscription, SubscriptionEvent, ZoneChangeFrom};
 use bedrift_projections::event::{AnyEvent, StoredEvent, EVENT_COLUMNS};
 use chrono::Utc;
 use cqrs_es::Aggregate;
@@ -106,13 +106,21 @@ async fn name_people(pool: &PgPool, entries: &mut [HistoryEntry]) -> Result<(), 
             .filter_map(|e| e.metadata.as_ref().map(|m| &m.actor)),
     )
     .await?;
-    let holder = entries.iter().find_map(|entry| match &entry.event {
-        SubscriptionEvent::SubscriptionOrdered { details, .. } => Some((
-            format!("{} {}", details.first_name, details.last_name),
-            details.phone.clone(),
-        )),
+    // The holder by the phone of the order, named as the latest details have it (R18).
+    let phone = entries.iter().find_map(|entry| match &entry.event {
+        SubscriptionEvent::SubscriptionOrdered { details, .. } => Some(details.phone.clone()),
         _ => None,
     });
+    let name = entries.iter().rev().find_map(|entry| match &entry.event {
+        SubscriptionEvent::SubscriptionOrdered { details, .. } => {
+            Some(format!("{} {}", details.first_name, details.last_name))
+        }
+        SubscriptionEvent::EmployeeDetailsUpdated { details, .. } => {
+            Some(format!("{} {}", details.first_name, details.last_name))
+        }
+        _ => None,
+    });
+    let holder = name.zip(phone);
     for entry in entries.iter_mut() {
         entry.person = match entry.metadata.as_ref().map(|m| &m.actor) {
             Some(Actor::Operator { account } | Actor::Administrator { account }) => {
@@ -328,5 +336,26 @@ pub fn summary(event: &SubscriptionEvent) -> String {
             "Cancellation withdrawn: the ticket continues".to_owned()
         }
         SubscriptionEvent::OrderWithdrawn { .. } => "Order withdrawn before a decision".to_owned(),
+        SubscriptionEvent::EmployeeDetailsUpdated { details, .. } => format!(
+            "Employee details corrected: {} {}, employee number {}, {} form answer(s)",
+            details.first_name,
+            details.last_name,
+            details
+                .employee_number
+                .as_ref()
+                .map_or("none".to_owned(), ToString::to_string),
+            details.extra_fields.len(),
+        ),
+        SubscriptionEvent::ZoneChangeRequested { zones, from, .. } => {
+            let from = match from {
+                ZoneChangeFrom::NextMonth => "the first of the month after approval",
+                ZoneChangeFrom::Immediately => "the day of approval",
+            };
+            format!("Zones {zones} requested from {from}; waits for an administrator")
+        }
+        SubscriptionEvent::ZoneChangeApproved { .. } => "Zone change request approved".to_owned(),
+        SubscriptionEvent::ZoneChangeRejected { reason, .. } => {
+            format!("Zone change request rejected: {reason}")
+        }
     }
 }

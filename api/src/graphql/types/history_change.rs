@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use async_graphql::{Enum, SimpleObject};
 use bedrift_domain::metadata::Actor;
-use bedrift_domain::subscription::SubscriptionEvent;
+use bedrift_domain::subscription::{SubscriptionEvent, ZoneChangeFrom as DomainFrom};
 use bedrift_domain::values::ZoneSelection;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::graphql::scalars::Date;
-use crate::graphql::types::enums::TravellerCategory;
+use crate::graphql::types::enums::{TravellerCategory, ZoneChangeFrom};
+use crate::graphql::types::subscription::FieldAnswer;
 use crate::graphql::ApiError;
 
 /// What kind of change a history entry is.
@@ -31,6 +32,15 @@ pub enum HistoryKind {
     CancellationWithdrawn,
     /// An order withdrawn by the employee before a decision.
     OrderWithdrawn,
+    /// The employee's details corrected by an administrator or operator (R18).
+    EmployeeDetailsUpdated,
+    /// The holder asked for new zones; waits for an administrator (R8).
+    ZoneChangeRequested,
+    /// An administrator approved the holder's zone change request; the ZONES_CHANGED entry
+    /// after it applies it (R8).
+    ZoneChangeApproved,
+    /// An administrator rejected the holder's zone change request, with a reason (R8).
+    ZoneChangeRejected,
 }
 
 /// The values a change set; fields that do not belong to its kind are null.
@@ -49,8 +59,18 @@ pub struct HistoryChange {
     pub previous_valid_through: Option<Date>,
     /// The traveller category (ORDERED).
     pub category: Option<TravellerCategory>,
-    /// The administrator's reason (REJECTED).
+    /// The administrator's reason (REJECTED, ZONE_CHANGE_REJECTED).
     pub reason: Option<String>,
+    /// From when a requested zone change is asked to apply (ZONE_CHANGE_REQUESTED).
+    pub change_from: Option<ZoneChangeFrom>,
+    /// The first name from then on (EMPLOYEE_DETAILS_UPDATED).
+    pub first_name: Option<String>,
+    /// The last name from then on (EMPLOYEE_DETAILS_UPDATED).
+    pub last_name: Option<String>,
+    /// The employee number from then on; null for none (EMPLOYEE_DETAILS_UPDATED).
+    pub employee_number: Option<String>,
+    /// Every answer to the company's form from then on (EMPLOYEE_DETAILS_UPDATED).
+    pub extra_fields: Vec<FieldAnswer>,
 }
 
 impl HistoryChange {
@@ -63,6 +83,11 @@ impl HistoryChange {
             previous_valid_through: None,
             category: None,
             reason: None,
+            change_from: None,
+            first_name: None,
+            last_name: None,
+            employee_number: None,
+            extra_fields: Vec::new(),
         }
     }
 
@@ -113,6 +138,35 @@ impl From<&SubscriptionEvent> for HistoryChange {
                 Self::bare(HistoryKind::CancellationWithdrawn)
             }
             SubscriptionEvent::OrderWithdrawn { .. } => Self::bare(HistoryKind::OrderWithdrawn),
+            SubscriptionEvent::EmployeeDetailsUpdated { details, .. } => Self {
+                first_name: Some(details.first_name.to_string()),
+                last_name: Some(details.last_name.to_string()),
+                employee_number: details.employee_number.as_ref().map(ToString::to_string),
+                extra_fields: details
+                    .extra_fields
+                    .iter()
+                    .map(|(label, value)| FieldAnswer {
+                        label: label.clone(),
+                        value: value.clone(),
+                    })
+                    .collect(),
+                ..Self::bare(HistoryKind::EmployeeDetailsUpdated)
+            },
+            SubscriptionEvent::ZoneChangeRequested { zones, from, .. } => Self {
+                change_from: Some(match from {
+                    DomainFrom::NextMonth => ZoneChangeFrom::NextMonth,
+                    DomainFrom::Immediately => ZoneChangeFrom::Immediately,
+                }),
+                ..Self::bare(HistoryKind::ZoneChangeRequested)
+            }
+            .with_zones(zones),
+            SubscriptionEvent::ZoneChangeApproved { .. } => {
+                Self::bare(HistoryKind::ZoneChangeApproved)
+            }
+            SubscriptionEvent::ZoneChangeRejected { reason, .. } => Self {
+                reason: Some(reason.to_string()),
+                ..Self::bare(HistoryKind::ZoneChangeRejected)
+            },
         }
     }
 }

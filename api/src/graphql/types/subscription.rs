@@ -9,10 +9,13 @@ use bedrift_domain::subscription::{
 };
 use bedrift_domain::values::{TravellerCategory as DomainCategory, ZoneSelection};
 use bedrift_projections::listing::TicketListing;
+use bedrift_projections::read_models::tickets::zone_change_from_code;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::enums::{TicketStatus, TravellerCategory, ZoneClass};
+use super::enums::{
+    TicketStatus, TravellerCategory, ZoneChangeFrom as ZoneChangeFromView, ZoneClass,
+};
 use super::history::{self, HistoryEntry, OrderStatusView};
 use crate::graphql::context::parts;
 use crate::graphql::scalars::{Date, DateTime};
@@ -42,6 +45,21 @@ impl SubscriptionView {
     fn selection(&self) -> Option<ZoneSelection> {
         serde_json::from_value(self.row.zones.clone()).ok()
     }
+}
+
+/// A holder's zone change waiting for an administrator (R8, under `APPROVAL_REQUIRED`).
+#[derive(Debug, Clone, SimpleObject)]
+pub struct ZoneChangeRequestView {
+    /// The zone codes asked for; empty for the whole region.
+    pub zones: Vec<String>,
+    /// Whether the whole region is asked for.
+    pub whole_region: bool,
+    /// The price class asked for.
+    pub zone_class: ZoneClass,
+    /// From when, counted from the day an administrator approves it.
+    pub from: ZoneChangeFromView,
+    /// When the holder asked.
+    pub requested_at: DateTime,
 }
 
 /// An answer to one of the company's extra order-form fields.
@@ -78,6 +96,13 @@ fn listing_of(id: Uuid, state: &OrderedSubscription) -> TicketListing {
         decided_at: decision.map(|d| d.at),
         rejection_reason: state.rejection_reason().map(ToString::to_string),
         version: 0,
+        requested_zones: state
+            .zone_change_request()
+            .map(|r| serde_json::to_value(&r.zones).unwrap_or_default()),
+        requested_zones_from: state
+            .zone_change_request()
+            .map(|r| zone_change_from_code(r.from).to_owned()),
+        zones_requested_at: state.zone_change_request().map(|r| r.at),
     }
 }
 
@@ -158,6 +183,23 @@ impl SubscriptionView {
     /// The price class of the latest selection.
     async fn zone_class(&self) -> Option<ZoneClass> {
         self.selection().map(|z| z.class().into())
+    }
+
+    /// The holder's zone change waiting for an administrator (R8); null when none waits.
+    async fn zone_change_request(&self) -> Option<ZoneChangeRequestView> {
+        let zones: ZoneSelection =
+            serde_json::from_value(self.row.requested_zones.clone()?).ok()?;
+        let from = match self.row.requested_zones_from.as_deref()? {
+            "IMMEDIATELY" => ZoneChangeFromView::Immediately,
+            _ => ZoneChangeFromView::NextMonth,
+        };
+        Some(ZoneChangeRequestView {
+            whole_region: matches!(zones, ZoneSelection::WholeRegion),
+            zone_class: zones.class().into(),
+            zones: zones.zones().iter().map(|id| id.to_string()).collect(),
+            from,
+            requested_at: DateTime(self.row.zones_requested_at?),
+        })
     }
 
     /// The status today, derived from the stored dates.

@@ -11,6 +11,7 @@ async fn a_zone_change_takes_effect_on_the_first_of_next_month_by_default() {
             zones: zones(&["kristiansand", "vennesla"]),
             from: ZoneChangeFrom::NextMonth,
             by: administrator(),
+            policy: OrderingPolicy::AutomaticApproval,
         })
         .await
         .then_expect_events(vec![SubscriptionEvent::ZonesChanged {
@@ -30,6 +31,7 @@ async fn an_immediate_zone_change_overlaps_the_old_zones_on_the_day_of_the_chang
             zones: zones(&["arendal"]),
             from: ZoneChangeFrom::Immediately,
             by: administrator(),
+            policy: OrderingPolicy::AutomaticApproval,
         })
         .await
         .then_expect_events(vec![SubscriptionEvent::ZonesChanged {
@@ -47,6 +49,7 @@ async fn zones_can_only_change_on_an_approved_subscription_that_has_not_ended() 
         zones: zones(&["arendal"]),
         from: ZoneChangeFrom::NextMonth,
         by: administrator(),
+        policy: OrderingPolicy::AutomaticApproval,
     };
     on("2026-11-22")
         .given(vec![ordered("2026-12-01", "2026-11-20")])

@@ -4,6 +4,7 @@
 mod changes;
 mod decisions;
 mod ordering;
+mod requests;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
