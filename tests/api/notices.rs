@@ -51,14 +51,13 @@ async fn settled(app: &TestApp) {
 
 /// Kroner as the notices write them: `1 099,00 kr` with non-breaking spaces.
 fn kroner(ore: i64) -> String {
-    let whole = (ore / 100).to_string();
-    let mut grouped = String::new();
-    for (n, digit) in whole.chars().enumerate() {
-        if n > 0 && (whole.len() - n) % 3 == 0 {
-            grouped.push('\u{a0}');
-        }
-        grouped.push(digit);
-    }
+    let digits: Vec<char> = (ore / 100).to_string().chars().collect();
+    let groups: Vec<String> = digits
+        .rchunks(3)
+        .rev()
+        .map(|g| g.iter().collect())
+        .collect();
+    let grouped = groups.join("\u{a0}");
     format!("{grouped},{:02}\u{a0}kr", ore % 100)
 }
 
