@@ -10,6 +10,7 @@ pub mod correlation;
 pub mod feed;
 pub mod graphql;
 mod health;
+pub mod imports;
 pub mod notifications;
 pub mod observability;
 pub mod reports;
@@ -72,19 +73,24 @@ pub fn router(state: AppState) -> Router {
     let report_routes = reports::http::routes(state.clone());
     let ticket_routes = tickets::routes(state.clone());
     let feed_routes = feed::routes(state.clone());
+    // The bulk-add routes take files larger than any other request: their own limit.
+    let import_routes = imports::http::routes(state.clone());
     let graphql_routes = Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
         .route("/graphql/ws", get(graphql::graphql_ws))
         .with_state((state, schema));
-    Router::new()
+    let limited = Router::new()
         .merge(health_routes)
         .merge(graphql_routes)
         .merge(report_routes)
         .merge(ticket_routes)
         .merge(feed_routes)
         .merge(web::routes())
+        .layer(RequestBodyLimitLayer::new(body_limit));
+    Router::new()
+        .merge(limited)
+        .merge(import_routes)
         .layer(from_fn(security_headers::add))
-        .layer(RequestBodyLimitLayer::new(body_limit))
         // A client trickling its body is answered 408 when the time is up, and hyper closes
         // the connection, whose body was not read to its end.
         .layer(TimeoutLayer::with_status_code(

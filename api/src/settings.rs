@@ -18,6 +18,9 @@ pub struct ApiSettings {
     pub cors_allowed_origins: Vec<String>,
     /// `REQUEST_BODY_LIMIT`: the largest request body in bytes.
     pub body_limit: usize,
+    /// `IMPORT_BODY_LIMIT`: the largest file in bytes the bulk-add routes take
+    /// (`/imports/subscriptions/...`), the only routes beyond `REQUEST_BODY_LIMIT`.
+    pub import_body_limit: usize,
     /// `GRAPHQL_MAX_DEPTH`: the deepest query allowed.
     pub max_depth: usize,
     /// `GRAPHQL_MAX_COMPLEXITY`: the most complex query allowed.
@@ -64,6 +67,7 @@ impl Default for ApiSettings {
             public_url: "http://localhost:8080".to_owned(),
             cors_allowed_origins: Vec::new(),
             body_limit: 64 * 1024,
+            import_body_limit: 5 * 1024 * 1024,
             max_depth: 12,
             max_complexity: 2_000,
             max_fields: 1_000,
@@ -84,7 +88,7 @@ impl Default for ApiSettings {
 }
 
 impl ApiSettings {
-    /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
+    /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `IMPORT_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
     /// `GRAPHQL_MAX_COMPLEXITY`, the other `GRAPHQL_*` limits, `APP_LINK_TEMPLATE`, the
     /// `RATE_LIMIT_*` variables, `READ_YOUR_WRITES_TIMEOUT_MS`, `HEADER_READ_TIMEOUT_MS`,
     /// `REQUEST_TIMEOUT_MS` and `TRUSTED_PROXIES`; unset or
@@ -106,6 +110,7 @@ impl ApiSettings {
                 .collect();
         }
         settings.body_limit = number("REQUEST_BODY_LIMIT", settings.body_limit)?;
+        settings.import_body_limit = number("IMPORT_BODY_LIMIT", settings.import_body_limit)?;
         settings.max_depth = number("GRAPHQL_MAX_DEPTH", settings.max_depth)?;
         settings.max_complexity = number("GRAPHQL_MAX_COMPLEXITY", settings.max_complexity)?;
         settings.max_fields = number("GRAPHQL_MAX_FIELDS", settings.max_fields)?;

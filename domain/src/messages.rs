@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use crate::values::Language;
+use crate::values::{Language, Money};
 
 /// An e-mail's subject and plain-text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +156,139 @@ pub fn app_link(template: &str, subscription: &str, token: &str) -> String {
     template
         .replace("{subscription}", subscription)
         .replace("{token}", token)
+}
+
+/// A date as messages write it: `01.12.2026`.
+fn day(date: NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
+
+/// Kroner as messages write them: `1 099,00 kr` (non-breaking space between thousands).
+pub fn kroner_text(amount: Money) -> String {
+    let ore = amount.ore();
+    let digits: Vec<char> = (ore / 100).to_string().chars().collect();
+    let groups: Vec<String> = digits
+        .rchunks(3)
+        .rev()
+        .map(|g| g.iter().collect())
+        .collect();
+    let grouped = groups.join("\u{a0}");
+    format!("{grouped},{:02}\u{a0}kr", ore % 100)
+}
+
+/// The SMS telling an employee that their employer cancelled their ticket; it is valid
+/// through `end_date`.
+pub fn cancelled_by_employer_sms(
+    language: Language,
+    first_name: &str,
+    end_date: NaiveDate,
+) -> String {
+    match language {
+        Language::Bokmal => format!(
+            "Hei {first_name}. Arbeidsgiveren din har sagt opp månedsbilletten din. Den gjelder \
+             til og med {}.",
+            day(end_date)
+        ),
+        Language::English => format!(
+            "Hi {first_name}. Your employer has cancelled your monthly ticket. It is valid \
+             through {}.",
+            day(end_date)
+        ),
+    }
+}
+
+/// The SMS telling an employee that their employer changed their ticket's zones to `zones`
+/// from `from`, with the new monthly payroll deduction when it changes.
+pub fn zones_changed_by_employer_sms(
+    language: Language,
+    first_name: &str,
+    zones: &str,
+    from: NaiveDate,
+    new_deduction: Option<Money>,
+) -> String {
+    let mut text = match language {
+        Language::Bokmal => format!(
+            "Hei {first_name}. Arbeidsgiveren din har endret månedsbilletten din til {zones} \
+             fra {}.",
+            day(from)
+        ),
+        Language::English => format!(
+            "Hi {first_name}. Your employer has changed your monthly ticket to {zones} from {}.",
+            day(from)
+        ),
+    };
+    if let Some(deduction) = new_deduction {
+        text.push_str(&match language {
+            Language::Bokmal => {
+                format!(" Nytt trekk i lønn per måned: {}.", kroner_text(deduction))
+            }
+            Language::English => format!(
+                " Your new monthly payroll deduction: {}.",
+                kroner_text(deduction)
+            ),
+        });
+    }
+    text
+}
+
+/// The e-mail telling a company's administrator that an order waits for their approval;
+/// `link` is the portal's approval queue.
+pub fn order_waiting_email(
+    name: &str,
+    company_name: &str,
+    employee: &str,
+    start_date: NaiveDate,
+    link: &str,
+) -> EmailText {
+    EmailText {
+        subject: format!("Ny bestilling venter på godkjenning – {company_name}"),
+        body: format!(
+            "Hei {name},\n\
+             \n\
+             {employee} har bestilt månedsbillett gjennom {company_name} fra {}. Bestillingen \
+             venter på godkjenning.\n\
+             \n\
+             Godkjenn eller avvis den i Bedriftsportalen:\n\
+             {link}\n\
+             \n\
+             Hilsen Bedriftsbillett\n",
+            day(start_date)
+        ),
+    }
+}
+
+/// The e-mail telling a company's administrator about a new tariff version from
+/// `valid_from`: each line is one price as `(zone class, category, old price, new price)`.
+pub fn new_tariff_email(
+    name: &str,
+    company_name: &str,
+    valid_from: NaiveDate,
+    prices: &[(String, String, Option<Money>, Money)],
+) -> EmailText {
+    let mut lines = String::new();
+    for (class, category, old, new) in prices {
+        let old = old.map_or_else(|| "ny".to_owned(), kroner_text);
+        lines.push_str(&format!(
+            "- {class}, {category}: {old} -> {}\n",
+            kroner_text(*new)
+        ));
+    }
+    EmailText {
+        subject: format!("Nye priser på månedsbilletter fra {}", day(valid_from)),
+        body: format!(
+            "Hei {name},\n\
+             \n\
+             Operatøren har publisert nye priser på månedsbilletter. De gjelder fra {} for \
+             alle billetter {company_name} betaler, også de som allerede er i bruk, og \
+             lønnstrekket endres fra samme måned.\n\
+             \n\
+             Priser per måned (før arbeidsgiverandel):\n\
+             {lines}\
+             \n\
+             Hilsen Bedriftsbillett\n",
+            day(valid_from)
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod compare;
 mod error;
 pub mod event;
 pub mod listing;
+mod notices;
 pub mod notifications;
 pub mod outbox;
 mod projector;

@@ -1,5 +1,7 @@
 //! The event-driven messages (SPEC.md flow step 7): the approval SMS with the ticket link (a
-//! fresh ticket link token, see [`crate::ticket_links`]) and the rejection SMS with the reason. Queued in the outbox by the live projector in the same
+//! fresh ticket link token, see [`crate::ticket_links`]) and the rejection SMS with the reason;
+//! and the notices of [`crate::notices`]: the SMS when the employer cancels a ticket or changes
+//! its zones, the e-mails to administrators about waiting orders and new tariff prices. Queued in the outbox by the live projector in the same
 //! transaction as its batch, under a checkpoint of its own, and each with the cause
 //! `event:<position>` (unique), so a message is queued exactly once per event. Unlike a read
 //! model it has no tables to rebuild: a rebuild never runs it, so it never sends again.
@@ -7,13 +9,14 @@
 use std::collections::HashMap;
 
 use bedrift_domain::messages;
-use bedrift_domain::subscription::{Subscription, SubscriptionEvent};
-use bedrift_domain::values::Language;
+use bedrift_domain::subscription::{OrderDetails, Subscription, SubscriptionEvent};
+use bedrift_domain::values::{Language, TravellerCategory};
 use cqrs_es::Aggregate;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::event::{AnyEvent, Envelope, StoredEvent, EVENT_COLUMNS};
+use crate::notices;
 use crate::outbox::{enqueue_all, Channel, NewMessage};
 use crate::ticket_links;
 use crate::ProjectionError;
@@ -69,11 +72,27 @@ impl Default for NotificationSettings {
 
 /// Who a subscription's messages go to: from its `SubscriptionOrdered` event.
 #[derive(Debug, Clone)]
-struct Recipient {
-    phone: String,
-    first_name: String,
+pub(crate) struct Recipient {
+    pub phone: String,
+    pub first_name: String,
     /// The language the order was made in; its messages are written in it.
-    language: Language,
+    pub language: Language,
+    /// The company that pays.
+    pub company: Uuid,
+    /// The traveller category (for the deduction after a zone change).
+    pub category: TravellerCategory,
+}
+
+impl Recipient {
+    fn of(details: &OrderDetails) -> Self {
+        Self {
+            phone: details.phone.as_str().to_owned(),
+            first_name: details.first_name.as_str().to_owned(),
+            language: details.language,
+            company: details.company.as_uuid(),
+            category: details.category,
+        }
+    }
 }
 
 /// Queues the messages that `events` cause, on the batch's transaction. Returns how many
@@ -88,23 +107,23 @@ pub(crate) async fn apply(
     for envelope in events {
         match &envelope.event {
             AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered { details, .. }) => {
-                recipients.insert(
-                    envelope.aggregate_id,
-                    Recipient {
-                        phone: details.phone.as_str().to_owned(),
-                        first_name: details.first_name.as_str().to_owned(),
-                        language: details.language,
-                    },
-                );
+                recipients.insert(envelope.aggregate_id, Recipient::of(details));
             }
             AnyEvent::Subscription(
                 SubscriptionEvent::SubscriptionApproved { .. }
                 | SubscriptionEvent::SubscriptionRejected { .. },
             ) => wanted.push(envelope),
+            AnyEvent::Subscription(
+                SubscriptionEvent::ZonesChanged { changed_by: by, .. }
+                | SubscriptionEvent::SubscriptionCancelled {
+                    cancelled_by: by, ..
+                },
+            ) if notices::for_employer(by) => wanted.push(envelope),
             _ => {}
         }
     }
-    if wanted.is_empty() {
+    let emails = notices::emails(conn, settings, events).await?;
+    if wanted.is_empty() && emails.is_empty() {
         return Ok(0);
     }
     let mut missing: Vec<Uuid> = wanted
@@ -130,6 +149,25 @@ pub(crate) async fn apply(
         .map(|e| (e.aggregate_id, cause_of(e)))
         .collect();
     let tokens = ticket_links::issue_for_causes(conn, &approvals).await?;
+    let zone_changes: Vec<Uuid> = wanted
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event,
+                AnyEvent::Subscription(SubscriptionEvent::ZonesChanged { .. })
+            )
+        })
+        .map(|e| e.aggregate_id)
+        .collect();
+    let zone_context = if zone_changes.is_empty() {
+        None
+    } else {
+        let companies: Vec<Uuid> = zone_changes
+            .iter()
+            .filter_map(|id| recipients.get(id).map(|r| r.company))
+            .collect();
+        Some(notices::ZoneChangeContext::load(conn, &zone_changes, &companies).await?)
+    };
     let mut texts = Vec::with_capacity(wanted.len());
     for envelope in wanted {
         let recipient = recipients.get(&envelope.aggregate_id).ok_or_else(|| {
@@ -156,11 +194,27 @@ pub(crate) async fn apply(
             AnyEvent::Subscription(SubscriptionEvent::SubscriptionRejected { reason, .. }) => {
                 messages::rejection_sms(recipient.language, &recipient.first_name, reason.as_str())
             }
+            AnyEvent::Subscription(SubscriptionEvent::SubscriptionCancelled {
+                end_date, ..
+            }) => messages::cancelled_by_employer_sms(
+                recipient.language,
+                &recipient.first_name,
+                *end_date,
+            ),
+            AnyEvent::Subscription(SubscriptionEvent::ZonesChanged { .. }) => {
+                match zone_context
+                    .as_ref()
+                    .and_then(|c| c.sms(envelope, recipient))
+                {
+                    Some(body) => body,
+                    None => continue,
+                }
+            }
             _ => continue,
         };
         texts.push((recipient, body, cause_of(envelope)));
     }
-    let queue: Vec<NewMessage<'_>> = texts
+    let mut queue: Vec<NewMessage<'_>> = texts
         .iter()
         .map(|(recipient, body, cause)| NewMessage {
             channel: Channel::Sms,
@@ -170,6 +224,13 @@ pub(crate) async fn apply(
             cause: Some(cause),
         })
         .collect();
+    queue.extend(emails.iter().map(|email| NewMessage {
+        channel: Channel::Email,
+        recipient: &email.recipient,
+        subject: Some(&email.text.subject),
+        body: &email.text.body,
+        cause: Some(&email.cause),
+    }));
     // One statement for the batch's messages: the projector's batches stay short.
     let queued = usize::try_from(enqueue_all(conn, &queue).await?).unwrap_or_default();
     tracing::debug!(queued, "event-driven messages queued");
@@ -202,14 +263,7 @@ async fn ordered_recipients(
         if let AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered { details, .. }) =
             envelope.event
         {
-            recipients.insert(
-                envelope.aggregate_id,
-                Recipient {
-                    phone: details.phone.as_str().to_owned(),
-                    first_name: details.first_name.as_str().to_owned(),
-                    language: details.language,
-                },
-            );
+            recipients.insert(envelope.aggregate_id, Recipient::of(&details));
         }
     }
     Ok(recipients)

@@ -6,7 +6,7 @@ pub mod consistency;
 mod context;
 mod error;
 mod limits;
-mod mutation;
+pub(crate) mod mutation;
 mod pagination;
 mod query;
 pub mod queue_watch;

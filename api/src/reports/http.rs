@@ -55,7 +55,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
 }
 
 /// The response of a refused request.
-fn refusal(error: ApiError) -> Response {
+pub(crate) fn refusal(error: ApiError) -> Response {
     let field = match &error {
         ApiError::BadUserInput { field, .. } => Some(field.clone()),
         _ => None,
@@ -73,10 +73,10 @@ fn refusal(error: ApiError) -> Response {
 }
 
 /// A file to download.
-struct Download {
-    name: String,
-    kind: FileKind,
-    bytes: Vec<u8>,
+pub(crate) struct Download {
+    pub(crate) name: String,
+    pub(crate) kind: FileKind,
+    pub(crate) bytes: Vec<u8>,
 }
 
 impl IntoResponse for Download {
@@ -99,7 +99,7 @@ impl IntoResponse for Download {
 /// [`Caller::from_request`]), once the read models have passed the caller's last write (R19,
 /// bounded): a download right after a change shows it; past the bound the file is made as
 /// things stand.
-async fn caller(
+pub(crate) async fn caller(
     state: &AppState,
     headers: &HeaderMap,
     address: Option<SocketAddr>,

@@ -41,19 +41,35 @@ pub async fn http(
     headers: &[(&str, &str)],
     body: &str,
 ) -> HttpResponse {
+    let mut all = vec![("Content-Type", "application/json")];
+    all.extend_from_slice(headers);
+    http_bytes(address, method, path, &all, body.as_bytes()).await
+}
+
+/// Sends one request with a body of any bytes (a file) and reads the whole response; the
+/// caller gives the `Content-Type`, if any.
+pub async fn http_bytes(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> HttpResponse {
     let extra: String = headers
         .iter()
         .map(|(name, value)| format!("{name}: {value}\r\n"))
         .collect();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
-    );
+    )
+    .into_bytes();
+    request.extend_from_slice(body);
     let mut stream = tokio::net::TcpStream::connect(address)
         .await
         .expect("the server accepts");
     stream
-        .write_all(request.as_bytes())
+        .write_all(&request)
         .await
         .expect("the request is sent");
     let mut response = Vec::new();

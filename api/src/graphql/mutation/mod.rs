@@ -7,7 +7,7 @@ mod api_keys;
 mod bulk;
 mod company;
 mod employee;
-mod input;
+pub(crate) mod input;
 mod password;
 mod personal;
 mod settings;

@@ -1,0 +1,218 @@
+//! The notices of issue 14 through the outbox, delivered by the dispatcher to a real local SMS
+//! gateway and SMTP server, each once: the e-mail to the administrators when an order waits
+//! for approval, the SMS to an employee whose ticket an administrator changed or cancelled
+//! (in the language of the order, with the new deduction), and the e-mail to every company's
+//! administrators when the operator publishes new prices. Seeing the events again sends
+//! nothing new.
+
+use std::time::Duration;
+
+use bedrift_projections::{apply_next_batch_notifying, NotificationSettings};
+use serde_json::{json, Value};
+
+use crate::helpers::{order, Mail, SmtpSink, TestApp};
+
+/// Waits (at most 60 s) until the sink has an e-mail to `to` whose subject has `needle` (as
+/// sent: words with letters beyond ASCII are encoded, so the needle is plain ASCII).
+async fn mail(smtp: &SmtpSink, to: &str, needle: &str) -> Mail {
+    for _ in 0..1200 {
+        if let Some(mail) = mails(smtp, to, needle).into_iter().next() {
+            return mail;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no e-mail to {to} about {needle:?}: {:#?}", smtp.mails());
+}
+
+fn mails(smtp: &SmtpSink, to: &str, needle: &str) -> Vec<Mail> {
+    smtp.mails()
+        .into_iter()
+        .filter(|m| m.to.iter().any(|t| t == to))
+        .filter(|m| m.header("subject").is_some_and(|s| s.contains(needle)))
+        .collect()
+}
+
+/// Waits until the outbox has nothing pending.
+async fn settled(app: &TestApp) {
+    app.settle().await;
+    for _ in 0..1200 {
+        let pending: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE status = 'PENDING'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        if pending == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the outbox did not settle");
+}
+
+/// Kroner as the notices write them: `1 099,00 kr` with non-breaking spaces.
+fn kroner(ore: i64) -> String {
+    let digits: Vec<char> = (ore / 100).to_string().chars().collect();
+    let groups: Vec<String> = digits
+        .rchunks(3)
+        .rev()
+        .map(|g| g.iter().collect())
+        .collect();
+    let grouped = groups.join("\u{a0}");
+    format!("{grouped},{:02}\u{a0}kr", ore % 100)
+}
+
+fn price(tariff: &Value, class: &str) -> i64 {
+    tariff["prices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["zoneClass"] == class && p["category"] == "ADULT")
+        .and_then(|p| p["monthly"].as_i64())
+        .expect("a price")
+}
+
+#[tokio::test]
+async fn each_notice_reaches_the_gateway_or_the_mailbox_once() {
+    let app = TestApp::spawn_delivering("2026-12-10").await;
+    let delivery = app.delivery.as_ref().unwrap();
+    let operator = app.operator().await;
+    let (company, admin, link) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    let (_, _, other_link) = app
+        .company(&operator, "982441366", "ola@annet.no", "AUTOMATIC_APPROVAL")
+        .await;
+
+    // An order waits: Firma AS's administrator is told; one approved at once waits for nobody.
+    let anne = app.employee(&link, "91234567").await;
+    app.order(&anne, order("Anne", "Berg")).await;
+    let cato = app.employee(&other_link, "47123456").await;
+    app.order(&cato, order("Cato", "Lie")).await;
+    let waiting = mail(&delivery.smtp, "kari@firma.no", "Ny bestilling venter").await;
+    assert!(
+        waiting.body.contains("Bestillingen venter på godkjenning"),
+        "{}",
+        waiting.body
+    );
+    assert!(waiting.body.contains("Anne Berg"), "{}", waiting.body);
+    assert!(waiting.body.contains("01.01.2027"), "{}", waiting.body);
+    assert!(waiting.body.contains("/portal"), "{}", waiting.body);
+
+    // The administrator's own subscription, then a zone change and a cancellation: SMS each.
+    let dag = app
+        .create(
+            &admin,
+            &company,
+            "93456789",
+            order("Dag", "Fjell"),
+            Some("2026-12-15"),
+        )
+        .await;
+    let dag = dag["id"].as_str().unwrap();
+    app.change_zones(&admin, dag, &[], "NEXT_MONTH").await;
+    app.cancel(&admin, dag, "END_OF_MONTH").await;
+    let mut english = order("Eva", "Holm");
+    english["language"] = json!("EN");
+    let eva = app
+        .create(&admin, &company, "45678901", english, None)
+        .await;
+    app.cancel(&admin, eva["id"].as_str().unwrap(), "IMMEDIATELY")
+        .await;
+
+    let tariff = app
+        .ok(
+            None,
+            "query { tariff(on: \"2027-01-01\") { prices { zoneClass category monthly } } }",
+            json!({}),
+        )
+        .await;
+    let whole_region = price(&tariff["tariff"], "WHOLE_REGION");
+    let changed = delivery.gateway.wait_for("+4793456789", "endret").await;
+    assert_eq!(
+        changed,
+        format!(
+            "Hei Dag. Arbeidsgiveren din har endret månedsbilletten din til hele regionen fra \
+             01.01.2027. Nytt trekk i lønn per måned: {}.",
+            kroner(whole_region)
+        )
+    );
+    let cancelled = delivery.gateway.wait_for("+4793456789", "sagt opp").await;
+    assert_eq!(
+        cancelled,
+        "Hei Dag. Arbeidsgiveren din har sagt opp månedsbilletten din. Den gjelder til og med \
+         31.12.2026."
+    );
+    let in_english = delivery.gateway.wait_for("+4745678901", "cancelled").await;
+    assert_eq!(
+        in_english,
+        "Hi Eva. Your employer has cancelled your monthly ticket. It is valid through 10.12.2026."
+    );
+
+    // New prices from February: every company's administrators are told before they apply.
+    let mut prices = tariff["tariff"]["prices"].as_array().unwrap().clone();
+    for p in &mut prices {
+        p["monthly"] = json!(p["monthly"].as_i64().unwrap() + 5_000);
+    }
+    app.ok(
+        Some(&operator),
+        "mutation($input: PublishTariffInput!) { publishTariff(input: $input) { validFrom } }",
+        json!({ "input": { "validFrom": "2027-02-01", "prices": prices } }),
+    )
+    .await;
+    for admin_email in ["kari@firma.no", "ola@annet.no"] {
+        let notice = mail(&delivery.smtp, admin_email, "Nye priser").await;
+        assert!(
+            notice.body.contains("De gjelder fra 01.02.2027"),
+            "{}",
+            notice.body
+        );
+        assert!(
+            notice.body.contains(&format!(
+                "Hele regionen, Voksen: {} -> {}",
+                kroner(whole_region),
+                kroner(whole_region + 5_000)
+            )),
+            "{}",
+            notice.body
+        );
+    }
+
+    settled(&app).await;
+    // Seeing every event again (the checkpoint set back) queues nothing new.
+    let pool = app.db.pool();
+    let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE projection_checkpoints SET tx_id = 0, position = 0 WHERE name = 'notifications'",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let settings = NotificationSettings::default();
+    while apply_next_batch_notifying(pool, &[], Some(&settings), 1_000)
+        .await
+        .unwrap()
+        .0
+        > 0
+    {}
+    let again: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(again, queued, "nothing is queued twice");
+
+    // Once each at the gateway and in the mailbox.
+    assert_eq!(
+        mails(&delivery.smtp, "kari@firma.no", "Ny bestilling venter").len(),
+        1
+    );
+    assert!(mails(&delivery.smtp, "ola@annet.no", "Ny bestilling venter").is_empty());
+    for admin_email in ["kari@firma.no", "ola@annet.no"] {
+        assert_eq!(mails(&delivery.smtp, admin_email, "Nye priser").len(), 1);
+    }
+    let to_dag = delivery.gateway.to("+4793456789");
+    assert_eq!(to_dag.iter().filter(|t| t.contains("endret")).count(), 1);
+    assert_eq!(to_dag.iter().filter(|t| t.contains("sagt opp")).count(), 1);
+}
