@@ -80,8 +80,12 @@ impl WebhookEvent {
             SubscriptionEvent::ZonesChanged { .. } => Some(Self::ZonesChanged),
             SubscriptionEvent::SubscriptionCancelled { .. } => Some(Self::Cancelled),
             SubscriptionEvent::CancellationWithdrawn { .. } => Some(Self::CancellationWithdrawn),
-            // EmployeeDetailsUpdated: mapped at merge
+            SubscriptionEvent::EmployeeDetailsUpdated { .. } => Some(Self::EmployeeDetailsChanged),
+            // An employee's request approved: the zones change as an administrator's would.
+            SubscriptionEvent::ZoneChangeApproved { .. } => Some(Self::ZonesChanged),
             SubscriptionEvent::SubscriptionOrdered { .. }
+            | SubscriptionEvent::ZoneChangeRequested { .. }
+            | SubscriptionEvent::ZoneChangeRejected { .. }
             | SubscriptionEvent::SubscriptionRejected { .. }
             | SubscriptionEvent::OrderWithdrawn { .. } => None,
         }

@@ -229,6 +229,7 @@ async fn create_row(
     };
     let command = SubscriptionCommand::Create {
         details: valid.details,
+        form: valid.form,
         start_date: valid.start_date,
         by,
     };
@@ -243,7 +244,7 @@ async fn create_row(
         Err(error) => {
             let code = error.code().to_owned();
             let (field, message) = match &error {
-                ApiError::BadUserInput { field, message } => (field.clone(), message.clone()),
+                ApiError::BadUserInput { field, message, .. } => (field.clone(), message.clone()),
                 ApiError::AlreadySubscribed(message) => ("phone".to_owned(), message.clone()),
                 other => (String::new(), other.to_string()),
             };
@@ -287,6 +288,12 @@ async fn read_and_check(
     bytes: &[u8],
 ) -> Result<(Vec<String>, Vec<CheckedRow>), ApiError> {
     let current: Company = caller.manage_now(state, company).await?;
+    if let Some(deactivation) = &current.deactivation {
+        return Err(ApiError::InvalidState(format!(
+            "the company's agreement ends on {}: it takes no new subscriptions",
+            deactivation.ends_on
+        )));
+    }
     let by = account_of(caller)?;
     let sheet = sheet::read(bytes)?;
     let columns = Columns::find(&sheet.headings, &current.order_form)?;

@@ -181,6 +181,8 @@ pub struct ValidRow {
     pub details: OrderDetails,
     /// Its first day; `None`: the first of next month.
     pub start_date: Option<NaiveDate>,
+    /// The company's order form the row was checked against (the command checks it again).
+    pub form: OrderForm,
 }
 
 /// A checked row.
@@ -272,7 +274,7 @@ pub fn check(
     let mut errors = Vec::new();
     let mut refuse = |error: ApiError, column: &str| {
         let (field, message) = match error {
-            ApiError::BadUserInput { field, message } => (field, message),
+            ApiError::BadUserInput { field, message, .. } => (field, message),
             other => (String::new(), other.to_string()),
         };
         errors.push(FieldError {
@@ -354,6 +356,7 @@ pub fn check(
             let decided = Subscription::default().decide(
                 SubscriptionCommand::Create {
                     details: details.clone(),
+                    form: context.form.clone(),
                     start_date,
                     by: context.by,
                 },
@@ -363,6 +366,7 @@ pub fn check(
                 Ok(_) => Some(ValidRow {
                     id: row_id(context.company, &details, start_date),
                     details,
+                    form: context.form.clone(),
                     start_date,
                 }),
                 Err(e) => {

@@ -3,7 +3,7 @@
 //! request waits (`ZONE_CHANGE`, R8); a request row knows only its company and place in the
 //! queue (the page reads the rest from the tickets).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bedrift_domain::metadata::Actor;
 use bedrift_domain::subscription::SubscriptionEvent;
@@ -60,6 +60,9 @@ struct Correction {
 pub struct ApprovalQueue {
     rows: BTreeMap<Uuid, Option<PendingOrder>>,
     corrections: BTreeMap<Uuid, Correction>,
+    /// Subscriptions whose stored row this batch ended (decided, withdrawn), even if a new
+    /// request followed: the stored row goes before the batch's own is inserted.
+    reset: BTreeSet<Uuid>,
 }
 
 impl Rows for ApprovalQueue {
@@ -97,6 +100,17 @@ impl Rows for ApprovalQueue {
                     ordered_at: Some(*ordered_at),
                     position: envelope.position,
                 }),
+                // A request that replaces one still waiting keeps the first one's place in the
+                // queue, as the stored row does (its insert leaves an existing row alone), so a
+                // batch and a rebuild agree.
+                SubscriptionEvent::ZoneChangeRequested { .. }
+                    if matches!(
+                        self.rows.get(&envelope.aggregate_id),
+                        Some(Some(row)) if row.request == "ZONE_CHANGE"
+                    ) =>
+                {
+                    continue
+                }
                 // The holder asks as the employee of the subscription's company (R8).
                 SubscriptionEvent::ZoneChangeRequested {
                     requested_by: Actor::Employee { company, .. },
@@ -119,8 +133,10 @@ impl Rows for ApprovalQueue {
                 | SubscriptionEvent::SubscriptionRejected { .. }
                 | SubscriptionEvent::OrderWithdrawn { .. }
                 | SubscriptionEvent::ZoneChangeApproved { .. }
-                | SubscriptionEvent::ZoneChangeRejected { .. }
-                | SubscriptionEvent::ZonesChanged { .. } => None,
+                | SubscriptionEvent::ZoneChangeRejected { .. } => None,
+                // An administrator's change leaves a waiting request waiting, as the
+                // subscription itself does.
+                SubscriptionEvent::ZonesChanged { .. } => continue,
                 SubscriptionEvent::EmployeeDetailsUpdated { details, .. } => {
                     let correction = Correction {
                         first_name: details.first_name.to_string(),
@@ -142,6 +158,9 @@ impl Rows for ApprovalQueue {
                 }
                 _ => continue,
             };
+            if row.is_none() {
+                self.reset.insert(envelope.aggregate_id);
+            }
             self.rows.insert(envelope.aggregate_id, row);
         }
         Ok(())
@@ -154,11 +173,7 @@ impl Rows for ApprovalQueue {
     ) -> Result<(), ProjectionError> {
         let table = format!("approval_queue{suffix}");
         let outcome = std::mem::take(&mut self.rows);
-        let gone: Vec<Uuid> = outcome
-            .iter()
-            .filter(|(_, row)| row.is_none())
-            .map(|(id, _)| *id)
-            .collect();
+        let gone: Vec<Uuid> = std::mem::take(&mut self.reset).into_iter().collect();
         for chunk in gone.chunks(WRITE_CHUNK) {
             sqlx::query(&format!(
                 "DELETE FROM {table} WHERE subscription_id = ANY($1)"
