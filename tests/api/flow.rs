@@ -299,7 +299,11 @@ async fn delivered_exactly_once(app: &TestApp) {
     sms.sort();
     delivered.sort();
     assert_eq!(delivered, sms, "every SMS once");
-    assert_eq!(sms.len(), 4 + 3 + 1, "4 codes, 3 approvals, 1 rejection");
+    assert_eq!(
+        sms.len(),
+        4 + 3 + 1 + 3,
+        "4 codes, 3 approvals, 1 rejection, and a notice of each of the administrator's two zone changes and one cancellation"
+    );
     assert!(
         delivery.gateway.requests() > sms.len(),
         "the gateway refused the first attempts"

@@ -86,7 +86,19 @@ async fn webhooks_settled(pool: &PgPool) {
     panic!("webhook deliveries still due after 60 s");
 }
 
+/// The event types delivered, in the order of the events in their subscription: deliveries
+/// may arrive out of order (a refused one is retried after later ones went through).
 fn types(delivered: &[crate::helpers::Delivered]) -> Vec<&str> {
+    let mut delivered: Vec<&crate::helpers::Delivered> = delivered.iter().collect();
+    delivered.sort_by_key(|d| {
+        (
+            d.body["data"]["subscription_id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            d.body["data"]["sequence"].as_i64().unwrap(),
+        )
+    });
     delivered
         .iter()
         .map(|d| d.body["type"].as_str().unwrap())
