@@ -71,7 +71,8 @@ export async function lønnstrekk(app, id, month) {
           href: `#/firma/${id}/billett/${l.subscriptionId}?rett=opplysninger`,
           class: 'mangler',
           text: 'Mangler – legg inn',
-          'aria-label': `Legg inn ansattnummer for ${l.firstName} ${l.lastName}`,
+          // The visible text starts the accessible name (WCAG 2.5.3, label in name).
+          'aria-label': `Mangler – legg inn ansattnummer for ${l.firstName} ${l.lastName}`,
         }), telefon(l.phone), KATEGORI[l.category] || l.category, sonetekst(l),
         kroner(l.price), kroner(l.employerContribution), kroner(l.deduction),
       ]),

@@ -399,8 +399,18 @@ export async function ticketAndMineInEnglish(ctx) {
   const found = await ctx.gql(
     'query($c: ID!, $s: String!) { company(id: $c) { tickets(search: $s) { edges { node { id } } } } }',
     { c: companyId, s: PHONE_E164 }, login.logIn.token);
-  const ticket = found.company.tickets.edges[0].node.id;
-  await ctx.gql('mutation($id: ID!) { resendTicketLink(id: $id) { id } }', { id: ticket }, login.logIn.token);
+  // The phone may also hold tickets that ended: the live one is the one with a link to send.
+  let sent = false;
+  for (const { node } of found.company.tickets.edges) {
+    try {
+      await ctx.gql('mutation($id: ID!) { resendTicketLink(id: $id) { id } }', { id: node.id }, login.logIn.token);
+      sent = true;
+      break;
+    } catch (error) {
+      if (!String(error).includes('INVALID_STATE')) throw error;
+    }
+  }
+  if (!sent) throw new Error(`no live ticket for ${PHONE_E164} to send the link of`);
   const sms = await ctx.message(PHONE_E164);
   const link = (sms.match(/\/billett\/([0-9a-f]+)/) || [])[0];
   if (!link) throw new Error(`no ticket link in the newest SMS: ${sms}`);
