@@ -133,10 +133,10 @@ impl Rows for ApprovalQueue {
                 | SubscriptionEvent::SubscriptionRejected { .. }
                 | SubscriptionEvent::OrderWithdrawn { .. }
                 | SubscriptionEvent::ZoneChangeApproved { .. }
-                | SubscriptionEvent::ZoneChangeRejected { .. } => None,
-                // An administrator's change leaves a waiting request waiting, as the
-                // subscription itself does.
-                SubscriptionEvent::ZonesChanged { .. } => continue,
+                | SubscriptionEvent::ZoneChangeRejected { .. }
+                // An administrator's change supersedes a waiting request, as in the
+                // subscription itself.
+                | SubscriptionEvent::ZonesChanged { .. } => None,
                 SubscriptionEvent::EmployeeDetailsUpdated { details, .. } => {
                     let correction = Correction {
                         first_name: details.first_name.to_string(),

@@ -130,7 +130,8 @@ async fn every_decision_queued_one_message(pool: &bedrift_store::PgPool) {
     .await
     .unwrap();
     assert!(decisions > 0, "the world has decisions");
-    assert_eq!(messages, decisions, "one message per decision");
+    // Notices of other events (an administrator's changes) have causes too.
+    assert!(messages >= decisions, "a message per decision at least");
     assert_eq!(matched, decisions, "each decision's message names it");
 }
 
