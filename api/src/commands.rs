@@ -102,6 +102,7 @@ impl Pick<Company> for Company {
             CompanyCommand::Register { .. } => "register",
             CompanyCommand::InviteAdministrator { .. } => "invite_administrator",
             CompanyCommand::RemoveAdministrator { .. } => "remove_administrator",
+            CompanyCommand::SetOrderNotice { .. } => "set_order_notice",
             CompanyCommand::SetOrderingPolicy { .. } => "set_ordering_policy",
             CompanyCommand::RotateOrderLink { .. } => "rotate_order_link",
             CompanyCommand::ConfigureOrderForm { .. } => "configure_order_form",

@@ -59,6 +59,9 @@ pub struct ApiSettings {
     /// `TRUSTED_PROXIES`: comma-separated addresses or ranges (`10.0.0.0/8`) of proxies whose
     /// `X-Forwarded-For` tells the client address; empty (the default) believes no header.
     pub trusted_proxies: Vec<ProxyRange>,
+    /// `DIGEST_HOUR` (0-23, default 7): the hour of the Oslo day from which the daily digests
+    /// of waiting orders go out to the administrators who chose them.
+    pub digest_hour: u32,
 }
 
 impl Default for ApiSettings {
@@ -83,6 +86,7 @@ impl Default for ApiSettings {
             trusted_proxies: Vec::new(),
             graphiql: false,
             metrics_token: None,
+            digest_hour: 7,
         }
     }
 }
@@ -91,7 +95,7 @@ impl ApiSettings {
     /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `IMPORT_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
     /// `GRAPHQL_MAX_COMPLEXITY`, the other `GRAPHQL_*` limits, `APP_LINK_TEMPLATE`, the
     /// `RATE_LIMIT_*` variables, `READ_YOUR_WRITES_TIMEOUT_MS`, `HEADER_READ_TIMEOUT_MS`,
-    /// `REQUEST_TIMEOUT_MS` and `TRUSTED_PROXIES`; unset or
+    /// `REQUEST_TIMEOUT_MS`, `TRUSTED_PROXIES` and `DIGEST_HOUR`; unset or
     /// empty values keep their defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
@@ -130,6 +134,16 @@ impl ApiSettings {
         settings.request_timeout = millis("REQUEST_TIMEOUT_MS", settings.request_timeout)?;
         settings.graphiql = switch("GRAPHIQL", settings.graphiql)?;
         settings.metrics_token = var("METRICS_TOKEN").map(|t| t.trim().to_owned());
+        if let Some(hour) = var("DIGEST_HOUR") {
+            settings.digest_hour =
+                hour.trim()
+                    .parse()
+                    .ok()
+                    .filter(|h| *h < 24)
+                    .ok_or_else(|| {
+                        format!("DIGEST_HOUR: expected an hour from 0 to 23, got {hour:?}")
+                    })?;
+        }
         if let Some(proxies) = var("TRUSTED_PROXIES") {
             settings.trusted_proxies = proxies
                 .split(',')

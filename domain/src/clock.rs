@@ -32,6 +32,15 @@ pub fn start_of_oslo_day(date: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// The instant (UTC) a clock in Europe/Oslo shows `hour`:00 (0-23) on `date`; within the hour
+/// skipped when summer time starts, the instant the clocks jump to.
+pub fn oslo_hour(date: NaiveDate, hour: u32) -> DateTime<Utc> {
+    let skipped = start_of_oslo_day(date) + chrono::Duration::hours(i64::from(hour.min(23)));
+    date.and_hms_opt(hour.min(23), 0, 0)
+        .and_then(|local| local.and_local_timezone(Oslo).earliest())
+        .map_or(skipped, |instant| instant.with_timezone(&Utc))
+}
+
 /// The system's clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
@@ -74,6 +83,17 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    #[test]
+    fn an_oslo_hour_follows_summer_time_and_its_skipped_hour() {
+        let at = |date: &str, hour| oslo_hour(date.parse().unwrap(), hour);
+        let utc = |y, m, d, h| Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap();
+        assert_eq!(at("2026-12-10", 7), utc(2026, 12, 10, 6), "winter: UTC+1");
+        assert_eq!(at("2026-06-10", 7), utc(2026, 6, 10, 5), "summer: UTC+2");
+        // 2026-03-29 02:00 does not exist in Oslo: the clocks jump from 02:00 to 03:00.
+        assert_eq!(at("2026-03-29", 2), utc(2026, 3, 29, 1));
+        assert_eq!(at("2026-03-29", 3), utc(2026, 3, 29, 1));
+    }
 
     #[test]
     fn today_is_the_calendar_date_in_oslo_not_in_utc() {

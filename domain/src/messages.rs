@@ -231,6 +231,56 @@ pub fn zones_changed_by_employer_sms(
     text
 }
 
+/// The SMS telling an employee that the administrator approved the zones they asked for
+/// (R8): the new zones from `from`, and the new monthly deduction when it changes.
+pub fn zone_change_approved_sms(
+    language: Language,
+    first_name: &str,
+    zones: &str,
+    from: NaiveDate,
+    new_deduction: Option<Money>,
+) -> String {
+    let mut text = match language {
+        Language::Bokmal => format!(
+            "Hei {first_name}. Arbeidsgiveren din har godkjent ønsket ditt: månedsbilletten din \
+             gjelder {zones} fra {}.",
+            day(from)
+        ),
+        Language::English => format!(
+            "Hi {first_name}. Your employer has approved your request: your monthly ticket is \
+             valid for {zones} from {}.",
+            day(from)
+        ),
+    };
+    if let Some(deduction) = new_deduction {
+        text.push_str(&match language {
+            Language::Bokmal => {
+                format!(" Nytt trekk i lønn per måned: {}.", kroner_text(deduction))
+            }
+            Language::English => format!(
+                " Your new monthly payroll deduction: {}.",
+                kroner_text(deduction)
+            ),
+        });
+    }
+    text
+}
+
+/// The SMS telling an employee that the administrator rejected the zones they asked for
+/// (R8), with the administrator's reason; the ticket stays as it was.
+pub fn zone_change_rejected_sms(language: Language, first_name: &str, reason: &str) -> String {
+    match language {
+        Language::Bokmal => format!(
+            "Hei {first_name}. Arbeidsgiveren din har avslått ønsket ditt om nye soner: {reason}. \
+             Månedsbilletten din gjelder som før."
+        ),
+        Language::English => format!(
+            "Hi {first_name}. Your employer has declined your request for new zones: {reason}. \
+             Your monthly ticket stays as it was."
+        ),
+    }
+}
+
 /// The e-mail telling a company's administrator that an order waits for their approval;
 /// `link` is the portal's approval queue.
 pub fn order_waiting_email(
@@ -253,6 +303,54 @@ pub fn order_waiting_email(
              \n\
              Hilsen Bedriftsbillett\n",
             day(start_date)
+        ),
+    }
+}
+
+/// The morning e-mail to an administrator who chose the daily digest: the orders waiting for
+/// approval (each as the employee's name and start date, oldest first; `orders` may be empty
+/// when only zone change requests wait) and how many zone change requests wait.
+pub fn order_digest_email(
+    name: &str,
+    company_name: &str,
+    orders: &[(String, NaiveDate)],
+    zone_requests: usize,
+    link: &str,
+) -> EmailText {
+    let mut waiting = Vec::new();
+    match orders.len() {
+        0 => {}
+        1 => waiting.push("1 bestilling".to_owned()),
+        n => waiting.push(format!("{n} bestillinger")),
+    }
+    match zone_requests {
+        0 => {}
+        1 => waiting.push("1 ønske om nye soner".to_owned()),
+        n => waiting.push(format!("{n} ønsker om nye soner")),
+    }
+    let waiting = waiting.join(" og ");
+    let mut lines = String::new();
+    for (employee, start) in orders {
+        lines.push_str(&format!("- {employee}, fra {}\n", day(*start)));
+    }
+    if !lines.is_empty() {
+        lines.push('\n');
+    }
+    EmailText {
+        subject: format!("{waiting} venter på godkjenning – {company_name}"),
+        body: format!(
+            "Hei {name},\n\
+             \n\
+             I {company_name} venter {waiting} på godkjenning:\n\
+             \n\
+             {lines}\
+             Godkjenn eller avvis i Bedriftsportalen:\n\
+             {link}\n\
+             \n\
+             Du får denne oppsummeringen hver morgen når noe venter. Vil du heller ha en e-post \
+             for hver bestilling, velger du det under Innstillinger i portalen.\n\
+             \n\
+             Hilsen Bedriftsbillett\n"
         ),
     }
 }

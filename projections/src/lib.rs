@@ -5,6 +5,7 @@
 
 mod batch;
 pub mod compare;
+pub mod digest;
 mod error;
 pub mod event;
 pub mod listing;

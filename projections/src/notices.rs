@@ -2,7 +2,8 @@
 //! event-driven messages (see [`crate::notifications`]), once per event and recipient:
 //!
 //! - an e-mail to each administrator of a company when an employee's order waits for approval
-//!   (at once; an order approved automatically in the same append waits for nobody);
+//!   (at once, to those who did not choose the daily digest of [`crate::digest`]; an order
+//!   approved automatically in the same append waits for nobody);
 //! - an e-mail to each administrator of every company when an operator publishes a tariff
 //!   version whose prices differ from those in force before it (published for a future month,
 //!   so before it applies);
@@ -15,7 +16,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use bedrift_domain::company::Company;
+use bedrift_domain::company::{Company, OrderNotice};
 use bedrift_domain::messages::{self, EmailText};
 use bedrift_domain::metadata::Actor;
 use bedrift_domain::subscription::{Subscription, SubscriptionEvent};
@@ -195,7 +196,12 @@ pub(crate) async fn emails(
                 details.first_name.as_str(),
                 details.last_name.as_str()
             );
-            for admin in company.administrators.values() {
+            // Those who chose the daily digest hear of it there (`crate::digest`).
+            let at_once = company
+                .administrators
+                .values()
+                .filter(|a| company.order_notice(&a.account) == OrderNotice::Immediately);
+            for admin in at_once {
                 out.push(Email {
                     recipient: admin.email.as_str().to_owned(),
                     text: messages::order_waiting_email(
@@ -284,13 +290,28 @@ fn class_name(class: bedrift_domain::values::ZoneClass) -> &'static str {
     }
 }
 
-/// What the SMS about an employer's zone change needs: the tariff, the companies' contribution
-/// settings, and each changed subscription's zones before each of its events.
+/// A text of `messages` about new zones: (language, first name, zone names, from, the new
+/// deduction when it changes).
+type ZoneSms = fn(Language, &str, &str, NaiveDate, Option<Money>) -> String;
+
+/// A change of zones as the SMS about it tells it.
+#[derive(Debug, Clone)]
+struct ZoneStep {
+    sequence: i64,
+    /// The zones from this event on.
+    zones: ZoneSelection,
+    /// For a `ZonesChanged`: from which day, and when it was decided.
+    change: Option<(NaiveDate, DateTime<Utc>)>,
+}
+
+/// What the SMS about a zone change (by the employer, or the holder's request approved)
+/// needs: the tariff, the companies' contribution settings, and each changed subscription's
+/// zones before each of its events.
 pub(crate) struct ZoneChangeContext {
     tariff: Tariff,
     companies: HashMap<Uuid, Company>,
-    /// Per subscription: (sequence, zones from that event on), in sequence order.
-    zones: HashMap<Uuid, Vec<(i64, ZoneSelection)>>,
+    /// Per subscription, in sequence order: the order and each `ZonesChanged`.
+    zones: HashMap<Uuid, Vec<ZoneStep>>,
 }
 
 impl ZoneChangeContext {
@@ -301,19 +322,28 @@ impl ZoneChangeContext {
         company_ids: &[Uuid],
     ) -> Result<Self, ProjectionError> {
         let ids: Vec<String> = subscriptions.iter().map(Uuid::to_string).collect();
-        let mut zones: HashMap<Uuid, Vec<(i64, ZoneSelection)>> = HashMap::new();
+        let mut zones: HashMap<Uuid, Vec<ZoneStep>> = HashMap::new();
         for envelope in events_of(conn, Subscription::TYPE, &ids).await? {
-            let selection = match envelope.event {
+            let (selection, change) = match envelope.event {
                 AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered {
                     details, ..
-                }) => details.zones,
-                AnyEvent::Subscription(SubscriptionEvent::ZonesChanged { zones, .. }) => zones,
+                }) => (details.zones, None),
+                AnyEvent::Subscription(SubscriptionEvent::ZonesChanged {
+                    zones,
+                    effective_from,
+                    changed_at,
+                    ..
+                }) => (zones, Some((effective_from, changed_at))),
                 _ => continue,
             };
             zones
                 .entry(envelope.aggregate_id)
                 .or_default()
-                .push((envelope.sequence, selection));
+                .push(ZoneStep {
+                    sequence: envelope.sequence,
+                    zones: selection,
+                    change,
+                });
         }
         Ok(Self {
             tariff: tariff(conn).await?,
@@ -322,42 +352,45 @@ impl ZoneChangeContext {
         })
     }
 
-    /// The SMS about the zone change `envelope` (a `ZonesChanged`) of a subscription of
-    /// `company` in `category`, to `first_name` in `language`.
+    /// The SMS about the zone change `envelope` to `recipient`: an employer's `ZonesChanged`,
+    /// or the `ZoneChangeApproved` of the holder's request (told with the `ZonesChanged` that
+    /// follows it in the same command).
     pub(crate) fn sms(
         &self,
         envelope: &Envelope,
         recipient: &crate::notifications::Recipient,
     ) -> Option<String> {
-        let AnyEvent::Subscription(SubscriptionEvent::ZonesChanged {
-            zones,
-            effective_from,
-            changed_at,
-            ..
-        }) = &envelope.event
-        else {
-            return None;
-        };
         let history = self.zones.get(&envelope.aggregate_id)?;
+        let (applied, text): (i64, ZoneSms) = match &envelope.event {
+            AnyEvent::Subscription(SubscriptionEvent::ZonesChanged { .. }) => {
+                (envelope.sequence, messages::zones_changed_by_employer_sms)
+            }
+            AnyEvent::Subscription(SubscriptionEvent::ZoneChangeApproved { .. }) => {
+                (envelope.sequence + 1, messages::zone_change_approved_sms)
+            }
+            _ => return None,
+        };
+        let step = history.iter().find(|s| s.sequence == applied)?;
+        let (effective_from, changed_at) = step.change?;
         let before = history
             .iter()
             .rev()
-            .find(|(sequence, _)| *sequence < envelope.sequence)
-            .map(|(_, z)| z);
+            .find(|s| s.sequence < applied)
+            .map(|s| &s.zones);
         let deduction = |selection: &ZoneSelection| {
-            self.deduction(recipient, selection, *effective_from, *changed_at)
+            self.deduction(recipient, selection, effective_from, changed_at)
         };
-        let new = deduction(zones);
+        let new = deduction(&step.zones);
         let changed = match before {
             Some(before) => new != deduction(before),
             None => true,
         };
-        let names = self.zone_names(zones, *effective_from, recipient.language);
-        Some(messages::zones_changed_by_employer_sms(
+        let names = self.zone_names(&step.zones, effective_from, recipient.language);
+        Some(text(
             recipient.language,
             &recipient.first_name,
             &names,
-            *effective_from,
+            effective_from,
             if changed { new } else { None },
         ))
     }

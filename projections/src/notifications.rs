@@ -119,6 +119,12 @@ pub(crate) async fn apply(
                     cancelled_by: by, ..
                 },
             ) if notices::for_employer(by) => wanted.push(envelope),
+            // The holder's own request decided (R8); the approved zones are applied by the
+            // holder's `ZonesChanged` that follows, which sends nothing itself.
+            AnyEvent::Subscription(
+                SubscriptionEvent::ZoneChangeApproved { .. }
+                | SubscriptionEvent::ZoneChangeRejected { .. },
+            ) => wanted.push(envelope),
             _ => {}
         }
     }
@@ -154,7 +160,10 @@ pub(crate) async fn apply(
         .filter(|e| {
             matches!(
                 e.event,
-                AnyEvent::Subscription(SubscriptionEvent::ZonesChanged { .. })
+                AnyEvent::Subscription(
+                    SubscriptionEvent::ZonesChanged { .. }
+                        | SubscriptionEvent::ZoneChangeApproved { .. }
+                )
             )
         })
         .map(|e| e.aggregate_id)
@@ -201,7 +210,17 @@ pub(crate) async fn apply(
                 &recipient.first_name,
                 *end_date,
             ),
-            AnyEvent::Subscription(SubscriptionEvent::ZonesChanged { .. }) => {
+            AnyEvent::Subscription(SubscriptionEvent::ZoneChangeRejected { reason, .. }) => {
+                messages::zone_change_rejected_sms(
+                    recipient.language,
+                    &recipient.first_name,
+                    reason.as_str(),
+                )
+            }
+            AnyEvent::Subscription(
+                SubscriptionEvent::ZonesChanged { .. }
+                | SubscriptionEvent::ZoneChangeApproved { .. },
+            ) => {
                 match zone_context
                     .as_ref()
                     .and_then(|c| c.sms(envelope, recipient))

@@ -1,5 +1,5 @@
 //! `bedrift serve`: the HTTP server (GraphQL at `/graphql`), the projector (on connections of its
-//! own) and the outbox's dispatcher, side by side, sharing the projector's position for
+//! own), the outbox's dispatcher and the daily digest's job, side by side, sharing the projector's position for
 //! read-your-writes, until SIGINT or SIGTERM. On a signal (or when one fails) all stop: the
 //! server finishes the requests in flight, the projector the batch in hand, the dispatcher the
 //! sends in hand; then the database (and a private server) stops.
@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use std::sync::Arc;
 
-use bedrift_api::notifications::{DeliverySettings, Dispatcher};
+use bedrift_api::notifications::{DeliverySettings, DigestJob, Dispatcher};
 use bedrift_api::{ApiSettings, AppState};
 use bedrift_domain::clock::SystemClock;
 use bedrift_projections::{Projector, ProjectorSettings};
@@ -51,6 +51,12 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
             notifications: Some(settings.notifications.clone()),
             ..ProjectorSettings::default()
         },
+    );
+    let digests = DigestJob::new(
+        pool.clone(),
+        Arc::new(SystemClock),
+        settings.digest_hour,
+        &settings.public_url,
     );
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
         .with_projector(projector.position())
@@ -106,6 +112,8 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
             () = stop.stopped() => {}
         }
     };
-    let (http, projector, dispatcher, ()) = tokio::join!(http, projector, dispatcher, signal);
+    let digests = digests.run(stop.stopped());
+    let (http, projector, dispatcher, (), ()) =
+        tokio::join!(http, projector, dispatcher, digests, signal);
     http.and(projector).and(dispatcher)
 }

@@ -5,8 +5,11 @@
 //! administrators when the operator publishes new prices. Seeing the events again sends
 //! nothing new.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use bedrift_api::notifications::DigestJob;
+use bedrift_domain::clock::Clock;
 use bedrift_projections::{apply_next_batch_notifying, NotificationSettings};
 use serde_json::{json, Value};
 
@@ -215,4 +218,111 @@ async fn each_notice_reaches_the_gateway_or_the_mailbox_once() {
     let to_dag = delivery.gateway.to("+4793456789");
     assert_eq!(to_dag.iter().filter(|t| t.contains("endret")).count(), 1);
     assert_eq!(to_dag.iter().filter(|t| t.contains("sagt opp")).count(), 1);
+}
+
+#[tokio::test]
+async fn an_administrator_who_chose_the_daily_digest_gets_one_email_a_day_instead_of_one_per_order()
+{
+    let app = TestApp::spawn_delivering("2026-12-10").await;
+    let delivery = app.delivery.as_ref().unwrap();
+    let operator = app.operator().await;
+    let (company, admin, link) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    let choose = "mutation($c: ID!, $n: OrderNotice!) { setOrderNotice(companyId: $c, notice: $n) {
+        administrators { email orderNotice } } }";
+    let chosen = app
+        .ok(
+            Some(&admin),
+            choose,
+            json!({ "c": company, "n": "DAILY_DIGEST" }),
+        )
+        .await;
+    assert_eq!(
+        chosen["setOrderNotice"]["administrators"],
+        json!([{ "email": "kari@firma.no", "orderNotice": "DAILY_DIGEST" }])
+    );
+    // Only administrators choose, each for themself: an operator is no administrator here.
+    let refused = app
+        .gql(
+            Some(&operator),
+            choose,
+            json!({ "c": company, "n": "IMMEDIATELY" }),
+        )
+        .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{refused}"
+    );
+
+    let anne = app.employee(&link, "91234567").await;
+    app.order(&anne, order("Anne", "Berg")).await;
+    let bo = app.employee(&link, "92345678").await;
+    app.order(&bo, order("Bo", "Dahl")).await;
+    settled(&app).await;
+    assert!(
+        mails(&delivery.smtp, "kari@firma.no", "Ny bestilling venter").is_empty(),
+        "no e-mail per order: {:#?}",
+        delivery.smtp.mails()
+    );
+    let listed = app
+        .ok(
+            Some(&admin),
+            "query($c: ID!) { company(id: $c) { administrators { orderNotice } } }",
+            json!({ "c": company }),
+        )
+        .await;
+    assert_eq!(
+        listed["company"]["administrators"][0]["orderNotice"],
+        "DAILY_DIGEST"
+    );
+
+    // Before the digest's hour nothing goes; from it, one e-mail lists both orders, once.
+    let clock: Arc<dyn Clock> = Arc::new(app.clock.clone());
+    let late = DigestJob::new(
+        app.db.pool().clone(),
+        clock.clone(),
+        23,
+        "http://localhost:8080",
+    );
+    assert_eq!(late.run_once().await.unwrap(), 0, "noon is before 23:00");
+    let morning = DigestJob::new(app.db.pool().clone(), clock, 7, "http://localhost:8080");
+    assert_eq!(morning.run_once().await.unwrap(), 1);
+    assert_eq!(morning.run_once().await.unwrap(), 0, "one digest a day");
+    let digest = mail(&delivery.smtp, "kari@firma.no", "2 bestillinger venter").await;
+    for line in ["- Anne Berg, fra 01.01.2027", "- Bo Dahl, fra 01.01.2027"] {
+        assert!(digest.body.contains(line), "{}", digest.body);
+    }
+    assert!(
+        digest.body.contains("http://localhost:8080/portal"),
+        "{}",
+        digest.body
+    );
+
+    // The next day, with nothing waiting, there is no digest.
+    for order in ["Anne", "Bo"] {
+        let queue = app
+            .ok(
+                Some(&admin),
+                "query($c: ID!) { company(id: $c) { approvalQueue { nodes { id firstName } } } }",
+                json!({ "c": company }),
+            )
+            .await;
+        let id = queue["company"]["approvalQueue"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["firstName"] == order)
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .expect("the order waits");
+        app.ok(
+            Some(&admin),
+            "mutation($id: ID!) { approveSubscription(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    }
+    app.set_today("2026-12-11");
+    settled(&app).await;
+    assert_eq!(morning.run_once().await.unwrap(), 0, "nothing waits");
 }

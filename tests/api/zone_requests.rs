@@ -122,6 +122,12 @@ async fn under_approval_required_a_holders_change_waits_in_the_queue_until_an_ad
         history["subscription"]["history"][4]["change"]["date"],
         "2027-01-01"
     );
+    // The holder is told (one zone for another: the deduction stays, so none is named).
+    assert_eq!(
+        app.last_message("+4791234567").await,
+        "Hei Per. Arbeidsgiveren din har godkjent ønsket ditt: månedsbilletten din gjelder \
+         Arendal fra 01.01.2027."
+    );
 
     // A second request, rejected: the zones stay, the queue empties.
     let asked = app
@@ -149,6 +155,11 @@ async fn under_approval_required_a_holders_change_waits_in_the_queue_until_an_ad
         Value::Null
     );
     assert!(app.queue(&admin, &company).await.is_empty());
+    assert_eq!(
+        app.last_message("+4791234567").await,
+        "Hei Per. Arbeidsgiveren din har avslått ønsket ditt om nye soner: Ikke nødvendig. \
+         Månedsbilletten din gjelder som før."
+    );
     // The ticket is still approved: only the request was rejected.
     let status = app
         .ok(

@@ -4,10 +4,10 @@
 
 use bedrift_domain::company::OrderForm;
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Format, Workbook};
 
 use super::rows::headings;
 use crate::reports::csv_file::CsvFile;
+use crate::reports::workbook::{Cell, Sheet, Style};
 use crate::reports::ReportError;
 
 /// The example row under the headings: a valid employee in `zone` from `start`.
@@ -42,18 +42,27 @@ pub fn template_workbook(
     zone: &str,
     start: NaiveDate,
 ) -> Result<Vec<u8>, ReportError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("Ansatte")?;
-    let bold = Format::new().set_bold();
-    for (column, heading) in (0u16..).zip(headings(form)) {
-        sheet.write_string_with_format(0, column, heading, &bold)?;
-        sheet.set_column_width(column, 16.0)?;
+    let mut sheet = Sheet::new("Ansatte");
+    let headings = headings(form);
+    sheet.row(
+        0,
+        headings
+            .iter()
+            .map(|heading| Cell::Text(heading, Style::Bold)),
+    );
+    for column in (0u16..).take(headings.len()) {
+        sheet.set_width(column, 16.0);
     }
-    for (column, cell) in (0u16..).zip(example(form, zone, start)) {
-        if !cell.is_empty() {
-            sheet.write_string(1, column, cell)?;
-        }
-    }
-    Ok(workbook.save_to_buffer()?)
+    let example = example(form, zone, start);
+    sheet.row(
+        1,
+        example.iter().map(|cell| {
+            if cell.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(cell, Style::Plain)
+            }
+        }),
+    );
+    Ok(sheet.into_workbook()?)
 }

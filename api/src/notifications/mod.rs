@@ -4,6 +4,7 @@
 //! by default, an HTTP SMS gateway, SMTP) and signed webhooks to the endpoints operators
 //! configured (see [`webhook`]), with retries and back-off.
 
+pub mod digest;
 mod dispatcher;
 mod email;
 mod error;
@@ -11,6 +12,7 @@ pub mod settings;
 mod sms;
 pub mod webhook;
 
+pub use digest::DigestJob;
 pub use dispatcher::{backoff, Dispatcher, Round};
 pub use email::{EmailProvider, SmtpMailer};
 pub use error::NotificationError;

@@ -69,7 +69,7 @@ pub enum ReportError {
     Csv(#[from] csv::Error),
     /// Writing the workbook failed.
     #[error("writing the workbook")]
-    Workbook(#[from] rust_xlsxwriter::XlsxError),
+    Workbook(#[from] zip::result::ZipError),
 }
 
 impl From<ReportError> for ApiError {

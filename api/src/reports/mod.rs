@@ -40,6 +40,7 @@ mod names;
 mod payroll;
 mod tickets;
 mod tickets_xlsx;
+pub(crate) mod workbook;
 mod xlsx;
 
 pub use error::{ReportError, Unnumbered};

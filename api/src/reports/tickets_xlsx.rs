@@ -2,9 +2,8 @@
 //! table of `tickets.rs` (same columns and cells) with a filter and frozen headings. Dates
 //! are text `YYYY-MM-DD`, which Excel's filter sorts in date order.
 
-use rust_xlsxwriter::{Format, FormatBorder, Workbook};
-
 use super::tickets::TicketExport;
+use super::workbook::{Cell, Sheet, Style};
 use super::ReportError;
 
 /// The row of the table's headings (0-based); tickets start on the next row.
@@ -12,40 +11,41 @@ pub const HEADING_ROW: u32 = 2;
 
 /// The workbook's bytes.
 pub fn tickets_workbook(export: &TicketExport) -> Result<Vec<u8>, ReportError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("Billetter")?;
-    let bold = Format::new().set_bold();
-    let heading = Format::new()
-        .set_bold()
-        .set_border_bottom(FormatBorder::Thin);
-    sheet.write_string_with_format(
-        0,
-        0,
-        format!(
-            "Billetter {} – {} ({})",
-            export.today, export.company.name, export.company.org_number
-        ),
-        &bold,
-    )?;
+    let mut sheet = Sheet::new("Billetter");
+    let title = format!(
+        "Billetter {} – {} ({})",
+        export.today, export.company.name, export.company.org_number
+    );
+    sheet.row(0, [Cell::Text(&title, Style::Bold)]);
     let headings = export.headings();
-    for (column, title) in (0u16..).zip(&headings) {
-        sheet.write_string_with_format(HEADING_ROW, column, *title, &heading)?;
-        sheet.set_column_width(column, 16.0)?;
+    sheet.row(
+        HEADING_ROW,
+        headings
+            .iter()
+            .map(|title| Cell::Text(title, Style::Heading)),
+    );
+    for column in (0u16..).take(headings.len()) {
+        sheet.set_width(column, 16.0);
     }
     let mut row = HEADING_ROW;
     for line in &export.lines {
         row += 1;
-        for (column, cell) in (0u16..).zip(export.cells(line)) {
-            if !cell.is_empty() {
-                sheet.write_string(row, column, cell)?;
-            }
-        }
+        let cells = export.cells(line);
+        sheet.row(
+            row,
+            cells.iter().map(|cell| {
+                if cell.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(cell, Style::Plain)
+                }
+            }),
+        );
     }
     let last_column = u16::try_from(headings.len().saturating_sub(1)).unwrap_or(u16::MAX);
     if row > HEADING_ROW {
-        sheet.autofilter(HEADING_ROW, 0, row, last_column)?;
+        sheet.filter(HEADING_ROW, row, last_column);
     }
-    sheet.set_freeze_panes(HEADING_ROW + 1, 0)?;
-    Ok(workbook.save_to_buffer()?)
+    sheet.freeze_rows(HEADING_ROW + 1);
+    Ok(sheet.into_workbook()?)
 }

@@ -6,9 +6,9 @@
 //! column per field of the company's order form (`Avdeling`, `Koststed`, ...) with the answers.
 
 use bedrift_domain::values::Money;
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
 
 use super::names::{class_name, phone_text};
+use super::workbook::{Cell, Sheet, Style};
 use super::{status_word, PayrollExport, ReportError};
 
 /// The row of the table's headings (0-based); lines start on the next row.
@@ -34,8 +34,6 @@ const WIDTHS: [f64; 11] = [
 ];
 /// The column of the subscription id, the last fixed one; form fields follow.
 const LAST_FIXED_COLUMN: u16 = 10;
-/// The column of the price; the contribution and the deduction follow.
-const PRICE_COLUMN: u16 = 7;
 
 /// Kroner as the number a cell holds.
 fn kroner(amount: Money) -> f64 {
@@ -44,107 +42,111 @@ fn kroner(amount: Money) -> f64 {
 
 /// The workbook's bytes.
 pub fn workbook(export: &PayrollExport) -> Result<Vec<u8>, ReportError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(export.basis.month.to_string())?;
-    write_sheet(sheet, export)?;
-    Ok(workbook.save_to_buffer()?)
-}
-
-fn write_sheet(sheet: &mut Worksheet, export: &PayrollExport) -> Result<(), ReportError> {
     let basis = &export.basis;
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("#,##0.00");
-    let heading = Format::new()
-        .set_bold()
-        .set_border_bottom(FormatBorder::Thin);
-    let sum_money = Format::new()
-        .set_bold()
-        .set_num_format("#,##0.00")
-        .set_border_top(FormatBorder::Thin);
-    let sum_text = Format::new().set_bold().set_border_top(FormatBorder::Thin);
-
     let company = &export.company;
-    sheet.write_string_with_format(
-        0,
-        0,
-        format!(
-            "Lønnstrekkgrunnlag {} – {} ({})",
-            basis.month, company.name, company.org_number
-        ),
-        &bold,
-    )?;
-    sheet.write_string(1, 0, "Status")?;
-    sheet.write_string_with_format(1, 1, status_word(basis.preliminary), &bold)?;
-    sheet.write_string(
+    let mut sheet = Sheet::new(&basis.month.to_string());
+    let title = format!(
+        "Lønnstrekkgrunnlag {} – {} ({})",
+        basis.month, company.name, company.org_number
+    );
+    sheet.row(0, [Cell::Text(&title, Style::Bold)]);
+    let explanation = if basis.preliminary {
+        "Måneden er ikke avsluttet; grunnlaget kan fortsatt endres."
+    } else {
+        "Måneden er avsluttet."
+    };
+    sheet.row(
         1,
+        [
+            Cell::Text("Status", Style::Plain),
+            Cell::Text(status_word(basis.preliminary), Style::Bold),
+            Cell::Text(explanation, Style::Plain),
+        ],
+    );
+    sheet.row(
         2,
-        if basis.preliminary {
-            "Måneden er ikke avsluttet; grunnlaget kan fortsatt endres."
-        } else {
-            "Måneden er avsluttet."
-        },
-    )?;
-    sheet.write_string(2, 0, "Lønnsart")?;
-    sheet.write_string(
-        2,
-        1,
-        company.pay_type_code.as_deref().unwrap_or("ikke satt"),
-    )?;
+        [
+            Cell::Text("Lønnsart", Style::Plain),
+            Cell::Text(
+                company.pay_type_code.as_deref().unwrap_or("ikke satt"),
+                Style::Plain,
+            ),
+        ],
+    );
 
-    for (column, (title, width)) in (0u16..).zip(HEADINGS.iter().zip(WIDTHS)) {
-        sheet.write_string_with_format(HEADING_ROW, column, *title, &heading)?;
-        sheet.set_column_width(column, width)?;
+    let headings = HEADINGS
+        .iter()
+        .copied()
+        .chain(export.fields.iter().map(String::as_str));
+    sheet.row(
+        HEADING_ROW,
+        headings.map(|title| Cell::Text(title, Style::Heading)),
+    );
+    let widths = WIDTHS.into_iter().chain(export.fields.iter().map(|_| 16.0));
+    for (column, width) in (0u16..).zip(widths) {
+        sheet.set_width(column, width);
     }
     let last_column = LAST_FIXED_COLUMN + export.fields.len() as u16;
-    for (column, label) in (LAST_FIXED_COLUMN + 1..).zip(&export.fields) {
-        sheet.write_string_with_format(HEADING_ROW, column, label, &heading)?;
-        sheet.set_column_width(column, 16.0)?;
-    }
+
     let mut row = HEADING_ROW;
     for line in &basis.lines {
         row += 1;
         let charge = &line.charge;
-        if let Some(number) = &line.employee_number {
-            sheet.write_string(row, 0, number)?;
+        let phone = phone_text(&line.phone);
+        let zones = export.zone_names_of(line);
+        let id = line.subscription_id.to_string();
+        let answers: Vec<&str> = export
+            .fields
+            .iter()
+            .map(|label| export.answer(line, Some(label)))
+            .collect();
+        fn text(value: &str) -> Cell<'_> {
+            Cell::Text(value, Style::Plain)
         }
-        sheet.write_string(row, 1, &line.last_name)?;
-        sheet.write_string(row, 2, &line.first_name)?;
-        sheet.write_string(row, 3, phone_text(&line.phone))?;
-        sheet.write_string(row, 4, export.zone_names_of(line))?;
-        sheet.write_string(row, 5, class_name(charge.zones.class()))?;
-        sheet.write_string(row, 6, charge.category.norwegian())?;
-        let amounts = [charge.price, charge.employer_contribution, charge.deduction];
-        for (column, amount) in (PRICE_COLUMN..).zip(amounts) {
-            sheet.write_number_with_format(row, column, kroner(amount), &money)?;
-        }
-        sheet.write_string(row, LAST_FIXED_COLUMN, line.subscription_id.to_string())?;
-        for (column, label) in (LAST_FIXED_COLUMN + 1..).zip(&export.fields) {
-            let answer = export.answer(line, Some(label));
-            if !answer.is_empty() {
-                sheet.write_string(row, column, answer)?;
+        let money = |amount: Money| Cell::Number(kroner(amount), Style::Money);
+        let fixed = [
+            line.employee_number.as_deref().map_or(Cell::Empty, text),
+            text(&line.last_name),
+            text(&line.first_name),
+            text(&phone),
+            text(&zones),
+            text(class_name(charge.zones.class())),
+            text(charge.category.norwegian()),
+            money(charge.price),
+            money(charge.employer_contribution),
+            money(charge.deduction),
+            text(&id),
+        ];
+        let answers = answers.iter().map(|answer| {
+            if answer.is_empty() {
+                Cell::Empty
+            } else {
+                text(answer)
             }
-        }
+        });
+        sheet.row(row, fixed.into_iter().chain(answers));
     }
     if row > HEADING_ROW {
-        sheet.autofilter(HEADING_ROW, 0, row, last_column)?;
+        sheet.filter(HEADING_ROW, row, last_column);
     }
-    sheet.set_freeze_panes(HEADING_ROW + 1, 0)?;
+    sheet.freeze_rows(HEADING_ROW + 1);
 
     let totals = &basis.totals;
-    row += 1;
-    sheet.write_string_with_format(row, 0, "Sum", &sum_text)?;
-    sheet.write_number_with_format(row, 1, totals.subscriptions as f64, &sum_text)?;
-    sheet.write_string_with_format(row, 2, "abonnementer", &sum_text)?;
-    for column in 3..PRICE_COLUMN {
-        sheet.write_blank(row, column, &sum_text)?;
-    }
-    let amounts = [totals.price, totals.employer_contribution, totals.deduction];
-    for (column, amount) in (PRICE_COLUMN..).zip(amounts) {
-        sheet.write_number_with_format(row, column, kroner(amount), &sum_money)?;
-    }
-    for column in LAST_FIXED_COLUMN..=last_column {
-        sheet.write_blank(row, column, &sum_text)?;
-    }
-    Ok(())
+    let sum = |amount: Money| Cell::Number(kroner(amount), Style::SumMoney);
+    let line = Cell::Blank(Style::SumText);
+    let cells = [
+        Cell::Text("Sum", Style::SumText),
+        Cell::Number(totals.subscriptions as f64, Style::SumText),
+        Cell::Text("abonnementer", Style::SumText),
+        line,
+        line,
+        line,
+        line,
+        sum(totals.price),
+        sum(totals.employer_contribution),
+        sum(totals.deduction),
+    ];
+    let rest = (LAST_FIXED_COLUMN..=last_column).map(|_| line);
+    sheet.row(row + 1, cells.into_iter().chain(rest));
+    Ok(sheet.into_workbook()?)
 }

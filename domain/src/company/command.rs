@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Administrator, EmployerContribution, OrderForm, OrderingPolicy};
+use super::{Administrator, EmployerContribution, OrderForm, OrderNotice, OrderingPolicy};
 use crate::metadata::Actor;
 use crate::values::{AccountId, BoundedText, EmailAddress, OrderLinkToken, OrgNumber, PayTypeCode};
 
@@ -95,6 +95,15 @@ pub enum CompanyCommand {
         /// The last day its tickets are valid.
         ends_on: NaiveDate,
         /// Who ends it.
+        by: Actor,
+    },
+    /// An administrator chooses how they hear of orders waiting for approval.
+    SetOrderNotice {
+        /// The administrator's account.
+        account: AccountId,
+        /// Their choice.
+        notice: OrderNotice,
+        /// Who chooses (authorised as that administrator before this).
         by: Actor,
     },
 }

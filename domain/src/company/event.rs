@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
-use super::{Administrator, EmployerContribution, OrderForm, OrderingPolicy};
+use super::{Administrator, EmployerContribution, OrderForm, OrderNotice, OrderingPolicy};
 use crate::metadata::Actor;
 use crate::values::{AccountId, BoundedText, EmailAddress, OrderLinkToken, OrgNumber, PayTypeCode};
 
@@ -104,6 +104,15 @@ pub enum CompanyEvent {
         /// When.
         deactivated_at: DateTime<Utc>,
     },
+    /// An administrator chose how they hear of orders waiting for approval.
+    OrderNoticeSet {
+        /// The administrator's account.
+        account: AccountId,
+        /// Their choice.
+        notice: OrderNotice,
+        /// Who chose: the administrator themself.
+        set_by: Actor,
+    },
 }
 
 impl DomainEvent for CompanyEvent {
@@ -119,6 +128,7 @@ impl DomainEvent for CompanyEvent {
             Self::PayrollSettingsSet { .. } => "PayrollSettingsSet",
             Self::CompanyDetailsUpdated { .. } => "CompanyDetailsUpdated",
             Self::CompanyDeactivated { .. } => "CompanyDeactivated",
+            Self::OrderNoticeSet { .. } => "OrderNoticeSet",
         };
         name.to_owned()
     }

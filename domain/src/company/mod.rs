@@ -88,6 +88,18 @@ pub struct Administrator {
     pub name: BoundedText,
 }
 
+/// How an administrator hears of employees' orders waiting for approval: an e-mail for each
+/// order at once (the default), or one e-mail a day listing what waits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OrderNotice {
+    /// An e-mail per order, when it is placed.
+    #[default]
+    Immediately,
+    /// One e-mail each morning while orders wait, none on days when nothing waits.
+    DailyDigest,
+}
+
 /// Services the company's command handler needs: the clock.
 #[derive(Debug, Clone)]
 pub struct CompanyServices {
@@ -125,12 +137,20 @@ pub struct Company {
     /// The end of the customer relationship, once the operator ended it.
     #[serde(default)]
     pub deactivation: Option<Deactivation>,
+    /// The administrators who chose another [`OrderNotice`] than the default.
+    #[serde(default)]
+    pub order_notices: BTreeMap<AccountId, OrderNotice>,
 }
 
 impl Company {
     /// Whether the company has been registered.
     pub fn is_registered(&self) -> bool {
         self.org_number.is_some()
+    }
+
+    /// How administrator `account` hears of orders waiting for approval.
+    pub fn order_notice(&self, account: &AccountId) -> OrderNotice {
+        self.order_notices.get(account).copied().unwrap_or_default()
     }
 
     /// What the company says about its employees' orders and zone changes now (R6, R8): its
@@ -188,6 +208,12 @@ impl Aggregate for Company {
             }
             CompanyEvent::AdministratorRemoved { account, .. } => {
                 self.administrators.remove(&account);
+                self.order_notices.remove(&account);
+            }
+            CompanyEvent::OrderNoticeSet {
+                account, notice, ..
+            } => {
+                self.order_notices.insert(account, notice);
             }
             CompanyEvent::OrderingPolicySet { policy, .. } => self.policy = policy,
             CompanyEvent::CompanyDetailsUpdated {
@@ -307,6 +333,23 @@ impl Company {
                 CompanyEvent::AdministratorRemoved {
                     account,
                     removed_by: by,
+                }
+            }
+            CompanyCommand::SetOrderNotice {
+                account,
+                notice,
+                by,
+            } => {
+                if !self.administrators.contains_key(&account) {
+                    return Err(CompanyError::NotAnAdministrator);
+                }
+                if self.order_notice(&account) == notice {
+                    return Ok(Vec::new());
+                }
+                CompanyEvent::OrderNoticeSet {
+                    account,
+                    notice,
+                    set_by: by,
                 }
             }
             CompanyCommand::SetOrderingPolicy { policy, by } => {

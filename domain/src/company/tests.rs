@@ -333,3 +333,41 @@ async fn a_company_is_deactivated_from_a_day_not_in_the_past_and_then_changes_no
         "a deactivated company takes no orders and no zone changes from employees"
     );
 }
+
+#[tokio::test]
+async fn each_administrator_chooses_how_they_hear_of_waiting_orders_and_only_for_themself() {
+    let kari = AccountId::from_uuid(uuid::Uuid::from_u128(1));
+    let admin = Actor::Administrator { account: kari };
+    let digest = CompanyCommand::SetOrderNotice {
+        account: kari,
+        notice: OrderNotice::DailyDigest,
+        by: admin.clone(),
+    };
+    let chosen = CompanyEvent::OrderNoticeSet {
+        account: kari,
+        notice: OrderNotice::DailyDigest,
+        set_by: admin.clone(),
+    };
+    framework()
+        .given(registered())
+        .when_async(digest.clone())
+        .await
+        .then_expect_events(vec![chosen.clone()]);
+    let mut given = registered();
+    given.push(chosen);
+    // The same choice again changes nothing, so it is no event.
+    framework()
+        .given(given)
+        .when_async(digest)
+        .await
+        .then_expect_events(vec![]);
+    framework()
+        .given(registered())
+        .when_async(CompanyCommand::SetOrderNotice {
+            account: AccountId::from_uuid(uuid::Uuid::from_u128(7)),
+            notice: OrderNotice::DailyDigest,
+            by: admin,
+        })
+        .await
+        .then_expect_error(CompanyError::NotAnAdministrator);
+}

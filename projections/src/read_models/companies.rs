@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use bedrift_domain::company::{
-    Company, CompanyEvent, EmployerContribution, OrderForm, OrderingPolicy,
+    Company, CompanyEvent, EmployerContribution, OrderForm, OrderNotice, OrderingPolicy,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
@@ -51,6 +51,26 @@ pub struct CompanyRow {
     pub ends_on: Option<NaiveDate>,
     /// Once deactivated: when the operator ended the relationship.
     pub deactivated_at: Option<DateTime<Utc>>,
+}
+
+/// The stored form of an administrator's [`OrderNotice`] (`company_administrators.order_notice`,
+/// whose CHECK constraint lists the same two).
+pub fn order_notice_code(notice: OrderNotice) -> &'static str {
+    match notice {
+        OrderNotice::Immediately => "IMMEDIATELY",
+        OrderNotice::DailyDigest => "DAILY_DIGEST",
+    }
+}
+
+/// The [`OrderNotice`] of a stored code.
+pub fn order_notice_of(code: &str) -> Result<OrderNotice, ProjectionError> {
+    match code {
+        "IMMEDIATELY" => Ok(OrderNotice::Immediately),
+        "DAILY_DIGEST" => Ok(OrderNotice::DailyDigest),
+        other => Err(ProjectionError::Corrupt(format!(
+            "unknown order notice code {other:?}"
+        ))),
+    }
 }
 
 fn policy_code(policy: OrderingPolicy) -> &'static str {
@@ -116,7 +136,8 @@ impl CompanyRow {
         match event {
             CompanyEvent::CompanyRegistered { .. }
             | CompanyEvent::AdministratorInvited { .. }
-            | CompanyEvent::AdministratorRemoved { .. } => {}
+            | CompanyEvent::AdministratorRemoved { .. }
+            | CompanyEvent::OrderNoticeSet { .. } => {}
             CompanyEvent::OrderingPolicySet { policy, .. } => {
                 self.ordering_policy = policy_code(*policy).to_owned()
             }
@@ -169,6 +190,9 @@ pub struct Companies {
     companies: HashMap<Uuid, CompanyRow>,
     /// (company, account) -> (e-mail, name), or `None` once removed.
     administrators: BTreeMap<(Uuid, Uuid), Option<(String, String)>>,
+    /// (company, account) -> their order notice, chosen after their last invitation in the batch
+    /// (an invitation or removal starts them again from the default).
+    order_notices: BTreeMap<(Uuid, Uuid), OrderNotice>,
 }
 
 impl Companies {
@@ -255,11 +279,19 @@ impl Rows for Companies {
                         administrator.email.to_string(),
                         administrator.name.to_string(),
                     );
-                    self.administrators
-                        .insert((id, administrator.account.as_uuid()), Some(details));
+                    let key = (id, administrator.account.as_uuid());
+                    self.administrators.insert(key, Some(details));
+                    self.order_notices.remove(&key);
                 }
                 CompanyEvent::AdministratorRemoved { account, .. } => {
-                    self.administrators.insert((id, account.as_uuid()), None);
+                    let key = (id, account.as_uuid());
+                    self.administrators.insert(key, None);
+                    self.order_notices.remove(&key);
+                }
+                CompanyEvent::OrderNoticeSet {
+                    account, notice, ..
+                } => {
+                    self.order_notices.insert((id, account.as_uuid()), *notice);
                 }
                 _ => {}
             }
@@ -288,7 +320,8 @@ impl Rows for Companies {
                 Some((email, name)) => {
                     sqlx::query(&format!(
                         "INSERT INTO {administrators} (company_id, account_id, email, name) VALUES ($1, $2, $3, $4)
-                         ON CONFLICT (company_id, account_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name"
+                         ON CONFLICT (company_id, account_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name,
+                             order_notice = EXCLUDED.order_notice"
                     ))
                     .bind(company)
                     .bind(account)
@@ -308,11 +341,21 @@ impl Rows for Companies {
                 }
             }
         }
+        for ((company, account), notice) in std::mem::take(&mut self.order_notices) {
+            sqlx::query(&format!(
+                "UPDATE {administrators} SET order_notice = $3 WHERE company_id = $1 AND account_id = $2"
+            ))
+            .bind(company)
+            .bind(account)
+            .bind(order_notice_code(notice))
+            .execute(&mut *conn)
+            .await?;
+        }
         Ok(())
     }
 
     fn len(&self) -> usize {
-        self.companies.len() + self.administrators.len()
+        self.companies.len() + self.administrators.len() + self.order_notices.len()
     }
 }
 

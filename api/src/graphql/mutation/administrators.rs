@@ -8,6 +8,7 @@
 use async_graphql::{Context, Object, Result, ID};
 use bedrift_domain::company::{Administrator, Company, CompanyCommand};
 use bedrift_domain::messages;
+use bedrift_domain::metadata::Actor;
 use bedrift_domain::values::{AccountId, BoundedText, CompanyId, EmailAddress};
 use bedrift_projections::listing;
 
@@ -15,6 +16,7 @@ use super::input::uuid;
 use crate::auth::{self, Channel};
 use crate::graphql::context::parts;
 use crate::graphql::types::company::CompanyView;
+use crate::graphql::types::enums::OrderNotice;
 use crate::graphql::ApiError;
 use crate::AppState;
 
@@ -164,6 +166,37 @@ impl AdministratorMutations {
         let command = CompanyCommand::RemoveAdministrator {
             account,
             by: caller.actor()?,
+        };
+        let changed = caller
+            .execute::<Company>(state, id.to_string(), command)
+            .await?;
+        Ok(CompanyView::of(id, &changed)?)
+    }
+
+    /// Chooses how the calling administrator hears of orders waiting for approval at this
+    /// company: an e-mail for each at once, or one daily digest. Each administrator chooses
+    /// for themself; a caller who is not an administrator of the company is `NOT_FOUND`.
+    /// Returns the company, whose `administrators` show the choice.
+    async fn set_order_notice(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The company.")] company_id: ID,
+        #[graphql(desc = "The choice.")] notice: OrderNotice,
+    ) -> Result<CompanyView> {
+        let (state, caller) = parts(ctx);
+        let id = uuid(&company_id, "companyId")?;
+        caller.manage(state, id).await?;
+        let by = caller.actor()?;
+        let Actor::Administrator { account } = by else {
+            return Err(ApiError::NotFound(
+                "only the company's administrators choose how they hear of orders".to_owned(),
+            )
+            .into());
+        };
+        let command = CompanyCommand::SetOrderNotice {
+            account,
+            notice: notice.into(),
+            by,
         };
         let changed = caller
             .execute::<Company>(state, id.to_string(), command)

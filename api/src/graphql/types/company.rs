@@ -8,8 +8,9 @@ use bedrift_domain::company::{Company, OrderForm as DomainForm};
 use bedrift_domain::values::CompanyId;
 use bedrift_projections::listing::{self, CompanyListing};
 use bedrift_projections::queries::{invoice_basis, payroll_basis};
+use bedrift_projections::read_models::companies::order_notice_of;
 
-use super::enums::{OrderingPolicy, TicketStatus};
+use super::enums::{OrderNotice, OrderingPolicy, TicketStatus};
 use super::invoice::InvoiceBasis;
 use super::payroll::PayrollBasis;
 use super::settings::{EmployerContributionView, OrderFormSettings};
@@ -43,6 +44,7 @@ impl CompanyView {
                 name: a.name.to_string(),
                 // Filled from the accounts table when the field is asked for.
                 last_login_at: None,
+                order_notice: company.order_notice(&a.account).into(),
             })
             .collect();
         // The directory's order: by name, case-insensitively, then account.
@@ -64,6 +66,8 @@ pub struct AdministratorView {
     pub name: String,
     /// When they last logged in; null if never (an invitation not yet accepted).
     pub last_login_at: Option<DateTime>,
+    /// How they hear of orders waiting for approval (`setOrderNotice`).
+    pub order_notice: OrderNotice,
 }
 
 /// A company (virksomhet) that gives its employees tickets.
@@ -169,9 +173,11 @@ impl CompanyView {
             String,
             String,
             Option<chrono::DateTime<chrono::Utc>>,
+            String,
         );
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT a.account_id, a.email, a.name, acc.last_login_at FROM company_administrators a
+            "SELECT a.account_id, a.email, a.name, acc.last_login_at, a.order_notice
+             FROM company_administrators a
              LEFT JOIN accounts acc ON acc.id = a.account_id
              WHERE a.company_id = $1 ORDER BY lower(a.name), a.account_id",
         )
@@ -179,15 +185,17 @@ impl CompanyView {
         .fetch_all(&state.pool)
         .await
         .map_err(ApiError::from)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, email, name, last_login_at)| AdministratorView {
-                account_id: ID(id.to_string()),
-                email,
-                name,
-                last_login_at: last_login_at.map(DateTime),
+        rows.into_iter()
+            .map(|(id, email, name, last_login_at, notice)| {
+                Ok(AdministratorView {
+                    account_id: ID(id.to_string()),
+                    email,
+                    name,
+                    last_login_at: last_login_at.map(DateTime),
+                    order_notice: order_notice_of(&notice).map_err(ApiError::from)?.into(),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// What waits for the administrators, oldest first: pending orders, and approved tickets

@@ -5,6 +5,17 @@ use bedrift_domain::company;
 use bedrift_domain::subscription;
 use bedrift_domain::values;
 
+/// How an administrator hears of employees' orders waiting for approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "bedrift_domain::company::OrderNotice")]
+pub enum OrderNotice {
+    /// An e-mail for each order when it is placed (the default).
+    Immediately,
+    /// One e-mail each morning (`DIGEST_HOUR`, Oslo time) listing what waits; none on days
+    /// when nothing waits.
+    DailyDigest,
+}
+
 /// Whether and how employees may order through the order link (R6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum OrderingPolicy {
