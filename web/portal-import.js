@@ -40,7 +40,7 @@ const TEKSTER = {
     tomStart: 'den 1. neste måned',
     ingenFeil: '–',
     bekreftTekst: (gyldige, feil) => (feil > 0
-      ? `${feil} ${feil === 1 ? 'rad' : 'rader'} med feil hoppes over. Rett dem i fila og last den opp igjen senere: rader som alt er lagt til, blir ikke lagt til to ganger.`
+      ? `${feil} ${feil === 1 ? 'rad' : 'rader'} med feil hoppes over. Rett ${feil === 1 ? 'den' : 'dem'} i fila og last fila opp igjen senere: rader som alt er lagt til, blir ikke lagt til to ganger.`
       : 'Rader som alt er lagt til fra en tidligere opplasting, blir ikke lagt til to ganger.'),
     bekreft: (n) => `Legg til ${n} ${n === 1 ? 'ansatt' : 'ansatte'}`,
     ingenGyldige: 'Ingen rader kan legges til. Rett feilene i fila og kontroller den på nytt.',
@@ -308,19 +308,19 @@ function radtabell(forhånd, T) {
       el('td', { tabindex: '-1', 'data-etikett': T.kolRad, text: String(rad.row) }),
       el('td', { 'data-etikett': T.kolStatus },
         el('span', { class: feil ? 'merke REJECTED' : 'merke UPCOMING', text: feil ? T.harFeil : T.ok })),
-      celler(rad, felt, T),
-      el('td', { 'data-etikett': T.kolFeil }, feil
-        ? el('ul', {}, rad.errors.map((e) => el('li', { class: 'feltfeil' },
-          e.column ? `${e.column}: ` : '', feiltekst(e, T))))
-        : T.ingenFeil));
+      // The errors next to the status, so a phone's card and a wide table show them first.
+      el('td', { 'data-etikett': T.kolFeil, class: 'importfeil' }, feil
+        ? rad.errors.map((e) => el('div', { class: 'feltfeil' }, e.column ? `${e.column}: ` : '', feiltekst(e, T)))
+        : T.ingenFeil),
+      celler(rad, felt, T));
   });
   return el('div', { class: 'tabell-ramme' },
     el('table', { class: 'stables' },
       el('caption', { class: 'skjult', text: T.radTabell }),
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col', text: T.kolRad }), el('th', { scope: 'col', text: T.kolStatus }),
-        felt.map(([navn]) => el('th', { scope: 'col', text: kolonnenavn(navn, T) })),
-        el('th', { scope: 'col', text: T.kolFeil }))),
+        el('th', { scope: 'col', text: T.kolFeil }),
+        felt.map(([navn]) => el('th', { scope: 'col', text: kolonnenavn(navn, T) })))),
       el('tbody', {}, rader)));
 }
 
@@ -329,7 +329,7 @@ function feilsammendrag(forhånd, T) {
   const gale = forhånd.rows.filter((r) => r.errors.length > 0);
   if (gale.length === 0) return null;
   const vist = gale.slice(0, 50);
-  return el('div', { class: 'melding feil' },
+  return el('div', { class: 'melding feil importfeil' },
     el('h3', { text: T.feilListe }),
     el('ul', {}, vist.flatMap((r) => r.errors.map((e) => el('li', {},
       el('button', {
@@ -437,7 +437,9 @@ function forhåndskort(app, id, bytes, forhånd, T) {
     fremdriftBoks.hidden = true;
     const { kort, h2: overskrift, hoved } = resultatkort(id, resultat.sum, forhånd, T, resultat.grunn);
     utfall.replaceChildren(kort);
-    knapp.textContent = resultat.grunn ? T.prøvIgjen : T.bekreft(forhånd.valid);
+    // Done: a new upload starts over at step 2; stopped: the same file again finishes it.
+    knapp.textContent = T.prøvIgjen;
+    knapp.hidden = !resultat.grunn;
     overskrift.focus();
     kunngjør(hoved);
   });
