@@ -6,7 +6,8 @@
 //   adminImportsFile           «Legg til mange»: both templates downloaded, a CSV with two good
 //                              rows and one bad previewed (the bad row's error shown at its
 //                              row and field), imported (two created), and uploaded again
-//                              (nothing created twice)
+//                              (nothing created twice); then a file of 230 rows, sent in
+//                              three ranges with the progress shown between them
 // Every state is screenshot and checked with axe-core; the import page also at 360 px.
 
 import assert from 'node:assert/strict';
@@ -98,19 +99,36 @@ function ansattfil(overskrifter) {
   ].join('\n')}\n`;
 }
 
-/** Chooses `fil` and checks it; waits for the preview. */
-async function forhåndsvis(page, fil) {
+/** `n` written with letters only (names have no digits, R3): 0 -> a, 26 -> ab. */
+function bokstaver(n) {
+  let tekst = '';
+  let rest = n;
+  do {
+    tekst += String.fromCharCode(97 + (rest % 26));
+    rest = Math.floor(rest / 26);
+  } while (rest > 0);
+  return tekst;
+}
+
+/** A file of `antall` valid employees (phones 414 00 000 upwards). */
+function stor(overskrifter, antall) {
+  const rader = Array.from({ length: antall }, (_, n) => `Masse;Ansatt-${bokstaver(n)};414${String(n).padStart(5, '0')};Voksen;Kristiansand;;;Salg`);
+  return `${[overskrifter, ...rader].join('\n')}\n`;
+}
+
+/** Chooses `fil` and checks it; waits for the preview that says `sammendrag`. */
+async function forhåndsvis(page, fil, sammendrag = '3 rader: 2 kan legges til, 1 har feil.') {
   await page.getByLabel('Fil med ansatte (CSV eller Excel)').setInputFiles({
     name: 'ansatte.csv', mimeType: 'text/csv', buffer: Buffer.from(fil, 'utf8'),
   });
   await page.getByRole('button', { name: 'Kontroller fila' }).click();
   const forhånd = page.getByRole('region', { name: '3. Kontroller radene' });
-  await forhånd.getByText('3 rader: 2 kan legges til, 1 har feil.').waitFor(VENT);
+  await forhånd.getByText(sammendrag).waitFor(VENT);
   return forhånd;
 }
 
 /** Confirms the preview shown; returns the result card once the import is done, and the progress texts seen. */
-async function importer(page, forhånd) {
+async function importer(page, forhånd, knapp = 'Legg til 2 ansatte') {
   await page.evaluate(() => {
     window.fremdriftSett = [];
     new MutationObserver(() => {
@@ -118,9 +136,10 @@ async function importer(page, forhånd) {
       if (tekst && !window.fremdriftSett.includes(tekst)) window.fremdriftSett.push(tekst);
     }).observe(document.querySelector('main'), { subtree: true, childList: true, characterData: true });
   });
-  await forhånd.getByRole('button', { name: 'Legg til 2 ansatte' }).click();
+  await forhånd.getByRole('button', { name: knapp }).click();
   const resultat = page.getByRole('region', { name: 'Resultat' });
-  await resultat.waitFor(VENT);
+  // A large file is sent in several requests: a minute, on a busy machine.
+  await resultat.waitFor({ timeout: 60_000 });
   const tall = await resultat.locator('dl').evaluate((dl) => Object.fromEntries([...dl.querySelectorAll('dt')]
     .map((dt) => [dt.textContent, Number(dt.nextElementSibling.textContent)])));
   return { resultat, tall, fremdrift: await page.evaluate(() => window.fremdriftSett) };
@@ -191,5 +210,14 @@ export async function adminImportsFile(ctx) {
   await ctx.shot(page, 'portal-legg-til-mange-igjen');
   for (const navn of ['Lise Lund', 'Tor Tangen']) assert.equal(await billetter(ctx, page, navn), 1, `${navn} has one ticket`);
   assert.equal(await billetter(ctx, page, 'Siv Sand'), 0, 'the bad row was not created');
+
+  // 230 rows go in ranges of 100, and the page says how far it has come between them.
+  forhånd = await forhåndsvis(page, stor(overskrifter, 230), '230 rader: 230 kan legges til, 0 har feil.');
+  const tredje = await importer(page, forhånd, 'Legg til 230 ansatte');
+  await tredje.resultat.getByText('Ferdig: 230 nye ansatte lagt til.').waitFor(VENT);
+  for (const n of [0, 100, 200, 230]) {
+    assert.ok(tredje.fremdrift.includes(`Behandlet ${n} av 230 rader …`), `the progress shown: ${JSON.stringify(tredje.fremdrift)}`);
+  }
+  assert.equal(tredje.tall['Lagt til nå'], 230);
   ctx.assertNoErrors(page);
 }
