@@ -128,7 +128,7 @@ const TEKSTER = {
     tomStart: 'the 1st of next month',
     ingenFeil: '–',
     bekreftTekst: (gyldige, feil) => (feil > 0
-      ? `${feil} ${feil === 1 ? 'row' : 'rows'} with errors will be skipped. Correct them in the file and upload it again later: rows already added are not added twice.`
+      ? `${feil} ${feil === 1 ? 'row' : 'rows'} with errors will be skipped. Correct ${feil === 1 ? 'it' : 'them'} in the file and upload it again later: rows already added are not added twice.`
       : 'Rows already added by an earlier upload are not added twice.'),
     bekreft: (n) => `Add ${n} ${n === 1 ? 'employee' : 'employees'}`,
     ingenGyldige: 'No row can be added. Correct the errors in the file and check it again.',

@@ -7,7 +7,8 @@
 //                              rows and one bad previewed (the bad row's error shown at its
 //                              row and field), imported (two created), and uploaded again
 //                              (nothing created twice); then a file of 230 rows, sent in
-//                              three ranges with the progress shown between them
+//                              three ranges with the progress shown between them; and the
+//                              preview in English when the page's language is English
 // Every state is screenshot and checked with axe-core; the import page also at 360 px.
 
 import assert from 'node:assert/strict';
@@ -219,5 +220,23 @@ export async function adminImportsFile(ctx) {
     assert.ok(tredje.fremdrift.includes(`Behandlet ${n} av 230 rader …`), `the progress shown: ${JSON.stringify(tredje.fremdrift)}`);
   }
   assert.equal(tredje.tall['Lagt til nå'], 230);
+
+  // The page's texts follow <html lang>: in English, the same file previews in English.
+  await page.evaluate(() => { document.documentElement.lang = 'en'; });
+  await meny(page, 'Billetter');
+  await overskrift(page, 'Billetter');
+  await meny(page, 'Legg til mange');
+  await overskrift(page, 'Add many');
+  await page.getByLabel('File of employees (CSV or Excel)').setInputFiles({
+    name: 'ansatte.csv', mimeType: 'text/csv', buffer: Buffer.from(fil, 'utf8'),
+  });
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  const engelsk = page.getByRole('region', { name: '3. Check the rows' });
+  await engelsk.getByText('3 rows: 2 can be added, 1 has errors.').waitFor(VENT);
+  await engelsk.locator('#importrad-4').getByText('Mobil: Write a valid Norwegian mobile number').waitFor(VENT);
+  await engelsk.getByRole('button', { name: 'Add 2 employees' }).waitFor(VENT);
+  await ctx.axe(page, 'portal: add many (en), preview');
+  await ctx.shot(page, 'portal-add-many-en');
+  await page.evaluate(() => { document.documentElement.lang = 'nb'; });
   ctx.assertNoErrors(page);
 }
