@@ -39,7 +39,7 @@ const TEKSTER = {
     feltetHarFeil: ' (feil)',
     tomStart: 'den 1. neste måned',
     ingenFeil: '–',
-    bekreftTekst: (gyldige, feil) => (feil > 0
+    bekreftTekst: (feil) => (feil > 0
       ? `${feil} ${feil === 1 ? 'rad' : 'rader'} med feil hoppes over. Rett ${feil === 1 ? 'den' : 'dem'} i fila og last fila opp igjen senere: rader som alt er lagt til, blir ikke lagt til to ganger.`
       : 'Rader som alt er lagt til fra en tidligere opplasting, blir ikke lagt til to ganger.'),
     bekreft: (n) => `Legg til ${n} ${n === 1 ? 'ansatt' : 'ansatte'}`,
@@ -127,7 +127,7 @@ const TEKSTER = {
     feltetHarFeil: ' (error)',
     tomStart: 'the 1st of next month',
     ingenFeil: '–',
-    bekreftTekst: (gyldige, feil) => (feil > 0
+    bekreftTekst: (feil) => (feil > 0
       ? `${feil} ${feil === 1 ? 'row' : 'rows'} with errors will be skipped. Correct ${feil === 1 ? 'it' : 'them'} in the file and upload it again later: rows already added are not added twice.`
       : 'Rows already added by an earlier upload are not added twice.'),
     bekreft: (n) => `Add ${n} ${n === 1 ? 'employee' : 'employees'}`,
@@ -203,7 +203,7 @@ const FASTE = [
 /** How many rows one import request sends (the route takes up to 1,000). */
 const BOLK = 100;
 
-/** Some page `feil` to show: a refusal of the route, in the page's language. */
+/** A refused or failed request to the import routes; its message is the page's text for it. */
 class Avvisning extends Error {}
 
 /** The page's text for a refused request (`svar` a fetch Response). */
@@ -450,7 +450,7 @@ function forhåndskort(app, id, bytes, forhånd, T) {
       feilsammendrag(forhånd, T),
       el('div', { class: 'valg' }, bare, el('label', { for: 'import-bare-feil', text: T.bareFeil })),
       tabellen,
-      el('p', { text: forhånd.valid === 0 ? T.ingenGyldige : T.bekreftTekst(forhånd.valid, forhånd.invalid) }),
+      el('p', { text: forhånd.valid === 0 ? T.ingenGyldige : T.bekreftTekst(forhånd.invalid) }),
       el('div', { class: 'knapper' }, knapp),
       fremdriftBoks),
     utfall,

@@ -9,7 +9,8 @@
 //   CHROMIUM     the browser binary (Debian's /usr/bin/chromium by default)
 //
 // Steps are plain async functions of `ctx` (see `makeContext`); the portal's steps live in
-// ./portal-steps.mjs (owned by the portal's author) and are imported when that file exists.
+// ./portal-steps.mjs (owned by the portal's author) and are imported when that file exists;
+// the administrator's bulk-add and payroll-completion steps are in ./bulk-steps.mjs.
 // Every page visited is checked with axe-core: serious or critical violations fail the step.
 
 import { chromium } from 'playwright-core';
