@@ -4,8 +4,9 @@
 //! The test installs what is missing (`scripts/browser-deps`: chromium with apt-get, the npm
 //! packages with `npm ci`), starts the real server and projector on a fresh database, prepares a
 //! company (administrator, order form with an extra field, employer contribution, one approved
-//! ticket), serves the outbox to the scenario over a small local HTTP channel (SMS codes), and
-//! runs the scenario. Its output is shown live; screenshots go to the folder printed first.
+//! ticket), delivers the outbox to a local SMS gateway and SMTP server, serves the messages to
+//! the scenario over a small local HTTP channel (SMS codes, e-mailed links, and every SMS as the
+//! gateway received it), and runs the scenario. Its output is shown live; screenshots go to the folder printed first.
 //! A failing scenario fails the test with the scenario's output.
 
 /// The API tests' set-up (`tests/api/helpers.rs`), shared: the real server on a fresh database.
@@ -73,6 +74,20 @@ async fn message(
     }
 }
 
+/// Every SMS the gateway delivered to the phone in the path (E.164), oldest first, as a JSON
+/// list of texts: what the employee's phone received, links included.
+async fn delivered_sms(
+    State(app): State<std::sync::Arc<TestApp>>,
+    UrlPath(recipient): UrlPath<String>,
+) -> axum::Json<Vec<String>> {
+    let gateway = &app
+        .delivery
+        .as_ref()
+        .expect("the browser test's app delivers its outbox")
+        .gateway;
+    axum::Json(gateway.to(&recipient))
+}
+
 /// Moves the server's clock `minutes` ahead, so the scenario can let an SMS code expire.
 async fn advance(
     State(app): State<std::sync::Arc<TestApp>>,
@@ -84,7 +99,7 @@ async fn advance(
     StatusCode::OK
 }
 
-/// Serves [`message`] and [`advance`] on a port of its own; returns its base URL.
+/// Serves [`message`], [`delivered_sms`] and [`advance`] on a port of its own; returns its base URL.
 async fn message_channel(app: std::sync::Arc<TestApp>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -92,6 +107,7 @@ async fn message_channel(app: std::sync::Arc<TestApp>) -> String {
     let address = listener.local_addr().expect("an address");
     let router = Router::new()
         .route("/message/{recipient}", get(message))
+        .route("/sms/{recipient}", get(delivered_sms))
         .route("/advance/{minutes}", get(advance))
         .with_state(app);
     tokio::spawn(async move {
@@ -138,8 +154,17 @@ async fn prepare(app: &TestApp) -> serde_json::Value {
             Some("2026-12-10"),
         )
         .await;
+    let name = app
+        .ok(
+            Some(&admin),
+            "query($c: ID!) { company(id: $c) { name } }",
+            json!({ "c": company }),
+        )
+        .await["company"]["name"]
+        .clone();
     json!({
         "companyId": company,
+        "companyName": name,
         "orderToken": order_token,
         "adminEmail": "kari@firma.no",
         "adminPassword": PASSWORD,
@@ -238,7 +263,7 @@ async fn an_employee_orders_on_a_phone_and_the_admin_approves_live_in_a_real_bro
         screenshots.display()
     ));
 
-    let app = std::sync::Arc::new(TestApp::spawn("2026-12-10").await);
+    let app = std::sync::Arc::new(TestApp::spawn_delivering("2026-12-10").await);
     let setup = prepare(&app).await;
     let channel = message_channel(app.clone()).await;
     let base_url = format!("http://{}", app.address);

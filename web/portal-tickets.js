@@ -189,7 +189,8 @@ export async function billett(app, firmaId, id, rett = null) {
   const kortet = rett === 'opplysninger' && document.getElementById('opplysninger');
   if (kortet && !kvittering) {
     kortet.scrollIntoView();
-    kortet.querySelector('input[name="employeeNumber"], input').focus();
+    // The employee number when the form has it (a selector list would match Fornavn first).
+    (kortet.querySelector('input[name="employeeNumber"]') || kortet.querySelector('input')).focus();
   }
 }
 

@@ -30,6 +30,8 @@ const RUTER = [
   [/^\/firma\/([^/]+)\/billetter$/, (app, [id], q) => billetter(app, id, q), true],
   [/^\/firma\/([^/]+)\/billett\/([^/]+)$/, (app, [id, sid], q) => billett(app, id, sid, q.get('rett')), true],
   [/^\/firma\/([^/]+)\/nytt$/, (app, [id]) => nyttAbonnement(app, id), true],
+  // Loaded when first opened: the portal's first load stays within its weight budget.
+  [/^\/firma\/([^/]+)\/legg-til-mange$/, async (app, [id]) => (await import('./portal-import.js')).leggTilMange(app, id), true],
   [/^\/firma\/([^/]+)\/innstillinger$/, (app, [id]) => innstillinger(app, id), true],
   [/^\/firma\/([^/]+)\/lonnstrekk(?:\/(\d{4}-\d{2}))?$/, (app, [id, m]) => lønnstrekk(app, id, m), true],
   [/^\/operator\/firma$/, (app, _, q) => firmaliste(app, q), true],
@@ -217,6 +219,7 @@ async function tegnMeny(sti) {
     });
     items.push(lenke(`${f}/billetter`, 'Billetter', sti.startsWith(`${f}/billett`)));
     items.push(lenke(`${f}/nytt`, 'Nytt abonnement', sti === `${f}/nytt`));
+    items.push(lenke(`${f}/legg-til-mange`, 'Legg til mange', sti === `${f}/legg-til-mange`));
     items.push(lenke(`${f}/lonnstrekk`, 'Lønnstrekk', sti.startsWith(`${f}/lonnstrekk`)));
     items.push(lenke(`${f}/innstillinger`, 'Innstillinger', sti === `${f}/innstillinger`));
   }

@@ -231,6 +231,41 @@ export async function seesApproved(ctx) {
   ctx.assertNoErrors(page);
 }
 
+/**
+ * The link in the approval SMS, as the SMS gateway received it, opens the ticket page on a
+ * 360 px phone with the right holder, category, zones, validity and payer (issue 13, item 5).
+ * Run right after the approval: a resent link (a later step) replaces this one.
+ */
+export async function approvalSmsOpensTicket(ctx) {
+  const sms = await ctx.deliveredSms(PHONE_E164, (text) => /\/billett\/[0-9a-f]+/.test(text));
+  const link = (sms.match(/(https?:\/\/\S+?)(\/billett\/[0-9a-f]+)/) || []);
+  if (!link[2]) throw new Error(`the approval SMS has no absolute ticket link: ${sms}`);
+  // The link starts with PUBLIC_URL (the default, not this test server's port): its path is
+  // opened on the server under test.
+  const page = await ctx.newPage({ viewport: PHONE, mobile: true });
+  await page.goto(`${ctx.baseUrl}${link[2]}`);
+  await page.getByRole('heading', { name: 'Månedsbillett' }).waitFor();
+  const shown = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('dl .rad')]
+    .map((row) => [row.querySelector('dt').textContent.trim(), row.querySelector('dd').textContent.trim()])));
+  const expected = {
+    Navn: `${FIRST} ${LAST}`,
+    Reisende: 'Voksen',
+    // The page names the day the zones apply from (here the start).
+    Soner: 'Kristiansand, Vennesla (fra 01.01.2027)',
+    'Gyldig fra': '01.01.2027',
+    'Gyldig til og med': 'Løpende, til den sies opp',
+    'Betalt av': ctx.setup.companyName,
+  };
+  if (JSON.stringify(shown) !== JSON.stringify(expected)) {
+    throw new Error(`the ticket page shows ${JSON.stringify(shown)}, not ${JSON.stringify(expected)}`);
+  }
+  await expectText(page.locator('.status'), 'Godkjent, ikke startet');
+  await ctx.axe(page, 'billett fra godkjennings-SMS (360 px)');
+  await shot(ctx, page, 'ansatt-billett-fra-sms');
+  ctx.assertNoErrors(page);
+  await page.context().close();
+}
+
 export async function cancelsAndResumes(ctx) {
   const page = ctx.shared.employeePage;
   await page.reload();

@@ -2,13 +2,15 @@
 // starts the server on a fresh database, prepares a company, and passes in the environment:
 //   BASE_URL     the server, e.g. http://127.0.0.1:41234
 //   CHANNEL_URL  the test's message channel: GET {CHANNEL_URL}/message/{recipient} answers the
-//                newest outbox message to a phone (E.164) or e-mail address (404 while none)
+//                newest outbox message to a phone (E.164) or e-mail address (404 while none);
+//                GET {CHANNEL_URL}/sms/{phone} every SMS the SMS gateway received for it (JSON)
 //   SCREENSHOTS  the folder for the screenshots (one PNG per step, numbered)
 //   SETUP        JSON: what the Rust test prepared (see tests/browser.rs)
 //   CHROMIUM     the browser binary (Debian's /usr/bin/chromium by default)
 //
 // Steps are plain async functions of `ctx` (see `makeContext`); the portal's steps live in
-// ./portal-steps.mjs (owned by the portal's author) and are imported when that file exists.
+// ./portal-steps.mjs (owned by the portal's author) and are imported when that file exists;
+// the administrator's bulk-add and payroll-completion steps are in ./bulk-steps.mjs.
 // Every page visited is checked with axe-core: serious or critical violations fail the step.
 
 import { chromium } from 'playwright-core';
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import * as employee from './employee-steps.mjs';
+import * as bulk from './bulk-steps.mjs';
 import { DESKTOP } from './viewports.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -134,6 +137,22 @@ async function makeContext() {
       }
     },
 
+    /**
+     * The newest SMS the SMS gateway received for `phone` (E.164) that `matches`, waiting up to
+     * 60 s for the dispatcher (which retries a gateway that refuses at first).
+     */
+    async deliveredSms(phone, matches) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const response = await fetch(`${channelUrl}/sms/${encodeURIComponent(phone)}`);
+        if (!response.ok) throw new Error(`the message channel answered HTTP ${response.status}`);
+        const found = (await response.json()).filter(matches);
+        if (found.length > 0) return found[found.length - 1];
+        if (Date.now() > deadline) throw new Error(`no matching SMS to ${phone} reached the gateway within 60 s`);
+        await new Promise((resolve) => { setTimeout(resolve, 250); });
+      }
+    },
+
     /** Moves the server's clock `minutes` ahead (to let an SMS code expire). */
     async advanceClock(minutes) {
       const response = await fetch(`${channelUrl}/advance/${minutes}`);
@@ -194,6 +213,7 @@ async function main() {
     ['admin: ser bestillingen komme uten å laste på nytt, og godkjenner',
       portal && portal.adminApprovesLive ? portal.adminApprovesLive : approveOverApi],
     ['ansatt: ser at bestillingen er godkjent', employee.seesApproved],
+    ['ansatt: lenken i godkjennings-SMS-en åpner billetten på mobilen (360 px)', employee.approvalSmsOpensTicket],
     ['admin: endrer soner og sier opp en annen billett', fromPortal('adminManagesTickets')],
     ['ansatt: sier opp og angrer oppsigelsen', employee.cancelsAndResumes],
     ['employee: the ticket page and /mine in English, switched to Norwegian and remembered',
@@ -204,6 +224,10 @@ async function main() {
     ['ansatt: lenken er byttet ut', employee.rotatedLink],
     ['admin: lønnstrekk-grunnlaget og CSV-nedlasting (trenger /reports fra finance-grenen)',
       fromPortal('adminPayrollCsv'), true],
+    ['admin: «Mangler – legg inn» fra lønnstrekket, ansattnummeret lagt inn, linjen komplett',
+      bulk.adminCompletesPayrollLine],
+    ['admin: legger til mange fra en CSV-fil (mal, forhåndsvisning med feil, import, samme fil igjen)',
+      bulk.adminImportsFile],
     ['operatør: registrerer bedrift, publiserer tariff, fakturagrunnlag', fromPortal('operatorPages')],
     ['operatør: fakturagrunnlag som CSV (trenger /reports fra finance-grenen)',
       fromPortal('operatorInvoiceCsv'), true],
