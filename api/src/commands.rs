@@ -20,7 +20,7 @@ use bedrift_domain::tariff::{Tariff, TariffCommand, TariffServices};
 use bedrift_domain::upcasting::upcasters;
 use bedrift_projections::{wait_for_position, LogPosition, ProjectionError};
 use bedrift_store::claims::ClaimRefusal;
-use bedrift_store::{CommandExecutor, Start, StoreError};
+use bedrift_store::{CommandExecutor, Start};
 use cqrs_es::Aggregate;
 use sqlx::PgPool;
 use tracing::Instrument;
@@ -60,6 +60,24 @@ impl Commands {
             tariff: CommandExecutor::new(pool, TariffServices { clock }, upcasters()),
         }
     }
+}
+
+/// An aggregate the API runs commands on and loads: one of [`Commands`]' executors, whose
+/// commands travel to a task of their own and whose refusals are [`ApiError`]s.
+pub trait Executable:
+    Aggregate<Command: Clone + Send + 'static, Error: Into<ApiError> + Send + 'static>
+    + ClaimRefusal
+    + Clone
+    + Pick<Self>
+{
+}
+
+impl<A> Executable for A where
+    A: Aggregate<Command: Clone + Send + 'static, Error: Into<ApiError> + Send + 'static>
+        + ClaimRefusal
+        + Clone
+        + Pick<A>
+{
 }
 
 /// Picks one executor out of [`Commands`].
@@ -147,37 +165,25 @@ pub enum Projected {
 impl AppState {
     /// Runs `command` on aggregate `id` in its own task and returns the aggregate as the
     /// command left it. Refusals come back as their API codes. Never waits for a read model.
-    pub async fn execute<A>(
+    pub async fn execute<A: Executable>(
         &self,
         id: String,
         command: A::Command,
         metadata: Metadata,
-    ) -> Result<A, ApiError>
-    where
-        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
-        A::Command: Clone + Send + 'static,
-        A::Error: Into<ApiError> + Send,
-        ApiError: From<StoreError<A::Error>>,
-    {
+    ) -> Result<A, ApiError> {
         self.execute_from(Start::Stored, id, command, metadata)
             .await
     }
 
     /// Like [`AppState::execute`], deciding the first attempt on `start`: [`Start::New`] for
     /// an id just made, which skips reading its (empty) history.
-    pub async fn execute_from<A>(
+    pub async fn execute_from<A: Executable>(
         &self,
         start: Start,
         id: String,
         command: A::Command,
         metadata: Metadata,
-    ) -> Result<A, ApiError>
-    where
-        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
-        A::Command: Clone + Send + 'static,
-        A::Error: Into<ApiError> + Send,
-        ApiError: From<StoreError<A::Error>>,
-    {
+    ) -> Result<A, ApiError> {
         let state = self.clone();
         let name = A::command_name(&command);
         let task = tokio::spawn(
@@ -198,12 +204,7 @@ impl AppState {
 
     /// Aggregate `id` as its events fold it now: the write side, for authorisation that must
     /// not lag behind the read models.
-    pub async fn load<A>(&self, id: String) -> Result<A, ApiError>
-    where
-        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
-        A::Command: Clone,
-        ApiError: From<StoreError<A::Error>>,
-    {
+    pub async fn load<A: Executable>(&self, id: String) -> Result<A, ApiError> {
         Ok(A::pick(&self.commands).load(&id).await?)
     }
 

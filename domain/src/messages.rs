@@ -218,17 +218,20 @@ pub fn zones_changed_by_employer_sms(
         ),
     };
     if let Some(deduction) = new_deduction {
-        text.push_str(&match language {
-            Language::Bokmal => {
-                format!(" Nytt trekk i lønn per måned: {}.", kroner_text(deduction))
-            }
-            Language::English => format!(
-                " Your new monthly payroll deduction: {}.",
-                kroner_text(deduction)
-            ),
-        });
+        text.push_str(&new_deduction_sentence(language, deduction));
     }
     text
+}
+
+/// The sentence that closes an SMS about new zones when the monthly deduction changes.
+fn new_deduction_sentence(language: Language, deduction: Money) -> String {
+    match language {
+        Language::Bokmal => format!(" Nytt trekk i lønn per måned: {}.", kroner_text(deduction)),
+        Language::English => format!(
+            " Your new monthly payroll deduction: {}.",
+            kroner_text(deduction)
+        ),
+    }
 }
 
 /// The SMS telling an employee that the administrator approved the zones they asked for
@@ -253,15 +256,7 @@ pub fn zone_change_approved_sms(
         ),
     };
     if let Some(deduction) = new_deduction {
-        text.push_str(&match language {
-            Language::Bokmal => {
-                format!(" Nytt trekk i lønn per måned: {}.", kroner_text(deduction))
-            }
-            Language::English => format!(
-                " Your new monthly payroll deduction: {}.",
-                kroner_text(deduction)
-            ),
-        });
+        text.push_str(&new_deduction_sentence(language, deduction));
     }
     text
 }

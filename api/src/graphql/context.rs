@@ -11,15 +11,13 @@ use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_domain::subscription::OrderDetails;
 use bedrift_domain::values::{CompanyId, PhoneNumber};
 use bedrift_projections::listing::{self, TicketListing};
-use bedrift_store::claims::ClaimRefusal;
-use bedrift_store::{LogPosition, Start, StoreError};
-use cqrs_es::Aggregate;
+use bedrift_store::{LogPosition, Start};
 use uuid::Uuid;
 
 use super::ApiError;
 use crate::auth::{self, bearer_token, session_of, Limit, Principal};
 use crate::client_address::client_address;
-use crate::commands::Pick;
+use crate::commands::Executable;
 use crate::AppState;
 
 /// The caller of one request.
@@ -161,74 +159,50 @@ impl Caller {
     /// queries, on any replica, wait until the read models show the change (R19). The
     /// change is stored at that point: should remembering fail, it is logged and the answer
     /// is still the change (the session's queries may then show it a little later).
-    pub async fn execute<A>(
+    pub async fn execute<A: Executable>(
         &self,
         state: &AppState,
         id: String,
         command: A::Command,
-    ) -> Result<A, ApiError>
-    where
-        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
-        A::Command: Clone + Send + 'static,
-        A::Error: Into<ApiError> + Send,
-        ApiError: From<StoreError<A::Error>>,
-    {
+    ) -> Result<A, ApiError> {
         let metadata = self.metadata(state)?;
         self.execute_as::<A>(state, id, command, metadata).await
     }
 
     /// Like [`Caller::execute`], with the command's metadata given (for example a holder's,
     /// which names the company of the subscription, see [`Caller::metadata_on`]).
-    pub async fn execute_as<A>(
+    pub async fn execute_as<A: Executable>(
         &self,
         state: &AppState,
         id: String,
         command: A::Command,
         metadata: Metadata,
-    ) -> Result<A, ApiError>
-    where
-        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
-        A::Command: Clone + Send + 'static,
-        A::Error: Into<ApiError> + Send,
-        ApiError: From<StoreError<A::Error>>,
-    {
+    ) -> Result<A, ApiError> {
         self.run::<A>(state, Start::Stored, id, command, metadata)
             .await
     }
 
     /// Like [`Caller::execute`], for an aggregate whose id was just made: the command is
     /// decided without reading its (empty) history (see [`Start::New`]).
-    pub async fn create<A>(
+    pub async fn create<A: Executable>(
         &self,
         state: &AppState,
         id: String,
         command: A::Command,
-    ) -> Result<A, ApiError>
-    where
-        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
-        A::Command: Clone + Send + 'static,
-        A::Error: Into<ApiError> + Send,
-        ApiError: From<StoreError<A::Error>>,
-    {
+    ) -> Result<A, ApiError> {
         let metadata = self.metadata(state)?;
         self.run::<A>(state, Start::New, id, command, metadata)
             .await
     }
 
-    async fn run<A>(
+    async fn run<A: Executable>(
         &self,
         state: &AppState,
         start: Start,
         id: String,
         command: A::Command,
         metadata: Metadata,
-    ) -> Result<A, ApiError>
-    where
-        A: Aggregate + ClaimRefusal + Clone + Pick<A>,
-        A::Command: Clone + Send + 'static,
-        A::Error: Into<ApiError> + Send,
-        ApiError: From<StoreError<A::Error>>,
-    {
+    ) -> Result<A, ApiError> {
         let after = state
             .execute_from::<A>(start, id.clone(), command, metadata)
             .await?;
