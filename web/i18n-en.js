@@ -14,6 +14,8 @@ export default {
   maaneder: MONTHS,
   dato: (d, m, y) => `${d} ${MONTHS[m - 1]} ${y}`,
   maaned: (m, y) => `${MONTHS[m - 1]} ${y}`,
+  tusenskille: ',',
+  desimaltegn: '.',
   klokke: (datoTekst, hh, mm) => `${datoTekst} at ${hh}:${mm}`,
 
   'kode.UNAUTHENTICATED': 'You are not logged in, or your session has expired. Log in again.',

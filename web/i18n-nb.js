@@ -14,6 +14,8 @@ export default {
   maaneder: MAANEDER,
   dato: (d, m, y) => `${d}. ${MAANEDER[m - 1]} ${y}`,
   maaned: (m, y) => `${MAANEDER[m - 1]} ${y}`,
+  tusenskille: '\u00a0',
+  desimaltegn: ',',
   klokke: (datoTekst, hh, mm) => `${datoTekst} kl. ${hh}:${mm}`,
 
   // Feilkoder (extensions.code)

@@ -1,5 +1,6 @@
 // Språkvalg for sidene: bokmål (standard) eller engelsk. Tekstene ligger i én fil per språk
-// (i18n-nb.js, i18n-en.js); et tredje språk er en ny fil og en linje i SPRAK under.
+// (i18n-nb.js, i18n-en.js); et tredje språk er en ny fil og en linje i SPRAK under. Portalens
+// tekster ligger i egne filer (i18n-portal-*.js) som i18n-portal.js legger til med leggTilTekster.
 // Valget tas fra nettleserens språk, kan byttes på siden og huskes i localStorage. Sider som
 // ikke er oversatt ennå (uten data-sprakvalg), vises på bokmål.
 
@@ -37,6 +38,16 @@ export const sprak = velgSprak();
 document.documentElement.lang = sprak;
 
 /**
+ * Adds a page set's texts, `{ nb: {...}, en: {...} }`, to the languages' texts (the portal's
+ * come from i18n-portal.js). Called before any of those texts is asked for.
+ */
+export function leggTilTekster(sett) {
+  for (const [kode, tekster] of Object.entries(sett)) {
+    if (SPRAK[kode]) Object.assign(SPRAK[kode], tekster);
+  }
+}
+
+/**
  * The text `key` in the page's language (bokmål when the language lacks it). Texts that take
  * values are functions: `t('sendtTil', '912 34 567')`.
  */
@@ -58,12 +69,15 @@ export function byttSprak(kode) {
 
 /**
  * A button that switches to the other language, labelled in that language (with its `lang`),
- * e.g. "English" on a bokmål page.
+ * e.g. "English" on a bokmål page. `førBytte()` runs first (to keep what is typed).
  */
-export function sprakknapp(el) {
+export function sprakknapp(el, førBytte = null) {
   const annet = sprak === 'nb' ? 'en' : 'nb';
   return el('button', {
     type: 'button', class: 'lenke sprakvalg', lang: annet, id: 'sprakvalg',
-    onclick: () => byttSprak(annet),
+    onclick: () => {
+      if (førBytte) førBytte();
+      byttSprak(annet);
+    },
   }, SPRAK[annet].sprakNavn);
 }
