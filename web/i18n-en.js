@@ -10,7 +10,6 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 const wait = (s) => (s < 90 ? `${s} seconds` : `${Math.ceil(s / 60)} minutes`);
 
 export default {
-  sprakNavn: 'English',
   maaneder: MONTHS,
   dato: (d, m, y) => `${d} ${MONTHS[m - 1]} ${y}`,
   maaned: (m, y) => `${MONTHS[m - 1]} ${y}`,

@@ -10,7 +10,6 @@ const MAANEDER = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', '
 const ventetid = (s) => (s < 90 ? `${s} sekunder` : `${Math.ceil(s / 60)} minutter`);
 
 export default {
-  sprakNavn: 'Norsk',
   maaneder: MAANEDER,
   dato: (d, m, y) => `${d}. ${MAANEDER[m - 1]} ${y}`,
   maaned: (m, y) => `${MAANEDER[m - 1]} ${y}`,
