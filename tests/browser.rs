@@ -252,6 +252,23 @@ fn clear(folder: &Path) {
     std::fs::create_dir_all(folder).expect("the screenshot folder can be made");
 }
 
+/// The portal's texts are in both languages with the same keys, and no portal module has a
+/// visible text of its own outside the dictionaries (`web/tests/i18n-check.mjs`; node only).
+#[test]
+fn the_portal_texts_are_in_both_languages_and_only_in_the_dictionaries() {
+    let output = std::process::Command::new("node")
+        .arg(root().join("web/tests/i18n-check.mjs"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("node starts (apt-get install nodejs)");
+    assert!(
+        output.status.success(),
+        "web/tests/i18n-check.mjs failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_employee_orders_on_a_phone_and_the_admin_approves_live_in_a_real_browser() {
     let started = Instant::now();

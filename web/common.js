@@ -130,17 +130,20 @@ export function subscribe(query, variables, token, onData, onError = () => {}) {
 }
 
 function tusenskille(heltall) {
-  return String(heltall).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  return String(heltall).replace(/\B(?=(\d{3})+(?!\d))/g, t('tusenskille'));
 }
 
-/** Øre as kroner: `kroner(123450)` is "1 234,50 kr" (non-breaking spaces). */
+/**
+ * Øre as kroner in the page's language: `kroner(123450)` is "1 234,50 kr" in bokmål and
+ * "1,234.50 kr" in English (always Norwegian kroner; non-breaking spaces).
+ */
 export function kroner(ore) {
   const n = Number(ore);
   const fortegn = n < 0 ? '−' : '';
   const abs = Math.abs(Math.round(n));
   const kr = Math.floor(abs / 100);
   const rest = String(abs % 100).padStart(2, '0');
-  return `${fortegn}${tusenskille(kr)},${rest}\u00a0kr`;
+  return `${fortegn}${tusenskille(kr)}${t('desimaltegn')}${rest}\u00a0kr`;
 }
 
 /** A date (`2026-12-01`, or the date part of an RFC 3339 instant) as "1. desember 2026". */

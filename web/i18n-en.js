@@ -10,10 +10,11 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 const wait = (s) => (s < 90 ? `${s} seconds` : `${Math.ceil(s / 60)} minutes`);
 
 export default {
-  sprakNavn: 'English',
   maaneder: MONTHS,
   dato: (d, m, y) => `${d} ${MONTHS[m - 1]} ${y}`,
   maaned: (m, y) => `${MONTHS[m - 1]} ${y}`,
+  tusenskille: ',',
+  desimaltegn: '.',
   klokke: (datoTekst, hh, mm) => `${datoTekst} at ${hh}:${mm}`,
 
   'kode.UNAUTHENTICATED': 'You are not logged in, or your session has expired. Log in again.',

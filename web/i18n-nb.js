@@ -10,10 +10,11 @@ const MAANEDER = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', '
 const ventetid = (s) => (s < 90 ? `${s} sekunder` : `${Math.ceil(s / 60)} minutter`);
 
 export default {
-  sprakNavn: 'Norsk',
   maaneder: MAANEDER,
   dato: (d, m, y) => `${d}. ${MAANEDER[m - 1]} ${y}`,
   maaned: (m, y) => `${MAANEDER[m - 1]} ${y}`,
+  tusenskille: '\u00a0',
+  desimaltegn: ',',
   klokke: (datoTekst, hh, mm) => `${datoTekst} kl. ${hh}:${mm}`,
 
   // Feilkoder (extensions.code)

@@ -3,6 +3,7 @@
 
 import { el, tidspunkt } from './common.js';
 import { felt, feilboks, vedInnsending, lokalFeil, kunngjør, norsk } from './portal-ui.js';
+import { t } from './i18n-portal.js';
 
 const FELTER = 'administrators { accountId name email lastLoginAt }';
 
@@ -18,19 +19,19 @@ export function administratorer(app, c, seksjon) {
       const fjern = el('button', {
         type: 'button',
         class: 'sekundær liten',
-        text: 'Fjern',
+        text: t('adm.fjern'),
         disabled: eneste,
-        title: eneste ? 'Bedriften må ha minst én administrator.' : null,
-        'aria-label': `Fjern ${a.name} som administrator`,
+        title: eneste ? t('adm.minstEn') : null,
+        'aria-label': t('adm.fjernLabel', a.name),
         onclick: async () => {
-          if (!window.confirm(`Fjerne ${a.name} (${a.email}) som administrator? Tilgangen forsvinner med en gang.`)) return;
+          if (!window.confirm(t('adm.bekreft', a.name, a.email))) return;
           fjern.disabled = true;
           boks.textContent = '';
           try {
             const d = await app.gql(`mutation($id: ID!, $a: ID!) { removeAdministrator(companyId: $id, accountId: $a) { ${FELTER} } }`,
               { id: c.id, a: a.accountId });
             tegn(d.removeAdministrator.administrators);
-            status.textContent = `${a.name} er fjernet som administrator.`;
+            status.textContent = t('adm.fjernet', a.name);
             kunngjør(status.textContent);
           } catch (error) {
             fjern.disabled = false;
@@ -38,7 +39,7 @@ export function administratorer(app, c, seksjon) {
           }
         },
       });
-      const sist = a.lastLoginAt ? `sist innlogget ${tidspunkt(a.lastLoginAt)}` : 'har ikke logget inn ennå';
+      const sist = a.lastLoginAt ? t('adm.sist', tidspunkt(a.lastLoginAt)) : t('adm.aldri');
       return el('li', {}, `${a.name} (${a.email}), `, el('span', { class: 'dempet', text: sist }), ' ', fjern);
     }));
   }
@@ -47,23 +48,23 @@ export function administratorer(app, c, seksjon) {
   const inviter = feilboks();
   const ok = el('p', { role: 'status', class: 'dempet' });
   const form = el('form', { novalidate: true },
-    el('h3', { text: 'Inviter en administrator' }),
+    el('h3', { text: t('adm.inviter') }),
     el('div', { class: 'rad' },
-      felt({ name: 'name', label: 'Navn', autocomplete: 'off' }),
-      felt({ name: 'email', label: 'E-post', type: 'email', autocomplete: 'off' })),
+      felt({ name: 'name', label: t('bill.navn'), autocomplete: 'off' }),
+      felt({ name: 'email', label: t('auth.epost'), type: 'email', autocomplete: 'off' })),
     inviter,
-    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: 'Send invitasjon' })), ok);
+    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: t('adm.send') })), ok);
   vedInnsending(form, inviter, async (f) => {
     ok.textContent = '';
     const name = f.elements.name.value.trim();
-    if (!name) throw lokalFeil('name', 'Skriv navnet.');
+    if (!name) throw lokalFeil('name', t('adm.skrivNavn'));
     const email = f.elements.email.value.trim();
-    if (!email) throw lokalFeil('email', 'Skriv e-postadressen invitasjonen skal til.');
+    if (!email) throw lokalFeil('email', t('adm.skrivEpost'));
     const d = await app.gql(`mutation($id: ID!, $name: String!, $email: String!) {
       inviteAdministrator(companyId: $id, name: $name, email: $email) { ${FELTER} } }`, { id: c.id, name, email });
     tegn(d.inviteAdministrator.administrators);
     f.reset();
-    ok.textContent = `${name} er invitert. Invitasjonen er sendt til ${email}.`;
+    ok.textContent = t('adm.invitert', name, email);
   });
-  return seksjon('Administratorer', liste, boks, status, form);
+  return seksjon(t('adm.tittel'), liste, boks, status, form);
 }

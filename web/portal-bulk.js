@@ -4,12 +4,13 @@
 
 import { el } from './common.js';
 import { norsk } from './portal-ui.js';
+import { t } from './i18n-portal.js';
 
-/** Why one order of many was not approved, in Norwegian. */
+/** Why one order of many was not approved, in the page's language. */
 const GRUNN = {
-  INVALID_STATE: 'venter ikke lenger på godkjenning',
-  FORBIDDEN: 'finnes ikke i denne køen',
-  NOT_FOUND: 'finnes ikke i denne køen',
+  INVALID_STATE: t('bulk.INVALID_STATE'),
+  FORBIDDEN: t('bulk.FORBIDDEN'),
+  NOT_FOUND: t('bulk.NOT_FOUND'),
 };
 
 const GODKJENN_MANGE = `mutation($ids: [ID!]!) { approveSubscriptions(ids: $ids) {
@@ -22,12 +23,12 @@ const GODKJENN_MANGE = `mutation($ids: [ID!]!) { approveSubscriptions(ids: $ids)
  */
 export function massegodkjenning(app, { rader, navn, ferdig, status }) {
   const valgte = new Set();
-  const valgt = el('button', { type: 'button', text: 'Godkjenn valgte', disabled: true });
-  const alle = el('button', { type: 'button', class: 'sekundær', text: 'Godkjenn alle som vises' });
+  const valgt = el('button', { type: 'button', text: t('bulk.valgte'), disabled: true });
+  const alle = el('button', { type: 'button', class: 'sekundær', text: t('bulk.alle') });
 
   function oppdater() {
     valgt.disabled = valgte.size === 0;
-    valgt.textContent = valgte.size ? `Godkjenn valgte (${valgte.size})` : 'Godkjenn valgte';
+    valgt.textContent = valgte.size ? t('bulk.valgteAntall', valgte.size) : t('bulk.valgte');
     alle.disabled = rader.size === 0;
   }
 
@@ -42,8 +43,8 @@ export function massegodkjenning(app, { rader, navn, ferdig, status }) {
         valgte.delete(s.id);
         ferdig(s.id, '');
       }
-      const deler = [`${r.approved.length} bestilling${r.approved.length === 1 ? '' : 'er'} er godkjent.`];
-      for (const f of r.failed) deler.push(`${navn(f.id)}: ${GRUNN[f.code] || 'ble ikke godkjent, prøv igjen'}.`);
+      const deler = [t('bulk.godkjent', r.approved.length)];
+      for (const f of r.failed) deler.push(`${navn(f.id)}: ${GRUNN[f.code] || t('bulk.ikkeGodkjent')}.`);
       status.replaceChildren(el('p', { class: r.failed.length ? 'melding feil' : 'melding ok', text: deler.join(' ') }));
     } catch (error) {
       status.replaceChildren(el('p', { class: 'melding feil', text: norsk(error) }));
@@ -58,7 +59,7 @@ export function massegodkjenning(app, { rader, navn, ferdig, status }) {
   function merk(li, id) {
     const boks = el('input', {
       type: 'checkbox',
-      'aria-label': `Velg bestillingen fra ${navn(id)}`,
+      'aria-label': t('bulk.velg', navn(id)),
       onchange: (e) => {
         if (e.target.checked) valgte.add(id); else valgte.delete(id);
         oppdater();

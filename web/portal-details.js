@@ -4,40 +4,41 @@
 
 import { el } from './common.js';
 import { felt, feilboks, vedInnsending, lokalFeil } from './portal-ui.js';
+import { t } from './i18n-portal.js';
 
 /**
- * The card that corrects ticket `t`'s details against the company's order form `skjema`
+ * The card that corrects ticket `s`'s details against the company's order form `skjema`
  * (`{ employeeNumber, extraFields: [{ label, required }] }`); `last(melding)` reloads the page.
  */
-export function personalia(app, t, skjema, last) {
+export function personalia(app, s, skjema, last) {
   const boks = feilboks();
-  const svar = Object.fromEntries(t.extraFields.map((a) => [a.label, a.value]));
+  const svar = Object.fromEntries(s.extraFields.map((a) => [a.label, a.value]));
   const nummerKreves = skjema.employeeNumber === 'REQUIRED';
-  const form = el('form', { novalidate: true, 'aria-label': 'Rett opplysninger' },
-    felt({ name: 'firstName', label: 'Fornavn', value: t.firstName, required: true, autocomplete: 'off' }),
-    felt({ name: 'lastName', label: 'Etternavn', value: t.lastName, required: true, autocomplete: 'off' }),
+  const form = el('form', { novalidate: true, 'aria-label': t('bill.rett') },
+    felt({ name: 'firstName', label: t('fornavn'), value: s.firstName, required: true, autocomplete: 'off' }),
+    felt({ name: 'lastName', label: t('etternavn'), value: s.lastName, required: true, autocomplete: 'off' }),
     skjema.employeeNumber === 'HIDDEN' ? null : felt({
       name: 'employeeNumber',
-      label: nummerKreves ? 'Ansattnummer' : 'Ansattnummer (valgfritt)',
-      value: t.employeeNumber || '',
+      label: nummerKreves ? t('ansattnummer') : t('valgfritt', t('ansattnummer')),
+      value: s.employeeNumber || '',
       required: nummerKreves,
-      hjelp: 'Trengs i importfilene til Visma Lønn og Tripletex.',
+      hjelp: t('det.hjelp'),
       autocomplete: 'off',
     }),
     skjema.extraFields.map((f) => felt({
       name: `extraFields[${f.label}]`,
-      label: f.required ? f.label : `${f.label} (valgfritt)`,
+      label: f.required ? f.label : t('valgfritt', f.label),
       value: svar[f.label] || '',
       required: f.required,
       autocomplete: 'off',
     })),
     boks,
-    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: 'Lagre opplysningene' })));
+    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: t('det.lagre') })));
   vedInnsending(form, boks, async (f) => {
     const firstName = f.elements.firstName.value.trim();
     const lastName = f.elements.lastName.value.trim();
-    if (!firstName) throw lokalFeil('firstName', 'Skriv fornavnet.');
-    if (!lastName) throw lokalFeil('lastName', 'Skriv etternavnet.');
+    if (!firstName) throw lokalFeil('firstName', t('det.skrivFornavn'));
+    if (!lastName) throw lokalFeil('lastName', t('det.skrivEtternavn'));
     const nummer = f.elements.employeeNumber ? f.elements.employeeNumber.value.trim() : '';
     const extraFields = skjema.extraFields.map((felt) => ({
       label: felt.label,
@@ -45,9 +46,9 @@ export function personalia(app, t, skjema, last) {
     }));
     await app.gql(`mutation($id: ID!, $input: EmployeeDetailsInput!) {
       updateEmployeeDetails(id: $id, input: $input) { id } }`,
-    { id: t.id, input: { firstName, lastName, employeeNumber: nummer || null, extraFields } });
-    last('Opplysningene er lagret.');
+    { id: s.id, input: { firstName, lastName, employeeNumber: nummer || null, extraFields } });
+    last(t('det.lagret'));
   });
   return el('section', { class: 'kort', id: 'opplysninger', 'aria-labelledby': 'rett-opplysninger' },
-    el('h2', { id: 'rett-opplysninger', text: 'Rett opplysninger' }), form);
+    el('h2', { id: 'rett-opplysninger', text: t('bill.rett') }), form);
 }

@@ -6,6 +6,7 @@
 import { el, KATEGORI, KATEGORIHJELP } from './common.js';
 import { felt, velger, feilboks, vedInnsending, lokalFeil } from './portal-ui.js';
 import { sonevelger } from './portal-zones.js';
+import { t } from './i18n-portal.js';
 
 const SKJEMA = `query($id: ID!) { company(id: $id) { id name orderLinkToken
   orderForm { employeeNumber extraFields { label required } } } }`;
@@ -32,7 +33,7 @@ export async function nyttAbonnement(app, id) {
 
   const kategorivalg = velger({
     name: 'category',
-    label: 'Reisende',
+    label: t('reisende'),
     value: 'ADULT',
     valg: Object.entries(KATEGORI),
   });
@@ -58,10 +59,10 @@ export async function nyttAbonnement(app, id) {
       [prisTariff, hentet] = [null, false];
     }
     const etterDenFørste = !dag.endsWith('-01');
-    const ingenPris = hentet ? 'Det finnes ingen priser for denne startdatoen ennå.' : 'Fikk ikke hentet prisen for denne startdatoen.';
+    const ingenPris = hentet ? t('nytt.ingenPris') : t('nytt.prisFeil');
     startmerknad.textContent = [
       prisTariff ? '' : ingenPris,
-      etterDenFørste ? 'Abonnementet starter etter den 1., og hele måneden betales likevel.' : '',
+      etterDenFørste ? t('nytt.etterForste') : '',
     ].filter(Boolean).join(' ');
     soner.oppdaterPris();
   }
@@ -71,7 +72,7 @@ export async function nyttAbonnement(app, id) {
   const ansattnr = c.orderForm.employeeNumber;
   const ekstra = c.orderForm.extraFields.map((f, i) => felt({
     name: i === 0 ? 'extraFields' : `ekstra-${i}`,
-    label: f.required ? f.label : `${f.label} (valgfritt)`,
+    label: f.required ? f.label : t('valgfritt', f.label),
     required: f.required,
     attrs: { 'data-etikett': f.label, 'data-pakrevd': f.required ? 'ja' : null, maxlength: '200' },
   }));
@@ -79,72 +80,72 @@ export async function nyttAbonnement(app, id) {
   const boks = feilboks();
   const form = el('form', { class: 'kort', novalidate: true },
     el('fieldset', {},
-      el('legend', { text: 'Den ansatte' }),
-      felt({ name: 'phone', label: 'Mobilnummer', type: 'tel', autocomplete: 'off', required: true, hjelp: 'For eksempel 912 34 567. Billetten knyttes til dette nummeret.' }),
+      el('legend', { text: t('nytt.denAnsatte') }),
+      felt({ name: 'phone', label: t('mobilnummer'), type: 'tel', autocomplete: 'off', required: true, hjelp: t('nytt.mobilHjelp') }),
       el('div', { class: 'rad' },
-        felt({ name: 'firstName', label: 'Fornavn', autocomplete: 'off', required: true, hjelp: 'Slik det står på legitimasjonen.' }),
-        felt({ name: 'lastName', label: 'Etternavn', autocomplete: 'off', required: true, hjelp: 'Slik det står på legitimasjonen.' })),
+        felt({ name: 'firstName', label: t('fornavn'), autocomplete: 'off', required: true, hjelp: t('nytt.slikLegitimasjon') }),
+        felt({ name: 'lastName', label: t('etternavn'), autocomplete: 'off', required: true, hjelp: t('nytt.slikLegitimasjon') })),
       ansattnr === 'HIDDEN' ? null : felt({
         name: 'employeeNumber',
-        label: ansattnr === 'REQUIRED' ? 'Ansattnummer' : 'Ansattnummer (valgfritt)',
+        label: ansattnr === 'REQUIRED' ? t('ansattnummer') : t('valgfritt', t('ansattnummer')),
         required: ansattnr === 'REQUIRED',
       }),
       ekstra),
     el('fieldset', {},
-      el('legend', { text: 'Billetten' }),
+      el('legend', { text: t('nytt.billetten') }),
       kategorivalg,
       felt({
         name: 'startDate',
-        label: 'Startdato',
+        label: t('startdato'),
         type: 'date',
         value: startdato,
         required: true,
-        hjelp: 'Fra i dag og inntil 12 måneder fram. Forslaget er den 1. neste måned.',
+        hjelp: t('nytt.startHjelp'),
         attrs: { onchange: (e) => nyStart(e.target.value) },
       }),
       startmerknad),
     soner.node,
     boks,
-    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: 'Opprett abonnement' })));
+    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: t('nytt.opprett') })));
 
   vedInnsending(form, boks, async (f) => {
     const phone = f.elements.phone.value.trim();
-    if (!phone) throw lokalFeil('phone', 'Skriv mobilnummeret til den ansatte.');
+    if (!phone) throw lokalFeil('phone', t('nytt.skrivMobil'));
     const firstName = f.elements.firstName.value.trim();
-    if (!firstName) throw lokalFeil('firstName', 'Skriv fornavnet slik det står på legitimasjonen.');
+    if (!firstName) throw lokalFeil('firstName', t('felt.firstName'));
     const lastName = f.elements.lastName.value.trim();
-    if (!lastName) throw lokalFeil('lastName', 'Skriv etternavnet slik det står på legitimasjonen.');
+    if (!lastName) throw lokalFeil('lastName', t('felt.lastName'));
     let employeeNumber = null;
     if (f.elements.employeeNumber) {
       employeeNumber = f.elements.employeeNumber.value.trim() || null;
-      if (!employeeNumber && ansattnr === 'REQUIRED') throw lokalFeil('employeeNumber', 'Skriv ansattnummeret.');
+      if (!employeeNumber && ansattnr === 'REQUIRED') throw lokalFeil('employeeNumber', t('nytt.skrivAnsattnummer'));
     }
     const extraFields = [];
     for (const input of f.querySelectorAll('[data-etikett]')) {
       const value = input.value.trim();
-      if (!value && input.dataset.pakrevd) throw lokalFeil(input.name, `Fyll inn «${input.dataset.etikett}».`);
+      if (!value && input.dataset.pakrevd) throw lokalFeil(input.name, t('ekstrafeltMangler', input.dataset.etikett));
       if (value) extraFields.push({ label: input.dataset.etikett, value });
     }
     const { zones, wholeRegion } = soner.verdi();
     const startDate = f.elements.startDate.value;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) throw lokalFeil('startDate', 'Velg en startdato.');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) throw lokalFeil('startDate', t('nytt.velgStart'));
     const svar = await app.gql(OPPRETT, {
       companyId: id,
       phone,
       startDate,
       input: { firstName, lastName, employeeNumber, extraFields, category: kat(), zones, wholeRegion },
     });
-    app.kvittering = `Abonnementet for ${firstName} ${lastName} er opprettet og godkjent.`;
+    app.kvittering = t('nytt.opprettet', firstName, lastName);
     app.gå(`/firma/${id}/billett/${svar.createSubscription.id}`);
   }, (error) => {
     if (error.code === 'ALREADY_SUBSCRIBED') {
-      boks.textContent = 'Denne personen har allerede et abonnement hos bedriften som gjelder fra denne datoen. Si opp det gamle først, eller velg en senere startdato.';
+      boks.textContent = t('nytt.harAllerede');
       return true;
     }
     return false;
   });
 
-  app.vis(`Nytt abonnement – ${c.name}`,
-    el('p', { text: 'Abonnementer du oppretter her, er godkjent med en gang. Den ansatte får SMS med lenke til billetten.' }),
+  app.vis(t('nytt.tittel', c.name),
+    el('p', { text: t('nytt.innledning') }),
     form);
 }

@@ -4,6 +4,7 @@
 
 import { el, kroner, maaned, telefon, KATEGORI, SONEKLASSE } from './common.js';
 import { tabell, lastNed, flyttMåned, sonenavn, tjenestensMåned } from './portal-ui.js';
+import { t } from './i18n-portal.js';
 
 const GRUNNLAG = `query($id: ID!, $month: Month!) { company(id: $id) { id name orgNumber payTypeCode
   payrollDeductionBasis(month: $month) { month preliminary
@@ -13,7 +14,7 @@ const GRUNNLAG = `query($id: ID!, $month: Month!) { company(id: $id) { id name o
 /** Every export the finance routes offer. */
 export const FORMATER = [
   { tekst: 'CSV', ending: 'csv', format: 'generic', fil: '' },
-  { tekst: 'Visma Lønn', ending: 'csv', format: 'visma', fil: '-visma' },
+  { tekst: t('lonn.visma'), ending: 'csv', format: 'visma', fil: '-visma' },
   { tekst: 'Tripletex', ending: 'csv', format: 'tripletex', fil: '-tripletex' },
   { tekst: 'Excel', ending: 'xlsx', format: 'generic', fil: '' },
 ];
@@ -29,13 +30,13 @@ export async function lønnstrekk(app, id, month) {
   const b = c.payrollDeductionBasis;
   const gå = (m) => app.gå(`/firma/${id}/lonnstrekk/${m}`);
 
-  const velger = el('form', { class: 'verktøy', 'aria-label': 'Velg måned', novalidate: true },
-    el('button', { type: 'button', class: 'sekundær', text: '← Forrige måned', onclick: () => gå(flyttMåned(måned, -1)) }),
+  const velger = el('form', { class: 'verktøy', 'aria-label': t('maaned.velg'), novalidate: true },
+    el('button', { type: 'button', class: 'sekundær', text: t('maaned.forrige'), onclick: () => gå(flyttMåned(måned, -1)) }),
     el('div', { class: 'felt' },
-      el('label', { for: 'maaned', text: 'Måned' }),
+      el('label', { for: 'maaned', text: t('maaned.maaned') }),
       el('input', { id: 'maaned', name: 'month', type: 'month', value: måned, required: true })),
-    el('button', { type: 'submit', text: 'Vis' }),
-    el('button', { type: 'button', class: 'sekundær', text: 'Neste måned →', onclick: () => gå(flyttMåned(måned, 1)) }));
+    el('button', { type: 'submit', text: t('maaned.vis') }),
+    el('button', { type: 'button', class: 'sekundær', text: t('maaned.neste'), onclick: () => gå(flyttMåned(måned, 1)) }));
   velger.addEventListener('submit', (e) => {
     e.preventDefault();
     const m = velger.elements.month.value;
@@ -43,25 +44,25 @@ export async function lønnstrekk(app, id, month) {
   });
 
   const merke = b.preliminary
-    ? el('p', { class: 'melding advarsel' }, el('strong', { text: 'Foreløpig. ' }), 'Måneden er ikke slutt, så grunnlaget kan fortsatt endre seg.')
-    : el('p', { class: 'melding ok' }, el('strong', { text: 'Endelig. ' }), 'Måneden er slutt, og grunnlaget endres ikke.');
+    ? el('p', { class: 'melding advarsel' }, el('strong', { text: t('maaned.forelopig') }), t('maaned.forelopigTekst'))
+    : el('p', { class: 'melding ok' }, el('strong', { text: t('maaned.endelig') }), t('maaned.endeligTekst'));
 
-  const t = b.totals;
+  const sum = b.totals;
   const sammendrag = el('dl', { class: 'fakta' },
-    el('dt', { text: 'Abonnementer' }), el('dd', { text: String(t.subscriptions) }),
-    el('dt', { text: 'Sum pris' }), el('dd', { text: kroner(t.price) }),
-    el('dt', { text: 'Arbeidsgiverandel' }), el('dd', { text: kroner(t.employerContribution) }),
-    el('dt', { text: 'Sum lønnstrekk' }), el('dd', { text: kroner(t.deduction) }));
+    el('dt', { text: t('lonn.abonnementer') }), el('dd', { text: String(sum.subscriptions) }),
+    el('dt', { text: t('lonn.sumPris') }), el('dd', { text: kroner(sum.price) }),
+    el('dt', { text: t('arbeidsgiverenBetaler') }), el('dd', { text: kroner(sum.employerContribution) }),
+    el('dt', { text: t('lonn.sumTrekk') }), el('dd', { text: kroner(sum.deduction) }));
 
   const uten = b.lines.filter((l) => !l.employeeNumber);
   const sonetekst = (l) => (l.zones.length ? l.zones.map((z) => sonenavn(tariff, z)).join(' + ') : SONEKLASSE[l.zoneClass]);
   const linjer = b.lines.length === 0
-    ? el('p', { text: `Ingen abonnementer belastes for ${maaned(måned)}.` })
+    ? el('p', { text: t('lonn.ingen', maaned(måned)) })
     : tabell({
-      overskrift: `Lønnstrekk for ${maaned(måned)}`,
+      overskrift: t('lonn.overskrift', maaned(måned)),
       kolonner: [
-        { navn: 'Navn' }, { navn: 'Ansattnr.' }, { navn: 'Mobil' }, { navn: 'Reisende' }, { navn: 'Soner' },
-        { navn: 'Pris', tall: true }, { navn: 'Arbeidsgiverandel', tall: true }, { navn: 'Lønnstrekk', tall: true },
+        { navn: t('bill.navn') }, { navn: t('ko.ansattnr') }, { navn: t('ko.mobil') }, { navn: t('reisende') }, { navn: t('soner') },
+        { navn: t('lonn.pris'), tall: true }, { navn: t('arbeidsgiverenBetaler'), tall: true }, { navn: t('meny.lonnstrekk'), tall: true },
       ],
       rader: b.lines.map((l) => [
         el('a', { href: `#/firma/${id}/billett/${l.subscriptionId}`, text: `${l.lastName}, ${l.firstName}` }),
@@ -70,14 +71,14 @@ export async function lønnstrekk(app, id, month) {
         l.employeeNumber || el('a', {
           href: `#/firma/${id}/billett/${l.subscriptionId}?rett=opplysninger`,
           class: 'mangler',
-          text: 'Mangler – legg inn',
+          text: t('lonn.mangler'),
           // The visible text starts the accessible name (WCAG 2.5.3, label in name).
-          'aria-label': `Mangler – legg inn ansattnummer for ${l.firstName} ${l.lastName}`,
+          'aria-label': t('lonn.manglerFor', l.firstName, l.lastName),
         }), telefon(l.phone), KATEGORI[l.category] || l.category, sonetekst(l),
         kroner(l.price), kroner(l.employerContribution), kroner(l.deduction),
       ]),
-      fot: ['Sum', '', '', '', `${t.subscriptions} abonnement${t.subscriptions === 1 ? '' : 'er'}`,
-        kroner(t.price), kroner(t.employerContribution), kroner(t.deduction)],
+      fot: [t('lonn.sum'), '', '', '', t('lonn.antall', sum.subscriptions),
+        kroner(sum.price), kroner(sum.employerContribution), kroner(sum.deduction)],
     });
 
   const nedlastingsstatus = el('p', { role: 'status' });
@@ -85,11 +86,11 @@ export async function lønnstrekk(app, id, month) {
     type: 'button',
     class: 'sekundær',
     'data-format': `${f.format}.${f.ending}`,
-    text: `Last ned ${f.tekst}`,
+    text: t('lonn.lastNed', f.tekst),
     onclick: async (e) => {
       e.target.disabled = true;
       nedlastingsstatus.className = '';
-      nedlastingsstatus.textContent = `Henter ${f.tekst} …`;
+      nedlastingsstatus.textContent = t('lonn.henter', f.tekst);
       const url = `/reports/payroll/${encodeURIComponent(id)}/${måned}.${f.ending}?format=${f.format}`;
       const fil = `lonnstrekk-${c.orgNumber}-${måned}${f.fil}.${f.ending}`;
       const { feil, fil: lagret } = await lastNed(url, app.token, fil);
@@ -98,21 +99,20 @@ export async function lønnstrekk(app, id, month) {
         nedlastingsstatus.className = 'melding feil';
         nedlastingsstatus.textContent = feil;
       } else {
-        nedlastingsstatus.textContent = `${lagret} er lastet ned.`;
+        nedlastingsstatus.textContent = t('lonn.lastetNed', lagret);
       }
     },
   }));
 
-  app.vis(`Lønnstrekk ${maaned(måned)} – ${c.name}`,
+  app.vis(t('lonn.tittel', maaned(måned), c.name),
     velger, merke,
-    el('section', { class: 'kort', 'aria-labelledby': 'summer' }, el('h2', { id: 'summer', text: 'Summer' }), sammendrag),
+    el('section', { class: 'kort', 'aria-labelledby': 'summer' }, el('h2', { id: 'summer', text: t('lonn.summer') }), sammendrag),
     el('section', { class: 'kort', 'aria-labelledby': 'nedlasting' },
-      el('h2', { id: 'nedlasting', text: 'Last ned' }),
-      c.payTypeCode ? null : el('p', { class: 'hjelp' }, 'Importfilene til Visma og Tripletex trenger en lønnsart: ',
-        el('a', { href: `#/firma/${id}/innstillinger`, text: 'sett den i innstillingene' }), '.'),
+      el('h2', { id: 'nedlasting', text: t('lonn.lastNedOverskrift') }),
+      c.payTypeCode ? null : el('p', { class: 'hjelp' }, t('lonn.trengerLonnsart'),
+        el('a', { href: `#/firma/${id}/innstillinger`, text: t('lonn.settDen') }), '.'),
       uten.length === 0 ? null : el('p', { class: 'melding advarsel' },
-        `Importfilene til Visma og Tripletex trenger ansattnummer på hver linje; ${uten.length} mangler. `
-        + 'Følg «Mangler – legg inn» i tabellen for å legge det inn på billetten.'),
+        t('lonn.trengerAnsattnr', uten.length)),
       el('div', { class: 'knapper' }, knapper), nedlastingsstatus),
-    el('section', { 'aria-labelledby': 'linjer' }, el('h2', { id: 'linjer', text: 'Per abonnement' }), linjer));
+    el('section', { 'aria-labelledby': 'linjer' }, el('h2', { id: 'linjer', text: t('lonn.perAbonnement') }), linjer));
 }

@@ -4,6 +4,7 @@
 import { el, dato, tidspunkt, telefon, kroner, subscribe } from './common.js';
 import { felt, feilboks, vedInnsending, lokalFeil, kunngjør, soner, kategori, norsk } from './portal-ui.js';
 import { massegodkjenning } from './portal-bulk.js';
+import { t } from './i18n-portal.js';
 
 /** The fields of a queued order. */
 export const ORDRE = `id firstName lastName phone employeeNumber orderedAt startDate zones wholeRegion
@@ -26,14 +27,14 @@ export async function kø(app, id) {
   const [d, tariff] = await Promise.all([app.gql(KØ, { id }), app.tariff()]);
   if (!erAktuell()) return;
 
-  const liste = el('ul', { class: 'kø', 'aria-labelledby': 'kø-overskrift' });
+  const liste = el('ul', { class: 'kø', 'aria-labelledby': 'ko-overskrift' });
   // While ordering is closed no employee can order: the empty queue says where to open it.
   const tom = d.company.orderingPolicy === 'CLOSED'
     ? el('div', { class: 'kort' },
-      el('p', { text: 'Ingen bestillinger venter. Bestillingslenken er stengt, så de ansatte kan ikke bestille ennå.' }),
-      el('p', {}, 'Åpne for bestillinger og hent lenken under ',
-        el('a', { href: `#/firma/${id}/innstillinger`, text: 'Innstillinger' }), '.'))
-    : el('p', { class: 'kort', text: 'Ingen bestillinger venter på godkjenning.' });
+      el('p', { text: t('ko.stengt') }),
+      el('p', {}, t('ko.aapneUnder'),
+        el('a', { href: `#/firma/${id}/innstillinger`, text: t('meny.innstillinger') }), '.'))
+    : el('p', { class: 'kort', text: t('ko.tom') });
   /** Price lists by start date, fetched once each: the price an order will be charged. */
   const priser = new Map();
   const prisliste = (dag) => {
@@ -50,7 +51,7 @@ export async function kø(app, id) {
   };
   const teller = el('p', { class: 'teller' });
   const status = el('div', { role: 'status' });
-  const live = el('p', { class: 'liten dempet', text: 'Køen oppdateres av seg selv når det kommer nye bestillinger.' });
+  const live = el('p', { class: 'liten dempet', text: t('ko.live') });
   const rader = new Map();
   const navnPå = new Map();
   let kjente = null;
@@ -74,7 +75,7 @@ export async function kø(app, id) {
 
   const mange = massegodkjenning(app, {
     rader,
-    navn: (oid) => navnPå.get(oid) || 'Bestillingen',
+    navn: (oid) => navnPå.get(oid) || t('ko.bestillingen'),
     ferdig: (oid) => {
       const li = rader.get(oid);
       if (!li) return;
@@ -92,13 +93,13 @@ export async function kø(app, id) {
     const handlinger = el('div', { class: 'knapper' });
     const godkjenn = el('button', {
       type: 'button',
-      'aria-label': `Godkjenn bestillingen fra ${navn(o)}`,
-      text: 'Godkjenn',
+      'aria-label': t('ko.godkjennFra', navn(o)),
+      text: t('ko.godkjenn'),
       onclick: async () => {
         godkjenn.disabled = true;
         try {
           await app.gql(GODKJENN, { id: o.id });
-          ferdig(o, li, `Bestillingen fra ${navn(o)} er godkjent.`);
+          ferdig(o, li, t('ko.godkjent', navn(o)));
         } catch (error) {
           godkjenn.disabled = false;
           feil.textContent = norsk(error);
@@ -115,8 +116,8 @@ export async function kø(app, id) {
     const avvis = el('button', {
       type: 'button',
       class: 'sekundær',
-      'aria-label': `Avvis bestillingen fra ${navn(o)}`,
-      text: 'Avvis …',
+      'aria-label': t('ko.avvisFra', navn(o)),
+      text: t('ko.avvis'),
       onclick: () => {
         avvisSkjema.hidden = false;
         handlinger.hidden = true;
@@ -134,18 +135,18 @@ export async function kø(app, id) {
     // A ticket whose holder asks for new zones (R8): decided with the same buttons.
     const ønske = o.zoneChangeRequest;
     const fakta = el('dl', { class: 'fakta' },
-      ønske ? [el('dt', { text: 'Ønsker nye soner' }), el('dd', {
-        text: `${soner(tariff, ønske)}, ${ønske.from === 'IMMEDIATELY' ? 'fra godkjenningsdagen' : 'fra måneden etter godkjenning'}`,
+      ønske ? [el('dt', { text: t('ko.onskerSoner') }), el('dd', {
+        text: `${soner(tariff, ønske)}, ${ønske.from === 'IMMEDIATELY' ? t('ui.fraGodkjenningsdagen') : t('ui.fraMaanedenEtter')}`,
       })] : null,
-      el('dt', { text: 'Mobil' }), el('dd', { text: telefon(o.phone) }),
-      el('dt', { text: ønske ? 'Soner nå' : 'Soner' }), el('dd', { text: soner(tariff, o) }),
-      el('dt', { text: 'Reisende' }), el('dd', { text: kategori(o.category) }),
-      el('dt', { text: 'Starter' }), el('dd', { text: dato(o.startDate) }),
-      el('dt', { text: 'Månedspris' }), månedspris,
-      el('dt', { text: 'Trekk i lønn' }), trekk,
-      o.employeeNumber ? [el('dt', { text: 'Ansattnr.' }), el('dd', { text: o.employeeNumber })] : null,
+      el('dt', { text: t('ko.mobil') }), el('dd', { text: telefon(o.phone) }),
+      el('dt', { text: ønske ? t('ko.sonerNaa') : t('soner') }), el('dd', { text: soner(tariff, o) }),
+      el('dt', { text: t('reisende') }), el('dd', { text: kategori(o.category) }),
+      el('dt', { text: t('ko.starter') }), el('dd', { text: dato(o.startDate) }),
+      el('dt', { text: t('maanedspris') }), månedspris,
+      el('dt', { text: t('ko.trekk') }), trekk,
+      o.employeeNumber ? [el('dt', { text: t('ko.ansattnr') }), el('dd', { text: o.employeeNumber })] : null,
       o.extraFields.map((a) => [el('dt', { text: a.label }), el('dd', { text: a.value })]),
-      el('dt', { text: 'Bestilt' }), el('dd', { text: tidspunkt(o.orderedAt) }));
+      el('dt', { text: t('ko.bestilt') }), el('dd', { text: tidspunkt(o.orderedAt) }));
     li.append(el('article', { class: 'kort', 'aria-label': navn(o) },
       el('h2', { text: navn(o) }), fakta, handlinger, avvisSkjema, feil));
     mange.merk(li, o.id);
@@ -157,29 +158,29 @@ export async function kø(app, id) {
     const form = el('form', { novalidate: true },
       felt({
         name: 'reason',
-        label: `Begrunnelse for å avvise ${navn(o)}`,
+        label: t('ko.begrunnelseFor', navn(o)),
         type: 'textarea',
-        hjelp: 'Den ansatte får begrunnelsen på SMS.',
+        hjelp: t('ko.begrunnelseSms'),
         attrs: { maxlength: '500', rows: '3' },
       }),
       boks,
       el('div', { class: 'knapper' },
-        el('button', { type: 'submit', class: 'fare', text: 'Avvis bestillingen' }),
-        el('button', { type: 'button', class: 'sekundær', text: 'Avbryt', onclick: avbryt })));
+        el('button', { type: 'submit', class: 'fare', text: t('ko.avvisBestillingen') }),
+        el('button', { type: 'button', class: 'sekundær', text: t('avbryt'), onclick: avbryt })));
     form.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') avbryt();
     });
     vedInnsending(form, boks, async (f) => {
       const reason = f.elements.reason.value.trim();
-      if (!reason) throw lokalFeil('reason', 'Skriv hvorfor bestillingen avvises (1–500 tegn).');
+      if (!reason) throw lokalFeil('reason', t('ko.skrivHvorfor'));
       await app.gql(AVVIS, { id: o.id, reason });
-      ferdig(o, li, `Bestillingen fra ${navn(o)} er avvist.`);
+      ferdig(o, li, t('ko.avvist', navn(o)));
     });
     return form;
   }
 
   function oppdaterTeller(antall) {
-    teller.textContent = antall === 1 ? '1 bestilling venter.' : `${antall} bestillinger venter.`;
+    teller.textContent = t('ko.venter', antall);
     teller.hidden = antall === 0;
     tom.hidden = antall > 0;
   }
@@ -207,10 +208,10 @@ export async function kø(app, id) {
     kjente = new Set([...(kjente || []), ...ider]);
     oppdaterTeller(antall);
     if (antall > ordre.length) {
-      teller.textContent += ` Her vises de ${ordre.length} eldste.`;
+      teller.textContent += t('ko.eldste', ordre.length);
     }
-    if (nye.length === 1) kunngjør(`Ny bestilling fra ${navn(nye[0])}.`);
-    else if (nye.length > 1) kunngjør(`${nye.length} nye bestillinger.`);
+    if (nye.length === 1) kunngjør(t('ko.ny', navn(nye[0])));
+    else if (nye.length > 1) kunngjør(t('ko.nye', nye.length));
   }
 
   vis(d.company.approvalQueue.nodes, d.company.approvalQueue.nodes.length);
@@ -218,16 +219,16 @@ export async function kø(app, id) {
     if (!erAktuell()) return;
     const q = data.approvalQueueChanged;
     vis(q.orders, q.pendingCount);
-    live.textContent = 'Køen oppdateres av seg selv når det kommer nye bestillinger.';
+    live.textContent = t('ko.live');
   }, (error) => {
     if (!erAktuell()) return;
     live.textContent = error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN'
-      ? 'Køen oppdateres ikke av seg selv: logg inn på nytt.'
-      : 'Køen oppdateres ikke av seg selv akkurat nå. Last inn siden på nytt for å se nye bestillinger.';
+      ? t('ko.ikkeLiveLoggInn')
+      : t('ko.ikkeLive');
   });
   app.vedForlat(stopp);
 
-  app.vis(`Godkjenning – ${d.company.name}`,
-    el('h2', { id: 'kø-overskrift', class: 'skjult', text: 'Ventende bestillinger' }),
+  app.vis(t('ko.tittel', d.company.name),
+    el('h2', { id: 'ko-overskrift', class: 'skjult', text: t('ko.ventende') }),
     teller, live, mange.verktøy, status, tom, liste);
 }

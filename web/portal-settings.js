@@ -3,14 +3,15 @@
 // med én knapp, «Lagre endringer», som lagrer hvert kort som er endret; kort med endringer som
 // ikke er lagret, er merket, så ingenting går tapt ved at bare ett kort lagres.
 
-import { el, kroner, orgnr, visFeil, fjernFeil } from './common.js';
+import { el, kroner, dato, orgnr, visFeil, fjernFeil } from './common.js';
 import { felt, velger, radioer, valgt, feilboks, lokalFeil, kunngjør, nyId, norsk } from './portal-ui.js';
 import { administratorer } from './portal-admins.js';
+import { t } from './i18n-portal.js';
 
 const INNSTILLINGER = `query($id: ID!) { company(id: $id) { id name orgNumber invoiceEmail orderingPolicy orderLink
   orderForm { employeeNumber extraFields { label required } }
   employerContribution { kind percent amount } payTypeCode departmentField costCentreField endsOn readAccessUntil
-  administrators { accountId name email lastLoginAt } } }`;
+  administrators { accountId name email lastLoginAt orderNotice } } }`;
 
 const MAKS_FELT = 10;
 
@@ -29,7 +30,7 @@ let innstillingskort = [];
 function innstilling(innhold, lagre) {
   const boks = feilboks();
   const ok = el('p', { role: 'status', class: 'dempet' });
-  const merke = el('p', { class: 'ulagret', hidden: true, text: 'Ikke lagret' });
+  const merke = el('p', { class: 'ulagret', hidden: true, text: t('inst.ikkeLagret') });
   const form = el('form', { novalidate: true }, innhold, boks, merke, ok);
   const kort = { form, lagre, boks, ok, merke, endret: false };
   const endret = () => {
@@ -53,7 +54,7 @@ async function lagreEndringer() {
   const status = document.getElementById('lagre-status');
   const endrede = innstillingskort.filter((k) => k.endret);
   if (endrede.length === 0) {
-    status.textContent = 'Ingen endringer å lagre.';
+    status.textContent = t('inst.ingenEndringer');
     return;
   }
   knapp.disabled = true;
@@ -77,35 +78,43 @@ async function lagreEndringer() {
   }
   knapp.disabled = false;
   status.textContent = feil === 0
-    ? 'Endringene er lagret.'
-    : `${endrede.length - feil} av ${endrede.length} endrede kort er lagret. Se feilen i kortet som er merket.`;
+    ? t('inst.lagret')
+    : t('inst.noenLagret', endrede.length - feil, endrede.length);
   kunngjør(status.textContent);
 }
 
-/** Kroner as typed ("250", "250,50", "1 250.5") to øre, or null. */
+/** Kroner as typed ("250", "250,50", "1 250.5", "1,250.50") to øre, or null. */
 export function tilØre(tekst) {
-  const t = tekst.replace(/[\s\u00a0]/g, '').replace(/kr$/i, '').replace(',', '.');
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;
-  const [kr, øre = ''] = t.split('.');
+  let renset = tekst.replace(/[\s\u00a0]/g, '').replace(/kr$/i, '');
+  // "1,234.50" (English) and "1.234,50": the last mark is the decimal one, the other groups.
+  const komma = renset.lastIndexOf(',');
+  const punktum = renset.lastIndexOf('.');
+  if (komma >= 0 && punktum >= 0) {
+    renset = komma > punktum ? renset.replace(/\./g, '').replace(',', '.') : renset.replace(/,/g, '');
+  } else {
+    renset = renset.replace(',', '.');
+  }
+  if (!/^\d+(\.\d{1,2})?$/.test(renset)) return null;
+  const [kr, øre = ''] = renset.split('.');
   return Number(kr) * 100 + Number(øre.padEnd(2, '0'));
 }
 
 function policy(app, c) {
-  return seksjon('Bestillingsordning', innstilling(
+  return seksjon(t('inst.ordning'), innstilling(
     radioer({
       name: 'policy',
-      legend: 'Kan de ansatte bestille selv via lenken?',
+      legend: t('inst.ordningSporsmal'),
       value: c.orderingPolicy,
       valg: [
-        ['APPROVAL_REQUIRED', 'Ja, og en administrator godkjenner hver bestilling'],
-        ['AUTOMATIC_APPROVAL', 'Ja, og bestillingene godkjennes automatisk'],
-        ['CLOSED', 'Nei, bare administratorer oppretter abonnementer'],
+        ['APPROVAL_REQUIRED', t('inst.ordningGodkjenning')],
+        ['AUTOMATIC_APPROVAL', t('inst.ordningAutomatisk')],
+        ['CLOSED', t('inst.ordningStengt')],
       ],
     }),
     async (f) => {
       await app.gql('mutation($id: ID!, $p: OrderingPolicy!) { setOrderingPolicy(companyId: $id, policy: $p) { orderingPolicy } }',
         { id: c.id, p: valgt(f, 'policy') });
-      return 'Bestillingsordningen er lagret. Bestillinger som alt er lagt inn, påvirkes ikke.';
+      return t('inst.ordningLagret');
     }));
 }
 
@@ -117,7 +126,7 @@ function lenke(app, c) {
   const kopier = el('button', {
     type: 'button',
     class: 'sekundær',
-    text: 'Kopier lenken',
+    text: t('inst.kopier'),
     onclick: async () => {
       try {
         await navigator.clipboard.writeText(input.value);
@@ -125,23 +134,23 @@ function lenke(app, c) {
         input.select();
         document.execCommand('copy');
       }
-      status.textContent = 'Lenken er kopiert.';
+      status.textContent = t('inst.kopiert');
     },
   });
   const bekreft = el('div', { class: 'melding advarsel', hidden: true },
-    el('p', { text: 'Den gamle lenken slutter å virke med en gang. Ansatte som har den, må få den nye.' }),
+    el('p', { text: t('inst.gamleLenken') }),
     el('div', { class: 'knapper' },
       el('button', {
         type: 'button',
         class: 'fare',
-        text: 'Ja, lag ny lenke',
+        text: t('inst.jaNyLenke'),
         onclick: async (e) => {
           e.target.disabled = true;
           try {
             const d = await app.gql('mutation($id: ID!) { rotateOrderLink(companyId: $id) { orderLink } }', { id: c.id });
             input.value = d.rotateOrderLink.orderLink;
             bekreft.hidden = true;
-            status.textContent = 'Ny lenke er laget. Den gamle virker ikke lenger.';
+            status.textContent = t('inst.nyLenkeLaget');
             input.focus();
           } catch (error) {
             boks.textContent = norsk(error);
@@ -153,7 +162,7 @@ function lenke(app, c) {
       el('button', {
         type: 'button',
         class: 'sekundær',
-        text: 'Avbryt',
+        text: t('avbryt'),
         onclick: () => { bekreft.hidden = true; ny.focus(); },
       })));
   bekreft.addEventListener('keydown', (e) => {
@@ -165,55 +174,55 @@ function lenke(app, c) {
   const ny = el('button', {
     type: 'button',
     class: 'sekundær',
-    text: 'Lag ny lenke …',
+    text: t('inst.lagNyLenke'),
     onclick: () => { bekreft.hidden = false; bekreft.querySelector('button').focus(); },
   });
-  return seksjon('Bestillingslenke',
+  return seksjon(t('inst.bestillingslenke'),
     el('div', { class: 'felt' },
-      el('label', { for: id, text: 'Lenken de ansatte bestiller med' }),
-      el('span', { class: 'hjelp', id: `${id}-hjelp`, text: 'Del den på intranettet eller i en e-post til de ansatte.' }),
+      el('label', { for: id, text: t('inst.lenkeEtikett') }),
+      el('span', { class: 'hjelp', id: `${id}-hjelp`, text: t('inst.lenkeHjelp') }),
       el('div', { class: 'lenkefelt' }, input, kopier)),
     el('div', { class: 'knapper' }, ny), bekreft, boks, status);
 }
 
 function skjemafelt(app, c) {
   const liste = el('div', {});
-  const leggTil = el('button', { type: 'button', class: 'sekundær', text: 'Legg til felt' });
+  const leggTil = el('button', { type: 'button', class: 'sekundær', text: t('inst.leggTilFelt') });
 
   function rad(f = { label: '', required: false }) {
     const tekstId = nyId('etikett');
     const kryssId = nyId('pakrevd');
     const boks = el('div', { class: 'ekstrafelt' });
-    const fjern = el('button', { type: 'button', class: 'lenke', text: 'Fjern feltet' });
-    const opp = el('button', { type: 'button', class: 'lenke flytt-opp', text: 'Flytt opp' });
+    const fjern = el('button', { type: 'button', class: 'lenke', text: t('inst.fjernFelt') });
+    const opp = el('button', { type: 'button', class: 'lenke flytt-opp', text: t('inst.flyttOpp') });
     opp.addEventListener('click', () => {
       const forrige = boks.previousElementSibling;
       if (!forrige) return;
       liste.insertBefore(boks, forrige);
       oppdater();
       opp.focus();
-      kunngjør(`Feltet er nå nummer ${[...liste.children].indexOf(boks) + 1}.`);
+      kunngjør(t('inst.feltNummer', [...liste.children].indexOf(boks) + 1));
     });
     fjern.addEventListener('click', () => {
       boks.remove();
       oppdater();
-      kunngjør('Feltet er fjernet.');
+      kunngjør(t('inst.feltFjernet'));
       leggTil.focus();
     });
     boks.append(
       el('div', { class: 'felt' },
-        el('label', { for: tekstId, class: 'etikett-tekst', text: 'Ledetekst' }),
+        el('label', { for: tekstId, class: 'etikett-tekst', text: t('inst.ledetekst') }),
         el('input', { id: tekstId, type: 'text', name: 'label', value: f.label, maxlength: '50', 'data-felt': 'ja' })),
       el('div', { class: 'valg' },
         el('input', { id: kryssId, type: 'checkbox', checked: f.required, 'data-krav': 'ja' }),
-        el('label', { for: kryssId, text: 'Må fylles ut' })),
+        el('label', { for: kryssId, text: t('inst.maaFyllesUt') })),
       el('div', { class: 'knapper' }, opp, fjern));
     return boks;
   }
 
   function oppdater() {
     [...liste.children].forEach((b, i) => {
-      b.querySelector('label.etikett-tekst').textContent = `Ledetekst, felt ${i + 1}`;
+      b.querySelector('label.etikett-tekst').textContent = t('inst.ledetekstFelt', i + 1);
       b.querySelector('input[data-felt]').name = i === 0 ? 'extraFields' : `label-${i}`;
       b.querySelector('.flytt-opp').hidden = i === 0;
     });
@@ -229,16 +238,16 @@ function skjemafelt(app, c) {
   });
   oppdater();
 
-  return seksjon('Bestillingsskjema', innstilling([
+  return seksjon(t('inst.skjema'), innstilling([
     radioer({
       name: 'employeeNumber',
-      legend: 'Ansattnummer',
+      legend: t('ansattnummer'),
       value: c.orderForm.employeeNumber,
-      valg: [['HIDDEN', 'Spør ikke'], ['OPTIONAL', 'Valgfritt'], ['REQUIRED', 'Må fylles ut']],
+      valg: [['HIDDEN', t('inst.sporIkke')], ['OPTIONAL', t('inst.valgfritt')], ['REQUIRED', t('inst.maaFyllesUt')]],
     }),
     el('fieldset', {},
-      el('legend', { text: 'Egne felt (for eksempel avdeling eller koststed)' }),
-      el('p', { class: 'hjelp', text: `Høyst ${MAKS_FELT} felt. Standardskjemaet uten egne felt anbefales.` }),
+      el('legend', { text: t('inst.egneFelt') }),
+      el('p', { class: 'hjelp', text: t('inst.hoyst', MAKS_FELT) }),
       liste, leggTil),
   ], async (f) => {
     const extraFields = [];
@@ -246,33 +255,33 @@ function skjemafelt(app, c) {
     for (const b of liste.children) {
       const input = b.querySelector('input[data-felt]');
       const label = input.value.trim();
-      if (!label) throw lokalFeil(input.name, 'Skriv en ledetekst, eller fjern feltet.');
-      if (sett.has(label.toLowerCase())) throw lokalFeil(input.name, 'To felt kan ikke ha samme ledetekst.');
+      if (!label) throw lokalFeil(input.name, t('inst.skrivLedetekst'));
+      if (sett.has(label.toLowerCase())) throw lokalFeil(input.name, t('inst.sammeLedetekst'));
       sett.add(label.toLowerCase());
       extraFields.push({ label, required: b.querySelector('input[data-krav]').checked });
     }
     await app.gql('mutation($id: ID!, $input: OrderFormInput!) { configureOrderForm(companyId: $id, input: $input) { id } }',
       { id: c.id, input: { employeeNumber: valgt(f, 'employeeNumber'), extraFields } });
-    return 'Skjemaet er lagret. Bestillinger som alt er lagt inn, beholder svarene sine.';
+    return t('inst.skjemaLagret');
   }));
 }
 
 function andel(app, c) {
   const e = c.employerContribution;
-  const prosent = felt({ name: 'percent', label: 'Prosent av prisen', type: 'text', value: e.percent ?? '', attrs: { inputmode: 'numeric' } });
+  const prosent = felt({ name: 'percent', label: t('inst.prosent'), type: 'text', value: e.percent ?? '', attrs: { inputmode: 'numeric' } });
   const beløp = felt({
     name: 'amount',
-    label: 'Beløp per måned (kr)',
+    label: t('inst.belop'),
     type: 'text',
     value: e.amount != null ? kroner(e.amount).replace(/\s*kr$/, '').replace(/\u00a0/g, '') : '',
-    hjelp: 'Arbeidsgiverandelen blir aldri større enn prisen.',
+    hjelp: t('inst.belopHjelp'),
     attrs: { inputmode: 'decimal' },
   });
   const valg = radioer({
     name: 'kind',
-    legend: 'Hva betaler bedriften?',
+    legend: t('inst.hvaBetaler'),
     value: e.kind,
-    valg: [['NONE', 'Ingenting: den ansatte betaler alt'], ['PERCENT', 'En prosent av prisen'], ['FIXED', 'Et fast beløp per måned']],
+    valg: [['NONE', t('inst.ingenting')], ['PERCENT', t('inst.enProsent')], ['FIXED', t('inst.fastBelop')]],
   });
   const vis = () => {
     const k = valg.querySelector('input:checked').value;
@@ -281,74 +290,98 @@ function andel(app, c) {
   };
   valg.addEventListener('change', vis);
   vis();
-  return seksjon('Arbeidsgiverandel', innstilling([
-    el('p', { class: 'hjelp', text: 'Gjelder fra og med denne måneden. Avsluttede måneder beholder det de hadde.' }),
+  return seksjon(t('arbeidsgiverenBetaler'), innstilling([
+    el('p', { class: 'hjelp', text: t('inst.andelHjelp') }),
     valg, prosent, beløp,
   ], async (f) => {
     const kind = valgt(f, 'kind');
     const input = { kind };
     if (kind === 'PERCENT') {
       const p = f.elements.percent.value.trim();
-      if (!/^\d{1,3}$/.test(p) || Number(p) > 100) throw lokalFeil('percent', 'Skriv en hel prosent fra 0 til 100.');
+      if (!/^\d{1,3}$/.test(p) || Number(p) > 100) throw lokalFeil('percent', t('inst.helProsent'));
       input.percent = Number(p);
     }
     if (kind === 'FIXED') {
       const øre = tilØre(f.elements.amount.value);
-      if (øre === null) throw lokalFeil('amount', 'Skriv beløpet i kroner, for eksempel 500 eller 499,50.');
+      if (øre === null) throw lokalFeil('amount', t('inst.skrivBelop'));
       input.amount = øre;
     }
     await app.gql('mutation($id: ID!, $input: EmployerContributionInput!) { setEmployerContribution(companyId: $id, input: $input) { id } }',
       { id: c.id, input });
-    return 'Arbeidsgiverandelen er lagret.';
+    return t('inst.andelLagret');
   }));
 }
 
 /** Pay type code, and which form fields are the department and cost centre in the import files. */
 function lønnsart(app, c) {
-  const felter = [['', 'Ingen'], ...c.orderForm.extraFields.map((f) => [f.label, f.label])];
-  return seksjon('Lønnsart', innstilling([
+  const felter = [['', t('inst.ingen')], ...c.orderForm.extraFields.map((f) => [f.label, f.label])];
+  return seksjon(t('inst.lonnsart'), innstilling([
     felt({
       name: 'payTypeCode',
-      label: 'Lønnsart i lønnssystemet',
+      label: t('inst.lonnsartEtikett'),
       value: c.payTypeCode || '',
-      hjelp: 'Koden lønnstrekket føres på i importfilene til Visma og Tripletex, for eksempel 5010.',
+      hjelp: t('inst.lonnsartHjelp'),
     }),
     velger({
-      name: 'departmentField', label: 'Avdeling hentes fra', valg: felter, value: c.departmentField || '',
-      hjelp: 'Feltet i bestillingsskjemaet som har avdelingsnummeret (Visma: R1, Tripletex: avdelingsnummer).',
+      name: 'departmentField', label: t('inst.avdelingFra'), valg: felter, value: c.departmentField || '',
+      hjelp: t('inst.avdelingHjelp'),
     }),
     velger({
-      name: 'costCentreField', label: 'Koststed eller prosjekt hentes fra', valg: felter, value: c.costCentreField || '',
-      hjelp: 'Feltet som har koststedet eller prosjektnummeret (Visma: R2, Tripletex: prosjektnummer).',
+      name: 'costCentreField', label: t('inst.koststedFra'), valg: felter, value: c.costCentreField || '',
+      hjelp: t('inst.koststedHjelp'),
     }),
   ],
   async (f) => {
     const payTypeCode = f.elements.payTypeCode.value.trim();
-    if (!payTypeCode) throw lokalFeil('payTypeCode', 'Skriv lønnsarten.');
+    if (!payTypeCode) throw lokalFeil('payTypeCode', t('inst.skrivLonnsart'));
     const departmentField = f.elements.departmentField.value || null;
     const costCentreField = f.elements.costCentreField.value || null;
     await app.gql(`mutation($id: ID!, $code: String!, $dep: String, $cost: String) {
       setPayrollSettings(companyId: $id, payTypeCode: $code, departmentField: $dep, costCentreField: $cost) { payTypeCode } }`,
     { id: c.id, code: payTypeCode, dep: departmentField, cost: costCentreField });
-    return 'Lønnsarten er lagret.';
+    return t('inst.lonnsartLagret');
   }));
+}
+
+/**
+ * How the administrator themself hears of orders waiting for approval: an e-mail per order, or
+ * one each morning. Each administrator's own choice, so only shown to one of them.
+ */
+function varsel(app, c) {
+  const meg = c.administrators.find((a) => a.accountId === app.viewer.accountId);
+  if (!meg) return null;
+  return seksjon(t('inst.varsel'), innstilling(
+    radioer({
+      name: 'orderNotice',
+      legend: t('inst.varselSporsmal'),
+      value: meg.orderNotice,
+      valg: [
+        ['IMMEDIATELY', t('inst.varselHver')],
+        ['DAILY_DIGEST', t('inst.varselDaglig'), t('inst.varselDagligHjelp')],
+      ],
+    }),
+    async (f) => {
+      await app.gql('mutation($id: ID!, $n: OrderNotice!) { setOrderNotice(companyId: $id, notice: $n) { id } }',
+        { id: c.id, n: valgt(f, 'orderNotice') });
+      return t('inst.varselLagret');
+    }));
 }
 
 /** The company's name and invoice address. */
 function firma(app, c) {
-  return seksjon('Bedriften', innstilling([
-    felt({ name: 'name', label: 'Navn', value: c.name, autocomplete: 'organization' }),
-    felt({ name: 'invoiceEmail', label: 'Fakturaadresse (e-post)', type: 'email', value: c.invoiceEmail, autocomplete: 'email' }),
+  return seksjon(t('inst.bedriften'), innstilling([
+    felt({ name: 'name', label: t('bill.navn'), value: c.name, autocomplete: 'organization' }),
+    felt({ name: 'invoiceEmail', label: t('inst.fakturaadresse'), type: 'email', value: c.invoiceEmail, autocomplete: 'email' }),
   ],
   async (f) => {
     const name = f.elements.name.value.trim();
-    if (!name) throw lokalFeil('name', 'Skriv bedriftens navn.');
+    if (!name) throw lokalFeil('name', t('inst.skrivBedriftsnavn'));
     const invoiceEmail = f.elements.invoiceEmail.value.trim();
-    if (!invoiceEmail) throw lokalFeil('invoiceEmail', 'Skriv e-postadressen fakturaen skal til.');
+    if (!invoiceEmail) throw lokalFeil('invoiceEmail', t('inst.skrivFakturaEpost'));
     await app.gql(`mutation($id: ID!, $name: String!, $email: String!) {
       updateCompanyDetails(companyId: $id, name: $name, invoiceEmail: $email) { name } }`,
     { id: c.id, name, email: invoiceEmail });
-    return 'Navn og fakturaadresse er lagret.';
+    return t('inst.bedriftLagret');
   }));
 }
 
@@ -361,19 +394,18 @@ export async function innstillinger(app, id) {
   innstillingskort = [];
   if (c.endsOn) {
     // A deactivated company changes no more; its administrators only read.
-    app.vis(`Innstillinger – ${c.name}`,
+    app.vis(t('inst.tittel', c.name),
       el('p', { class: 'melding advarsel' },
-        `Avtalen med bedriften er avsluttet: billettene gjaldt til og med ${c.endsOn}. `
-        + `Billetter, historikk og lønnstrekk kan leses til og med ${c.readAccessUntil}.`));
+        t('inst.avsluttet', dato(c.endsOn), dato(c.readAccessUntil))));
     return;
   }
   const kolonner = el('div', { class: 'to-kolonner' },
     el('div', {}, firma(app, c), policy(app, c), lenke(app, c), andel(app, c), lønnsart(app, c)),
-    el('div', {}, skjemafelt(app, c), administratorer(app, c, seksjon)));
-  app.vis(`Innstillinger – ${c.name}`,
-    el('p', { class: 'dempet', text: `Org.nr. ${orgnr(c.orgNumber)} · Faktura til ${c.invoiceEmail}` }),
+    el('div', {}, skjemafelt(app, c), varsel(app, c), administratorer(app, c, seksjon)));
+  app.vis(t('inst.tittel', c.name),
+    el('p', { class: 'dempet', text: t('inst.orgnr', orgnr(c.orgNumber), c.invoiceEmail) }),
     kolonner,
     el('div', { class: 'lagre-linje' },
-      el('button', { type: 'button', id: 'lagre-endringer', text: 'Lagre endringer', onclick: lagreEndringer }),
+      el('button', { type: 'button', id: 'lagre-endringer', text: t('inst.lagreEndringer'), onclick: lagreEndringer }),
       el('p', { role: 'status', id: 'lagre-status', class: 'dempet' })));
 }

@@ -3,10 +3,11 @@
 
 import { el } from './common.js';
 import { lastNed } from './portal-ui.js';
+import { t } from './i18n-portal.js';
 
 const FORMATER = [
-  { ending: 'csv', tekst: 'billettlisten (CSV)' },
-  { ending: 'xlsx', tekst: 'billettlisten (Excel)' },
+  { ending: 'csv', tekst: t('eksport.csv') },
+  { ending: 'xlsx', tekst: t('eksport.excel') },
 ];
 
 /**
@@ -19,24 +20,24 @@ export function billettnedlasting(app, id, filter) {
     type: 'button',
     class: 'sekundær',
     'data-format': f.ending,
-    text: `Last ned ${f.tekst}`,
+    text: t('lonn.lastNed', f.tekst),
     onclick: async (e) => {
       e.target.disabled = true;
       status.className = '';
-      status.textContent = `Henter ${f.tekst} …`;
+      status.textContent = t('lonn.henter', f.tekst);
       const { søk, status: valgt } = filter();
       const p = new URLSearchParams();
       if (valgt) p.set('status', valgt);
       if (søk) p.set('search', søk);
       const rest = p.toString();
       const url = `/reports/tickets/${encodeURIComponent(id)}.${f.ending}${rest ? `?${rest}` : ''}`;
-      const { feil, fil } = await lastNed(url, app.token, `billetter.${f.ending}`);
+      const { feil, fil } = await lastNed(url, app.token, t('eksport.fil', f.ending));
       e.target.disabled = false;
       if (feil) {
         status.className = 'melding feil';
         status.textContent = feil;
       } else {
-        status.textContent = `${fil} er lastet ned.`;
+        status.textContent = t('lonn.lastetNed', fil);
       }
     },
   }));

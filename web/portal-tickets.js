@@ -8,6 +8,7 @@ import {
 import { sonevelger } from './portal-zones.js';
 import { billettnedlasting } from './portal-ticket-export.js';
 import { personalia } from './portal-details.js';
+import { t } from './i18n-portal.js';
 
 const SIDE = 25;
 
@@ -37,37 +38,37 @@ export async function billetter(app, id, q) {
   let søk = q.get('sok') || '';
   let status = q.get('status') || '';
   const boks = feilboks();
-  const skjema = el('form', { class: 'verktøy', role: 'search', 'aria-label': 'Finn billetter', novalidate: true },
-    felt({ name: 'search', label: 'Søk', type: 'search', value: søk, hjelp: 'Navn, mobilnummer eller ansattnummer' }),
+  const skjema = el('form', { class: 'verktøy', role: 'search', 'aria-label': t('bill.finn'), novalidate: true },
+    felt({ name: 'search', label: t('bill.sok'), type: 'search', value: søk, hjelp: t('bill.sokHjelp') }),
     velger({
       name: 'status',
-      label: 'Status',
+      label: t('bill.status'),
       value: status,
-      valg: [['', 'Alle'], ...Object.entries(STATUS).filter(([kode]) => kode !== 'CANCELLED_BEFORE_START')],
+      valg: [['', t('bill.alle')], ...Object.entries(STATUS).filter(([kode]) => kode !== 'CANCELLED_BEFORE_START')],
     }),
-    el('button', { type: 'submit', text: 'Søk' }));
+    el('button', { type: 'submit', text: t('bill.sok') }));
   const antall = el('p', { role: 'status', class: 'teller' });
   const kropp = el('tbody');
   const tabell = el('div', { class: 'tabell-ramme' },
     el('table', { class: 'stables' },
-      el('caption', { class: 'skjult', text: 'Billetter' }),
-      el('thead', {}, el('tr', {}, ['Navn', 'Mobil', 'Soner', 'Reisende', 'Status', 'Fra', 'Til']
+      el('caption', { class: 'skjult', text: t('meny.billetter') }),
+      el('thead', {}, el('tr', {}, [t('bill.navn'), t('ko.mobil'), t('soner'), t('reisende'), t('bill.status'), t('bill.fra'), t('bill.til')]
         .map((k) => el('th', { scope: 'col', text: k })))),
       kropp));
-  const flere = el('button', { type: 'button', class: 'sekundær', text: 'Vis flere' });
+  const flere = el('button', { type: 'button', class: 'sekundær', text: t('bill.visFlere') });
   let etter = null;
   let vist = 0;
   let navn = '';
 
-  function rad(t) {
+  function rad(s) {
     return el('tr', {},
-      el('td', { 'data-etikett': 'Navn' }, el('a', { href: `#/firma/${id}/billett/${t.id}`, text: `${t.firstName} ${t.lastName}` })),
-      el('td', { 'data-etikett': 'Mobil', text: telefon(t.phone) }),
-      el('td', { 'data-etikett': 'Soner', text: soner(tariff, t) }),
-      el('td', { 'data-etikett': 'Reisende', text: kategori(t.category) }),
-      el('td', { 'data-etikett': 'Status' }, statusmerke(t.status)),
-      el('td', { 'data-etikett': 'Fra', text: dato(t.validFrom || t.startDate) }),
-      el('td', { 'data-etikett': 'Til', text: t.endDate ? dato(t.endDate) : '–' }));
+      el('td', { 'data-etikett': t('bill.navn') }, el('a', { href: `#/firma/${id}/billett/${s.id}`, text: `${s.firstName} ${s.lastName}` })),
+      el('td', { 'data-etikett': t('ko.mobil'), text: telefon(s.phone) }),
+      el('td', { 'data-etikett': t('soner'), text: soner(tariff, s) }),
+      el('td', { 'data-etikett': t('reisende'), text: kategori(s.category) }),
+      el('td', { 'data-etikett': t('bill.status') }, statusmerke(s.status)),
+      el('td', { 'data-etikett': t('bill.fra'), text: dato(s.validFrom || s.startDate) }),
+      el('td', { 'data-etikett': t('bill.til'), text: s.endDate ? dato(s.endDate) : '–' }));
   }
 
   async function hent(nyttSøk) {
@@ -87,17 +88,17 @@ export async function billetter(app, id, q) {
     etter = side.pageInfo.endCursor;
     flere.hidden = !side.pageInfo.hasNextPage;
     tabell.hidden = vist === 0;
-    const filter = søk || status ? ' som passer søket' : '';
+    const passer = Boolean(søk || status);
     antall.textContent = vist === 0
-      ? `Ingen billetter${filter}.`
-      : `Viser ${vist} billett${vist === 1 ? '' : 'er'}${filter}${side.pageInfo.hasNextPage ? ', flere finnes' : ''}.`;
+      ? t('bill.ingen', passer)
+      : t('bill.viser', vist, passer, side.pageInfo.hasNextPage);
     if (!nyttSøk && førsteNye) førsteNye.querySelector('a').focus();
   }
 
   vedInnsending(skjema, boks, async (f) => {
     søk = f.elements.search.value.trim();
     status = f.elements.status.value;
-    if (søk.length > 100) throw lokalFeil('search', 'Søk med høyst 100 tegn.');
+    if (søk.length > 100) throw lokalFeil('search', t('feltfeil.search'));
     const p = new URLSearchParams();
     if (søk) p.set('sok', søk);
     if (status) p.set('status', status);
@@ -118,11 +119,11 @@ export async function billetter(app, id, q) {
 
   await hent(true);
   if (!erAktuell()) return;
-  app.vis(`Billetter – ${navn}`, skjema, boks, antall, tabell, el('div', { class: 'knapper' }, flere),
+  app.vis(t('bill.tittel', navn), skjema, boks, antall, tabell, el('div', { class: 'knapper' }, flere),
     billettnedlasting(app, id, () => ({ søk, status })));
 }
 
-/** What a refused ticket action means, in Norwegian. */
+/** What a refused ticket action means, in the page's language. */
 function tilstandsfeil(error, tekst) {
   if (error.code === 'INVALID_STATE') return lokalFeil(null, tekst);
   return error;
@@ -133,8 +134,8 @@ export async function billett(app, firmaId, id, rett = null) {
   const erAktuell = app.vakt();
   const [d, tariff] = await Promise.all([app.gql(EN, { id, firma: firmaId }), app.tariff()]);
   if (!erAktuell()) return;
-  const t = d.subscription;
-  const navn = `${t.firstName} ${t.lastName}`;
+  const s = d.subscription;
+  const navn = `${s.firstName} ${s.lastName}`;
   const last = (melding) => {
     app.kvittering = melding;
     app.fokus = true;
@@ -144,47 +145,47 @@ export async function billett(app, firmaId, id, rett = null) {
   app.kvittering = null;
 
   const fakta = el('dl', { class: 'fakta' },
-    el('dt', { text: 'Status' }), el('dd', {}, statusmerke(t.status)),
-    el('dt', { text: 'Mobil' }), el('dd', { text: telefon(t.phone) }),
-    t.employeeNumber ? [el('dt', { text: 'Ansattnr.' }), el('dd', { text: t.employeeNumber })] : null,
-    el('dt', { text: 'Reisende' }), el('dd', { text: kategori(t.category) }),
-    el('dt', { text: 'Soner' }), el('dd', { text: soner(tariff, t) }),
-    el('dt', { text: 'Startdato' }), el('dd', { text: dato(t.startDate) }),
-    t.validFrom ? [el('dt', { text: 'Gyldig fra' }), el('dd', { text: dato(t.validFrom) })] : null,
-    t.endDate ? [el('dt', { text: 'Gyldig til og med' }), el('dd', { text: dato(t.endDate) })] : null,
-    t.rejectionReason ? [el('dt', { text: 'Avvist fordi' }), el('dd', { text: t.rejectionReason })] : null,
-    t.extraFields.map((a) => [el('dt', { text: a.label }), el('dd', { text: a.value })]),
-    el('dt', { text: 'Bestilt' }), el('dd', { text: tidspunkt(t.orderedAt) }));
+    el('dt', { text: t('bill.status') }), el('dd', {}, statusmerke(s.status)),
+    el('dt', { text: t('ko.mobil') }), el('dd', { text: telefon(s.phone) }),
+    s.employeeNumber ? [el('dt', { text: t('ko.ansattnr') }), el('dd', { text: s.employeeNumber })] : null,
+    el('dt', { text: t('reisende') }), el('dd', { text: kategori(s.category) }),
+    el('dt', { text: t('soner') }), el('dd', { text: soner(tariff, s) }),
+    el('dt', { text: t('startdato') }), el('dd', { text: dato(s.startDate) }),
+    s.validFrom ? [el('dt', { text: t('bill.gyldigFra') }), el('dd', { text: dato(s.validFrom) })] : null,
+    s.endDate ? [el('dt', { text: t('bill.gyldigTil') }), el('dd', { text: dato(s.endDate) })] : null,
+    s.rejectionReason ? [el('dt', { text: t('bill.avvistFordi') }), el('dd', { text: s.rejectionReason })] : null,
+    s.extraFields.map((a) => [el('dt', { text: a.label }), el('dd', { text: a.value })]),
+    el('dt', { text: t('ko.bestilt') }), el('dd', { text: tidspunkt(s.orderedAt) }));
 
   const kort = [];
-  const kjører = t.orderStatus === 'APPROVED' && ['UPCOMING', 'ACTIVE', 'ENDING'].includes(t.status);
+  const kjører = s.orderStatus === 'APPROVED' && ['UPCOMING', 'ACTIVE', 'ENDING'].includes(s.status);
 
   const avsluttet = Boolean(d.company.endsOn);
-  if (t.orderStatus === 'PENDING' && !avsluttet) kort.push(beslutning(app, t, navn, last));
-  if (t.zoneChangeRequest && !avsluttet) kort.push(soneønske(app, t, tariff, navn, last));
-  if (!avsluttet) kort.push(personalia(app, t, d.company.orderForm, last));
-  if (kjører && !avsluttet) kort.push(soneendring(app, t, tariff, last));
+  if (s.orderStatus === 'PENDING' && !avsluttet) kort.push(beslutning(app, s, navn, last));
+  if (s.zoneChangeRequest && !avsluttet) kort.push(soneønske(app, s, tariff, navn, last));
+  if (!avsluttet) kort.push(personalia(app, s, d.company.orderForm, last));
+  if (kjører && !avsluttet) kort.push(soneendring(app, s, tariff, last));
   // A ticket that already ends today cannot end any earlier.
-  if (kjører && !(t.endDate && t.endDate <= iDag())) kort.push(oppsigelse(app, t, last));
-  if (kjører && t.endDate && !avsluttet) kort.push(angring(app, t, last));
+  if (kjører && !(s.endDate && s.endDate <= iDag())) kort.push(oppsigelse(app, s, last));
+  if (kjører && s.endDate && !avsluttet) kort.push(angring(app, s, last));
 
-  const historikk = el('ol', { class: 'historikk' }, t.history.map((h) => {
+  const historikk = el('ol', { class: 'historikk' }, s.history.map((h) => {
     const { navn: hva, detalj, hvem, original } = hendelse(tariff, h);
     return el('li', {},
       el('strong', { text: hva }), detalj ? `: ${detalj}` : '',
       original ? [': ', el('span', { lang: 'en', text: original })] : null,
       el('br'),
-      el('span', { class: 'liten dempet', text: `${tidspunkt(h.occurredAt)}${hvem ? `, av ${hvem}` : ''}` }));
+      el('span', { class: 'liten dempet', text: hvem ? t('bill.naarAv', tidspunkt(h.occurredAt), hvem) : tidspunkt(h.occurredAt) }));
   }));
 
   app.vis(navn,
-    el('p', {}, el('a', { href: `#/firma/${firmaId}/billetter`, text: '← Alle billetter' })),
+    el('p', {}, el('a', { href: `#/firma/${firmaId}/billetter`, text: t('bill.alleBilletter') })),
     kvittering ? el('p', { class: 'melding ok', text: kvittering }) : null,
     el('div', { class: 'to-kolonner' },
       el('div', {},
-        el('section', { class: 'kort', 'aria-labelledby': 'om-billetten' }, el('h2', { id: 'om-billetten', text: 'Om billetten' }), fakta),
+        el('section', { class: 'kort', 'aria-labelledby': 'om-billetten' }, el('h2', { id: 'om-billetten', text: t('bill.om') }), fakta),
         kort),
-      el('section', { class: 'kort', 'aria-labelledby': 'historikk' }, el('h2', { id: 'historikk', text: 'Historikk' }), historikk)));
+      el('section', { class: 'kort', 'aria-labelledby': 'historikk' }, el('h2', { id: 'historikk', text: t('bill.historikk') }), historikk)));
   if (kvittering) kunngjør(kvittering);
   const kortet = rett === 'opplysninger' && document.getElementById('opplysninger');
   if (kortet && !kvittering) {
@@ -199,16 +200,16 @@ function seksjon(tittel, ...innhold) {
   return el('section', { class: 'kort', 'aria-labelledby': id }, el('h2', { id, text: tittel }), ...innhold);
 }
 
-function beslutning(app, t, navn, last) {
+function beslutning(app, s, navn, last) {
   const boks = feilboks();
   const godkjenn = el('button', {
     type: 'button',
-    text: 'Godkjenn',
+    text: t('ko.godkjenn'),
     onclick: async () => {
       godkjenn.disabled = true;
       try {
-        await app.gql('mutation($id: ID!) { approveSubscription(id: $id) { id } }', { id: t.id });
-        last(`Bestillingen fra ${navn} er godkjent.`);
+        await app.gql('mutation($id: ID!) { approveSubscription(id: $id) { id } }', { id: s.id });
+        last(t('bill.godkjent', navn));
       } catch (error) {
         godkjenn.disabled = false;
         boks.textContent = norsk(error);
@@ -216,30 +217,30 @@ function beslutning(app, t, navn, last) {
     },
   });
   const form = el('form', { novalidate: true },
-    felt({ name: 'reason', label: 'Begrunnelse for å avvise', type: 'textarea', hjelp: 'Den ansatte får begrunnelsen på SMS.', attrs: { maxlength: '500', rows: '3' } }),
-    el('div', { class: 'knapper' }, el('button', { type: 'submit', class: 'fare', text: 'Avvis bestillingen' })));
+    felt({ name: 'reason', label: t('bill.begrunnelse'), type: 'textarea', hjelp: t('ko.begrunnelseSms'), attrs: { maxlength: '500', rows: '3' } }),
+    el('div', { class: 'knapper' }, el('button', { type: 'submit', class: 'fare', text: t('ko.avvisBestillingen') })));
   vedInnsending(form, boks, async (f) => {
     const reason = f.elements.reason.value.trim();
-    if (!reason) throw lokalFeil('reason', 'Skriv hvorfor bestillingen avvises (1–500 tegn).');
-    await app.gql('mutation($id: ID!, $reason: String!) { rejectSubscription(id: $id, reason: $reason) { id } }', { id: t.id, reason });
-    last(`Bestillingen fra ${navn} er avvist.`);
+    if (!reason) throw lokalFeil('reason', t('ko.skrivHvorfor'));
+    await app.gql('mutation($id: ID!, $reason: String!) { rejectSubscription(id: $id, reason: $reason) { id } }', { id: s.id, reason });
+    last(t('bill.avvist', navn));
   });
-  return seksjon('Bestillingen venter', el('div', { class: 'knapper' }, godkjenn), form, boks);
+  return seksjon(t('bill.venter'), el('div', { class: 'knapper' }, godkjenn), form, boks);
 }
 
 /** A holder's zone change request waiting for a decision (R8). */
-function soneønske(app, t, tariff, navn, last) {
+function soneønske(app, s, tariff, navn, last) {
   const boks = feilboks();
-  const r = t.zoneChangeRequest;
-  const fra = r.from === 'IMMEDIATELY' ? 'fra dagen den godkjennes' : 'fra den 1. i måneden etter at den godkjennes';
+  const r = s.zoneChangeRequest;
+  const fra = r.from === 'IMMEDIATELY' ? t('bill.fraDagen') : t('bill.fraForste');
   const godkjenn = el('button', {
     type: 'button',
-    text: 'Godkjenn soneendringen',
+    text: t('bill.godkjennSoner'),
     onclick: async () => {
       godkjenn.disabled = true;
       try {
-        await app.gql('mutation($id: ID!) { approveSubscription(id: $id) { id } }', { id: t.id });
-        last(`Soneendringen for ${navn} er godkjent.`);
+        await app.gql('mutation($id: ID!) { approveSubscription(id: $id) { id } }', { id: s.id });
+        last(t('bill.sonerGodkjent', navn));
       } catch (error) {
         godkjenn.disabled = false;
         boks.textContent = norsk(error);
@@ -247,71 +248,70 @@ function soneønske(app, t, tariff, navn, last) {
     },
   });
   const form = el('form', { novalidate: true },
-    felt({ name: 'reason', label: 'Begrunnelse for å avvise', type: 'textarea', attrs: { maxlength: '500', rows: '2' } }),
-    el('div', { class: 'knapper' }, el('button', { type: 'submit', class: 'fare', text: 'Avvis soneendringen' })));
+    felt({ name: 'reason', label: t('bill.begrunnelse'), type: 'textarea', attrs: { maxlength: '500', rows: '2' } }),
+    el('div', { class: 'knapper' }, el('button', { type: 'submit', class: 'fare', text: t('bill.avvisSoner') })));
   vedInnsending(form, boks, async (f) => {
     const reason = f.elements.reason.value.trim();
-    if (!reason) throw lokalFeil('reason', 'Skriv hvorfor soneendringen avvises (1–500 tegn).');
-    await app.gql('mutation($id: ID!, $reason: String!) { rejectSubscription(id: $id, reason: $reason) { id } }', { id: t.id, reason });
-    last(`Soneendringen for ${navn} er avvist. Sonene er som før.`);
+    if (!reason) throw lokalFeil('reason', t('bill.skrivHvorforSoner'));
+    await app.gql('mutation($id: ID!, $reason: String!) { rejectSubscription(id: $id, reason: $reason) { id } }', { id: s.id, reason });
+    last(t('bill.sonerAvvist', navn));
   });
-  return seksjon('Ønsker nye soner',
-    el('p', { text: `${navn} ønsker ${soner(tariff, r)} ${fra}.` }),
+  return seksjon(t('ko.onskerSoner'),
+    el('p', { text: t('bill.onsker', navn, soner(tariff, r), fra) }),
     el('div', { class: 'knapper' }, godkjenn), form, boks);
 }
 
-function soneendring(app, t, tariff, last) {
+function soneendring(app, s, tariff, last) {
   const boks = feilboks();
-  const velger = sonevelger(tariff, { zones: t.zones, wholeRegion: t.wholeRegion }, () => t.category);
+  const velger = sonevelger(tariff, { zones: s.zones, wholeRegion: s.wholeRegion }, () => s.category);
   const form = el('form', { novalidate: true },
     velger.node,
     radioer({
       name: 'from',
-      legend: 'Fra når',
+      legend: t('bill.fraNaar'),
       value: 'NEXT_MONTH',
       valg: [
-        ['NEXT_MONTH', 'Fra den 1. neste måned'],
-        ['IMMEDIATELY', 'Fra i dag', 'Måneden belastes med den dyreste av de to sonevalgene.'],
+        ['NEXT_MONTH', t('bill.nesteMaaned')],
+        ['IMMEDIATELY', t('bill.fraIDag'), t('bill.dyreste')],
       ],
     }),
     boks,
-    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: 'Endre soner' })));
+    el('div', { class: 'knapper' }, el('button', { type: 'submit', text: t('bill.endreSoner') })));
   vedInnsending(form, boks, async (f) => {
     const { zones, wholeRegion } = velger.verdi();
     try {
       await app.gql(`mutation($id: ID!, $zones: [String!]!, $wholeRegion: Boolean!, $from: ZoneChangeFrom!) {
         changeZones(id: $id, zones: $zones, wholeRegion: $wholeRegion, from: $from) { id } }`,
-      { id: t.id, zones, wholeRegion, from: valgt(f, 'from') });
+      { id: s.id, zones, wholeRegion, from: valgt(f, 'from') });
     } catch (error) {
-      throw tilstandsfeil(error, 'Sonene kan ikke endres: billetten slutter før endringen ville gjelde.');
+      throw tilstandsfeil(error, t('bill.kanIkkeEndres'));
     }
-    last('Sonene er endret.');
+    last(t('bill.sonerEndret'));
   });
-  return seksjon('Endre soner', form);
+  return seksjon(t('bill.endreSoner'), form);
 }
 
-function oppsigelse(app, t, last) {
+function oppsigelse(app, s, last) {
   const boks = feilboks();
-  const siOpp = el('button', { type: 'submit', class: 'fare', text: 'Si opp abonnementet' });
+  const siOpp = el('button', { type: 'submit', class: 'fare', text: t('bill.siOppAbonnementet') });
   // A cancellation from today cannot be undone: it is asked for once more before it is sent.
-  const bekreftelse = el('div', { class: 'bekreft', role: 'group', 'aria-labelledby': `bekreft-i-dag-${t.id}`, hidden: true },
-    el('h4', { id: `bekreft-i-dag-${t.id}`, tabindex: '-1', text: 'Si opp abonnementet fra i dag?' }),
-    el('p', { text: `${t.firstName} ${t.lastName} kan ikke reise på billetten etter i dag. `
-      + 'En oppsigelse fra i dag kan ikke angres, og påbegynt måned belastes fullt.' }),
+  const bekreftelse = el('div', { class: 'bekreft', role: 'group', 'aria-labelledby': `bekreft-i-dag-${s.id}`, hidden: true },
+    el('h4', { id: `bekreft-i-dag-${s.id}`, tabindex: '-1', text: t('bill.bekreftTittel') }),
+    el('p', { text: t('bill.bekreftTekst', `${s.firstName} ${s.lastName}`) }),
     el('div', { class: 'knapper' },
-      el('button', { type: 'submit', class: 'fare', text: 'Ja, si opp fra i dag', dataset: { bekreftet: 'ja' } }),
+      el('button', { type: 'submit', class: 'fare', text: t('bill.jaIDag'), dataset: { bekreftet: 'ja' } }),
       el('button', {
-        type: 'button', class: 'sekundær', text: 'Avbryt',
+        type: 'button', class: 'sekundær', text: t('avbryt'),
         onclick: () => { bekreftelse.hidden = true; siOpp.hidden = false; siOpp.focus(); },
       })));
   const form = el('form', { novalidate: true },
     radioer({
       name: 'at',
-      legend: 'Når skal billetten slutte?',
-      value: t.endDate ? 'IMMEDIATELY' : 'END_OF_MONTH',
+      legend: t('bill.naarSlutte'),
+      value: s.endDate ? 'IMMEDIATELY' : 'END_OF_MONTH',
       valg: [
-        ['END_OF_MONTH', 'Ved utgangen av denne måneden'],
-        ['IMMEDIATELY', 'I dag', 'For eksempel når arbeidsforholdet er slutt. Kan ikke angres. Påbegynte måneder belastes fullt.'],
+        ['END_OF_MONTH', t('bill.utgangen')],
+        ['IMMEDIATELY', t('bill.iDag'), t('bill.iDagHjelp')],
       ],
     }),
     boks,
@@ -328,35 +328,35 @@ function oppsigelse(app, t, last) {
     }
     try {
       await app.gql('mutation($id: ID!, $at: CancelAt!) { cancelSubscription(id: $id, at: $at) { id endDate } }',
-        { id: t.id, at: valgt(f, 'at') });
+        { id: s.id, at: valgt(f, 'at') });
     } catch (error) {
-      throw tilstandsfeil(error, 'Abonnementet er allerede sagt opp fra samme dag eller tidligere.');
+      throw tilstandsfeil(error, t('bill.alleredeSagtOpp'));
     }
-    last('Abonnementet er sagt opp.');
+    last(t('bill.sagtOpp'));
   });
-  return seksjon('Si opp', t.endDate
-    ? el('p', { text: `Abonnementet er sagt opp, og billetten gjelder til og med ${dato(t.endDate)}. Du kan avslutte det tidligere.` })
+  return seksjon(t('siOpp'), s.endDate
+    ? el('p', { text: t('bill.sagtOppTil', dato(s.endDate)) })
     : null, form);
 }
 
-function angring(app, t, last) {
+function angring(app, s, last) {
   const boks = feilboks();
   const knapp = el('button', {
     type: 'button',
     class: 'sekundær',
-    text: 'Angre oppsigelsen',
+    text: t('angreOppsigelsen'),
     onclick: async () => {
       knapp.disabled = true;
       try {
-        await app.gql('mutation($id: ID!) { resumeSubscription(id: $id) { id } }', { id: t.id });
-        last('Oppsigelsen er angret. Billetten fortsetter.');
+        await app.gql('mutation($id: ID!) { resumeSubscription(id: $id) { id } }', { id: s.id });
+        last(t('bill.angret'));
       } catch (error) {
         knapp.disabled = false;
         boks.textContent = norsk(error);
       }
     },
   });
-  return seksjon('Angre oppsigelsen',
-    el('p', { text: `Billetten slutter ${dato(t.endDate)}. Angrer du, fortsetter den som før.` }),
+  return seksjon(t('angreOppsigelsen'),
+    el('p', { text: t('bill.slutter', dato(s.endDate)) }),
     el('div', { class: 'knapper' }, knapp), boks);
 }

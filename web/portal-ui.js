@@ -1,7 +1,9 @@
 // Byggeklosser for portalens sider: skjemafelt med feilmeldinger ved feltet, innsending med
-// norske feilmeldinger, nedlasting med innloggingen, soner og historikk i klartekst.
+// feilmeldinger på sidens språk (tekstene i i18n-portal-*.js), nedlasting med innloggingen,
+// soner og historikk i klartekst.
 
 import { el, dato, telefon, feilmelding, visFeil, fjernFeil, GqlError, KATEGORI } from './common.js';
+import { t } from './i18n-portal.js';
 
 let teller = 0;
 /** A fresh element id with `prefix`. */
@@ -76,18 +78,21 @@ export function feilboks() {
   return el('div', { class: 'melding feil', role: 'alert' });
 }
 
-/** Norwegian texts for fields that common.js does not name. */
+/** Texts for fields that common.js does not name. */
 const FELT = {
-  contactEmail: 'Skriv en gyldig e-postadresse til kontaktpersonen.',
-  contactName: 'Skriv kontaktpersonens navn (1–200 tegn).',
-  invoiceEmail: 'Skriv en gyldig e-postadresse for fakturaer.',
-  neighbours: 'Nabosonene må være par av sonekoder som finnes i tariffen.',
-  prices: 'Fyll inn én pris per soneklasse og reisende.',
-  search: 'Søk med høyst 100 tegn.',
-  label: 'Hvert felt trenger en ledetekst (1–50 tegn), ulik de andre.',
+  contactEmail: t('feltfeil.contactEmail'),
+  contactName: t('feltfeil.contactName'),
+  invoiceEmail: t('feltfeil.invoiceEmail'),
+  neighbours: t('feltfeil.neighbours'),
+  prices: t('feltfeil.prices'),
+  search: t('feltfeil.search'),
+  label: t('feltfeil.label'),
 };
 
-/** The Norwegian text of an error, also for `lokalFeil` and the portal's own fields. */
+/**
+ * The text of an error in the page's language, also for `lokalFeil` and the portal's own
+ * fields (the name is from when the portal was in bokmål only).
+ */
 export function norsk(error) {
   if (error && error.norsk) return error.norsk;
   if (error instanceof GqlError && error.code === 'BAD_USER_INPUT' && error.field) {
@@ -146,73 +151,74 @@ export function sonenavn(tariff, kode) {
 
 /** A subscription's zone selection in words. */
 export function soner(tariff, sub) {
-  if (sub.wholeRegion) return 'Hele regionen';
+  if (sub.wholeRegion) return t('ui.heleRegionen');
   return sub.zones.map((z) => sonenavn(tariff, z)).join(' + ') || '–';
 }
 
-/** The traveller category in Norwegian. */
+/** The traveller category in the page's language. */
 export function kategori(kode) {
   return KATEGORI[kode] || kode || '–';
 }
 
-/** The kinds of change (`HistoryEvent.change.kind`), in Norwegian. */
+/** The kinds of change (`HistoryEvent.change.kind`), in the page's language. */
 const HENDELSER = {
-  ORDERED: 'Bestilt',
-  APPROVED: 'Godkjent',
-  REJECTED: 'Avvist',
-  ZONES_CHANGED: 'Soner endret',
-  CANCELLED: 'Sagt opp',
-  CANCELLATION_WITHDRAWN: 'Oppsigelsen angret',
-  ORDER_WITHDRAWN: 'Bestillingen trukket tilbake',
-  EMPLOYEE_DETAILS_UPDATED: 'Opplysninger rettet',
-  ZONE_CHANGE_REQUESTED: 'Ønsker nye soner',
-  ZONE_CHANGE_APPROVED: 'Soneendring godkjent',
-  ZONE_CHANGE_REJECTED: 'Soneendring avvist',
+  ORDERED: t('hendelse.ORDERED'),
+  APPROVED: t('hendelse.APPROVED'),
+  REJECTED: t('hendelse.REJECTED'),
+  ZONES_CHANGED: t('hendelse.ZONES_CHANGED'),
+  CANCELLED: t('hendelse.CANCELLED'),
+  CANCELLATION_WITHDRAWN: t('hendelse.CANCELLATION_WITHDRAWN'),
+  ORDER_WITHDRAWN: t('hendelse.ORDER_WITHDRAWN'),
+  EMPLOYEE_DETAILS_UPDATED: t('hendelse.EMPLOYEE_DETAILS_UPDATED'),
+  ZONE_CHANGE_REQUESTED: t('hendelse.ZONE_CHANGE_REQUESTED'),
+  ZONE_CHANGE_APPROVED: t('hendelse.ZONE_CHANGE_APPROVED'),
+  ZONE_CHANGE_REJECTED: t('hendelse.ZONE_CHANGE_REJECTED'),
 };
 
-/** Who did it, in Norwegian. */
+/** Who did it, in the page's language. */
 const AKTØRER = {
-  OPERATOR: 'operatør',
-  ADMINISTRATOR: 'administrator',
-  EMPLOYEE: 'ansatt',
-  SYSTEM: 'systemet',
+  OPERATOR: t('aktor.OPERATOR'),
+  ADMINISTRATOR: t('aktor.ADMINISTRATOR'),
+  EMPLOYEE: t('aktor.EMPLOYEE'),
+  SYSTEM: t('aktor.SYSTEM'),
 };
 
 /** The zones a change set, by name. */
 function endredeSoner(tariff, c) {
-  if (c.wholeRegion) return 'hele regionen';
+  if (c.wholeRegion) return t('hendelse.heleRegionen');
   return c.zones.map((z) => sonenavn(tariff, z)).join(' + ');
 }
 
 /**
- * One history event in Norwegian, from its structured change (kind and values set) and who
- * did it by name (`actor.name`, `actor.email`, as the server resolves them from the metadata).
+ * One history event in the page's language, from its structured change (kind and values set)
+ * and who did it by name (`actor.name`, `actor.email`, as the server resolves them from the
+ * metadata).
  */
 export function hendelse(tariff, h) {
   const c = h.change;
   const navn = HENDELSER[c.kind] || c.kind;
   let detalj = '';
   if (c.kind === 'ORDERED') {
-    detalj = `${endredeSoner(tariff, c)}, ${kategori(c.category).toLowerCase()}, fra ${dato(c.date)}`;
+    detalj = t('hendelse.bestilt', endredeSoner(tariff, c), kategori(c.category).toLowerCase(), dato(c.date));
   } else if (c.kind === 'APPROVED') {
-    detalj = `gyldig fra ${dato(c.date)}`;
+    detalj = t('hendelse.godkjent', dato(c.date));
   } else if (c.kind === 'REJECTED') {
-    detalj = `begrunnelse: ${c.reason}`;
+    detalj = t('hendelse.begrunnelse', c.reason);
   } else if (c.kind === 'ZONES_CHANGED') {
-    detalj = `til ${endredeSoner(tariff, c)} fra ${dato(c.date)} (tidligere soner gyldige til og med ${dato(c.previousValidThrough)})`;
+    detalj = t('hendelse.soneendring', endredeSoner(tariff, c), dato(c.date), dato(c.previousValidThrough));
   } else if (c.kind === 'CANCELLED') {
-    detalj = `gyldig til og med ${dato(c.date)}`;
+    detalj = t('hendelse.sagtOpp', dato(c.date));
   } else if (c.kind === 'CANCELLATION_WITHDRAWN') {
-    detalj = 'billetten fortsetter';
+    detalj = t('hendelse.fortsetter');
   } else if (c.kind === 'ORDER_WITHDRAWN') {
-    detalj = 'før den ble behandlet';
+    detalj = t('hendelse.forBehandlet');
   } else if (c.kind === 'EMPLOYEE_DETAILS_UPDATED') {
     const svar = (c.extraFields || []).map((a) => `${a.label}: ${a.value}`);
-    detalj = [`${c.firstName} ${c.lastName}`, `ansattnr. ${c.employeeNumber || '–'}`, ...svar].join(', ');
+    detalj = [`${c.firstName} ${c.lastName}`, t('hendelse.ansattnr', c.employeeNumber || '–'), ...svar].join(', ');
   } else if (c.kind === 'ZONE_CHANGE_REQUESTED') {
-    detalj = `${endredeSoner(tariff, c)}, ${c.changeFrom === 'IMMEDIATELY' ? 'fra godkjenningsdagen' : 'fra måneden etter godkjenning'}`;
+    detalj = `${endredeSoner(tariff, c)}, ${c.changeFrom === 'IMMEDIATELY' ? t('ui.fraGodkjenningsdagen') : t('ui.fraMaanedenEtter')}`;
   } else if (c.kind === 'ZONE_CHANGE_REJECTED') {
-    detalj = `begrunnelse: ${c.reason}`;
+    detalj = t('hendelse.begrunnelse', c.reason);
   }
   const a = h.actor;
   let hvem = '';
@@ -246,7 +252,7 @@ function filnavnFra(header) {
   return m ? m[1] : null;
 }
 
-/** A Norwegian reason why a report download was refused (the route answers with JSON). */
+/** Why a report download was refused, in the page's language (the route answers with JSON). */
 async function nedlastingsfeil(svar) {
   let feil = {};
   try {
@@ -255,32 +261,31 @@ async function nedlastingsfeil(svar) {
     // Not JSON: the status alone tells.
   }
   const tekst = String(feil.message || '');
-  if (svar.status === 401) return 'Du er ikke logget inn, eller økten er utløpt. Logg inn på nytt.';
-  if (svar.status === 403) return 'Du har ikke tilgang til denne rapporten.';
-  if (svar.status === 404) return 'Fant ikke rapporten. Prøv igjen senere, eller kontakt operatøren.';
+  if (svar.status === 401) return t('last.401');
+  if (svar.status === 403) return t('last.403');
+  if (svar.status === 404) return t('last.404');
   if (svar.status === 409 && /pay type code/.test(tekst)) {
-    return 'Importfilen trenger en lønnsart. Sett lønnsarten i innstillingene først.';
+    return t('last.lonnsart');
   }
   if (svar.status === 409 && /employee number/.test(tekst)) {
     const navn = [...tekst.matchAll(/([^,:]+?) \([0-9a-f-]{36}\)/g)].map((m) => m[1].trim());
-    return `Importfilen kan ikke lages fordi noen mangler ansattnummer${navn.length ? ` (${navn.join(', ')})` : ''}. `
-      + 'Legg inn ansattnummer, eller bruk CSV eller Excel, som har med alle linjene.';
+    return t('last.ansattnummer', navn.length ? ` (${navn.join(', ')})` : '');
   }
-  if (svar.status === 400) return 'Rapporten finnes ikke i dette formatet.';
-  return 'Nedlastingen mislyktes. Prøv igjen om litt.';
+  if (svar.status === 400) return t('last.400');
+  return t('last.mislyktes');
 }
 
 /**
  * Fetches `url` with the session as a bearer token and saves it under the server's file
- * name (or `filnavn`). Resolves to `{ fil }` when it worked, or `{ feil }` with a Norwegian
- * reason why not.
+ * name (or `filnavn`). Resolves to `{ fil }` when it worked, or `{ feil }` with the reason
+ * why not, in the page's language.
  */
 export async function lastNed(url, token, filnavn) {
   let svar;
   try {
     svar = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
   } catch {
-    return { feil: 'Fikk ikke kontakt med tjenesten. Sjekk nettforbindelsen og prøv igjen.' };
+    return { feil: t('last.nett') };
   }
   if (!svar.ok) return { feil: await nedlastingsfeil(svar) };
   const fil = filnavnFra(svar.headers.get('Content-Disposition')) || filnavn;

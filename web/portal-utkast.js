@@ -1,6 +1,7 @@
 // Utkast: når økten utløper midt i et skjema, tas det som er skrevet vare på (i sessionStorage,
 // bare i denne fanen), og etter ny innlogging går portalen tilbake til samme side og fyller
-// skjemaene ut igjen. Passord tas aldri vare på.
+// skjemaene ut igjen. Det samme gjelder et bytte av språk, som laster siden på nytt. Passord tas
+// aldri vare på.
 
 const NØKKEL = 'bedrift:portal:utkast';
 
@@ -55,6 +56,28 @@ export function lagretRute(konto) {
     return null;
   }
   return utkast.rute;
+}
+
+const SPRÅKBYTTE = 'bedrift:portal:sprakbytte';
+
+/** Marks the draft as kept for a switch of language (not an expired session). */
+export function merkSpråkbytte() {
+  try {
+    sessionStorage.setItem(SPRÅKBYTTE, '1');
+  } catch {
+    // Without storage there is no draft either.
+  }
+}
+
+/** Whether the page was loaded again after a switch of language with a draft kept (asked once). */
+export function etterSpråkbytte() {
+  try {
+    const merket = sessionStorage.getItem(SPRÅKBYTTE) === '1';
+    sessionStorage.removeItem(SPRÅKBYTTE);
+    return merket;
+  } catch {
+    return false;
+  }
 }
 
 /** Forgets the draft. */

@@ -3,6 +3,7 @@
 
 import { el, kroner } from './common.js';
 import { nyId, lokalFeil, sonenavn } from './portal-ui.js';
+import { t } from './i18n-portal.js';
 
 function klasse(zones, wholeRegion) {
   if (wholeRegion) return 'WHOLE_REGION';
@@ -41,20 +42,20 @@ export function sonevelger(tariff, start = { zones: [], wholeRegion: false }, ka
   const førsteId = nyId('sone');
   const andreId = nyId('nabosone');
   const første = el('select', { id: førsteId, name: 'zones', onchange: oppdater },
-    el('option', { value: '', text: 'Velg sone' }),
+    el('option', { value: '', text: t('velgSone') }),
     alle.map((z) => el('option', { value: z.id, selected: z.id === start.zones[0], text: z.name })));
   const andre = el('select', { id: andreId, name: 'nabosone', onchange: oppdater });
-  const førsteFelt = el('div', { class: 'felt' }, el('label', { for: førsteId, text: 'Sone' }), første);
+  const førsteFelt = el('div', { class: 'felt' }, el('label', { for: førsteId, text: t('sone') }), første);
   const andreFelt = el('div', { class: 'felt' },
-    el('label', { for: andreId, text: 'Nabosone' }),
-    el('span', { class: 'hjelp', text: 'Bare soner som grenser til den første.' }),
+    el('label', { for: andreId, text: t('nabosone') }),
+    el('span', { class: 'hjelp', text: t('nabosoneHjelp') }),
     andre);
   const prislinje = el('p', { 'aria-live': 'polite' });
   const node = el('fieldset', {},
-    el('legend', { text: 'Soner' }),
-    radio('ONE_ZONE', 'Én sone'),
-    radio('TWO_ZONES', 'To soner som grenser til hverandre'),
-    radio('WHOLE_REGION', 'Hele regionen'),
+    el('legend', { text: t('soner') }),
+    radio('ONE_ZONE', t('enSone')),
+    radio('TWO_ZONES', t('sone.toSoner')),
+    radio('WHOLE_REGION', t('heleRegionen')),
     førsteFelt, andreFelt, prislinje);
 
   function valgtKlasse() {
@@ -69,20 +70,20 @@ export function sonevelger(tariff, start = { zones: [], wholeRegion: false }, ka
     const forrige = andre.value || start.zones[1] || '';
     const liste = første.value ? naboer(tariff, første.value) : [];
     andre.replaceChildren(
-      el('option', { value: '', text: første.value ? 'Velg nabosone' : 'Velg første sone først' }),
+      el('option', { value: '', text: første.value ? t('sone.nabosoneValg') : t('sone.velgForsteForst') }),
       ...liste.map((z) => el('option', { value: z, selected: z === forrige, text: sonenavn(tariff, z) })));
     const kat = kategori();
     const priser = prisTariff();
     const beløp = kat && priser ? pris(priser, k, kat) : null;
-    prislinje.textContent = beløp === null ? '' : `Månedspris: ${kroner(beløp)}`;
+    prislinje.textContent = beløp === null ? '' : t('sone.maanedspris', kroner(beløp));
   }
 
   function verdi() {
     const k = valgtKlasse();
     if (k === 'WHOLE_REGION') return { zones: [], wholeRegion: true };
-    if (!første.value) throw lokalFeil('zones', 'Velg en sone.');
+    if (!første.value) throw lokalFeil('zones', t('sone.velgEn'));
     if (k === 'ONE_ZONE') return { zones: [første.value], wholeRegion: false };
-    if (!andre.value) throw lokalFeil('nabosone', 'Velg en nabosone.');
+    if (!andre.value) throw lokalFeil('nabosone', t('sone.velgNabosone'));
     return { zones: [første.value, andre.value], wholeRegion: false };
   }
 

@@ -5,6 +5,7 @@
 
 import { gql, el, GqlError, lagreSesjon, hentSesjon, glemSesjon } from './common.js';
 import { norsk, kunngjør } from './portal-ui.js';
+import { t, sprakknapp } from './i18n-portal.js';
 import * as utkast from './portal-utkast.js';
 import * as inngang from './portal-auth.js';
 import { kø } from './portal-queue.js';
@@ -96,7 +97,7 @@ const app = {
    * moves focus to the heading so keyboard and screen-reader users start there.
    */
   vis(tittel, ...innhold) {
-    document.title = `${tittel} – Bedriftsportalen`;
+    document.title = `${tittel} – ${t('portal.navn')}`;
     const h1 = el('h1', { tabindex: '-1', text: tittel });
     main.replaceChildren(h1, ...innhold.flat().filter(Boolean));
     if (this.fokus) h1.focus({ preventScroll: false });
@@ -139,8 +140,8 @@ const app = {
     this.viewer = null;
     glemSesjon(NØKKEL);
     this.melding = skrevet
-      ? 'Økten er utløpt. Logg inn på nytt, så kommer du tilbake til siden med det du skrev.'
-      : 'Økten er utløpt. Logg inn på nytt.';
+      ? t('portal.oktUtloptSkrevet')
+      : t('portal.oktUtlopt');
     this.gå('/logg-inn', true);
   },
 
@@ -155,7 +156,7 @@ const app = {
     } catch {
       // The session is forgotten here either way.
     }
-    this.melding = 'Du er logget ut.';
+    this.melding = t('portal.loggetUt');
     this.gå('/logg-inn', true);
   },
 
@@ -173,7 +174,7 @@ function hjem(a) {
   if (a.viewer.kind === 'OPERATOR') return a.gå('/operator/firma', true);
   const [første] = a.viewer.companies;
   if (første) return a.gå(`/firma/${første.id}/ko`, true);
-  return a.vis('Ingen bedrift', el('p', { text: 'Kontoen din administrerer ingen bedrift. Kontakt operatøren.' }));
+  return a.vis(t('portal.ingenBedrift'), el('p', { text: t('portal.ingenBedriftTekst') }));
 }
 
 function lenke(href, tekst, aktiv) {
@@ -196,9 +197,9 @@ async function tegnMeny(sti) {
   const items = [];
   const firmaId = (/^\/firma\/([^/]+)/.exec(sti) || [])[1];
   if (app.viewer && app.viewer.kind === 'OPERATOR') {
-    items.push(lenke('/operator/firma', 'Bedrifter', sti.startsWith('/operator/firma')));
-    items.push(lenke('/operator/tariff', 'Tariff', sti.startsWith('/operator/tariff')));
-    items.push(lenke('/operator/faktura', 'Fakturagrunnlag', sti.startsWith('/operator/faktura')));
+    items.push(lenke('/operator/firma', t('meny.bedrifter'), sti.startsWith('/operator/firma')));
+    items.push(lenke('/operator/tariff', t('meny.tariff'), sti.startsWith('/operator/tariff')));
+    items.push(lenke('/operator/faktura', t('meny.faktura'), sti.startsWith('/operator/faktura')));
   }
   if (app.viewer && firmaId) {
     let navn = '';
@@ -209,19 +210,19 @@ async function tegnMeny(sti) {
     }
     if (app.viewer.kind === 'OPERATOR' && navn) items.push(el('li', { class: 'firmanavn', text: `${navn}:` }));
     const f = `/firma/${firmaId}`;
-    const godkjenning = lenke(`${f}/ko`, 'Godkjenning', sti === `${f}/ko`);
+    const godkjenning = lenke(`${f}/ko`, t('meny.godkjenning'), sti === `${f}/ko`);
     items.push(godkjenning);
     ventende(firmaId).then((antall) => {
       if (antall > 0) {
         godkjenning.querySelector('a').append(' ', el('span', { class: 'antall', text: String(antall) }),
-          el('span', { class: 'skjult', text: antall === 1 ? ' bestilling venter' : ' bestillinger venter' }));
+          el('span', { class: 'skjult', text: ` ${t('meny.venter', antall)}` }));
       }
     });
-    items.push(lenke(`${f}/billetter`, 'Billetter', sti.startsWith(`${f}/billett`)));
-    items.push(lenke(`${f}/nytt`, 'Nytt abonnement', sti === `${f}/nytt`));
-    items.push(lenke(`${f}/legg-til-mange`, 'Legg til mange', sti === `${f}/legg-til-mange`));
-    items.push(lenke(`${f}/lonnstrekk`, 'Lønnstrekk', sti.startsWith(`${f}/lonnstrekk`)));
-    items.push(lenke(`${f}/innstillinger`, 'Innstillinger', sti === `${f}/innstillinger`));
+    items.push(lenke(`${f}/billetter`, t('meny.billetter'), sti.startsWith(`${f}/billett`)));
+    items.push(lenke(`${f}/nytt`, t('meny.nytt'), sti === `${f}/nytt`));
+    items.push(lenke(`${f}/legg-til-mange`, t('meny.leggTilMange'), sti === `${f}/legg-til-mange`));
+    items.push(lenke(`${f}/lonnstrekk`, t('meny.lonnstrekk'), sti.startsWith(`${f}/lonnstrekk`)));
+    items.push(lenke(`${f}/innstillinger`, t('meny.innstillinger'), sti === `${f}/innstillinger`));
   }
   meny.replaceChildren(el('ul', {}, items));
   meny.hidden = items.length === 0;
@@ -237,13 +238,13 @@ function tegnBruker(sti) {
   const firmaer = app.viewer.companies || [];
   if (app.viewer.kind === 'ADMINISTRATOR' && firmaer.length > 1) {
     const gjeldende = (/^\/firma\/([^/]+)/.exec(sti) || [])[1];
-    deler.push(el('label', { for: 'bytt-firma', class: 'skjult', text: 'Bedrift' }));
+    deler.push(el('label', { for: 'bytt-firma', class: 'skjult', text: t('portal.bedrift') }));
     deler.push(el('select', {
       id: 'bytt-firma',
       onchange: (e) => app.gå(`/firma/${e.target.value}/ko`),
     }, firmaer.map((f) => el('option', { value: f.id, selected: f.id === gjeldende, text: f.name }))));
   }
-  deler.push(el('button', { type: 'button', class: 'ut', onclick: () => app.loggUt(), text: 'Logg ut' }));
+  deler.push(el('button', { type: 'button', class: 'ut', onclick: () => app.loggUt(), text: t('loggUt') }));
   bruker.replaceChildren(...deler);
 }
 
@@ -268,7 +269,7 @@ async function rut() {
   const q = new URLSearchParams(spørring);
   const treff = RUTER.map(([mønster, side, sesjon]) => [mønster.exec(rute), side, sesjon]).find(([m]) => m);
   if (!treff) {
-    app.vis('Fant ikke siden', el('p', {}, 'Denne siden finnes ikke. ', el('a', { href: '#/', text: 'Gå til forsiden' })));
+    app.vis(t('portal.fantIkke'), el('p', {}, t('portal.finnesIkke'), el('a', { href: '#/', text: t('portal.tilForsiden') })));
     return undefined;
   }
   const [m, side, sesjon] = treff;
@@ -294,9 +295,11 @@ async function rut() {
   try {
     await side(app, m.slice(1), q);
     if (app.gjenopprett && mine === app.generasjon) {
+      const grunn = app.gjenopprett;
       app.gjenopprett = false;
       if (utkast.fyllInn(main, location.hash.slice(1), app.viewer && app.viewer.accountId)) {
-        const note = el('p', { class: 'melding ok', text: 'Du er logget inn igjen. Det du skrev, er fylt inn på nytt.' });
+        const tekst = grunn === 'sprak' ? t('portal.beholdtEtterSprak') : t('portal.fyltInnIgjen');
+        const note = el('p', { class: 'melding ok', text: tekst });
         main.querySelector('h1')?.after(note);
         kunngjør(note.textContent);
       }
@@ -304,12 +307,33 @@ async function rut() {
   } catch (error) {
     if (mine !== app.generasjon) return undefined;
     if (error instanceof GqlError && error.code === 'UNAUTHENTICATED') return undefined;
-    app.vis('Noe gikk galt', el('p', { class: 'melding feil', role: 'alert', text: norsk(error) }),
-      el('p', {}, el('a', { href: '#/', text: 'Gå til forsiden' })));
+    app.vis(t('portal.noeGikkGalt'), el('p', { class: 'melding feil', role: 'alert', text: norsk(error) }),
+      el('p', {}, el('a', { href: '#/', text: t('portal.tilForsiden') })));
   }
   return undefined;
 }
 
+/**
+ * The page's fixed texts in its language, and the language switch in the header: what is
+ * typed on the page is kept (as when a session expires) and filled in again after the switch.
+ */
+function tegnRamme() {
+  document.getElementById('hopp').textContent = t('hoppTilInnhold');
+  document.querySelector('.topplinje .tittel a').textContent = t('portal.navn');
+  meny.setAttribute('aria-label', t('meny.navn'));
+  main.querySelector('.laster')?.replaceChildren(t('laster'));
+  document.title = t('portal.navn');
+  bruker.before(sprakknapp(el, () => {
+    const rute = location.hash.slice(1) || '/';
+    if (app.viewer && location.pathname === '/portal' && utkast.taVare(main, rute, app.viewer.accountId)) {
+      utkast.merkSpråkbytte();
+    }
+  }));
+}
+
+tegnRamme();
+// Back after a switch of language: what was typed is filled in again once the page is shown.
+if (utkast.etterSpråkbytte()) app.gjenopprett = 'sprak';
 document.getElementById('hopp').addEventListener('click', (e) => {
   e.preventDefault();
   main.focus();

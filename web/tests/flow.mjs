@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 import * as employee from './employee-steps.mjs';
 import * as bulk from './bulk-steps.mjs';
+import * as portalEnglish from './portal-en-steps.mjs';
 import { DESKTOP } from './viewports.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -231,6 +232,11 @@ async function main() {
     ['operatør: registrerer bedrift, publiserer tariff, fakturagrunnlag', fromPortal('operatorPages')],
     ['operatør: fakturagrunnlag som CSV (trenger /reports fra finance-grenen)',
       fromPortal('operatorInvoiceCsv'), true],
+    ['admin and operator: the portal in English; a refusal, the switch to bokmål and back',
+      async (ctx) => {
+        await portalEnglish.adminUsesThePortalInEnglish(ctx);
+        await portalEnglish.operatorUsesThePortalInEnglish(ctx);
+      }],
     ['ny administrator: invitasjonslenke, logg ut, glemt passord, ny lenke, logg inn',
       fromPortal('newAdministratorJoins')],
   ];

@@ -234,16 +234,22 @@ export async function adminManagesTickets(ctx) {
   await overskrift(page, 'Innstillinger');
   await ctx.axe(page, 'portal: innstillinger');
   const lønnsart = page.getByRole('region', { name: 'Lønnsart' });
-  // Two cards changed, one button: both are saved, none is lost.
+  // Cards changed, one button: all are saved, none is lost.
   await lønnsart.getByLabel('Lønnsart i lønnssystemet').fill('5010');
   const andel = page.getByRole('region', { name: 'Arbeidsgiverandel' });
   await andel.getByRole('textbox', { name: 'Prosent av prisen' }).fill('50');
+  // The administrator's own notice: one e-mail each morning instead of one per order.
+  const varsel = page.getByRole('region', { name: 'Varsel om bestillinger' });
+  assert.ok(await varsel.getByLabel('En e-post for hver bestilling').isChecked(), 'an e-mail per order by default');
+  await varsel.getByLabel(/Én e-post hver morgen/).check();
   await lønnsart.getByText('Ikke lagret').waitFor(VENT);
   await andel.getByText('Ikke lagret').waitFor(VENT);
+  await varsel.getByText('Ikke lagret').waitFor(VENT);
   await ctx.axe(page, 'portal: innstillinger med endringer som ikke er lagret');
   await page.getByRole('button', { name: 'Lagre endringer' }).click();
   await page.locator('main').getByText('Lønnsarten er lagret.').waitFor(VENT);
   await page.locator('main').getByText('Arbeidsgiverandelen er lagret.').waitFor(VENT);
+  await page.locator('main').getByText('Varselet ditt er lagret.').waitFor(VENT);
   await page.locator('#lagre-status').getByText('Endringene er lagret.').waitFor(VENT);
   const lenke = await page.getByLabel('Lenken de ansatte bestiller med').inputValue();
   assert.ok(lenke.endsWith(`/bestill/${ctx.setup.orderToken}`), `the order link shown is ${lenke}`);
