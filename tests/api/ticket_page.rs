@@ -220,3 +220,39 @@ async fn an_app_link_template_goes_in_the_sms_and_on_the_page() {
         page.text()
     );
 }
+
+#[tokio::test]
+async fn the_page_dates_only_zones_that_change_after_the_ticket_has_started() {
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (company, admin, _) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    // Starting on 1 January: its zones apply from its first day, which "valid from" says.
+    app.create(&admin, &company, "91234567", order("Anne", "Berg"), None)
+        .await;
+    let upcoming = ticket_token(&ticket_sms(&app, "+4791234567").await);
+    let page = app.get(&format!("/billett/{upcoming}")).await.text();
+    assert!(page.contains("Kristiansand"), "{page}");
+    assert!(!page.contains("(fra "), "no date of the zones' own: {page}");
+
+    // Running since today; from January, Arendal instead of Kristiansand.
+    let running = app
+        .create(
+            &admin,
+            &company,
+            "92345678",
+            order("Per", "Dahl"),
+            Some("2026-12-10"),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = ticket_token(&ticket_sms(&app, "+4792345678").await);
+    app.change_zones(&admin, &running, &["arendal"], "NEXT_MONTH")
+        .await;
+    app.settle().await;
+    let page = app.get(&format!("/billett/{token}")).await.text();
+    assert!(page.contains("Arendal (fra 01.01.2027)"), "{page}");
+}

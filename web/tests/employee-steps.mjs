@@ -250,8 +250,8 @@ export async function approvalSmsOpensTicket(ctx) {
   const expected = {
     Navn: `${FIRST} ${LAST}`,
     Reisende: 'Voksen',
-    // The page names the day the zones apply from (here the start).
-    Soner: 'Kristiansand, Vennesla (fra 01.01.2027)',
+    // Zones that apply from the first day need no date of their own: "Gyldig fra" says it.
+    Soner: 'Kristiansand, Vennesla',
     'Gyldig fra': '01.01.2027',
     'Gyldig til og med': 'Løpende, til den sies opp',
     'Betalt av': ctx.setup.companyName,

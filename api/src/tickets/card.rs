@@ -131,7 +131,10 @@ pub async fn load(
         category,
         zones,
         zone_codes,
-        zones_from: (row.zones_from > today).then_some(row.zones_from),
+        // Said only of zones that change after the ticket has started: zones that apply from
+        // its first day are told by "valid from".
+        zones_from: (row.zones_from > today && row.valid_from.is_some_and(|v| row.zones_from > v))
+            .then_some(row.zones_from),
         valid_from: row.valid_from,
         valid_through: row.end_date,
         status: CardStatus::of(&row, today),
