@@ -63,6 +63,16 @@ enum Command {
     /// Manages the keys that sign tickets.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Personal data: what the service stops keeping.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PrivacyCommand {
+    /// Applies the retention rules now (as `serve` does daily) and prints what it removed:
+    /// expired sessions, tokens and SMS codes, and outbox texts past OUTBOX_RETENTION_DAYS.
+    Retention,
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +205,7 @@ async fn main() -> anyhow::Result<()> {
             output,
         }) => cli::report::payroll(&settings, &company, &month, format, output.as_deref()).await,
         Command::Keys(KeysCommand::Rotate) => cli::keys::rotate(&settings).await,
+        Command::Privacy(PrivacyCommand::Retention) => cli::privacy::retention(&settings).await,
         Command::Report(ReportCommand::Invoice { month, output }) => {
             cli::report::invoice(&settings, &month, output.as_deref()).await
         }

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod notifications;
 pub mod observability;
 pub mod reports;
+pub mod retention;
 mod security_headers;
 mod server;
 pub mod settings;

@@ -62,6 +62,9 @@ pub struct ApiSettings {
     /// `DIGEST_HOUR` (0-23, default 7): the hour of the Oslo day from which the daily digests
     /// of waiting orders go out to the administrators who chose them.
     pub digest_hour: u32,
+    /// `OUTBOX_RETENTION_DAYS` (default 30): how long a message's text and recipient stay in
+    /// the outbox after it was sent or given up on (see `crate::retention`).
+    pub outbox_retention: chrono::Duration,
 }
 
 impl Default for ApiSettings {
@@ -87,6 +90,7 @@ impl Default for ApiSettings {
             graphiql: false,
             metrics_token: None,
             digest_hour: 7,
+            outbox_retention: chrono::Duration::days(30),
         }
     }
 }
@@ -95,7 +99,7 @@ impl ApiSettings {
     /// Reads `PUBLIC_URL`, `CORS_ALLOWED_ORIGINS`, `REQUEST_BODY_LIMIT`, `IMPORT_BODY_LIMIT`, `GRAPHQL_MAX_DEPTH`,
     /// `GRAPHQL_MAX_COMPLEXITY`, the other `GRAPHQL_*` limits, `APP_LINK_TEMPLATE`, the
     /// `RATE_LIMIT_*` variables, `READ_YOUR_WRITES_TIMEOUT_MS`, `HEADER_READ_TIMEOUT_MS`,
-    /// `REQUEST_TIMEOUT_MS`, `TRUSTED_PROXIES` and `DIGEST_HOUR`; unset or
+    /// `REQUEST_TIMEOUT_MS`, `TRUSTED_PROXIES`, `DIGEST_HOUR` and `OUTBOX_RETENTION_DAYS`; unset or
     /// empty values keep their defaults.
     pub fn from_env() -> Result<Self, String> {
         let mut settings = Self::default();
@@ -134,6 +138,8 @@ impl ApiSettings {
         settings.request_timeout = millis("REQUEST_TIMEOUT_MS", settings.request_timeout)?;
         settings.graphiql = switch("GRAPHIQL", settings.graphiql)?;
         settings.metrics_token = var("METRICS_TOKEN").map(|t| t.trim().to_owned());
+        let days = number("OUTBOX_RETENTION_DAYS", 30)?;
+        settings.outbox_retention = chrono::Duration::days(i64::try_from(days).unwrap_or(i64::MAX));
         if let Some(hour) = var("DIGEST_HOUR") {
             settings.digest_hour =
                 hour.trim()

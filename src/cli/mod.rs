@@ -7,6 +7,7 @@ pub mod healthcheck;
 pub mod keys;
 pub mod migrate;
 pub mod operator;
+pub mod privacy;
 pub mod progress;
 pub mod rebuild;
 pub mod report;

@@ -1,6 +1,6 @@
 //! `bedrift serve`: the HTTP server (GraphQL at `/graphql`), the projector (on connections of its
-//! own), the outbox's dispatcher and the daily digest's job, side by side, sharing the projector's position for
-//! read-your-writes, until SIGINT or SIGTERM. On a signal (or when one fails) all stop: the
+//! own), the outbox's dispatcher, the daily digest's job and the daily retention rules, side by
+//! side, sharing the projector's position for read-your-writes, until SIGINT or SIGTERM. On a signal (or when one fails) all stop: the
 //! server finishes the requests in flight, the projector the batch in hand, the dispatcher the
 //! sends in hand; then the database (and a private server) stops.
 
@@ -58,6 +58,7 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
         settings.digest_hour,
         &settings.public_url,
     );
+    let outbox_retention = settings.outbox_retention;
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
         .with_projector(projector.position())
         .with_projector_role(projector.role())
@@ -113,7 +114,13 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
         }
     };
     let digests = digests.run(stop.stopped());
-    let (http, projector, dispatcher, (), ()) =
-        tokio::join!(http, projector, dispatcher, digests, signal);
+    let retention = bedrift_api::retention::run(
+        pool.clone(),
+        Arc::new(SystemClock),
+        outbox_retention,
+        stop.stopped(),
+    );
+    let (http, projector, dispatcher, (), (), ()) =
+        tokio::join!(http, projector, dispatcher, digests, retention, signal);
     http.and(projector).and(dispatcher)
 }

@@ -40,6 +40,7 @@ mod prices_at_start;
 mod query_limits;
 mod races;
 mod rate_limits;
+mod retention;
 mod schema;
 mod settings;
 mod settings_isolation;
