@@ -73,6 +73,19 @@ enum PrivacyCommand {
     /// Applies the retention rules now (as `serve` does daily) and prints what it removed:
     /// expired sessions, tokens and SMS codes, and outbox texts past OUTBOX_RETENTION_DAYS.
     Retention,
+    /// Everything the service holds about one person, as JSON (the right of access): give
+    /// exactly one of --phone and --email.
+    Export {
+        /// A mobile number (`987 65 432`, `+47 987 65 432`): an employee at every company.
+        #[arg(long, conflicts_with = "email", required_unless_present = "email")]
+        phone: Option<String>,
+        /// An e-mail address: an administrator's or operator's account.
+        #[arg(long)]
+        email: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,6 +219,19 @@ async fn main() -> anyhow::Result<()> {
         }) => cli::report::payroll(&settings, &company, &month, format, output.as_deref()).await,
         Command::Keys(KeysCommand::Rotate) => cli::keys::rotate(&settings).await,
         Command::Privacy(PrivacyCommand::Retention) => cli::privacy::retention(&settings).await,
+        Command::Privacy(PrivacyCommand::Export {
+            phone,
+            email,
+            output,
+        }) => {
+            cli::privacy::export(
+                &settings,
+                phone.as_deref(),
+                email.as_deref(),
+                output.as_deref(),
+            )
+            .await
+        }
         Command::Report(ReportCommand::Invoice { month, output }) => {
             cli::report::invoice(&settings, &month, output.as_deref()).await
         }

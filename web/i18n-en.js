@@ -197,5 +197,10 @@ export default {
   'mine.nyeViaLenke': 'You order new subscriptions through your employer’s order link.',
   'mine.ingen': 'You have no tickets.',
   'mine.angret': 'The cancellation is undone.',
+  'mine.dataTittel': 'Your data',
+  'mine.dataTekst': 'Download everything the service holds about your mobile number: your subscriptions with their whole history, the messages we have sent you and your logins (a JSON file).',
+  'mine.lastNedData': 'Download my data',
+  'mine.dataLastetNed': 'Your data has been downloaded.',
+  'mine.dataFeilet': 'Could not download your data. Try again in a little while.',
   'mine.trengerJs': 'The page needs JavaScript. Turn it on and reload the page.',
 };

@@ -204,5 +204,10 @@ export default {
   'mine.nyeViaLenke': 'Nye abonnementer bestiller du gjennom arbeidsgiverens bestillingslenke.',
   'mine.ingen': 'Du har ingen billetter.',
   'mine.angret': 'Oppsigelsen er angret.',
+  'mine.dataTittel': 'Dataene dine',
+  'mine.dataTekst': 'Last ned alt tjenesten har lagret om mobilnummeret ditt: abonnementene med hele historikken, meldingene vi har sendt deg og innloggingene dine (JSON-fil).',
+  'mine.lastNedData': 'Last ned dataene mine',
+  'mine.dataLastetNed': 'Dataene dine er lastet ned.',
+  'mine.dataFeilet': 'Fikk ikke lastet ned dataene. Prøv igjen om litt.',
   'mine.trengerJs': 'Siden trenger JavaScript. Slå det på og last siden på nytt.',
 };

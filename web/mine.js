@@ -126,7 +126,34 @@ async function visAbonnement() {
       el('p', { class: 'dempet' }, t('mine.nyeViaLenke'))),
     liste.length === 0
       ? el('p', { class: 'kort' }, t('mine.ingen'))
-      : el('ul', { class: 'ren-liste', 'aria-labelledby': 'tittel-mine' }, liste.map(kort))));
+      : el('ul', { class: 'ren-liste', 'aria-labelledby': 'tittel-mine' }, liste.map(kort)),
+    dineData()));
+}
+
+/** Everything the service holds about this phone, as a JSON file (GET /mine/data.json). */
+function dineData() {
+  const knapp = el('button', { type: 'button', class: 'sekundær', text: t('mine.lastNedData') });
+  knapp.addEventListener('click', () => opptatt(knapp, async () => {
+    let svar;
+    try {
+      svar = await fetch('/mine/data.json', { headers: { Authorization: `Bearer ${tilstand.sesjon}` } });
+    } catch {
+      melding(t('mine.dataFeilet'), 'feil');
+      return;
+    }
+    if (!svar.ok) { melding(t('mine.dataFeilet'), 'feil'); return; }
+    const url = URL.createObjectURL(await svar.blob());
+    const lenke = el('a', { href: url, download: 'mine-data.json' });
+    document.body.append(lenke);
+    lenke.click();
+    lenke.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    melding(t('mine.dataLastetNed'), 'ok');
+  }));
+  return el('section', { class: 'kort', 'aria-labelledby': 'tittel-data' },
+    el('h2', { id: 'tittel-data' }, t('mine.dataTittel')),
+    el('p', {}, t('mine.dataTekst')),
+    knapp);
 }
 
 function kort(a) {

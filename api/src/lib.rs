@@ -13,6 +13,7 @@ mod health;
 pub mod imports;
 pub mod notifications;
 pub mod observability;
+pub mod personal_data;
 pub mod reports;
 pub mod retention;
 mod security_headers;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
     let report_routes = reports::http::routes(state.clone());
     let ticket_routes = tickets::routes(state.clone());
     let feed_routes = feed::routes(state.clone());
+    let personal_routes = personal_data::routes(state.clone());
     // The bulk-add routes take files larger than any other request: their own limit.
     let import_routes = imports::http::routes(state.clone());
     let graphql_routes = Router::new()
@@ -86,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(report_routes)
         .merge(ticket_routes)
         .merge(feed_routes)
+        .merge(personal_routes)
         .merge(web::routes())
         .layer(RequestBodyLimitLayer::new(body_limit));
     Router::new()

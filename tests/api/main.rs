@@ -35,6 +35,7 @@ mod notifications;
 mod observability;
 mod operator;
 mod personal_access;
+mod personal_data;
 mod precise_refusals;
 mod prices_at_start;
 mod query_limits;

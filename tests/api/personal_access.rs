@@ -10,7 +10,7 @@ use crate::helpers::{code, order, TestApp, ORDER};
 const MINE: &str = "{ mySubscriptions { id status endDate } }";
 
 /// Logs `phone` in at `/mine` with the code from the outbox.
-async fn personal_login(app: &TestApp, phone: &str) -> String {
+pub(crate) async fn personal_login(app: &TestApp, phone: &str) -> String {
     app.ok(
         None,
         "mutation($p: String!) { requestPersonalCode(phone: $p) }",
