@@ -80,7 +80,8 @@ pub async fn for_phone(
     now: DateTime<Utc>,
 ) -> Result<Value, sqlx::Error> {
     let phone = phone.as_str();
-    let subscriptions: Vec<Value> = sqlx::query_scalar(
+    let subscriptions = documents(
+        pool,
         "SELECT to_jsonb(t) || jsonb_build_object('company', c.name, 'history', coalesce((
                     SELECT jsonb_agg(jsonb_build_object('type', e.event_type,
                                'occurredAt', e.metadata->>'occurred_at', 'recorded', e.payload)
@@ -90,25 +91,24 @@ pub async fn for_phone(
                       AND e.aggregate_id = t.subscription_id::text), '[]'::jsonb))
          FROM tickets t LEFT JOIN companies c ON c.company_id = t.company_id
          WHERE t.phone = $1 ORDER BY t.ordered_position",
+        phone,
     )
-    .bind(phone)
-    .fetch_all(pool)
     .await?;
-    let sessions: Vec<Value> = sqlx::query_scalar(
+    let sessions = documents(
+        pool,
         "SELECT jsonb_build_object('companyId', employee_company, 'createdAt', created_at,
                     'expiresAt', expires_at, 'endedAt', revoked_at)
          FROM sessions WHERE employee_phone = $1 ORDER BY created_at",
+        phone,
     )
-    .bind(phone)
-    .fetch_all(pool)
     .await?;
-    let codes: Vec<Value> = sqlx::query_scalar(
+    let codes = documents(
+        pool,
         "SELECT jsonb_build_object('companyId', company_id, 'createdAt', created_at,
                     'expiresAt', expires_at, 'wrongAttempts', attempts)
          FROM verification_codes WHERE phone = $1 ORDER BY created_at",
+        phone,
     )
-    .bind(phone)
-    .fetch_all(pool)
     .await?;
     Ok(json!({
         "about": { "phone": phone },
@@ -140,30 +140,30 @@ pub async fn for_email(
     let (companies, links, sessions) = match &account {
         None => (Vec::new(), Vec::new(), Vec::new()),
         Some((id, _)) => {
-            let companies: Vec<Value> = sqlx::query_scalar(
+            let companies = documents(
+                pool,
                 "SELECT jsonb_build_object('companyId', a.company_id, 'company', c.name,
                             'name', a.name, 'email', a.email, 'orderNotice', a.order_notice)
                  FROM company_administrators a LEFT JOIN companies c ON c.company_id = a.company_id
                  WHERE a.account_id = $1 ORDER BY c.name",
+                id,
             )
-            .bind(id)
-            .fetch_all(pool)
             .await?;
-            let links: Vec<Value> = sqlx::query_scalar(
+            let links = documents(
+                pool,
                 "SELECT jsonb_build_object('kind', kind, 'createdAt', created_at,
                             'expiresAt', expires_at, 'usedAt', used_at)
                  FROM one_time_tokens WHERE account_id = $1 ORDER BY created_at",
+                id,
             )
-            .bind(id)
-            .fetch_all(pool)
             .await?;
-            let sessions: Vec<Value> = sqlx::query_scalar(
+            let sessions = documents(
+                pool,
                 "SELECT jsonb_build_object('createdAt', created_at, 'expiresAt', expires_at,
                             'endedAt', revoked_at)
                  FROM sessions WHERE account_id = $1 ORDER BY created_at",
+                id,
             )
-            .bind(id)
-            .fetch_all(pool)
             .await?;
             (companies, links, sessions)
         }
@@ -179,15 +179,23 @@ pub async fn for_email(
     }))
 }
 
+/// The rows of `sql`, one JSON document each, for its one parameter `key`.
+async fn documents<K>(pool: &PgPool, sql: &'static str, key: K) -> Result<Vec<Value>, sqlx::Error>
+where
+    K: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send,
+{
+    sqlx::query_scalar(sql).bind(key).fetch_all(pool).await
+}
+
 /// The messages in the outbox to `recipient`, oldest first (a text past its retention reads
 /// `[slettet]`, see `crate::retention`).
 async fn messages_to(pool: &PgPool, recipient: &str) -> Result<Vec<Value>, sqlx::Error> {
-    sqlx::query_scalar(
+    documents(
+        pool,
         "SELECT jsonb_build_object('channel', channel, 'status', status, 'subject', subject,
                     'text', body, 'queuedAt', created_at, 'sentAt', sent_at)
          FROM outbox WHERE recipient = $1 AND channel <> 'WEBHOOK' ORDER BY id",
+        recipient,
     )
-    .bind(recipient)
-    .fetch_all(pool)
     .await
 }
