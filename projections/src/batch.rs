@@ -19,8 +19,9 @@ use crate::webhooks;
 use crate::ProjectionError;
 
 /// Reads up to `limit` events after `after` in (transaction id, position) order, but only
-/// those written by transactions older than every transaction still running: below that no
-/// running or future transaction can add an event, so nothing is ever skipped (see
+/// those written by transactions older than every transaction still running that may write to
+/// this database (`event_log_horizon()`, migration `20261201000300`): below that no running or
+/// future transaction can add an event, so nothing is ever skipped (see
 /// `bedrift_store::LogPosition` for why position alone is not a safe order).
 pub async fn read_safe(
     conn: &mut PgConnection,
@@ -32,7 +33,7 @@ pub async fn read_safe(
     let rows: Vec<StoredEvent> = sqlx::query_as(&format!(
         "SELECT {EVENT_COLUMNS} FROM events
          WHERE (events.tx_id, events.position) > ($1::bigint::text::xid8, $2)
-           AND events.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND events.tx_id < event_log_horizon()
          ORDER BY events.tx_id, events.position LIMIT $3"
     ))
     .bind(after.tx_id)

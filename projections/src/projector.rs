@@ -168,7 +168,7 @@ const HELD_BACK_LAST_RETRY: Duration = Duration::from_millis(100);
 async fn held_back(pool: &PgPool) -> Result<bool, ProjectionError> {
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM events
-                        WHERE events.tx_id >= pg_snapshot_xmin(pg_current_snapshot()))",
+                        WHERE events.tx_id >= event_log_horizon())",
     )
     .fetch_one(pool)
     .await?)

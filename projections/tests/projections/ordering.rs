@@ -102,3 +102,60 @@ async fn an_event_that_commits_after_a_later_position_is_applied_exactly_once() 
             .unwrap();
     assert_eq!(versions, vec![(1,), (1,)]);
 }
+
+#[tokio::test]
+async fn a_transaction_running_in_another_database_does_not_hold_this_log_back() {
+    let db = TestDatabase::create().await;
+    let pool = db.pool().clone();
+    let world = World::new(pool.clone(), "2026-11-20").await;
+    let company = world
+        .register_company(0, OrderingPolicy::ApprovalRequired)
+        .await;
+    project_all(&pool, 100).await;
+
+    // Another database on the same server: a transaction there takes an id and stays open.
+    let neighbour = TestDatabase::create().await;
+    let mut elsewhere = neighbour.pool().begin().await.unwrap();
+    let _: (String,) = sqlx::query_as("SELECT pg_current_xact_id()::text")
+        .fetch_one(&mut *elsewhere)
+        .await
+        .unwrap();
+    let (held_by_server,): (bool,) =
+        sqlx::query_as("SELECT pg_snapshot_xmin(pg_current_snapshot()) <= $1::text::xid8")
+            .bind(
+                sqlx::query_scalar::<_, String>("SELECT pg_current_xact_id()::text")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap(),
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        held_by_server,
+        "the server-wide horizon waits for the neighbour"
+    );
+
+    world
+        .order(company, 1, 0, OrderingPolicy::ApprovalRequired)
+        .await
+        .unwrap();
+    // This log's own horizon does not wait for it: the order is read and applied now (a
+    // moment's wait only for this database's own transactions that are just ending).
+    let mut applied = 0;
+    for _ in 0..600 {
+        applied += apply_next_batch(&pool, &ReadModel::ALL, 100)
+            .await
+            .unwrap()
+            .0;
+        if applied > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        applied, 1,
+        "the order is applied while the neighbour's transaction runs"
+    );
+    elsewhere.rollback().await.unwrap();
+}
