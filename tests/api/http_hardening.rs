@@ -52,6 +52,13 @@ async fn graphiql_is_off_unless_switched_on_and_then_pinned_by_its_policy() {
     );
     assert!(policy.contains("connect-src 'self'"), "{policy}");
     assert!(!policy.contains("script-src 'unsafe-inline'"), "{policy}");
+    // Exact versions, each checked by the browser against its hash.
+    let page = response.text();
+    assert!(
+        page.contains("https://unpkg.com/graphiql@4.1.2/graphiql.min.js"),
+        "{page}"
+    );
+    assert_eq!(page.matches("integrity=\"sha384-").count(), 4, "{page}");
 }
 
 #[tokio::test]

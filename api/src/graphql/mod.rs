@@ -21,7 +21,6 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{SDLExportOptions, Schema, ServerError, ID};
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -187,10 +186,16 @@ fn quoted_after(message: &str, marker: &str) -> Option<String> {
     Some(message[start..start + end].to_owned())
 }
 
+/// The GraphiQL page: exact versions of React, ReactDOM and GraphiQL from unpkg.com, each with
+/// its Subresource Integrity hash (SHA-384 of the file as npm publishes it), so the browser
+/// runs nothing but those files.
+const GRAPHIQL_PAGE: &str = include_str!("graphiql.html");
+
 /// `GET /graphql`: GraphiQL, to explore the API in a browser, when `GRAPHIQL=on` (off by
 /// default: it loads its scripts from a CDN, and this origin holds the portal's sessions).
-/// Served under a policy that allows scripts only from that CDN and the page's own inline
-/// scripts (by their SHA-256), and connections only to this origin.
+/// Served under a policy that allows scripts only from that CDN (each pinned by its integrity
+/// hash in the page) and the page's own inline script (by its SHA-256), and connections only
+/// to this origin.
 pub async fn graphiql(State((state, _)): State<(AppState, ApiSchema)>) -> Response {
     if !state.settings.graphiql {
         return (
@@ -199,12 +204,8 @@ pub async fn graphiql(State((state, _)): State<(AppState, ApiSchema)>) -> Respon
         )
             .into_response();
     }
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .subscription_endpoint("/graphql/ws")
-        .finish();
-    let mut response = Html(page.clone()).into_response();
-    if let Ok(policy) = HeaderValue::from_str(&graphiql_policy(&page)) {
+    let mut response = Html(GRAPHIQL_PAGE).into_response();
+    if let Ok(policy) = HeaderValue::from_str(&graphiql_policy(GRAPHIQL_PAGE)) {
         response
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, policy);
@@ -253,6 +254,20 @@ fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod graphiql_tests {
+    #[test]
+    fn every_script_and_style_of_the_graphiql_page_is_pinned_by_its_integrity_hash() {
+        let page = super::GRAPHIQL_PAGE;
+        let external =
+            page.matches("src=\"https://").count() + page.matches("href=\"https://").count();
+        assert_eq!(external, 4, "three scripts and a style sheet");
+        assert_eq!(page.matches("integrity=\"sha384-").count(), external);
+        for versioned in ["react@18.3.1/", "react-dom@18.3.1/", "graphiql@4.1.2/"] {
+            assert!(page.contains(versioned), "{versioned}");
+        }
+        let policy = super::graphiql_policy(page);
+        assert_eq!(policy.matches("'sha256-").count(), 1, "{policy}");
+    }
+
     #[test]
     fn base64_is_the_standard_alphabet_with_padding() {
         assert_eq!(super::base64(b"f"), "Zg==");
