@@ -11,9 +11,9 @@
 //! sessions (times only) and the messages sent to the address. Secrets (token and code hashes)
 //! are never included: they identify nothing and would only help an attacker.
 
-use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use bedrift_domain::values::{EmailAddress, PhoneNumber};
@@ -23,7 +23,7 @@ use sqlx::PgPool;
 
 use crate::auth::Principal;
 use crate::graphql::ApiError;
-use crate::reports::http::{caller, refusal};
+use crate::reports::http::{caller, respond, Download};
 use crate::AppState;
 
 /// The route of the holder's own download.
@@ -42,35 +42,21 @@ async fn mine(
     extensions: axum::http::Extensions,
     headers: HeaderMap,
 ) -> Response {
-    let address = extensions
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0);
-    let made = async {
-        let caller = caller(&state, &headers, address).await?;
+    respond(async {
+        let caller = caller(&state, &headers, &extensions).await?;
         let Principal::Holder { phone } = caller.principal()? else {
             return Err(ApiError::Forbidden(
                 "log in at /mine with your phone number to download your data".to_owned(),
             ));
         };
         let document = for_phone(&state.pool, phone, state.clock.now()).await?;
-        serde_json::to_vec_pretty(&document).map_err(|e| ApiError::internal(&e))
-    };
-    match made.await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "application/json"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"mine-data.json\"",
-                ),
-                // Personal data: no shared cache keeps a copy.
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(error) => refusal(error),
-    }
+        Ok(Download {
+            name: "mine-data.json".to_owned(),
+            content_type: "application/json",
+            bytes: serde_json::to_vec_pretty(&document).map_err(|e| ApiError::internal(&e))?,
+        })
+    })
+    .await
 }
 
 /// Everything held about `phone`, made at `now`.

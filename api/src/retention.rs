@@ -42,14 +42,14 @@ pub enum RetentionError {
 }
 
 /// What one application of the rules removed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retained {
     /// Authentication rows deleted.
     pub auth: Purged,
     /// Outbox messages whose text was erased.
     pub outbox_texts: u64,
     /// Messages finished before this instant had their text erased.
-    pub outbox_before: Option<DateTime<Utc>>,
+    pub outbox_before: DateTime<Utc>,
 }
 
 /// Applies the rules now (by `clock`), keeping outbox texts for `outbox_for`.
@@ -93,7 +93,7 @@ pub async fn apply(
     let retained = Retained {
         auth,
         outbox_texts,
-        outbox_before: Some(before),
+        outbox_before: before,
     };
     tracing::info!(?retained, "retention applied");
     Ok(retained)

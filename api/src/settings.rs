@@ -139,7 +139,13 @@ impl ApiSettings {
         settings.graphiql = switch("GRAPHIQL", settings.graphiql)?;
         settings.metrics_token = var("METRICS_TOKEN").map(|t| t.trim().to_owned());
         let days = number("OUTBOX_RETENTION_DAYS", 30)?;
-        settings.outbox_retention = chrono::Duration::days(i64::try_from(days).unwrap_or(i64::MAX));
+        settings.outbox_retention = i64::try_from(days)
+            .ok()
+            .filter(|d| *d <= MAX_RETENTION_DAYS)
+            .map(chrono::Duration::days)
+            .ok_or_else(|| {
+                format!("OUTBOX_RETENTION_DAYS: at most {MAX_RETENTION_DAYS} days, got {days}")
+            })?;
         if let Some(hour) = var("DIGEST_HOUR") {
             settings.digest_hour =
                 hour.trim()
@@ -207,6 +213,10 @@ fn optional_limit(name: &str, default: Option<Limit>) -> Result<Option<Limit>, S
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
+
+/// The longest retention a setting may ask for (100 years): longer is a mistake, and beyond
+/// what a time span can count.
+const MAX_RETENTION_DAYS: i64 = 36_500;
 
 fn number(name: &str, default: usize) -> Result<usize, String> {
     match var(name) {

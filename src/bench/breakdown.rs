@@ -71,7 +71,7 @@ async fn pass(pool: &PgPool) -> anyhow::Result<Breakdown> {
     let query = format!(
         "SELECT {EVENT_COLUMNS} FROM events
          WHERE (tx_id, position) > ($1::bigint::text::xid8, $2)
-           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND tx_id < event_log_horizon()
          ORDER BY events.tx_id, events.position LIMIT $3"
     );
     let mut breakdown = Breakdown {
@@ -126,7 +126,7 @@ async fn first_batch(pool: &PgPool, order: &str) -> anyhow::Result<Duration> {
     let rows: Vec<StoredEvent> = sqlx::query_as(&format!(
         "SELECT {EVENT_COLUMNS} FROM events
          WHERE (tx_id, position) > ($1::bigint::text::xid8, $2)
-           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND tx_id < event_log_horizon()
          ORDER BY {order} LIMIT $3"
     ))
     .bind(0_i64)

@@ -34,12 +34,10 @@ pub async fn retention(settings: &DatabaseSettings) -> anyhow::Result<()> {
         auth.codes,
         auth.rate_limits
     );
-    let before = done.outbox_before.map_or_else(String::new, |at| {
-        format!(" (finished before {})", at.format("%Y-%m-%d %H:%M UTC"))
-    });
     println!(
-        "erased: the text of {} outbox messages{before}",
-        done.outbox_texts
+        "erased: the text of {} outbox messages finished before {}",
+        done.outbox_texts,
+        done.outbox_before.format("%Y-%m-%d %H:%M UTC")
     );
     Ok(())
 }

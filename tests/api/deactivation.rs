@@ -147,47 +147,43 @@ async fn a_deactivated_company_ends_its_tickets_stops_its_link_and_keeps_read_ac
     assert_eq!(types, ["CompanyDeactivated"]);
 
     // The order link stops; the employee can order nothing; nothing changes any more.
-    let refused = app
-        .gql(
+    let refusals = [
+        (
             None,
             "mutation($l: String!) { requestVerificationCode(orderToken: $l, phone: \"91000005\") }",
             json!({ "l": link }),
-        )
-        .await;
-    assert_eq!(code(&refused), "NOT_FOUND");
-    let refused = app
-        .gql(
+            "NOT_FOUND",
+        ),
+        (
             Some(&employee),
             ORDER,
             json!({ "input": order("Åse", "Dal") }),
-        )
-        .await;
-    assert_eq!(code(&refused), "ORDERING_CLOSED");
-    let refused = app
-        .gql(
+            "ORDERING_CLOSED",
+        ),
+        (
             Some(&admin),
             "mutation($c: ID!) { createSubscription(companyId: $c, phone: \"91000006\",
                 input: { firstName: \"Ny\", lastName: \"Person\", zones: [\"kristiansand\"], category: ADULT }) { id } }",
             json!({ "c": company }),
-        )
-        .await;
-    assert_eq!(code(&refused), "INVALID_STATE");
-    let refused = app
-        .gql(
+            "INVALID_STATE",
+        ),
+        (
             Some(&admin),
             "mutation($c: ID!) { setOrderingPolicy(companyId: $c, policy: AUTOMATIC_APPROVAL) { name } }",
             json!({ "c": company }),
-        )
-        .await;
-    assert_eq!(code(&refused), "INVALID_STATE");
-    let refused = app
-        .gql(
+            "INVALID_STATE",
+        ),
+        (
             Some(&admin),
             "mutation($id: ID!) { resumeSubscription(id: $id) { id } }",
             json!({ "id": running }),
-        )
-        .await;
-    assert_eq!(code(&refused), "INVALID_STATE");
+            "INVALID_STATE",
+        ),
+    ];
+    for (token, query, variables, expected) in refusals {
+        let refused = app.gql(token.map(String::as_str), query, variables).await;
+        assert_eq!(code(&refused), expected, "{query}");
+    }
 
     // Its administrators still read the tickets, history and payroll files...
     app.set_today("2027-03-01");

@@ -279,16 +279,28 @@ async fn an_administrator_who_chose_the_daily_digest_gets_one_email_a_day_instea
 
     // Before the digest's hour nothing goes; from it, one e-mail lists both orders, once.
     let clock: Arc<dyn Clock> = Arc::new(app.clock.clone());
-    let late = DigestJob::new(
+    let mut late = DigestJob::new(
         app.db.pool().clone(),
         clock.clone(),
         23,
         "http://localhost:8080",
     );
     assert_eq!(late.run_once().await.unwrap(), 0, "noon is before 23:00");
-    let morning = DigestJob::new(app.db.pool().clone(), clock, 7, "http://localhost:8080");
+    let mut morning = DigestJob::new(app.db.pool().clone(), clock, 7, "http://localhost:8080");
     assert_eq!(morning.run_once().await.unwrap(), 1);
     assert_eq!(morning.run_once().await.unwrap(), 0, "one digest a day");
+    // Another replica's job the same day finds the digest queued already.
+    let mut replica = DigestJob::new(
+        app.db.pool().clone(),
+        Arc::new(app.clock.clone()),
+        7,
+        "http://localhost:8080",
+    );
+    assert_eq!(
+        replica.run_once().await.unwrap(),
+        0,
+        "one digest a day, on every replica"
+    );
     let digest = mail(&delivery.smtp, "kari@firma.no", "2 bestillinger venter").await;
     for line in ["- Anne Berg, fra 01.01.2027", "- Bo Dahl, fra 01.01.2027"] {
         assert!(digest.body.contains(line), "{}", digest.body);

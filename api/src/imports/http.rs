@@ -17,18 +17,16 @@
 //! [`Preview`]: super::Preview
 //! [`ImportReport`]: super::ImportReport
 
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::graphql::ApiError;
-use crate::reports::http::{caller, refusal, Download};
+use crate::reports::http::{caller, respond, Download};
 use crate::reports::FileKind;
 use crate::AppState;
 
@@ -77,17 +75,15 @@ async fn preview(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let outcome = async {
-        let caller = caller(&state, &headers, address).await?;
+    respond(async {
+        let caller = caller(&state, &headers, &extensions).await?;
         caller.principal()?;
         let company = company_of(&company_id)?;
-        super::preview(&state, &caller, company, &body).await
-    };
-    match outcome.await {
-        Ok(preview) => Json(preview).into_response(),
-        Err(error) => refusal(error),
-    }
+        super::preview(&state, &caller, company, &body)
+            .await
+            .map(Json)
+    })
+    .await
 }
 
 /// `POST /imports/subscriptions/{companyId}?from=&to=`
@@ -100,18 +96,16 @@ async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let outcome = async {
-        let caller = caller(&state, &headers, address).await?;
+    respond(async {
+        let caller = caller(&state, &headers, &extensions).await?;
         caller.principal()?;
         let company = company_of(&company_id)?;
         let range = range_of(query.as_deref())?;
-        super::import(&state, &caller, company, &body, range).await
-    };
-    match outcome.await {
-        Ok(report) => Json(report).into_response(),
-        Err(error) => refusal(error),
-    }
+        super::import(&state, &caller, company, &body, range)
+            .await
+            .map(Json)
+    })
+    .await
 }
 
 /// `GET /imports/subscriptions/{companyId}/template.{csv|xlsx}`
@@ -122,9 +116,8 @@ async fn template(
     extensions: axum::http::Extensions,
     headers: HeaderMap,
 ) -> Response {
-    let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let outcome = async {
-        let caller = caller(&state, &headers, address).await?;
+    respond(async {
+        let caller = caller(&state, &headers, &extensions).await?;
         caller.principal()?;
         let company = company_of(&company_id)?;
         let kind = file
@@ -145,14 +138,11 @@ async fn template(
         };
         Ok::<_, ApiError>(Download {
             name: format!("bulk-add-mal.{}", kind.extension()),
-            kind,
+            content_type: kind.content_type(),
             bytes,
         })
-    };
-    match outcome.await {
-        Ok(download) => download.into_response(),
-        Err(error) => refusal(error),
-    }
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The daily digest's clock: inside `serve`, a task that queues the day's digests
-//! ([`bedrift_projections::digest`]) from `DIGEST_HOUR` Oslo time on. It looks every
-//! [`CHECK_EVERY`] and at the hour itself; queuing is idempotent per day, so a service started
-//! later in the day sends that day's digest then, and replicas never send one twice.
+//! ([`bedrift_projections::digest`]) once, at `DIGEST_HOUR` Oslo time (or when the service
+//! starts later that day). A failed attempt is tried again every [`CHECK_EVERY`]; queuing is
+//! idempotent per day, so replicas never send one twice.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use bedrift_domain::clock::{oslo_date, oslo_hour, Clock};
 use bedrift_projections::digest::queue_digests;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
-/// How often the task looks whether the day's digests are due (and queued): a failed attempt
-/// is tried again this much later.
+/// How long the task waits at most before it looks again: a failed attempt is tried again
+/// this much later.
 pub const CHECK_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// Queues each day's digests from an hour of the Oslo day on.
@@ -25,6 +25,8 @@ pub struct DigestJob {
     hour: u32,
     /// Where the digest's link to the portal starts.
     public_url: String,
+    /// The last Oslo day whose digests this task queued.
+    done: Option<NaiveDate>,
 }
 
 impl DigestJob {
@@ -35,6 +37,7 @@ impl DigestJob {
             clock,
             hour,
             public_url: public_url.to_owned(),
+            done: None,
         }
     }
 
@@ -43,13 +46,16 @@ impl DigestJob {
         oslo_hour(oslo_date(now), self.hour)
     }
 
-    /// Queues today's digests if they are due. Returns how many were queued now.
-    pub async fn run_once(&self) -> Result<u64, bedrift_projections::ProjectionError> {
+    /// Queues today's digests if they are due and this task has not queued them yet. Returns
+    /// how many were queued now.
+    pub async fn run_once(&mut self) -> Result<u64, bedrift_projections::ProjectionError> {
         let now = self.clock.now();
-        if now < self.due(now) {
+        let today = oslo_date(now);
+        if now < self.due(now) || self.done == Some(today) {
             return Ok(0);
         }
-        let queued = queue_digests(&self.pool, oslo_date(now), &self.public_url).await?;
+        let queued = queue_digests(&self.pool, today, &self.public_url).await?;
+        self.done = Some(today);
         if queued > 0 {
             tracing::info!(queued, "queued the daily digests");
         }
@@ -58,7 +64,7 @@ impl DigestJob {
 
     /// Runs until `shutdown` completes. Errors are logged and tried again later: a missed
     /// digest must not stop the service.
-    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
             if let Err(error) = self.run_once().await {

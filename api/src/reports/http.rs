@@ -7,10 +7,11 @@
 //! for all. A refusal carries the GraphQL error code with its HTTP status and a small JSON
 //! body: `{"error": {"code": "FORBIDDEN", "message": "...", "field": null}}`.
 
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -55,7 +56,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
 }
 
 /// The response of a refused request.
-pub(crate) fn refusal(error: ApiError) -> Response {
+fn refusal(error: ApiError) -> Response {
     let field = match &error {
         ApiError::BadUserInput { field, .. } => Some(field.clone()),
         _ => None,
@@ -75,7 +76,8 @@ pub(crate) fn refusal(error: ApiError) -> Response {
 /// A file to download.
 pub(crate) struct Download {
     pub(crate) name: String,
-    pub(crate) kind: FileKind,
+    /// The media type it is sent with.
+    pub(crate) content_type: &'static str,
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -84,7 +86,7 @@ impl IntoResponse for Download {
         let disposition = format!("attachment; filename=\"{}\"", self.name);
         (
             [
-                (header::CONTENT_TYPE, self.kind.content_type().to_owned()),
+                (header::CONTENT_TYPE, self.content_type.to_owned()),
                 (header::CONTENT_DISPOSITION, disposition),
                 // Personal data: no shared cache keeps a copy.
                 (header::CACHE_CONTROL, "no-store".to_owned()),
@@ -102,14 +104,26 @@ impl IntoResponse for Download {
 pub(crate) async fn caller(
     state: &AppState,
     headers: &HeaderMap,
-    address: Option<SocketAddr>,
+    extensions: &Extensions,
 ) -> Result<Caller, ApiError> {
-    let peer = address.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip());
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
     let caller = Caller::from_request(state, headers, peer, uuid::Uuid::new_v4()).await?;
     if let Some(position) = caller.last_written {
         state.wait_for(position).await?;
     }
     Ok(caller)
+}
+
+/// The response of a route's `work`: its answer, or the refusal it ended with.
+pub(crate) async fn respond<T: IntoResponse>(
+    work: impl Future<Output = Result<T, ApiError>>,
+) -> Response {
+    match work.await {
+        Ok(answer) => answer.into_response(),
+        Err(error) => refusal(error),
+    }
 }
 
 /// Whether the request carries an API key with `reports:read` (a finance system without a
@@ -173,9 +187,8 @@ async fn payroll(
     extensions: axum::http::Extensions,
     headers: HeaderMap,
 ) -> Response {
-    let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let outcome = async {
-        let caller = caller(&state, &headers, address).await?;
+    respond(async {
+        let caller = caller(&state, &headers, &extensions).await?;
         let machine = report_key(&state, &headers).await?;
         if !machine {
             caller.principal()?;
@@ -200,14 +213,11 @@ async fn payroll(
         let bytes = render_payroll(&export, format, kind)?;
         Ok::<_, ApiError>(Download {
             name: payroll_file_name(&export, format, kind),
-            kind,
+            content_type: kind.content_type(),
             bytes,
         })
-    };
-    match outcome.await {
-        Ok(download) => download.into_response(),
-        Err(error) => refusal(error),
-    }
+    })
+    .await
 }
 
 /// The ticket list filter of a query string: `status` (a ticket status code) and `search`
@@ -255,9 +265,8 @@ async fn tickets(
     extensions: axum::http::Extensions,
     headers: HeaderMap,
 ) -> Response {
-    let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let outcome = async {
-        let caller = caller(&state, &headers, address).await?;
+    respond(async {
+        let caller = caller(&state, &headers, &extensions).await?;
         caller.principal()?;
         let (company, extension) = file.rsplit_once('.').ok_or_else(|| {
             ApiError::bad_input("format", "ask for <companyId>.csv or <companyId>.xlsx")
@@ -282,14 +291,11 @@ async fn tickets(
         };
         Ok::<_, ApiError>(Download {
             name: export.file_name(kind.extension()),
-            kind,
+            content_type: kind.content_type(),
             bytes,
         })
-    };
-    match outcome.await {
-        Ok(download) => download.into_response(),
-        Err(error) => refusal(error),
-    }
+    })
+    .await
 }
 
 /// `GET /reports/invoice/{month}.csv` (operators only).
@@ -301,9 +307,8 @@ async fn invoice(
     extensions: axum::http::Extensions,
     headers: HeaderMap,
 ) -> Response {
-    let address = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let outcome = async {
-        let caller = caller(&state, &headers, address).await?;
+    respond(async {
+        let caller = caller(&state, &headers, &extensions).await?;
         let machine = report_key(&state, &headers).await?;
         if !machine {
             caller.principal()?;
@@ -322,14 +327,11 @@ async fn invoice(
         let bytes = invoice_csv(&basis)?;
         Ok::<_, ApiError>(Download {
             name: invoice_file_name(&basis),
-            kind,
+            content_type: kind.content_type(),
             bytes,
         })
-    };
-    match outcome.await {
-        Ok(download) => download.into_response(),
-        Err(error) => refusal(error),
-    }
+    })
+    .await
 }
 
 #[cfg(test)]
