@@ -73,6 +73,20 @@ enum PrivacyCommand {
     /// Applies the retention rules now (as `serve` does daily) and prints what it removed:
     /// expired sessions, tokens and SMS codes, and outbox texts past OUTBOX_RETENTION_DAYS.
     Retention,
+    /// Erases an employee's personal data at every company (the right to erasure): what no
+    /// rule keeps is erased now; what is live or kept for the accounts is listed with until
+    /// when. --replay FILE instead deletes again the data keys listed in a journal written by
+    /// `privacy erasures` (after restoring a backup taken before them).
+    Erase {
+        /// The employee's mobile number.
+        #[arg(long, conflicts_with = "replay", required_unless_present = "replay")]
+        phone: Option<String>,
+        /// A journal of erasures to apply again.
+        #[arg(long)]
+        replay: Option<std::path::PathBuf>,
+    },
+    /// Prints the journal of erased data keys (ids only; keep it with the backups).
+    Erasures,
     /// Everything the service holds about one person, as JSON (the right of access): give
     /// exactly one of --phone and --email.
     Export {
@@ -219,6 +233,10 @@ async fn main() -> anyhow::Result<()> {
         }) => cli::report::payroll(&settings, &company, &month, format, output.as_deref()).await,
         Command::Keys(KeysCommand::Rotate) => cli::keys::rotate(&settings).await,
         Command::Privacy(PrivacyCommand::Retention) => cli::privacy::retention(&settings).await,
+        Command::Privacy(PrivacyCommand::Erase { phone, replay }) => {
+            cli::privacy::erase(&settings, phone.as_deref(), replay.as_deref()).await
+        }
+        Command::Privacy(PrivacyCommand::Erasures) => cli::privacy::erasures(&settings).await,
         Command::Privacy(PrivacyCommand::Export {
             phone,
             email,

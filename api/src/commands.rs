@@ -106,6 +106,7 @@ impl Pick<Subscription> for Subscription {
             SubscriptionCommand::Resume { .. } => "resume",
             SubscriptionCommand::WithdrawOrder { .. } => "withdraw_order",
             SubscriptionCommand::UpdateEmployeeDetails { .. } => "update_employee_details",
+            SubscriptionCommand::ErasePersonalData { .. } => "erase_personal_data",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client_address;
 pub mod commands;
 pub mod correlation;
+pub mod erasure;
 pub mod feed;
 pub mod graphql;
 mod health;

@@ -17,6 +17,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use bedrift_domain::values::{EmailAddress, PhoneNumber};
+use bedrift_store::sealing::{self, EventRef, Keys, SealError};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -70,6 +71,7 @@ pub async fn for_phone(
         pool,
         "SELECT to_jsonb(t) || jsonb_build_object('company', c.name, 'history', coalesce((
                     SELECT jsonb_agg(jsonb_build_object('type', e.event_type,
+                               'sequence', e.sequence,
                                'occurredAt', e.metadata->>'occurred_at', 'recorded', e.payload)
                            ORDER BY e.sequence)
                     FROM events e
@@ -80,6 +82,7 @@ pub async fn for_phone(
         phone,
     )
     .await?;
+    let subscriptions = open_histories(pool, subscriptions).await?;
     let sessions = documents(
         pool,
         "SELECT jsonb_build_object('companyId', employee_company, 'createdAt', created_at,
@@ -104,6 +107,49 @@ pub async fn for_phone(
         "sessions": sessions,
         "smsCodes": codes,
     }))
+}
+
+/// The subscriptions' histories with their sealed personal data opened, so the person reads
+/// what they entered (an erased subscription keeps reading `[slettet]`).
+async fn open_histories(
+    pool: &PgPool,
+    mut subscriptions: Vec<Value>,
+) -> Result<Vec<Value>, sqlx::Error> {
+    let ids: Vec<String> = subscriptions
+        .iter()
+        .filter_map(|s| s.get("subscription_id")?.as_str().map(str::to_owned))
+        .collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut conn = pool.acquire().await?;
+    let keys = Keys::fetch(&mut conn, &ids).await.map_err(|e| match e {
+        SealError::Database(e) => e,
+        other => sqlx::Error::Decode(Box::new(other)),
+    })?;
+    for subscription in &mut subscriptions {
+        let Some(id) = subscription
+            .get("subscription_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        let Some(Value::Array(history)) = subscription.get_mut("history") else {
+            continue;
+        };
+        for entry in history {
+            let event_type = entry["type"].as_str().unwrap_or_default().to_owned();
+            let sequence = entry["sequence"].as_i64().unwrap_or_default();
+            let reference = EventRef {
+                aggregate_type: "Subscription",
+                aggregate_id: &id,
+                sequence,
+                event_type: &event_type,
+            };
+            sealing::open(reference, &mut entry["recorded"], None, &keys)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        }
+    }
+    Ok(subscriptions)
 }
 
 /// Everything held about the account of `email`, made at `now`; `None` when no account has

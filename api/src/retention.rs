@@ -1,5 +1,6 @@
-//! What the service stops keeping once it has served its purpose (SPEC's privacy rules; the
-//! event log's personal data is not covered here). Run once a day inside `serve` and by
+//! What the service stops keeping once it has served its purpose: the rows below, and the
+//! employees' personal data in the log once no rule keeps it ([`expire_personal_data`], see
+//! `crate::erasure`). Run once a day inside `serve` and by
 //! `bedrift privacy retention`; every step is one idempotent statement (or batches of them), so
 //! any number of replicas may run it at once.
 //!
@@ -20,6 +21,9 @@ use sqlx::PgPool;
 use thiserror::Error;
 
 use crate::auth::{self, AuthError, Purged};
+use crate::commands::Commands;
+use crate::erasure::{self, ErasureError, Expired};
+use bedrift_domain::subscription::RetentionRules;
 
 /// What an erased text reads as.
 pub const ERASED: &str = "[slettet]";
@@ -99,18 +103,35 @@ pub async fn apply(
     Ok(retained)
 }
 
+/// Erases the employees' personal data whose retention has run out (see
+/// [`crate::erasure::expire`]), by `clock`'s day.
+pub async fn expire_personal_data(
+    pool: &PgPool,
+    clock: Arc<dyn Clock>,
+    rules: RetentionRules,
+) -> Result<Expired, ErasureError> {
+    let commands = Commands::new(pool.clone(), clock.clone());
+    let expired = erasure::expire(pool, &commands.subscriptions, &*clock, rules).await?;
+    tracing::info!(?expired, "personal data past its retention erased");
+    Ok(expired)
+}
+
 /// Applies the rules at start and then every [`EVERY`] until `shutdown`. A failed round is
 /// logged and tried again at the next: it must not stop the service.
 pub async fn run(
     pool: PgPool,
     clock: Arc<dyn Clock>,
     outbox_for: chrono::Duration,
+    rules: RetentionRules,
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
     loop {
         if let Err(error) = apply(&pool, &*clock, outbox_for).await {
             tracing::warn!(%error, cause = ?std::error::Error::source(&error), "retention failed; trying again later");
+        }
+        if let Err(error) = expire_personal_data(&pool, clock.clone(), rules).await {
+            tracing::warn!(%error, cause = ?std::error::Error::source(&error), "erasing expired personal data failed; trying again later");
         }
         tokio::select! {
             () = &mut shutdown => return,

@@ -65,6 +65,12 @@ pub struct ApiSettings {
     /// `OUTBOX_RETENTION_DAYS` (default 30): how long a message's text and recipient stay in
     /// the outbox after it was sent or given up on (see `crate::retention`).
     pub outbox_retention: chrono::Duration,
+    /// How long employees' personal data outlives its use (see
+    /// `bedrift_domain::subscription::erasure`): `UNUSED_ORDER_RETENTION_DAYS` (default 30)
+    /// for orders that were never charged, `ACCOUNTING_RETENTION_YEARS` (default 5, the
+    /// bokføringsloven minimum; at least 5) after the year of a charged subscription's last
+    /// month.
+    pub retention_rules: bedrift_domain::subscription::RetentionRules,
 }
 
 impl Default for ApiSettings {
@@ -91,6 +97,7 @@ impl Default for ApiSettings {
             metrics_token: None,
             digest_hour: 7,
             outbox_retention: chrono::Duration::days(30),
+            retention_rules: bedrift_domain::subscription::RetentionRules::default(),
         }
     }
 }
@@ -146,6 +153,30 @@ impl ApiSettings {
             .ok_or_else(|| {
                 format!("OUTBOX_RETENTION_DAYS: at most {MAX_RETENTION_DAYS} days, got {days}")
             })?;
+        let small = |name: &str, default: u32| {
+            let n = number(name, default as usize)?;
+            u32::try_from(n).map_err(|_| format!("{name}: too large, got {n}"))
+        };
+        settings.retention_rules.unused_order_days = small(
+            "UNUSED_ORDER_RETENTION_DAYS",
+            settings.retention_rules.unused_order_days,
+        )?;
+        settings.retention_rules.accounting_years = small(
+            "ACCOUNTING_RETENTION_YEARS",
+            settings.retention_rules.accounting_years,
+        )?;
+        if !(5..=100).contains(&settings.retention_rules.accounting_years) {
+            return Err(format!(
+                "ACCOUNTING_RETENTION_YEARS: from 5 (bokføringsloven § 13) to 100, got {}",
+                settings.retention_rules.accounting_years
+            ));
+        }
+        if settings.retention_rules.unused_order_days > 36_500 {
+            return Err(format!(
+                "UNUSED_ORDER_RETENTION_DAYS: at most 36500 days, got {}",
+                settings.retention_rules.unused_order_days
+            ));
+        }
         if let Some(hour) = var("DIGEST_HOUR") {
             settings.digest_hour =
                 hour.trim()

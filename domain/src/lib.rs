@@ -7,6 +7,7 @@ pub mod clock;
 pub mod company;
 pub mod messages;
 pub mod metadata;
+pub mod personal;
 pub mod subscription;
 pub mod tariff;
 pub mod upcasting;

@@ -35,6 +35,14 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// Replaces an employee's phone with the erased placeholder (other actors are accounts or
+    /// the service, not personal data in the log).
+    pub fn erase(&mut self) {
+        if let Self::Employee { phone, .. } = self {
+            *phone = PhoneNumber::erased();
+        }
+    }
+
     /// A short, stable text form for logs and the event metadata, e.g. `administrator:<uuid>`.
     pub fn label(&self) -> String {
         match self {

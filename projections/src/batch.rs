@@ -39,9 +39,9 @@ pub async fn read_safe(
     .bind(after.tx_id)
     .bind(after.position)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter().map(StoredEvent::decode).collect()
+    crate::event::decode_all(conn, rows).await
 }
 
 /// Locks the checkpoints of `models` (in name order, the one lock order every writer of

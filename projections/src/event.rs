@@ -5,12 +5,13 @@ use bedrift_domain::company::{Company, CompanyEvent};
 use bedrift_domain::subscription::{Subscription, SubscriptionEvent};
 use bedrift_domain::tariff::{Tariff, TariffEvent};
 use bedrift_domain::upcasting::{needs_upcast, upcast};
+use bedrift_store::sealing::{self, EventRef, Keys, SealError};
 use bedrift_store::LogPosition;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::SerializedEvent;
 use cqrs_es::Aggregate;
 use serde_json::Value;
-use sqlx::FromRow;
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use crate::ProjectionError;
@@ -81,16 +82,61 @@ fn decode_payload(aggregate_type: &str, payload: &str) -> Result<AnyEvent, Strin
     decoded.map_err(|e| e.to_string())
 }
 
+/// Decodes `rows`, opening sealed personal data with the keys that still exist (one query
+/// for the rows that need any; an erased subscription's values read `[slettet]`).
+pub async fn decode_all(
+    conn: &mut PgConnection,
+    rows: Vec<StoredEvent>,
+) -> Result<Vec<Envelope>, ProjectionError> {
+    let keys = keys_for(conn, &rows).await?;
+    rows.into_iter().map(|row| row.decode(&keys)).collect()
+}
+
+/// The data keys that `rows` need to be opened.
+pub async fn keys_for(
+    conn: &mut PgConnection,
+    rows: &[StoredEvent],
+) -> Result<Keys, ProjectionError> {
+    let mut sealed: Vec<&str> = rows
+        .iter()
+        .filter(|row| row.is_sealed())
+        .map(|row| row.aggregate_id.as_str())
+        .collect();
+    sealed.sort_unstable();
+    sealed.dedup();
+    Keys::fetch(conn, &sealed).await.map_err(|e| match e {
+        SealError::Database(e) => ProjectionError::Database(e),
+        other => ProjectionError::Corrupt(other.to_string()),
+    })
+}
+
 impl StoredEvent {
-    /// Upcasts (when stored in an older shape) and decodes the payload.
-    pub fn decode(self) -> Result<Envelope, ProjectionError> {
+    /// Whether the payload holds a sealed box (a cheap test on the text: a body field named
+    /// `sealed` is written only by sealing).
+    pub fn is_sealed(&self) -> bool {
+        self.payload.contains("\"sealed\"")
+    }
+
+    /// Opens (with `keys`), upcasts (when stored in an older shape) and decodes the payload.
+    pub fn decode(self, keys: &Keys) -> Result<Envelope, ProjectionError> {
         let undecodable = |reason: String| ProjectionError::Undecodable {
             position: self.position,
             reason,
         };
-        let event = if needs_upcast(&self.event_type, &self.event_version) {
-            let payload: Value =
+        let sealed = self.is_sealed();
+        let event = if sealed || needs_upcast(&self.event_type, &self.event_version) {
+            let mut payload: Value =
                 serde_json::from_str(&self.payload).map_err(|e| undecodable(e.to_string()))?;
+            if sealed {
+                let reference = EventRef {
+                    aggregate_type: &self.aggregate_type,
+                    aggregate_id: &self.aggregate_id,
+                    sequence: self.sequence,
+                    event_type: &self.event_type,
+                };
+                sealing::open(reference, &mut payload, None, keys)
+                    .map_err(|e| undecodable(e.to_string()))?;
+            }
             let upcast = upcast(SerializedEvent {
                 aggregate_id: self.aggregate_id.clone(),
                 sequence: usize::try_from(self.sequence).unwrap_or_default(),

@@ -56,9 +56,9 @@ async fn events_of(
     ))
     .bind(aggregate_type)
     .bind(ids)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter().map(StoredEvent::decode).collect()
+    crate::event::decode_all(conn, rows).await
 }
 
 /// Companies as their events fold them now.

@@ -274,11 +274,10 @@ async fn ordered_recipients(
     ))
     .bind(Subscription::TYPE)
     .bind(&ids)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     let mut recipients = HashMap::new();
-    for row in rows {
-        let envelope = row.decode()?;
+    for envelope in crate::event::decode_all(conn, rows).await? {
         if let AnyEvent::Subscription(SubscriptionEvent::SubscriptionOrdered { details, .. }) =
             envelope.event
         {

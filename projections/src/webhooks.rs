@@ -87,7 +87,8 @@ impl WebhookEvent {
             | SubscriptionEvent::ZoneChangeRequested { .. }
             | SubscriptionEvent::ZoneChangeRejected { .. }
             | SubscriptionEvent::SubscriptionRejected { .. }
-            | SubscriptionEvent::OrderWithdrawn { .. } => None,
+            | SubscriptionEvent::OrderWithdrawn { .. }
+            | SubscriptionEvent::PersonalDataErased { .. } => None,
         }
     }
 }
@@ -311,11 +312,10 @@ async fn histories(
     ))
     .bind(Subscription::TYPE)
     .bind(&ids)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     let mut histories: HashMap<Uuid, Vec<Envelope>> = HashMap::new();
-    for row in rows {
-        let envelope = row.decode()?;
+    for envelope in crate::event::decode_all(conn, rows).await? {
         histories
             .entry(envelope.aggregate_id)
             .or_default()

@@ -94,10 +94,7 @@ async fn pass(pool: &PgPool) -> anyhow::Result<Breakdown> {
             .await?;
         breakdown.fetch += clock.elapsed();
         let clock = Instant::now();
-        let batch = rows
-            .into_iter()
-            .map(StoredEvent::decode)
-            .collect::<Result<Vec<_>, _>>()?;
+        let batch = bedrift_projections::event::decode_all(&mut connection, rows).await?;
         breakdown.decode += clock.elapsed();
         let Some(last) = batch.last().map(|e| e.at) else {
             break;

@@ -14,10 +14,17 @@ pub async fn run(settings: &DatabaseSettings) -> anyhow::Result<()> {
 /// Migrates quietly for commands that are about something else: applied migrations go to
 /// stderr, an up-to-date schema says nothing.
 pub async fn quietly(pool: &PgPool) -> anyhow::Result<()> {
-    for migration in migrate(pool).await?.applied {
+    let report = migrate(pool).await?;
+    for migration in &report.applied {
         eprintln!(
             "applied migration {} {}",
             migration.version, migration.description
+        );
+    }
+    if report.sealed_events > 0 {
+        eprintln!(
+            "sealed the personal data of {} events stored in clear",
+            report.sealed_events
         );
     }
     Ok(())
@@ -35,6 +42,12 @@ pub fn print_report(report: &MigrationReport) {
         println!(
             "applied migration {} {}",
             migration.version, migration.description
+        );
+    }
+    if report.sealed_events > 0 {
+        println!(
+            "sealed the personal data of {} events stored in clear",
+            report.sealed_events
         );
     }
 }

@@ -1,14 +1,17 @@
 //! `bedrift privacy retention`: applies the retention rules now, as `serve` does once a day
 //! (see `bedrift_api::retention`), and prints what it removed. Safe beside running replicas.
 //! `bedrift privacy export`: everything held about one person (`bedrift_api::personal_data`).
+//! `bedrift privacy erase`: the right to erasure (`bedrift_api::erasure`); `bedrift privacy
+//! erasures` prints the journal that `erase --replay` applies after a restore.
 
 use std::path::Path;
 
 use anyhow::Context;
 use bedrift_api::ApiSettings;
-use bedrift_api::{personal_data, retention};
+use bedrift_api::{erasure, personal_data, retention};
 use bedrift_domain::clock::Clock;
 use bedrift_domain::clock::SystemClock;
+use bedrift_domain::metadata::Actor;
 use bedrift_domain::values::{EmailAddress, PhoneNumber};
 use bedrift_store::{connect, DatabaseSettings};
 
@@ -18,13 +21,19 @@ pub async fn retention(settings: &DatabaseSettings) -> anyhow::Result<()> {
     let database = connect(settings).await?;
     let outcome = async {
         super::migrate::quietly(database.pool()).await?;
-        Ok::<_, anyhow::Error>(
+        Ok::<_, anyhow::Error>((
             retention::apply(database.pool(), &SystemClock, api.outbox_retention).await?,
-        )
+            retention::expire_personal_data(
+                database.pool(),
+                std::sync::Arc::new(SystemClock),
+                api.retention_rules,
+            )
+            .await?,
+        ))
     }
     .await;
     database.close().await?;
-    let done = outcome?;
+    let (done, expired) = outcome?;
     let auth = done.auth;
     println!(
         "deleted: {} sessions and {} one-time tokens ended over {} days ago, {} expired SMS codes, {} idle rate-limit rows",
@@ -39,6 +48,84 @@ pub async fn retention(settings: &DatabaseSettings) -> anyhow::Result<()> {
         done.outbox_texts,
         done.outbox_before.format("%Y-%m-%d %H:%M UTC")
     );
+    println!(
+        "erased: the personal data of {} subscriptions past their retention ({} days after a never-charged order's decision, {} years after the year of a charged one's last month)",
+        expired.subscriptions,
+        api.retention_rules.unused_order_days,
+        api.retention_rules.accounting_years
+    );
+    Ok(())
+}
+
+/// Erases what no rule keeps of `phone`'s subscriptions and prints each one's outcome, or
+/// applies a journal of erasures again.
+pub async fn erase(
+    settings: &DatabaseSettings,
+    phone: Option<&str>,
+    replay: Option<&Path>,
+) -> anyhow::Result<()> {
+    let api = ApiSettings::from_env().map_err(anyhow::Error::msg)?;
+    let journal = replay
+        .map(|path| {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+        })
+        .transpose()?;
+    let phone = phone
+        .map(|p| PhoneNumber::parse(p).map_err(|e| anyhow::anyhow!("--phone: {e}")))
+        .transpose()?;
+    let database = connect(settings).await?;
+    let outcome = async {
+        super::migrate::quietly(database.pool()).await?;
+        let pool = database.pool();
+        if let Some(journal) = &journal {
+            let deleted = erasure::replay(pool, journal).await?;
+            println!("deleted again: {deleted} data keys listed in the journal");
+            return Ok(());
+        }
+        let phone = phone.as_ref().context("give --phone or --replay")?;
+        let clock = std::sync::Arc::new(SystemClock);
+        let commands = bedrift_api::commands::Commands::new(pool.clone(), clock.clone());
+        let erased = erasure::erase_phone(
+            pool,
+            &commands.subscriptions,
+            &*clock,
+            phone,
+            Actor::System,
+            api.retention_rules,
+        )
+        .await?;
+        if erased.is_empty() {
+            println!("no subscription holds personal data of {}", bedrift_api::auth::mask(phone.as_str()));
+        }
+        for one in &erased {
+            let what = match one.outcome {
+                erasure::Outcome::Erased => "erased".to_owned(),
+                erasure::Outcome::KeptWhileLive => {
+                    "kept: the order or ticket is live (withdraw or cancel it, then erase again)".to_owned()
+                }
+                erasure::Outcome::KeptForAccountsThrough(day) => format!(
+                    "kept for the accounts through {day} (bokføringsloven § 13); retention erases it after"
+                ),
+            };
+            println!("subscription {} (company {}): {what}", one.subscription_id, one.company_id);
+        }
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    database.close().await?;
+    outcome
+}
+
+/// Prints the journal of erased data keys: `aggregate_id subject erased_at reason` per line.
+pub async fn erasures(settings: &DatabaseSettings) -> anyhow::Result<()> {
+    let database = connect(settings).await?;
+    let outcome = async {
+        super::migrate::quietly(database.pool()).await?;
+        Ok::<_, anyhow::Error>(erasure::journal(database.pool()).await?)
+    }
+    .await;
+    database.close().await?;
+    print!("{}", outcome?);
     Ok(())
 }
 

@@ -59,6 +59,7 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
         &settings.public_url,
     );
     let outbox_retention = settings.outbox_retention;
+    let retention_rules = settings.retention_rules;
     let state = AppState::new(pool.clone(), Arc::new(SystemClock), settings)
         .with_projector(projector.position())
         .with_projector_role(projector.role())
@@ -118,6 +119,7 @@ async fn serve(pool: &PgPool, bind: SocketAddr) -> anyhow::Result<()> {
         pool.clone(),
         Arc::new(SystemClock),
         outbox_retention,
+        retention_rules,
         stop.stopped(),
     );
     let (http, projector, dispatcher, (), (), ()) =

@@ -11,12 +11,12 @@
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::{EventStoreAggregateContext, EventUpcaster, PersistedEventStore};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventStore as _};
-use postgres_es::PostgresEventRepository;
 use sqlx::PgPool;
 
 use bedrift_domain::metadata::Metadata;
 
 use crate::claims::{Claim, ClaimRefusal};
+use crate::repository::SealedEventRepository;
 use crate::{RetryPolicy, StoreError};
 
 /// What a command is decided on at first.
@@ -31,8 +31,9 @@ pub enum Start {
     New,
 }
 
-/// The event store of aggregate `A`: events only, no snapshots (see ARCHITECTURE.md).
-pub type EventStore<A> = PersistedEventStore<PostgresEventRepository, A>;
+/// The event store of aggregate `A`: events only, no snapshots, personal data sealed (see
+/// `crate::repository`).
+pub type EventStore<A> = PersistedEventStore<SealedEventRepository, A>;
 
 /// Executes the commands of one aggregate type. Share it (in an `Arc`) across requests.
 pub struct CommandExecutor<A>
@@ -70,9 +71,8 @@ where
         services: A::Services,
         upcasters: Vec<Box<dyn EventUpcaster>>,
     ) -> Self {
-        let store =
-            PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()))
-                .with_upcasters(upcasters);
+        let store = PersistedEventStore::new_event_store(SealedEventRepository::new(pool.clone()))
+            .with_upcasters(upcasters);
         Self {
             store,
             services,

@@ -11,7 +11,10 @@ pub mod embedded;
 mod error;
 mod migrate;
 mod positions;
+mod repository;
+mod reseal;
 mod retry;
+pub mod sealing;
 mod settings;
 pub mod testing;
 
@@ -23,6 +26,7 @@ pub use database::{
 pub use error::StoreError;
 pub use migrate::{migrate, AppliedMigration, MigrationReport, MIGRATOR};
 pub use positions::{head_position, last_position, LogPosition};
+pub use reseal::seal_stored_events;
 pub use retry::RetryPolicy;
 pub use settings::{DatabaseSettings, DEFAULT_DATA_DIR, DEFAULT_MAX_CONNECTIONS};
 pub use sqlx::PgPool;

@@ -24,7 +24,13 @@ pub struct MigrationReport {
     pub applied: Vec<AppliedMigration>,
     /// How many migrations the code knows.
     pub known: usize,
+    /// Events stored in clear before the log sealed personal data, sealed now (see
+    /// `crate::sealing`); 0 except on the run that applies that migration.
+    pub sealed_events: u64,
 }
+
+/// The migration that makes the log seal personal data.
+const SEALING_MIGRATION: i64 = 20261201000400;
 
 /// Applies the migrations that the database lacks. Safe to run from several processes at once:
 /// sqlx holds an advisory lock while it migrates.
@@ -40,6 +46,12 @@ pub async fn migrate(pool: &PgPool) -> Result<MigrationReport, StoreError> {
             description: m.description.to_string(),
         })
         .collect();
+    // The migration that introduced sealing leaves the events stored before it in clear.
+    let sealed_events = if applied.iter().any(|m| m.version == SEALING_MIGRATION) {
+        crate::reseal::seal_stored_events(pool).await?
+    } else {
+        0
+    };
     for migration in &applied {
         tracing::info!(
             version = migration.version,
@@ -49,6 +61,7 @@ pub async fn migrate(pool: &PgPool) -> Result<MigrationReport, StoreError> {
     }
     Ok(MigrationReport {
         applied,
+        sealed_events,
         known: MIGRATOR.iter().count(),
     })
 }

@@ -16,6 +16,7 @@ mod delivery;
 mod dispatch_kill;
 mod docs;
 mod employee_details;
+mod erasure;
 mod exports;
 mod feed;
 mod flow;

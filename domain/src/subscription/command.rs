@@ -125,4 +125,13 @@ pub enum SubscriptionCommand {
         /// Who withdraws.
         by: Actor,
     },
+    /// Erases the holder's personal data from the subscription (GDPR art. 17), when no rule
+    /// keeps it: never while it is live, not before the books' retention has run out once it
+    /// was charged (see `super::erasure`).
+    ErasePersonalData {
+        /// An operator, or the service (retention).
+        by: Actor,
+        /// The rules that say how long the books keep a charged subscription.
+        rules: super::RetentionRules,
+    },
 }

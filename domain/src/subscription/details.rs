@@ -66,6 +66,20 @@ impl OrderDetails {
         }
     }
 
+    /// Replaces every personal value (phone, names, employee number, form answers; the labels
+    /// stay) with the erased placeholder, as the log reads once the data key is gone.
+    pub fn erase(&mut self) {
+        self.phone = PhoneNumber::erased();
+        self.first_name = PersonName::erased();
+        self.last_name = PersonName::erased();
+        if self.employee_number.is_some() {
+            self.employee_number = Some(EmployeeNumber::erased());
+        }
+        for answer in self.extra_fields.values_mut() {
+            crate::values::ERASED.clone_into(answer);
+        }
+    }
+
     /// Takes `details` in place of the order's own.
     pub fn correct(&mut self, details: EmployeeDetails) {
         self.first_name = details.first_name;

@@ -78,4 +78,10 @@ pub enum StateProblem {
     /// R10: employees cancel at the end of the month only.
     #[error("an employee's cancellation takes effect at the end of the month")]
     EmployeeCannotCancelImmediately,
+    /// GDPR art. 17 against the holder's own ticket: a live order or ticket needs its data.
+    #[error("the order or ticket is still live: withdraw or cancel it before its holder's data can be erased")]
+    ErasureWhileLive,
+    /// Bokføringsloven § 13: a charged subscription's data is kept through this day.
+    #[error("the subscription was charged, and the accounts keep its holder's data through {0}")]
+    KeptForAccounts(NaiveDate),
 }

@@ -125,6 +125,16 @@ pub enum SubscriptionEvent {
         /// When.
         decided_at: DateTime<Utc>,
     },
+    /// The holder's personal data was erased (on their request, or when no rule kept it any
+    /// longer): the subscription's data key is deleted with this event, so its earlier events
+    /// read with the placeholder `[slettet]` where the phone, names, employee number and form
+    /// answers stood. Carries no personal data itself.
+    PersonalDataErased {
+        /// Who erased it: an operator, or the service's retention.
+        erased_by: Actor,
+        /// When.
+        erased_at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for SubscriptionEvent {
@@ -141,6 +151,7 @@ impl DomainEvent for SubscriptionEvent {
             Self::ZoneChangeRequested { .. } => "ZoneChangeRequested",
             Self::ZoneChangeApproved { .. } => "ZoneChangeApproved",
             Self::ZoneChangeRejected { .. } => "ZoneChangeRejected",
+            Self::PersonalDataErased { .. } => "PersonalDataErased",
         };
         name.to_owned()
     }

@@ -7,6 +7,7 @@ mod command;
 pub mod decide;
 mod decide_requests;
 mod details;
+mod erasure;
 mod error;
 mod event;
 mod state;
@@ -21,6 +22,7 @@ use cqrs_es::Aggregate;
 
 pub use command::{CancelAt, CompanyTerms, SubscriptionCommand, ZoneChangeFrom};
 pub use details::{EmployeeDetails, OrderDetails};
+pub use erasure::{Duty, RetentionRules};
 pub use error::{StateProblem, SubscriptionError};
 pub use event::{SubscriptionEvent, ORDERED_VERSION};
 pub use state::{

@@ -35,6 +35,10 @@ pub struct OrderedSubscription {
     pub order: OrderState,
     /// Zones over time, oldest first; never empty (the first is the ordered zones).
     pub zone_periods: Vec<ZonePeriod>,
+    /// Whether `PersonalDataErased` is recorded. The data may read erased without it: when
+    /// the key was deleted again after restoring a backup older than the erasure.
+    #[serde(default)]
+    pub erasure_recorded: bool,
 }
 
 /// Where an order stands, with what each state needs.
@@ -160,6 +164,7 @@ impl Subscription {
                     ordered_at,
                     order: OrderState::Pending,
                     zone_periods: vec![first],
+                    erasure_recorded: false,
                 }));
             }
             (Self::Ordered(ordered), event) => ordered.evolve(event),
@@ -364,6 +369,10 @@ impl OrderedSubscription {
                 if let OrderState::Approved(approval) = &mut self.order {
                     approval.zone_change_request = None;
                 }
+            }
+            SubscriptionEvent::PersonalDataErased { .. } => {
+                self.erase();
+                self.erasure_recorded = true;
             }
         }
     }

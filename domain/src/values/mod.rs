@@ -28,3 +28,10 @@ pub use person_name::{NameProblem, PersonName};
 pub use phone::PhoneNumber;
 pub use text::{BoundedText, EmployeeNumber, OrderLinkToken, PayTypeCode};
 pub use zones::{ZoneClass, ZoneId, ZoneSelection};
+
+/// What a person's erased data reads as, wherever it stood: in events whose data key was
+/// deleted (see `bedrift_store::sealing`), in read models and in exports. No `parse` accepts
+/// it (brackets are not allowed in names, numbers or addresses), so only erasure makes it;
+/// the types that validate on reading (`PhoneNumber`, `PersonName`, `EmailAddress`) read it
+/// back as their erased value.
+pub const ERASED: &str = "[slettet]";

@@ -82,8 +82,24 @@ impl fmt::Display for PersonName {
 
 impl TryFrom<String> for PersonName {
     type Error = InvalidValue;
+    /// Parses, except that the erased placeholder reads back as the erased value.
     fn try_from(value: String) -> Result<Self, Self::Error> {
+        if value == super::ERASED {
+            return Ok(Self::erased());
+        }
         Self::parse(&value)
+    }
+}
+
+impl PersonName {
+    /// The value of a person whose data was erased: shows as [`super::ERASED`].
+    pub fn erased() -> Self {
+        Self(super::ERASED.to_owned())
+    }
+
+    /// Whether this is an erased person's value (never true of a parsed one).
+    pub fn is_erased(&self) -> bool {
+        self.0 == super::ERASED
     }
 }
 

@@ -98,6 +98,13 @@ code_text!(
     |c| c.is_alphanumeric() || c == '-' || c == '.'
 );
 
+impl EmployeeNumber {
+    /// The number of a person whose data was erased: shows as [`super::ERASED`].
+    pub fn erased() -> Self {
+        Self(super::ERASED.to_owned())
+    }
+}
+
 code_text!(
     /// The pay type code (lønnsart) that payroll imports book the deduction on.
     PayTypeCode,

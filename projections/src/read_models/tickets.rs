@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use bedrift_domain::subscription::{OrderStatus, SubscriptionEvent, ZoneChangeFrom};
+use bedrift_domain::values::ERASED;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{FromRow, PgConnection};
@@ -164,6 +165,20 @@ impl TicketRow {
             }
             SubscriptionEvent::ZoneChangeApproved { .. }
             | SubscriptionEvent::ZoneChangeRejected { .. } => self.clear_zone_request(),
+            SubscriptionEvent::PersonalDataErased { .. } => {
+                // What the earlier events read as without the key (a rebuild gives the same).
+                ERASED.clone_into(&mut self.phone);
+                ERASED.clone_into(&mut self.first_name);
+                ERASED.clone_into(&mut self.last_name);
+                if self.employee_number.is_some() {
+                    self.employee_number = Some(ERASED.to_owned());
+                }
+                if let Value::Object(answers) = &mut self.extra_fields {
+                    for answer in answers.values_mut() {
+                        *answer = Value::from(ERASED);
+                    }
+                }
+            }
         }
         self.version = sequence;
     }
@@ -264,7 +279,7 @@ async fn upsert(
              $15::timestamptz[], $16::bigint[], $17::timestamptz[], $18::text[], $19::bigint[],
              $20::jsonb[], $21::text[], $22::timestamptz[])
          ON CONFLICT (subscription_id) DO UPDATE SET
-             first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
+             phone = EXCLUDED.phone, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
              employee_number = EXCLUDED.employee_number, extra_fields = EXCLUDED.extra_fields,
              requested_zones = EXCLUDED.requested_zones,
              requested_zones_from = EXCLUDED.requested_zones_from,

@@ -18,6 +18,11 @@ async fn insert_order(
     let id = uuid::Uuid::new_v4();
     let mut template = template.clone();
     template["SubscriptionOrdered"]["phone"] = serde_json::Value::from(phone);
+    // Written in clear, as an older writer would: a sealed box names the template's subject,
+    // and R5's claim would take the copy for the same person.
+    if let Some(body) = template["SubscriptionOrdered"].as_object_mut() {
+        body.remove(bedrift_store::sealing::SEALED);
+    }
     let template = &template;
     let event: bedrift_domain::subscription::SubscriptionEvent =
         serde_json::from_value(template.clone()).unwrap();

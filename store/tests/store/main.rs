@@ -7,5 +7,6 @@ mod commands;
 mod counter;
 mod embedded;
 mod event_log;
+mod sealing;
 mod subscription_races;
 mod tls;

@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use async_graphql::{Enum, Object, SimpleObject, ID};
 use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_domain::subscription::{OrderStatus, Subscription, SubscriptionEvent, ZoneChangeFrom};
-use bedrift_projections::event::{AnyEvent, StoredEvent, EVENT_COLUMNS};
+use bedrift_projections::event::{keys_for, AnyEvent, StoredEvent, EVENT_COLUMNS};
+use bedrift_store::sealing::{self, EventRef};
 use chrono::Utc;
 use cqrs_es::Aggregate;
 use sqlx::{FromRow, PgPool, Row};
@@ -54,23 +55,49 @@ impl HistoryEntry {
     }
 }
 
-/// The events of subscription `id`, in order.
+/// The events of subscription `id`, in order, with their personal data opened (or
+/// `[slettet]` once erased).
 pub async fn load(pool: &PgPool, id: Uuid) -> Result<Vec<HistoryEntry>, ApiError> {
     let sql = format!(
         "SELECT {EVENT_COLUMNS}, metadata::text AS metadata FROM events
          WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence"
     );
+    let mut conn = pool.acquire().await?;
     let rows = sqlx::query(&sql)
         .bind(Subscription::TYPE)
         .bind(id.to_string())
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
-    let mut entries = rows
+    let stored = rows
         .iter()
         .map(|row| {
-            let stored = StoredEvent::from_row(row)?;
-            let metadata: String = row.try_get("metadata")?;
-            let metadata = serde_json::from_str::<HashMap<String, String>>(&metadata)
+            Ok((
+                StoredEvent::from_row(row)?,
+                row.try_get::<String, _>("metadata")?,
+            ))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let events: Vec<StoredEvent> = stored.iter().map(|(event, _)| event.clone()).collect();
+    let keys = keys_for(&mut conn, &events).await?;
+    let mut entries = stored
+        .into_iter()
+        .map(|(mut stored, metadata)| {
+            let mut metadata: serde_json::Value =
+                serde_json::from_str(&metadata).map_err(|e| ApiError::internal(&e))?;
+            if stored.is_sealed() {
+                let mut payload: serde_json::Value =
+                    serde_json::from_str(&stored.payload).map_err(|e| ApiError::internal(&e))?;
+                let reference = EventRef {
+                    aggregate_type: &stored.aggregate_type,
+                    aggregate_id: &stored.aggregate_id,
+                    sequence: stored.sequence,
+                    event_type: &stored.event_type,
+                };
+                sealing::open(reference, &mut payload, Some(&mut metadata), &keys)
+                    .map_err(|e| ApiError::internal(&e))?;
+                stored.payload = payload.to_string();
+            }
+            let metadata = serde_json::from_value::<HashMap<String, String>>(metadata)
                 .ok()
                 .and_then(|map| Metadata::from_map(&map));
             let (sequence, event_type, event_version, recorded_at) = (
@@ -79,7 +106,7 @@ pub async fn load(pool: &PgPool, id: Uuid) -> Result<Vec<HistoryEntry>, ApiError
                 stored.event_version.clone(),
                 stored.recorded_at,
             );
-            let AnyEvent::Subscription(event) = stored.decode()?.event else {
+            let AnyEvent::Subscription(event) = stored.decode(&keys)?.event else {
                 return Err(ApiError::Internal);
             };
             Ok(HistoryEntry {
@@ -356,6 +383,9 @@ pub fn summary(event: &SubscriptionEvent) -> String {
         SubscriptionEvent::ZoneChangeApproved { .. } => "Zone change request approved".to_owned(),
         SubscriptionEvent::ZoneChangeRejected { reason, .. } => {
             format!("Zone change request rejected: {reason}")
+        }
+        SubscriptionEvent::PersonalDataErased { .. } => {
+            "The holder's personal data erased: it reads [slettet] in every entry".to_owned()
         }
     }
 }

@@ -41,6 +41,9 @@ pub enum HistoryKind {
     ZoneChangeApproved,
     /// An administrator rejected the holder's zone change request, with a reason (R8).
     ZoneChangeRejected,
+    /// The holder's personal data was erased (on request, or by retention): names, phone,
+    /// employee number and answers read `[slettet]` in every entry.
+    PersonalDataErased,
 }
 
 /// The values a change set; fields that do not belong to its kind are null.
@@ -167,6 +170,9 @@ impl From<&SubscriptionEvent> for HistoryChange {
                 reason: Some(reason.to_string()),
                 ..Self::bare(HistoryKind::ZoneChangeRejected)
             },
+            SubscriptionEvent::PersonalDataErased { .. } => {
+                Self::bare(HistoryKind::PersonalDataErased)
+            }
         }
     }
 }

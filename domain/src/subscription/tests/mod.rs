@@ -3,6 +3,7 @@
 
 mod changes;
 mod decisions;
+mod erasure;
 mod ordering;
 mod requests;
 

@@ -1,0 +1,365 @@
+//! Erasing an employee's personal data (GDPR art. 17), on request (`bedrift privacy erase`)
+//! and by retention (daily, `crate::retention`).
+//!
+//! A subscription's personal data is erased in two steps: the subscription records
+//! `PersonalDataErased` (the rules in `bedrift_domain::subscription::erasure` refuse it while
+//! the ticket is live or the accounts keep it; the read models put `[slettet]` in place of
+//! the data), then its data key is deleted, which leaves every earlier event reading
+//! `[slettet]` for good (`bedrift_store::sealing`), and the deletion is journalled in
+//! `erasures`. Should the second step not happen (a crash between them), the next retention
+//! run finishes it. Messages about the subscription lose their text, SMS their recipient;
+//! once the phone has no subscription left at any company, its sessions, SMS codes and
+//! rate-limit rows go too.
+
+use bedrift_domain::clock::{oslo_date, Clock};
+use bedrift_domain::metadata::{Actor, Metadata};
+use bedrift_domain::subscription::{
+    RetentionRules, StateProblem, Subscription, SubscriptionCommand, SubscriptionError,
+};
+use bedrift_domain::values::{PhoneNumber, ERASED};
+use bedrift_store::{CommandExecutor, StoreError};
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use thiserror::Error;
+use uuid::Uuid;
+
+/// Why a message still waiting is not sent: what it was about was erased.
+const NOT_SENT: &str = "not sent: the personal data it was about was erased";
+
+/// Why an erasure failed (nothing about what the rules keep: that is an [`Outcome`]).
+#[derive(Debug, Error)]
+pub enum ErasureError {
+    /// The database.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// The event store.
+    #[error("the event store failed")]
+    Store(#[from] StoreError<SubscriptionError>),
+}
+
+/// Why the erasure was made: journalled in `erasures.reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The person asked (GDPR art. 17).
+    Request,
+    /// The retention rules ran out.
+    Retention,
+}
+
+impl Reason {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Request => "request",
+            Self::Retention => "retention",
+        }
+    }
+}
+
+/// What became of one subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its personal data is erased (now, or before).
+    Erased,
+    /// The order or ticket is live; it is kept while it is.
+    KeptWhileLive,
+    /// Charged: the accounts keep it through this day; retention erases it after.
+    KeptForAccountsThrough(NaiveDate),
+}
+
+/// One subscription's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erased {
+    /// The subscription.
+    pub subscription_id: Uuid,
+    /// The company that paid for it.
+    pub company_id: Uuid,
+    /// What became of it.
+    pub outcome: Outcome,
+}
+
+/// Erases what no rule keeps of the subscriptions of `phone` at every company, for `by` (an
+/// operator, or the service). Each subscription is decided on its own.
+pub async fn erase_phone(
+    pool: &PgPool,
+    subscriptions: &CommandExecutor<Subscription>,
+    clock: &dyn Clock,
+    phone: &PhoneNumber,
+    by: Actor,
+    rules: RetentionRules,
+) -> Result<Vec<Erased>, ErasureError> {
+    let held: Vec<(String, Uuid)> = sqlx::query_as(
+        "SELECT k.aggregate_id, s.company_id FROM data_subjects s
+         JOIN data_keys k ON k.subject = s.subject
+         WHERE s.phone = $1 ORDER BY k.created_at",
+    )
+    .bind(phone.as_str())
+    .fetch_all(pool)
+    .await?;
+    let mut outcomes = Vec::with_capacity(held.len());
+    for (id, company_id) in held {
+        let outcome = erase_subscription(
+            pool,
+            subscriptions,
+            clock,
+            &id,
+            by.clone(),
+            rules,
+            Reason::Request,
+        )
+        .await?;
+        outcomes.push(Erased {
+            subscription_id: id.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            company_id,
+            outcome,
+        });
+    }
+    forget_phone_if_unused(pool, phone.as_str()).await?;
+    Ok(outcomes)
+}
+
+/// Erases one subscription's personal data if no rule keeps it.
+pub async fn erase_subscription(
+    pool: &PgPool,
+    subscriptions: &CommandExecutor<Subscription>,
+    clock: &dyn Clock,
+    id: &str,
+    by: Actor,
+    rules: RetentionRules,
+    reason: Reason,
+) -> Result<Outcome, ErasureError> {
+    let before = subscriptions.load(id).await?;
+    let metadata = Metadata::new(by.clone(), clock.now());
+    let command = SubscriptionCommand::ErasePersonalData { by, rules };
+    match subscriptions.execute(id, command, &metadata).await {
+        Ok(_) => {}
+        Err(StoreError::Domain(SubscriptionError::InvalidState(
+            StateProblem::ErasureWhileLive,
+        ))) => return Ok(Outcome::KeptWhileLive),
+        Err(StoreError::Domain(SubscriptionError::InvalidState(
+            StateProblem::KeptForAccounts(through),
+        ))) => return Ok(Outcome::KeptForAccountsThrough(through)),
+        Err(other) => return Err(other.into()),
+    }
+    let mut tx = pool.begin().await?;
+    let subject: Option<Uuid> =
+        sqlx::query_scalar("DELETE FROM data_keys WHERE aggregate_id = $1 RETURNING subject")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(subject) = subject {
+        sqlx::query(
+            "INSERT INTO erasures (aggregate_id, subject, reason) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(subject)
+        .bind(reason.code())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM data_subjects s WHERE s.subject = $1
+             AND NOT EXISTS (SELECT 1 FROM data_keys k WHERE k.subject = s.subject)",
+        )
+        .bind(subject)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // The messages about it: those its events caused, and any that name the holder.
+    if let Some(ordered) = before.ordered() {
+        let details = &ordered.details;
+        sqlx::query(
+            "UPDATE outbox SET body = $2, subject = NULL,
+                    last_error = CASE status WHEN 'PENDING' THEN $6 ELSE NULL END,
+                    status = CASE status WHEN 'PENDING' THEN 'FAILED' ELSE status END
+             WHERE body <> $2
+               AND ((cause LIKE 'event:%' AND split_part(cause, ':', 2) IN (
+                        SELECT position::text FROM events
+                        WHERE aggregate_type = 'Subscription' AND aggregate_id = $1))
+                    OR strpos(body, $3) > 0
+                    OR (strpos(body, $4) > 0 AND strpos(body, $5) > 0))",
+        )
+        .bind(id)
+        .bind(ERASED)
+        .bind(details.phone.as_str())
+        .bind(details.first_name.as_str())
+        .bind(details.last_name.as_str())
+        .bind(NOT_SENT)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        subscription = id,
+        reason = reason.code(),
+        "personal data erased"
+    );
+    Ok(Outcome::Erased)
+}
+
+/// Once `phone` has no subscription left at any company: its sessions, SMS codes and
+/// rate-limit rows are deleted and the messages sent to it keep only a masked recipient.
+async fn forget_phone_if_unused(pool: &PgPool, phone: &str) -> Result<(), sqlx::Error> {
+    let still_held: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM data_subjects WHERE phone = $1)")
+            .bind(phone)
+            .fetch_one(pool)
+            .await?;
+    if still_held {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE employee_phone = $1")
+        .bind(phone)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM verification_codes WHERE phone = $1")
+        .bind(phone)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM rate_limits WHERE strpos(key, $1) > 0")
+        .bind(phone)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE outbox SET recipient = $2, body = $3, subject = NULL,
+                last_error = CASE status WHEN 'PENDING' THEN $4 ELSE NULL END,
+                status = CASE status WHEN 'PENDING' THEN 'FAILED' ELSE status END
+         WHERE recipient = $1",
+    )
+    .bind(phone)
+    .bind(crate::auth::mask(phone))
+    .bind(ERASED)
+    .bind(NOT_SENT)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// What one retention run erased.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Expired {
+    /// Subscriptions whose personal data was erased now.
+    pub subscriptions: u64,
+}
+
+/// Erases every subscription whose retention has run out on the clock's day: never-charged
+/// orders `unused_order_days` after their decision, charged ones after the accounts' years;
+/// and finishes erasures a crash interrupted (the event stored, the key not yet deleted).
+pub async fn expire(
+    pool: &PgPool,
+    subscriptions: &CommandExecutor<Subscription>,
+    clock: &dyn Clock,
+    rules: RetentionRules,
+) -> Result<Expired, ErasureError> {
+    let today = oslo_date(clock.now());
+    // Candidates from the write side: subscriptions that still have a key and are not live
+    // by their claim (a claim open after today is live; rejected and withdrawn hold none).
+    // And journalled erasures whose subscription has no record of it (keys deleted again
+    // after a restore).
+    let candidates: Vec<(String,)> = sqlx::query_as(
+        "SELECT k.aggregate_id FROM data_keys k
+         WHERE NOT EXISTS (SELECT 1 FROM subscription_claims c
+                           WHERE c.subscription_id = k.aggregate_id
+                             AND (upper_inf(c.period) OR upper(c.period) > $1))
+         UNION
+         SELECT e.aggregate_id FROM erasures e
+         WHERE NOT EXISTS (SELECT 1 FROM events v
+                           WHERE v.aggregate_type = 'Subscription'
+                             AND v.aggregate_id = e.aggregate_id
+                             AND v.event_type = 'PersonalDataErased')",
+    )
+    .bind(today)
+    .fetch_all(pool)
+    .await?;
+    let mut expired = Expired::default();
+    for (id,) in candidates {
+        let subscription = subscriptions.load(&id).await?;
+        let Some(ordered) = subscription.ordered() else {
+            continue;
+        };
+        // Reading erased already: recorded with its key not yet deleted (a crash between the
+        // two steps), or its key deleted again after a restore with nothing recorded.
+        let unfinished = ordered.details.phone.is_erased();
+        if !unfinished && !ordered.duty(today, &rules).expired(today, &rules) {
+            continue;
+        }
+        let phone = ordered.details.phone.clone();
+        let outcome = erase_subscription(
+            pool,
+            subscriptions,
+            clock,
+            &id,
+            Actor::System,
+            rules,
+            Reason::Retention,
+        )
+        .await?;
+        if outcome == Outcome::Erased {
+            expired.subscriptions += 1;
+            if !phone.is_erased() {
+                forget_phone_if_unused(pool, phone.as_str()).await?;
+            }
+        }
+    }
+    Ok(expired)
+}
+
+/// The journal of erased data keys, one `aggregate_id subject erased_at reason` line each,
+/// oldest first: ids only, to keep beside the backups.
+pub async fn journal(pool: &PgPool) -> Result<String, sqlx::Error> {
+    let rows: Vec<(String, Uuid, chrono::DateTime<chrono::Utc>, String)> = sqlx::query_as(
+        "SELECT aggregate_id, subject, erased_at, reason FROM erasures ORDER BY erased_at, aggregate_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(aggregate, subject, at, reason)| {
+            format!("{aggregate} {subject} {} {reason}\n", at.to_rfc3339())
+        })
+        .collect())
+}
+
+/// Deletes again the data keys a journal lists (after a restore from a backup taken before
+/// them), and journals them again; returns how many keys it deleted. The read models of a
+/// restored database still show those subscriptions' data until the subscriptions record
+/// their erasure: retention (or `erase`) does that, and a rebuild shows `[slettet]` at once.
+pub async fn replay(pool: &PgPool, journal: &str) -> Result<u64, sqlx::Error> {
+    let mut deleted = 0;
+    let mut tx = pool.begin().await?;
+    for line in journal.lines().filter(|l| !l.trim().is_empty()) {
+        let mut fields = line.split_whitespace();
+        let (Some(aggregate), Some(subject), _, Some(reason)) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            return Err(sqlx::Error::Protocol(format!(
+                "not a journal line: {line:?}"
+            )));
+        };
+        let subject: Uuid = subject
+            .parse()
+            .map_err(|_| sqlx::Error::Protocol(format!("not a subject id: {subject:?}")))?;
+        let reason = if reason == "retention" {
+            "retention"
+        } else {
+            "request"
+        };
+        deleted += sqlx::query("DELETE FROM data_keys WHERE aggregate_id = $1 AND subject = $2")
+            .bind(aggregate)
+            .bind(subject)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "INSERT INTO erasures (aggregate_id, subject, reason) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(aggregate)
+        .bind(subject)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(deleted)
+}

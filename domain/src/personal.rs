@@ -1,0 +1,126 @@
+//! Which values of a stored event are personal data, so the store can seal them under the
+//! subscription's data key (`bedrift_store::sealing`). Names the values by JSON pointer into
+//! the event's body (the object under its variant's name), so that this list, the event
+//! types and the sealing agree in one place.
+//!
+//! Personal, in a subscription's events: the holder's phone, first and last name, employee
+//! number and each form answer (its label is the company's, not personal), and the phone of an
+//! employee who acted (an actor `{"kind": "employee", "phone": ...}` under any key). Company events name
+//! administrators (e-mail, name); they are not sealed yet.
+
+use serde_json::Value;
+
+use crate::metadata::Actor;
+use crate::subscription::Subscription;
+use cqrs_es::Aggregate;
+
+/// The holder's fields that are personal, in `SubscriptionOrdered` and
+/// `EmployeeDetailsUpdated` bodies.
+const HOLDER_FIELDS: [&str; 4] = ["phone", "first_name", "last_name", "employee_number"];
+
+/// JSON pointers (relative to `body`) of the personal values in an event of `aggregate_type`,
+/// leaving out values already erased.
+pub fn personal_values(aggregate_type: &str, body: &Value) -> Vec<String> {
+    let Value::Object(fields) = body else {
+        return Vec::new();
+    };
+    if aggregate_type != Subscription::TYPE {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for (name, value) in fields {
+        if HOLDER_FIELDS.contains(&name.as_str()) && value.is_string() {
+            found.push(format!("/{}", escape(name)));
+        } else if name == "extra_fields" {
+            if let Value::Object(answers) = value {
+                for (label, answer) in answers {
+                    if answer.is_string() {
+                        found.push(format!("/extra_fields/{}", escape(label)));
+                    }
+                }
+            }
+        } else if value.get("kind") == Some(&Value::from("employee"))
+            && value.get("phone").is_some_and(Value::is_string)
+        {
+            found.push(format!("/{}/phone", escape(name)));
+        }
+    }
+    found.retain(|pointer| body.pointer(pointer) != Some(&Value::from(crate::values::ERASED)));
+    found
+}
+
+/// Whether an event's stored actor (the metadata's `actor`, as JSON text) names an employee
+/// by phone, and so is personal.
+pub fn actor_is_personal(actor: &str) -> bool {
+    matches!(
+        serde_json::from_str::<Actor>(actor),
+        Ok(Actor::Employee { ref phone, .. }) if !phone.is_erased()
+    )
+}
+
+/// The stored actor with an employee's phone erased (unchanged for other actors).
+pub fn erased_actor(actor: &str) -> String {
+    match serde_json::from_str::<Actor>(actor) {
+        Ok(mut parsed) => {
+            parsed.erase();
+            serde_json::to_string(&parsed).unwrap_or_else(|_| actor.to_owned())
+        }
+        Err(_) => actor.to_owned(),
+    }
+}
+
+/// A JSON pointer token: `~` and `/` escaped (RFC 6901).
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_orders_holder_answers_and_acting_employee_are_personal_but_not_its_labels_or_zones() {
+        let body = json!({
+            "company": "6f2d6a8e-8d0e-4d8b-a7a4-3c1e2b9f0d55",
+            "phone": "+4791234567",
+            "first_name": "Kari",
+            "last_name": "Nordmann",
+            "employee_number": null,
+            "extra_fields": { "Avdeling/kontor": "Økonomi", "Prosjekt": "[slettet]" },
+            "zones": { "kind": "one", "zone": "kristiansand" },
+            "ordered_by": { "kind": "employee", "phone": "+4791234567", "company": "6f2d6a8e-8d0e-4d8b-a7a4-3c1e2b9f0d55" },
+        });
+        let mut found = personal_values("Subscription", &body);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "/extra_fields/Avdeling~1kontor",
+                "/first_name",
+                "/last_name",
+                "/ordered_by/phone",
+                "/phone",
+            ]
+        );
+        for pointer in &found {
+            assert!(
+                body.pointer(pointer).is_some(),
+                "{pointer} points at a value"
+            );
+        }
+        assert!(personal_values("Company", &body).is_empty());
+    }
+
+    #[test]
+    fn an_administrators_or_the_services_action_is_not_personal() {
+        let body = json!({ "decided_by": { "kind": "administrator", "account": "0d7b9e2c-3f1a-4c55-9d7e-2f1c0a9b8e11" } });
+        assert!(personal_values("Subscription", &body).is_empty());
+        assert!(!actor_is_personal(r#"{"kind":"system"}"#));
+        let employee = r#"{"kind":"employee","phone":"+4791234567","company":"6f2d6a8e-8d0e-4d8b-a7a4-3c1e2b9f0d55"}"#;
+        assert!(actor_is_personal(employee));
+        let erased = erased_actor(employee);
+        assert!(!erased.contains("4791234567"));
+        assert!(!actor_is_personal(&erased));
+    }
+}

@@ -1,0 +1,283 @@
+//! The right to erasure with crypto-shredding: the log seals each holder's personal data under
+//! the subscription's data key, so erasing deletes the key and the data with it, while the
+//! events, the hash chain, the books of past months and every read model (equal to a rebuild)
+//! stay. What the accounts must keep is kept until their time, and retention erases it then.
+
+use bedrift_api::erasure::{self, Outcome};
+use bedrift_domain::metadata::Actor;
+use bedrift_domain::subscription::RetentionRules;
+use bedrift_domain::values::{PhoneNumber, ERASED};
+use bedrift_projections::read_models::ReadModel;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+use crate::helpers::{order, TestApp};
+
+/// What the person entered, in every form the service writes it: none may be left anywhere.
+const TRACES: [&str; 6] = [
+    "Torgunn",
+    "Brekkesæther",
+    "91234567",
+    "912 34 567",
+    "Revisjonsgruppe",
+    "TB-4711",
+];
+
+/// The tables (every one of the database) whose rows hold any of `needles`, in any column,
+/// matched without regard to case. `query_to_xml` renders each row's columns as text (bytea
+/// as base64), so one static statement reads every table.
+async fn tables_holding(pool: &PgPool, needles: &[&str]) -> Vec<String> {
+    let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
+    sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables
+         WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+           AND query_to_xml(format('SELECT * FROM %I', table_name), true, false, '')::text
+               ILIKE ANY($1)
+         ORDER BY 1",
+    )
+    .bind(&patterns)
+    .fetch_all(pool)
+    .await
+    .expect("every table scanned")
+}
+
+/// The rows of `table` holding any of `needles`, as XML: to say what was left behind.
+async fn rows_holding(pool: &PgPool, table: &str, needles: &[&str]) -> Vec<String> {
+    let patterns: Vec<String> = needles.iter().map(|n| format!("%{n}%")).collect();
+    sqlx::query_scalar(
+        "SELECT row::text FROM unnest(xpath('/table/row',
+                    query_to_xml(format('SELECT * FROM %I', $1::text), true, false, ''))) AS row
+         WHERE row::text ILIKE ANY($2)",
+    )
+    .bind(table)
+    .bind(&patterns)
+    .fetch_all(pool)
+    .await
+    .expect("the table read")
+}
+
+/// Asserts that no table holds any of `needles`, naming the rows that do.
+async fn assert_nowhere(pool: &PgPool, needles: &[&str]) {
+    let mut left = Vec::new();
+    for table in tables_holding(pool, needles).await {
+        left.push((table.clone(), rows_holding(pool, &table, needles).await));
+    }
+    assert!(left.is_empty(), "left behind: {left:#?}");
+}
+
+const PAYROLL: &str =
+    "query($c: ID!, $m: Month!) { company(id: $c) { payrollDeductionBasis(month: $m) {
+    lines { firstName lastName phone deduction }
+    totals { subscriptions price employerContribution deduction } } } }";
+
+async fn payroll(app: &TestApp, token: &str, company: &str, month: &str) -> Value {
+    app.ok(Some(token), PAYROLL, json!({ "c": company, "m": month }))
+        .await["company"]["payrollDeductionBasis"]
+        .clone()
+}
+
+async fn log_and_read_models_agree(pool: &PgPool) {
+    let chains = bedrift_store::chain::verify(pool, &mut |_, _| {})
+        .await
+        .expect("verifies");
+    assert!(chains.is_intact(), "{:?}", chains.broken);
+    let differences = bedrift_projections::rebuild::compare_with_rebuild(pool, &ReadModel::ALL)
+        .await
+        .expect("compares");
+    assert!(
+        differences.values().all(|rows| *rows == 0),
+        "{differences:?}"
+    );
+}
+
+async fn erase(app: &TestApp, phone: &str) -> Vec<erasure::Erased> {
+    erasure::erase_phone(
+        app.db.pool(),
+        &app.state.commands.subscriptions,
+        &app.clock,
+        &PhoneNumber::parse(phone).unwrap(),
+        Actor::System,
+        RetentionRules::default(),
+    )
+    .await
+    .expect("erasure runs")
+}
+
+#[tokio::test]
+async fn an_erased_person_is_in_no_table_while_the_chain_the_books_and_the_rebuild_stay() {
+    let app = TestApp::spawn("2026-11-20").await;
+    let pool = app.db.pool().clone();
+    let operator = app.operator().await;
+    let (company, admin, link) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    app.ok(
+        Some(&admin),
+        "mutation($c: ID!, $f: OrderFormInput!) { configureOrderForm(companyId: $c, input: $f) { name } }",
+        json!({ "c": company, "f": { "employeeNumber": "OPTIONAL",
+            "extraFields": [{ "label": "Avdeling" }] } }),
+    )
+    .await;
+    // Torgunn's ticket runs through December and is charged for it; Bo's goes on.
+    let torgunn = app.employee(&link, "912 34 567").await;
+    let mut input = order("Torgunn", "Brekkesæther");
+    input["employeeNumber"] = json!("TB-4711");
+    input["extraFields"] = json!([{ "label": "Avdeling", "value": "Revisjonsgruppe Nord" }]);
+    let ordered = app.order(&torgunn, input).await;
+    let id = ordered["id"].as_str().unwrap().to_owned();
+    app.approve(&admin, &id).await;
+    let bo = app.employee(&link, "92345678").await;
+    let bos = app.order(&bo, order("Bo", "Dahl")).await;
+    app.approve(&admin, bos["id"].as_str().unwrap()).await;
+    app.set_today("2026-12-10");
+    let admin = app.log_in("kari@firma.no").await;
+    app.cancel(&admin, &id, "END_OF_MONTH").await;
+    app.settle().await;
+
+    // The log holds none of it in clear: the events are sealed.
+    let sealed: String = sqlx::query_scalar(
+        "SELECT string_agg(payload::text || metadata::text, ' ') FROM events
+         WHERE aggregate_type = 'Subscription' AND aggregate_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    for trace in TRACES {
+        assert!(!sealed.contains(trace), "{trace} in the log: {sealed}");
+    }
+    // The person's own download opens it: what they entered and their history.
+    let before = bedrift_api::personal_data::for_phone(
+        &pool,
+        &PhoneNumber::parse("91234567").unwrap(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let whole = before.to_string();
+    for entered in ["Torgunn", "Brekkesæther", "TB-4711", "Revisjonsgruppe Nord"] {
+        assert!(whole.contains(entered), "{entered} missing from {before:#}");
+    }
+    let history = &before["subscriptions"][0]["history"];
+    assert_eq!(
+        history[0]["recorded"]["SubscriptionOrdered"]["first_name"],
+        "Torgunn"
+    );
+    let december = payroll(&app, &admin, &company, "2026-12").await;
+    assert_eq!(december["totals"]["subscriptions"], 2);
+
+    // In January the accounts keep December's ticket: through 2031.
+    app.set_today("2027-01-05");
+    let kept = erase(&app, "91234567").await;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        kept[0].outcome,
+        Outcome::KeptForAccountsThrough("2031-12-31".parse().unwrap())
+    );
+    app.settle().await;
+    assert!(!tables_holding(&pool, &["Torgunn"]).await.is_empty());
+
+    // In 2032 nothing keeps it.
+    app.set_today("2032-01-02");
+    let erased = erase(&app, "91234567").await;
+    assert_eq!(erased.len(), 1);
+    assert_eq!(erased[0].outcome, Outcome::Erased);
+    assert_eq!(erased[0].subscription_id.to_string(), id);
+    app.settle().await;
+
+    assert_nowhere(&pool, &TRACES).await;
+    log_and_read_models_agree(&pool).await;
+    // December's books keep their amounts; the line shows the placeholder.
+    let admin = app.log_in("kari@firma.no").await;
+    let after = payroll(&app, &admin, &company, "2026-12").await;
+    assert_eq!(after["totals"], december["totals"]);
+    let lines = after["lines"].as_array().unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["firstName"] == ERASED && l["phone"] == ERASED),
+        "{after:#}"
+    );
+    assert!(lines.iter().any(|l| l["firstName"] == "Bo"), "{after:#}");
+    // The history still has every event, and says what happened.
+    let history = app
+        .ok(
+            Some(&admin),
+            "query($id: ID!) { subscription(id: $id) { history { change { kind firstName } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let kinds: Vec<&str> = history["subscription"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["change"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"ORDERED"));
+    assert_eq!(kinds.last(), Some(&"PERSONAL_DATA_ERASED"));
+    // Erasing again changes nothing.
+    let again = erase(&app, "91234567").await;
+    assert!(again.is_empty(), "{again:?}");
+}
+
+#[tokio::test]
+async fn a_live_ticket_is_kept_and_a_rejected_order_goes_on_request_or_after_thirty_days() {
+    let app = TestApp::spawn("2026-11-20").await;
+    let pool = app.db.pool().clone();
+    let operator = app.operator().await;
+    let (company, admin, link) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    let _ = company;
+    let torgunn = app.employee(&link, "91234567").await;
+    let live = app.order(&torgunn, order("Torgunn", "Brekkesæther")).await;
+    let live = live["id"].as_str().unwrap().to_owned();
+    app.approve(&admin, &live).await;
+    let rejected_one = app.employee(&link, "93456789").await;
+    let rejected = app.order(&rejected_one, order("Solfrid", "Ulvestad")).await;
+    let rejected = rejected["id"].as_str().unwrap().to_owned();
+    app.reject(&admin, &rejected, "Ikke ansatt her").await;
+    app.settle().await;
+
+    let outcome = erase(&app, "91234567").await;
+    assert_eq!(outcome.len(), 1);
+    assert_eq!(outcome[0].outcome, Outcome::KeptWhileLive);
+
+    // Retention leaves the rejected order (rejected on 20 November) for 30 days, then
+    // erases it.
+    app.set_today("2026-12-19");
+    let clock: std::sync::Arc<dyn bedrift_domain::clock::Clock> =
+        std::sync::Arc::new(app.clock.clone());
+    let early = bedrift_api::retention::expire_personal_data(
+        &pool,
+        clock.clone(),
+        RetentionRules::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(early.subscriptions, 0);
+    app.set_today("2026-12-20");
+    let due = bedrift_api::retention::expire_personal_data(
+        &pool,
+        clock.clone(),
+        RetentionRules::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(due.subscriptions, 1);
+    app.settle().await;
+    assert_nowhere(&pool, &["Solfrid", "Ulvestad", "93456789"]).await;
+    assert!(
+        !tables_holding(&pool, &["Torgunn"]).await.is_empty(),
+        "the live ticket stays"
+    );
+    log_and_read_models_agree(&pool).await;
+
+    // A restore from a backup taken before the erasure: the key comes back; replaying the
+    // journal deletes it again and retention records the erasure in the restored log.
+    let journal = erasure::journal(&pool).await.unwrap();
+    assert_eq!(journal.lines().count(), 1, "{journal}");
+    assert!(journal.contains(&rejected));
+    let again = erasure::replay(&pool, &journal).await.unwrap();
+    assert_eq!(again, 0, "the key is already gone here");
+}
