@@ -281,3 +281,44 @@ async fn a_live_ticket_is_kept_and_a_rejected_order_goes_on_request_or_after_thi
     let again = erasure::replay(&pool, &journal).await.unwrap();
     assert_eq!(again, 0, "the key is already gone here");
 }
+
+#[tokio::test]
+async fn an_operator_erases_on_request_over_the_api_and_no_one_else_may() {
+    let app = TestApp::spawn("2026-11-20").await;
+    let pool = app.db.pool().clone();
+    let operator = app.operator().await;
+    let (_, admin, link) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    let solfrid = app.employee(&link, "93456789").await;
+    let ordered = app.order(&solfrid, order("Solfrid", "Ulvestad")).await;
+    let id = ordered["id"].as_str().unwrap().to_owned();
+    app.ok(
+        Some(&solfrid),
+        "mutation($id: ID!) { withdrawOrder(id: $id) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    const ERASE: &str = "mutation($p: String!) { erasePersonalData(phone: $p) {
+        subscriptionId outcome keptThrough } }";
+    let refused = app
+        .gql(Some(&admin), ERASE, json!({ "p": "93456789" }))
+        .await;
+    assert_eq!(crate::helpers::code(&refused), "FORBIDDEN");
+    let bad = app
+        .gql(Some(&operator), ERASE, json!({ "p": "not a number" }))
+        .await;
+    assert_eq!(crate::helpers::code(&bad), "BAD_USER_INPUT");
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "phone");
+
+    let erased = app
+        .ok(Some(&operator), ERASE, json!({ "p": "93456789" }))
+        .await;
+    assert_eq!(
+        erased["erasePersonalData"],
+        json!([{ "subscriptionId": id, "outcome": "ERASED", "keptThrough": null }])
+    );
+    app.settle().await;
+    assert_nowhere(&pool, &["Solfrid", "Ulvestad", "93456789"]).await;
+    log_and_read_models_agree(&pool).await;
+}

@@ -10,6 +10,7 @@ mod employee;
 pub(crate) mod input;
 mod password;
 mod personal;
+mod privacy;
 mod settings;
 mod subscription;
 mod tariff;
@@ -30,6 +31,7 @@ pub struct MutationRoot(
     subscription::SubscriptionMutations,
     password::PasswordMutations,
     personal::PersonalMutations,
+    privacy::PrivacyMutations,
     settings::SettingsMutations,
     tariff::TariffMutations,
     tickets::TicketMutations,
