@@ -1,7 +1,8 @@
--- Personal data in the event log is sealed per subscription (crypto-shredding, GDPR art. 17):
--- the holder's phone, names, employee number and form answers, and the phone of an employee
--- who acts, are stored encrypted (AES-256-GCM) under a data key of the subscription, and in
--- clear only as the placeholder '[slettet]'. Deleting the key erases them for good, while the
+-- Personal data in the event log is sealed (crypto-shredding, GDPR art. 17): a subscription's
+-- holder's phone, names, employee number and form answers, and the phone of an employee who
+-- acts, are stored encrypted (AES-256-GCM) under a data key of the subscription, an invited
+-- administrator's e-mail address and name under a key of theirs at the company, and in clear
+-- only as the placeholder '[slettet]'. Deleting the key erases them for good, while the
 -- events, their order, dates and amounts and the hash chain (computed over what is stored)
 -- stay as they were. bedrift_store::sealing does the sealing and opening; `bedrift migrate`
 -- seals the events stored in clear before this migration (see event_reseals below).
@@ -17,7 +18,8 @@ CREATE TABLE data_subjects
     CONSTRAINT one_subject_per_phone_and_company UNIQUE (company_id, phone)
 );
 
--- One data key per subscription (an aggregate) and subject: 32 random bytes.
+-- Data keys of 32 random bytes, by aggregate and subject: one per subscription under its
+-- holder's subject, and one per administrator at each company under their account's id.
 CREATE TABLE data_keys
 (
     aggregate_id text        NOT NULL,

@@ -75,12 +75,16 @@ enum PrivacyCommand {
     Retention,
     /// Erases an employee's personal data at every company (the right to erasure): what no
     /// rule keeps is erased now; what is live or kept for the accounts is listed with until
-    /// when. --replay FILE instead deletes again the data keys listed in a journal written by
+    /// when. With --email, an administrator's account and data, once they administer no
+    /// company. --replay FILE instead deletes again the data keys listed in a journal written by
     /// `privacy erasures` (after restoring a backup taken before them).
     Erase {
         /// The employee's mobile number.
-        #[arg(long, conflicts_with = "replay", required_unless_present = "replay")]
+        #[arg(long, conflicts_with_all = ["replay", "email"], required_unless_present_any = ["replay", "email"])]
         phone: Option<String>,
+        /// An administrator's e-mail address: erased once they administer no company.
+        #[arg(long, conflicts_with = "replay")]
+        email: Option<String>,
         /// A journal of erasures to apply again.
         #[arg(long)]
         replay: Option<std::path::PathBuf>,
@@ -233,8 +237,18 @@ async fn main() -> anyhow::Result<()> {
         }) => cli::report::payroll(&settings, &company, &month, format, output.as_deref()).await,
         Command::Keys(KeysCommand::Rotate) => cli::keys::rotate(&settings).await,
         Command::Privacy(PrivacyCommand::Retention) => cli::privacy::retention(&settings).await,
-        Command::Privacy(PrivacyCommand::Erase { phone, replay }) => {
-            cli::privacy::erase(&settings, phone.as_deref(), replay.as_deref()).await
+        Command::Privacy(PrivacyCommand::Erase {
+            phone,
+            email,
+            replay,
+        }) => {
+            cli::privacy::erase(
+                &settings,
+                phone.as_deref(),
+                email.as_deref(),
+                replay.as_deref(),
+            )
+            .await
         }
         Command::Privacy(PrivacyCommand::Erasures) => cli::privacy::erasures(&settings).await,
         Command::Privacy(PrivacyCommand::Export {

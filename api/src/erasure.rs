@@ -1,5 +1,7 @@
-//! Erasing an employee's personal data (GDPR art. 17), on request (`bedrift privacy erase`)
-//! and by retention (daily, `crate::retention`).
+//! Erasing personal data (GDPR art. 17), on request (`bedrift privacy erase`, the
+//! `erasePersonalData` and `eraseAdministratorData` mutations) and by retention (daily,
+//! `crate::retention`): an employee's, per subscription, and an administrator's, once they
+//! administer no company.
 //!
 //! A subscription's personal data is erased in two steps: the subscription records
 //! `PersonalDataErased` (the rules in `bedrift_domain::subscription::erasure` refuse it while
@@ -12,10 +14,12 @@
 //! rate-limit rows go too.
 
 use bedrift_domain::clock::{oslo_date, Clock};
+use bedrift_domain::company::{Company, CompanyError};
 use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_domain::subscription::{
     RetentionRules, StateProblem, Subscription, SubscriptionCommand, SubscriptionError,
 };
+use bedrift_domain::values::{AccountId, EmailAddress};
 use bedrift_domain::values::{PhoneNumber, ERASED};
 use bedrift_store::{CommandExecutor, StoreError};
 use chrono::NaiveDate;
@@ -35,6 +39,9 @@ pub enum ErasureError {
     /// The event store.
     #[error("the event store failed")]
     Store(#[from] StoreError<SubscriptionError>),
+    /// The event store, loading a company.
+    #[error("the event store failed")]
+    CompanyStore(#[from] StoreError<CompanyError>),
 }
 
 /// Why the erasure was made: journalled in `erasures.reason`.
@@ -240,6 +247,8 @@ async fn forget_phone_if_unused(pool: &PgPool, phone: &str) -> Result<(), sqlx::
 pub struct Expired {
     /// Subscriptions whose personal data was erased now.
     pub subscriptions: u64,
+    /// Administrators' accounts erased now.
+    pub administrators: u64,
 }
 
 /// Erases every subscription whose retention has run out on the clock's day: never-charged
@@ -362,4 +371,143 @@ pub async fn replay(pool: &PgPool, journal: &str) -> Result<u64, sqlx::Error> {
     }
     tx.commit().await?;
     Ok(deleted)
+}
+
+/// What became of an administrator's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountOutcome {
+    /// Erased: the account (with its sessions and links), its name and e-mail address in the
+    /// companies' events, and the texts of the messages sent to it.
+    Erased,
+    /// No account has this address (messages to it, if any, were erased all the same).
+    NoAccount,
+    /// Still an administrator of these companies: remove them there first.
+    KeptWhileAdministering(Vec<Uuid>),
+    /// An operator's account: staff, kept while they are (remove it with the staff routines).
+    Operator,
+}
+
+/// Erases the data of the administrator with `email` if they administer no company any
+/// longer (decided on the companies' own events, not on a read model).
+pub async fn erase_account(
+    pool: &PgPool,
+    companies: &CommandExecutor<Company>,
+    email: &EmailAddress,
+    reason: Reason,
+) -> Result<AccountOutcome, ErasureError> {
+    let account: Option<(Uuid, String)> =
+        sqlx::query_as("SELECT id, kind FROM accounts WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(pool)
+            .await?;
+    let Some((account, kind)) = account else {
+        forget_address(pool, email.as_str()).await?;
+        return Ok(AccountOutcome::NoAccount);
+    };
+    if kind == "OPERATOR" {
+        return Ok(AccountOutcome::Operator);
+    }
+    let invited_at: Vec<String> =
+        sqlx::query_scalar("SELECT aggregate_id FROM data_keys WHERE subject = $1")
+            .bind(account)
+            .fetch_all(pool)
+            .await?;
+    let mut administering = Vec::new();
+    for company in invited_at {
+        let state = companies.load(&company).await?;
+        if state
+            .administrators
+            .contains_key(&AccountId::from_uuid(account))
+        {
+            administering.push(
+                company
+                    .parse()
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            );
+        }
+    }
+    if !administering.is_empty() {
+        return Ok(AccountOutcome::KeptWhileAdministering(administering));
+    }
+    let mut tx = pool.begin().await?;
+    let erased: Vec<String> = sqlx::query_scalar(
+        "WITH gone AS (DELETE FROM data_keys WHERE subject = $1 RETURNING aggregate_id, subject)
+         INSERT INTO erasures (aggregate_id, subject, reason)
+         SELECT aggregate_id, subject, $2 FROM gone
+         ON CONFLICT DO NOTHING
+         RETURNING aggregate_id",
+    )
+    .bind(account)
+    .bind(reason.code())
+    .fetch_all(&mut *tx)
+    .await?;
+    // Sessions and one-time links go with the account (ON DELETE CASCADE).
+    sqlx::query("DELETE FROM accounts WHERE id = $1")
+        .bind(account)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    forget_address(pool, email.as_str()).await?;
+    tracing::info!(%account, companies = erased.len(), reason = reason.code(), "administrator's personal data erased");
+    Ok(AccountOutcome::Erased)
+}
+
+/// The messages to `address` keep a masked recipient and no text (one still waiting is not
+/// sent); its rate-limit rows go.
+async fn forget_address(pool: &PgPool, address: &str) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM rate_limits WHERE strpos(key, $1) > 0")
+        .bind(address)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE outbox SET recipient = $2, body = $3, subject = NULL,
+                last_error = CASE status WHEN 'PENDING' THEN $4 ELSE NULL END,
+                status = CASE status WHEN 'PENDING' THEN 'FAILED' ELSE status END
+         WHERE recipient = $1",
+    )
+    .bind(address)
+    .bind(crate::auth::mask(address))
+    .bind(ERASED)
+    .bind(NOT_SENT)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Erases the data of administrators who have administered no company for `days` days
+/// (counted from their last removal); returns how many.
+pub async fn expire_accounts(
+    pool: &PgPool,
+    companies: &CommandExecutor<Company>,
+    clock: &dyn Clock,
+    days: u32,
+) -> Result<u64, ErasureError> {
+    let cutoff = clock.now() - chrono::Duration::days(i64::from(days));
+    let due: Vec<String> = sqlx::query_scalar(
+        "SELECT a.email FROM accounts a
+         WHERE a.kind = 'ADMINISTRATOR'
+           AND NOT EXISTS (SELECT 1 FROM company_administrators c WHERE c.account_id = a.id)
+           AND coalesce((SELECT max(e.recorded_at) FROM events e
+                         WHERE e.aggregate_type = 'Company'
+                           AND e.event_type = 'AdministratorRemoved'
+                           AND e.payload -> 'AdministratorRemoved' ->> 'account' = a.id::text),
+                        a.created_at) < $1",
+    )
+    .bind(cutoff)
+    .fetch_all(pool)
+    .await?;
+    let mut erased = 0;
+    for email in due {
+        let Ok(email) = EmailAddress::parse(&email) else {
+            tracing::warn!("an account's stored address does not parse; left alone");
+            continue;
+        };
+        if erase_account(pool, companies, &email, Reason::Retention).await?
+            == AccountOutcome::Erased
+        {
+            erased += 1;
+        }
+    }
+    Ok(erased)
 }

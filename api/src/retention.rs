@@ -111,7 +111,14 @@ pub async fn expire_personal_data(
     rules: RetentionRules,
 ) -> Result<Expired, ErasureError> {
     let commands = Commands::new(pool.clone(), clock.clone());
-    let expired = erasure::expire(pool, &commands.subscriptions, &*clock, rules).await?;
+    let mut expired = erasure::expire(pool, &commands.subscriptions, &*clock, rules).await?;
+    expired.administrators = erasure::expire_accounts(
+        pool,
+        &commands.companies,
+        &*clock,
+        rules.removed_administrator_days,
+    )
+    .await?;
     tracing::info!(?expired, "personal data past its retention erased");
     Ok(expired)
 }

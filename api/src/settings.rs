@@ -69,7 +69,8 @@ pub struct ApiSettings {
     /// `bedrift_domain::subscription::erasure`): `UNUSED_ORDER_RETENTION_DAYS` (default 30)
     /// for orders that were never charged, `ACCOUNTING_RETENTION_YEARS` (default 5, the
     /// bokføringsloven minimum; at least 5) after the year of a charged subscription's last
-    /// month.
+    /// month, `ADMINISTRATOR_RETENTION_DAYS` (default 30) after an administrator's removal
+    /// from their last company.
     pub retention_rules: bedrift_domain::subscription::RetentionRules,
 }
 
@@ -160,6 +161,10 @@ impl ApiSettings {
         settings.retention_rules.unused_order_days = small(
             "UNUSED_ORDER_RETENTION_DAYS",
             settings.retention_rules.unused_order_days,
+        )?;
+        settings.retention_rules.removed_administrator_days = small(
+            "ADMINISTRATOR_RETENTION_DAYS",
+            settings.retention_rules.removed_administrator_days,
         )?;
         settings.retention_rules.accounting_years = small(
             "ACCOUNTING_RETENTION_YEARS",

@@ -5,14 +5,44 @@
 //!
 //! Personal, in a subscription's events: the holder's phone, first and last name, employee
 //! number and each form answer (its label is the company's, not personal), and the phone of an
-//! employee who acted (an actor `{"kind": "employee", "phone": ...}` under any key). Company events name
-//! administrators (e-mail, name); they are not sealed yet.
+//! employee who acted (an actor `{"kind": "employee", "phone": ...}` under any key). In a
+//! company's events: an invited administrator's e-mail address and name, sealed under a key of
+//! their own (their account), since an administrator's data goes when they do, not with the
+//! company.
 
 use serde_json::Value;
 
+use uuid::Uuid;
+
+use crate::company::Company;
 use crate::metadata::Actor;
 use crate::subscription::Subscription;
 use cqrs_es::Aggregate;
+
+/// Whose key seals an event's personal values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOwner {
+    /// The subscription's own key (its holder, a phone at a company).
+    Subscription,
+    /// An administrator's key at the company, by their account.
+    Account(Uuid),
+}
+
+/// Whose key seals the personal values of an event of `aggregate_type` with this body.
+pub fn key_owner(aggregate_type: &str, body: &Value) -> KeyOwner {
+    match body
+        .pointer("/administrator/account")
+        .and_then(Value::as_str)
+    {
+        Some(account) if aggregate_type == Company::TYPE => account
+            .parse()
+            .map_or(KeyOwner::Subscription, KeyOwner::Account),
+        _ => KeyOwner::Subscription,
+    }
+}
+
+/// The administrator's fields that are personal, in company events naming one.
+const ADMINISTRATOR_FIELDS: [&str; 2] = ["/administrator/email", "/administrator/name"];
 
 /// The holder's fields that are personal, in `SubscriptionOrdered` and
 /// `EmployeeDetailsUpdated` bodies.
@@ -24,6 +54,17 @@ pub fn personal_values(aggregate_type: &str, body: &Value) -> Vec<String> {
     let Value::Object(fields) = body else {
         return Vec::new();
     };
+    if aggregate_type == Company::TYPE {
+        return ADMINISTRATOR_FIELDS
+            .iter()
+            .filter(|pointer| {
+                body.pointer(pointer)
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| v != crate::values::ERASED)
+            })
+            .map(|pointer| (*pointer).to_owned())
+            .collect();
+    }
     if aggregate_type != Subscription::TYPE {
         return Vec::new();
     }
@@ -45,7 +86,9 @@ pub fn personal_values(aggregate_type: &str, body: &Value) -> Vec<String> {
             found.push(format!("/{}/phone", escape(name)));
         }
     }
-    found.retain(|pointer| body.pointer(pointer) != Some(&Value::from(crate::values::ERASED)));
+    found.retain(|pointer| {
+        body.pointer(pointer).and_then(Value::as_str) != Some(crate::values::ERASED)
+    });
     found
 }
 
@@ -110,6 +153,26 @@ mod tests {
             );
         }
         assert!(personal_values("Company", &body).is_empty());
+        assert_eq!(key_owner("Subscription", &body), KeyOwner::Subscription);
+    }
+
+    #[test]
+    fn an_invited_administrators_address_and_name_are_personal_under_their_own_key() {
+        let account = "0d7b9e2c-3f1a-4c55-9d7e-2f1c0a9b8e11";
+        let body = json!({
+            "administrator": { "account": account, "email": "kari@firma.no", "name": "Kari Nordmann" },
+            "invited_by": { "kind": "operator", "account": "6f2d6a8e-8d0e-4d8b-a7a4-3c1e2b9f0d55" },
+        });
+        assert_eq!(
+            personal_values("Company", &body),
+            ["/administrator/email", "/administrator/name"]
+        );
+        assert_eq!(
+            key_owner("Company", &body),
+            KeyOwner::Account(account.parse().unwrap())
+        );
+        let registered = json!({ "org_number": "974760673", "name": "Firma AS", "invoice_email": "faktura@firma.no" });
+        assert!(personal_values("Company", &registered).is_empty());
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub async fn retention(settings: &DatabaseSettings) -> anyhow::Result<()> {
         api.retention_rules.unused_order_days,
         api.retention_rules.accounting_years
     );
+    println!(
+        "erased: {} administrators' accounts, {} days after their removal from their last company",
+        expired.administrators, api.retention_rules.removed_administrator_days
+    );
     Ok(())
 }
 
@@ -62,6 +66,7 @@ pub async fn retention(settings: &DatabaseSettings) -> anyhow::Result<()> {
 pub async fn erase(
     settings: &DatabaseSettings,
     phone: Option<&str>,
+    email: Option<&str>,
     replay: Option<&Path>,
 ) -> anyhow::Result<()> {
     let api = ApiSettings::from_env().map_err(anyhow::Error::msg)?;
@@ -73,6 +78,9 @@ pub async fn erase(
     let phone = phone
         .map(|p| PhoneNumber::parse(p).map_err(|e| anyhow::anyhow!("--phone: {e}")))
         .transpose()?;
+    let email = email
+        .map(|e| EmailAddress::parse(e).map_err(|e| anyhow::anyhow!("--email: {e}")))
+        .transpose()?;
     let database = connect(settings).await?;
     let outcome = async {
         super::migrate::quietly(database.pool()).await?;
@@ -82,9 +90,29 @@ pub async fn erase(
             println!("deleted again: {deleted} data keys listed in the journal");
             return Ok(());
         }
-        let phone = phone.as_ref().context("give --phone or --replay")?;
         let clock = std::sync::Arc::new(SystemClock);
         let commands = bedrift_api::commands::Commands::new(pool.clone(), clock.clone());
+        if let Some(email) = &email {
+            let outcome =
+                erasure::erase_account(pool, &commands.companies, email, erasure::Reason::Request)
+                    .await?;
+            let masked = bedrift_api::auth::mask(email.as_str());
+            match outcome {
+                erasure::AccountOutcome::Erased => println!("{masked}: erased"),
+                erasure::AccountOutcome::NoAccount => {
+                    println!("{masked}: no account; messages to the address, if any, erased")
+                }
+                erasure::AccountOutcome::Operator => {
+                    println!("{masked}: an operator's account, kept while they are staff")
+                }
+                erasure::AccountOutcome::KeptWhileAdministering(companies) => println!(
+                    "{masked}: kept, still an administrator of {} (remove them there first)",
+                    companies.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                ),
+            }
+            return Ok(());
+        }
+        let phone = phone.as_ref().context("give --phone, --email or --replay")?;
         let erased = erasure::erase_phone(
             pool,
             &commands.subscriptions,

@@ -12,6 +12,8 @@ use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool, Row};
 
+use bedrift_domain::personal::{key_owner, KeyOwner};
+
 use crate::sealing::{self, DataKey, EventRef, Keys, SealError};
 
 /// postgres-es's repository with sealing. Snapshots and replay streams are postgres-es's
@@ -116,12 +118,14 @@ async fn select_events(
         .collect()
 }
 
-/// Seals `events` (all of one aggregate, in order) inside `conn`'s transaction.
+/// Seals `events` (all of one aggregate, in order) inside `conn`'s transaction: a
+/// subscription's under its own key (made with its order), an administrator's data in a
+/// company's events under their key at that company (made with their first event there).
 pub(crate) async fn seal_events(
     conn: &mut PgConnection,
     events: &mut [SerializedEvent],
 ) -> Result<(), SealError> {
-    let mut key: Option<Option<DataKey>> = None;
+    let mut keys: Vec<(KeyOwner, Option<DataKey>)> = Vec::new();
     for event in events.iter_mut() {
         let reference = EventRef {
             aggregate_type: &event.aggregate_type,
@@ -132,25 +136,39 @@ pub(crate) async fn seal_events(
         if !sealing::has_personal_data(reference, &event.payload, Some(&event.metadata)) {
             continue;
         }
-        if key.is_none() {
-            let holder = event
-                .payload
-                .get(&event.event_type)
-                .filter(|_| event.sequence == 1)
-                .and_then(sealing::order_holder);
-            key = Some(match holder {
-                Some((company, phone)) => {
-                    Some(sealing::key_for_order(conn, &event.aggregate_id, company, phone).await?)
-                }
-                None => sealing::key_of(conn, &event.aggregate_id).await?,
-            });
-        }
-        let key = key.as_ref().and_then(Option::as_ref);
+        let body = event.payload.get(&event.event_type);
+        let owner = body.map_or(KeyOwner::Subscription, |b| {
+            key_owner(&event.aggregate_type, b)
+        });
+        let key = match keys.iter().find(|(o, _)| *o == owner) {
+            Some((_, key)) => key.clone(),
+            None => {
+                let key = match owner {
+                    KeyOwner::Account(account) => {
+                        Some(sealing::key_for_account(conn, &event.aggregate_id, account).await?)
+                    }
+                    KeyOwner::Subscription => {
+                        let holder = body
+                            .filter(|_| event.sequence == 1)
+                            .and_then(sealing::order_holder);
+                        match holder {
+                            Some((company, phone)) => Some(
+                                sealing::key_for_order(conn, &event.aggregate_id, company, phone)
+                                    .await?,
+                            ),
+                            None => sealing::key_of(conn, &event.aggregate_id).await?,
+                        }
+                    }
+                };
+                keys.push((owner, key.clone()));
+                key
+            }
+        };
         sealing::seal(
             reference,
             &mut event.payload,
             Some(&mut event.metadata),
-            key,
+            key.as_ref(),
         )?;
     }
     Ok(())

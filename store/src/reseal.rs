@@ -2,7 +2,8 @@
 //! migration `20261201000400`): run once by [`crate::migrate`] when it applies that migration.
 //!
 //! Each subscription with personal values in clear gets its data key (under the same subject
-//! as its R5 claim), its events are sealed in place, and its hash chain is computed again over
+//! as its R5 claim), each invited administrator theirs at the company, the events are sealed
+//! in place, and its hash chain is computed again over
 //! the sealed form. Updating events is otherwise recorded in `event_changes` with the old row,
 //! which would keep the clear values; here that trigger is off for the transaction and each
 //! re-based chain is recorded in `event_reseals` instead (its last hash before and after).
@@ -15,22 +16,25 @@ use crate::repository::seal_events;
 use crate::sealing::{has_personal_data, EventRef};
 use crate::StoreError;
 
-/// Seals every subscription event stored with personal values in clear; returns how many
+/// Seals every subscription and company event stored with personal values in clear; returns how many
 /// events it sealed. One transaction: all or nothing.
 pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
     let mut tx = pool.begin().await?;
-    let rows: Vec<(String, i64, String, String, Value, Value)> = sqlx::query_as(
-        "SELECT aggregate_id, sequence, event_type, event_version, payload, metadata
+    let rows: Vec<(String, String, i64, String, String, Value, Value)> = sqlx::query_as(
+        "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
          FROM events
-         WHERE aggregate_type = 'Subscription' AND NOT (payload -> event_type ? 'sealed')
-         ORDER BY aggregate_id, sequence",
+         WHERE aggregate_type IN ('Subscription', 'Company')
+           AND NOT (payload -> event_type ? 'sealed')
+         ORDER BY aggregate_type, aggregate_id, sequence",
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut by_aggregate: Vec<(String, Vec<SerializedEvent>)> = Vec::new();
-    for (aggregate_id, sequence, event_type, event_version, payload, metadata) in rows {
+    let mut by_aggregate: Vec<((String, String), Vec<SerializedEvent>)> = Vec::new();
+    for (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) in
+        rows
+    {
         let reference = EventRef {
-            aggregate_type: "Subscription",
+            aggregate_type: &aggregate_type,
             aggregate_id: &aggregate_id,
             sequence,
             event_type: &event_type,
@@ -41,15 +45,16 @@ pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
         let event = SerializedEvent {
             aggregate_id: aggregate_id.clone(),
             sequence: usize::try_from(sequence).unwrap_or_default(),
-            aggregate_type: "Subscription".to_owned(),
+            aggregate_type: aggregate_type.clone(),
             event_type,
             event_version,
             payload,
             metadata,
         };
+        let aggregate = (aggregate_type, aggregate_id);
         match by_aggregate.last_mut() {
-            Some((id, events)) if *id == aggregate_id => events.push(event),
-            _ => by_aggregate.push((aggregate_id, vec![event])),
+            Some((last, events)) if *last == aggregate => events.push(event),
+            _ => by_aggregate.push((aggregate, vec![event])),
         }
     }
     if by_aggregate.is_empty() {
@@ -59,8 +64,8 @@ pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
         .execute(&mut *tx)
         .await?;
     let mut sealed = 0;
-    for (aggregate_id, mut events) in by_aggregate {
-        let before = last_hash(&mut tx, &aggregate_id).await?;
+    for ((aggregate_type, aggregate_id), mut events) in by_aggregate {
+        let before = last_hash(&mut tx, &aggregate_type, &aggregate_id).await?;
         // An order sealed already has its key; a later event in clear is sealed under it.
         seal_events(&mut tx, &mut events)
             .await
@@ -68,12 +73,13 @@ pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
         for event in &events {
             sqlx::query(
                 "UPDATE events SET payload = $3, metadata = $4
-                 WHERE aggregate_type = 'Subscription' AND aggregate_id = $1 AND sequence = $2",
+                 WHERE aggregate_type = $5 AND aggregate_id = $1 AND sequence = $2",
             )
             .bind(&aggregate_id)
             .bind(i64::try_from(event.sequence).unwrap_or(i64::MAX))
             .bind(&event.payload)
             .bind(&event.metadata)
+            .bind(&aggregate_type)
             .execute(&mut *tx)
             .await?;
             sealed += 1;
@@ -85,22 +91,24 @@ pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
                                       event_version, payload, metadata)
                           OVER (ORDER BY sequence ROWS UNBOUNDED PRECEDING) AS hash
                    FROM events
-                   WHERE aggregate_type = 'Subscription' AND aggregate_id = $1) AS chained
-             WHERE events.aggregate_type = 'Subscription' AND events.aggregate_id = $1
+                   WHERE aggregate_type = $2 AND aggregate_id = $1) AS chained
+             WHERE events.aggregate_type = $2 AND events.aggregate_id = $1
                AND events.sequence = chained.sequence",
         )
         .bind(&aggregate_id)
+        .bind(&aggregate_type)
         .execute(&mut *tx)
         .await?;
-        let after = last_hash(&mut tx, &aggregate_id).await?;
+        let after = last_hash(&mut tx, &aggregate_type, &aggregate_id).await?;
         sqlx::query(
             "INSERT INTO event_reseals (aggregate_type, aggregate_id, events, hash_before, hash_after)
-             VALUES ('Subscription', $1, $2, $3, $4)",
+             VALUES ($5, $1, $2, $3, $4)",
         )
         .bind(&aggregate_id)
         .bind(i32::try_from(events.len()).unwrap_or(i32::MAX))
         .bind(before)
         .bind(after)
+        .bind(&aggregate_type)
         .execute(&mut *tx)
         .await?;
     }
@@ -117,13 +125,15 @@ pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
 
 async fn last_hash(
     conn: &mut sqlx::PgConnection,
+    aggregate_type: &str,
     aggregate_id: &str,
 ) -> Result<Vec<u8>, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT hash FROM events WHERE aggregate_type = 'Subscription' AND aggregate_id = $1
+        "SELECT hash FROM events WHERE aggregate_type = $2 AND aggregate_id = $1
          ORDER BY sequence DESC LIMIT 1",
     )
     .bind(aggregate_id)
+    .bind(aggregate_type)
     .fetch_one(conn)
     .await?)
 }

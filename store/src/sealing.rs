@@ -14,8 +14,9 @@
 //! is computed over the sealed form, so deleting a key changes no stored byte. Events stored in
 //! clear (before sealing, or by writers that do not seal) open as they are.
 //!
-//! Keys live in `data_keys`, one per subscription, under the subject (an employee: a phone at
-//! a company, `data_subjects`) that R5's claims use; see migration `20261201000400`.
+//! Keys live in `data_keys`, by aggregate and subject: one per subscription, under its holder
+//! (a phone at a company, `data_subjects`, the subject R5's claims use), and one per
+//! administrator at each company, under their account; see migration `20261201000400`.
 
 use std::collections::HashMap;
 
@@ -353,6 +354,33 @@ pub async fn key_for_order(
     .bind(aggregate_id)
     .bind(company)
     .bind(phone)
+    .bind(&fresh[..])
+    .fetch_one(conn)
+    .await?;
+    DataKey::from_stored(subject, &bytes)
+}
+
+/// The data key of an administrator (`account`) at a company (`aggregate_id`), made on first
+/// use, inside the append's transaction. Deleting it erases their e-mail address and name
+/// from that company's events.
+pub async fn key_for_account(
+    conn: &mut PgConnection,
+    aggregate_id: &str,
+    account: Uuid,
+) -> Result<DataKey, SealError> {
+    let fresh = fresh_key_bytes()?;
+    let (subject, bytes): (Uuid, Vec<u8>) = sqlx::query_as(
+        "WITH made AS (INSERT INTO data_keys (aggregate_id, subject, key)
+                       VALUES ($1, $2, $3)
+                       ON CONFLICT (aggregate_id, subject) DO NOTHING
+                       RETURNING subject, key)
+         SELECT subject, key FROM made
+         UNION ALL
+         SELECT subject, key FROM data_keys WHERE aggregate_id = $1 AND subject = $2
+         LIMIT 1",
+    )
+    .bind(aggregate_id)
+    .bind(account)
     .bind(&fresh[..])
     .fetch_one(conn)
     .await?;

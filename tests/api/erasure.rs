@@ -322,3 +322,139 @@ async fn an_operator_erases_on_request_over_the_api_and_no_one_else_may() {
     assert_nowhere(&pool, &["Solfrid", "Ulvestad", "93456789"]).await;
     log_and_read_models_agree(&pool).await;
 }
+
+const INVITE: &str = "mutation($c: ID!, $e: String!, $n: String!) {
+    inviteAdministrator(companyId: $c, email: $e, name: $n) { administrators { accountId email } } }";
+const ERASE_ADMINISTRATOR: &str = "mutation($e: String!) {
+    eraseAdministratorData(email: $e) { outcome administering } }";
+
+#[tokio::test]
+async fn an_administrators_data_goes_once_they_administer_no_company_and_retention_takes_the_rest()
+{
+    let app = TestApp::spawn("2026-11-20").await;
+    let pool = app.db.pool().clone();
+    let operator = app.operator().await;
+    let (company, admin, _) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    let invited = app
+        .ok(
+            Some(&admin),
+            INVITE,
+            json!({ "c": company, "e": "oddvar.tjelmeland@firma.no", "n": "Oddvar Tjelmeland" }),
+        )
+        .await;
+    let oddvar = invited["inviteAdministrator"]["administrators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["email"] == "oddvar.tjelmeland@firma.no")
+        .unwrap()["accountId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        Some(&admin),
+        INVITE,
+        json!({ "c": company, "e": "marit.vikene@firma.no", "n": "Marit Vikene" }),
+    )
+    .await;
+    app.settle().await;
+    let sealed: String = sqlx::query_scalar(
+        "SELECT string_agg(payload::text, ' ') FROM events WHERE aggregate_type = 'Company'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        !sealed.contains("Tjelmeland") && !sealed.contains("oddvar"),
+        "{sealed}"
+    );
+
+    let kept = app
+        .ok(
+            Some(&operator),
+            ERASE_ADMINISTRATOR,
+            json!({ "e": "oddvar.tjelmeland@firma.no" }),
+        )
+        .await;
+    assert_eq!(
+        kept["eraseAdministratorData"],
+        json!({ "outcome": "KEPT_WHILE_ADMINISTERING", "administering": [company] })
+    );
+    app.ok(
+        Some(&admin),
+        "mutation($c: ID!, $a: ID!) { removeAdministrator(companyId: $c, accountId: $a) { name } }",
+        json!({ "c": company, "a": oddvar }),
+    )
+    .await;
+    let refused = app
+        .gql(
+            Some(&admin),
+            ERASE_ADMINISTRATOR,
+            json!({ "e": "oddvar.tjelmeland@firma.no" }),
+        )
+        .await;
+    assert_eq!(crate::helpers::code(&refused), "FORBIDDEN");
+    let erased = app
+        .ok(
+            Some(&operator),
+            ERASE_ADMINISTRATOR,
+            json!({ "e": "oddvar.tjelmeland@firma.no" }),
+        )
+        .await;
+    assert_eq!(
+        erased["eraseAdministratorData"],
+        json!({ "outcome": "ERASED", "administering": [] })
+    );
+    app.settle().await;
+    assert_nowhere(&pool, &["Tjelmeland", "oddvar"]).await;
+    log_and_read_models_agree(&pool).await;
+    // The company still loads, with the administrators it has.
+    let admins = app
+        .ok(
+            Some(&admin),
+            "query($c: ID!) { company(id: $c) { administrators { email } } }",
+            json!({ "c": company }),
+        )
+        .await;
+    assert_eq!(
+        admins["company"]["administrators"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Marit is removed too, and retention erases her 30 days later.
+    let marit: String =
+        sqlx::query_scalar("SELECT id::text FROM accounts WHERE email = 'marit.vikene@firma.no'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    app.ok(
+        Some(&admin),
+        "mutation($c: ID!, $a: ID!) { removeAdministrator(companyId: $c, accountId: $a) { name } }",
+        json!({ "c": company, "a": marit }),
+    )
+    .await;
+    app.settle().await;
+    let clock: std::sync::Arc<dyn bedrift_domain::clock::Clock> =
+        std::sync::Arc::new(app.clock.clone());
+    let rules = RetentionRules::default();
+    let soon = bedrift_api::retention::expire_personal_data(&pool, clock.clone(), rules)
+        .await
+        .unwrap();
+    assert_eq!(soon.administrators, 0);
+    app.set_today("2027-01-05");
+    let later = bedrift_api::retention::expire_personal_data(&pool, clock, rules)
+        .await
+        .unwrap();
+    assert_eq!(later.administrators, 1);
+    assert_nowhere(&pool, &["Vikene", "marit"]).await;
+    assert!(
+        !tables_holding(&pool, &["kari@firma.no"]).await.is_empty(),
+        "Kari stays"
+    );
+    log_and_read_models_agree(&pool).await;
+}

@@ -25,6 +25,8 @@ pub struct RetentionRules {
     /// Whole financial (calendar) years a charged subscription's data is kept after the year
     /// of its last charged month.
     pub accounting_years: u32,
+    /// Days an administrator's data is kept after they were removed from their last company.
+    pub removed_administrator_days: u32,
 }
 
 impl Default for RetentionRules {
@@ -32,6 +34,7 @@ impl Default for RetentionRules {
         Self {
             unused_order_days: 30,
             accounting_years: 5,
+            removed_administrator_days: 30,
         }
     }
 }

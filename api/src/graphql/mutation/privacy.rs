@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use bedrift_domain::metadata::Actor;
-use bedrift_domain::values::PhoneNumber;
+use bedrift_domain::values::{EmailAddress, PhoneNumber};
 
 use crate::auth::Principal;
-use crate::erasure::{self, Erased, ErasureError, Outcome};
+use crate::erasure::{self, AccountOutcome, Erased, ErasureError, Outcome};
 use crate::graphql::context::parts;
 use crate::graphql::scalars::Date;
 use crate::graphql::ApiError;
@@ -15,6 +15,7 @@ impl From<ErasureError> for ApiError {
         match error {
             ErasureError::Database(e) => e.into(),
             ErasureError::Store(e) => e.into(),
+            ErasureError::CompanyStore(e) => e.into(),
         }
     }
 }
@@ -62,6 +63,46 @@ impl From<Erased> for SubscriptionErasure {
     }
 }
 
+/// What became of an administrator's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum AccountErasureOutcome {
+    /// Erased: the account, its name and address in the companies' events, its messages' texts.
+    Erased,
+    /// No account has the address; messages to it, if any, were erased.
+    NoAccount,
+    /// Still an administrator of the companies listed: remove them there first.
+    KeptWhileAdministering,
+    /// An operator's account, kept while they are staff.
+    Operator,
+}
+
+/// The outcome of erasing an administrator's data.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct AccountErasure {
+    /// What became of it.
+    pub outcome: AccountErasureOutcome,
+    /// The companies they still administer (KEPT_WHILE_ADMINISTERING only).
+    pub administering: Vec<ID>,
+}
+
+impl From<AccountOutcome> for AccountErasure {
+    fn from(outcome: AccountOutcome) -> Self {
+        let (outcome, administering) = match outcome {
+            AccountOutcome::Erased => (AccountErasureOutcome::Erased, vec![]),
+            AccountOutcome::NoAccount => (AccountErasureOutcome::NoAccount, vec![]),
+            AccountOutcome::Operator => (AccountErasureOutcome::Operator, vec![]),
+            AccountOutcome::KeptWhileAdministering(companies) => (
+                AccountErasureOutcome::KeptWhileAdministering,
+                companies.into_iter().map(|c| ID(c.to_string())).collect(),
+            ),
+        };
+        Self {
+            outcome,
+            administering,
+        }
+    }
+}
+
 /// Erasure on request.
 #[derive(Debug, Default)]
 pub struct PrivacyMutations;
@@ -95,5 +136,27 @@ impl PrivacyMutations {
         .await
         .map_err(ApiError::from)?;
         Ok(erased.into_iter().map(Into::into).collect())
+    }
+
+    /// Erases an administrator's account and personal data once they administer no company
+    /// (operators only; GDPR art. 17).
+    async fn erase_administrator_data(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The administrator's e-mail address.")] email: String,
+    ) -> Result<AccountErasure> {
+        let (state, caller) = parts(ctx);
+        caller.require_operator()?;
+        let email =
+            EmailAddress::parse(&email).map_err(|e| ApiError::bad_input("email", e.to_string()))?;
+        let outcome = erasure::erase_account(
+            &state.pool,
+            &state.commands.companies,
+            &email,
+            erasure::Reason::Request,
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(outcome.into())
     }
 }
