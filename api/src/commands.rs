@@ -107,6 +107,7 @@ impl Pick<Subscription> for Subscription {
             SubscriptionCommand::WithdrawOrder { .. } => "withdraw_order",
             SubscriptionCommand::UpdateEmployeeDetails { .. } => "update_employee_details",
             SubscriptionCommand::ErasePersonalData { .. } => "erase_personal_data",
+            SubscriptionCommand::RestrictProcessing { .. } => "restrict_processing",
         }
     }
 }

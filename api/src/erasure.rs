@@ -69,7 +69,9 @@ pub enum Outcome {
     Erased,
     /// The order or ticket is live; it is kept while it is.
     KeptWhileLive,
-    /// Charged: the accounts keep it through this day; retention erases it after.
+    /// Charged: the accounts keep it through this day; retention erases it after. Asked for
+    /// on request, it is restricted to the accounts' use meanwhile (left out of the company's
+    /// lists and searches).
     KeptForAccountsThrough(NaiveDate),
 }
 
@@ -144,7 +146,17 @@ pub async fn erase_subscription(
         ))) => return Ok(Outcome::KeptWhileLive),
         Err(StoreError::Domain(SubscriptionError::InvalidState(
             StateProblem::KeptForAccounts(through),
-        ))) => return Ok(Outcome::KeptForAccountsThrough(through)),
+        ))) => {
+            if reason == Reason::Request {
+                // Kept for the accounts only from now on (GDPR art. 18).
+                let restrict = SubscriptionCommand::RestrictProcessing {
+                    by: metadata.actor.clone(),
+                    rules,
+                };
+                subscriptions.execute(id, restrict, &metadata).await?;
+            }
+            return Ok(Outcome::KeptForAccountsThrough(through));
+        }
         Err(other) => return Err(other.into()),
     }
     let mut tx = pool.begin().await?;

@@ -61,7 +61,7 @@ pub async fn tickets_page(
     let digits = search.and_then(|s| s.phone_digits);
     let sql = format!(
         "SELECT t.* FROM tickets t
-         WHERE t.company_id = $1 AND ({filter}) AND t.ordered_position > $3
+         WHERE t.company_id = $1 AND ({filter}) AND t.ordered_position > $3 AND NOT t.restricted
            AND ($4::text[] IS NULL
                 OR NOT EXISTS (SELECT 1 FROM unnest($4::text[]) AS w(pattern)
                     WHERE NOT (lower(t.first_name || ' ' || t.last_name) LIKE w.pattern

@@ -88,7 +88,8 @@ impl WebhookEvent {
             | SubscriptionEvent::ZoneChangeRejected { .. }
             | SubscriptionEvent::SubscriptionRejected { .. }
             | SubscriptionEvent::OrderWithdrawn { .. }
-            | SubscriptionEvent::PersonalDataErased { .. } => None,
+            | SubscriptionEvent::PersonalDataErased { .. }
+            | SubscriptionEvent::ProcessingRestricted { .. } => None,
         }
     }
 }

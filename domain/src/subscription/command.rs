@@ -125,6 +125,15 @@ pub enum SubscriptionCommand {
         /// Who withdraws.
         by: Actor,
     },
+    /// Restricts a subscription the accounts keep to the accounts' use, on its holder's
+    /// request for erasure (GDPR art. 18); nothing to do for one that is live, erasable now,
+    /// or restricted already.
+    RestrictProcessing {
+        /// An operator, or the service.
+        by: Actor,
+        /// The rules that say how long the books keep it.
+        rules: super::RetentionRules,
+    },
     /// Erases the holder's personal data from the subscription (GDPR art. 17), when no rule
     /// keeps it: never while it is live, not before the books' retention has run out once it
     /// was charged (see `super::erasure`).

@@ -77,6 +77,9 @@ impl Subscription {
             }
             C::Cancel { at, by } => self.existing()?.cancel(at, by, today, now),
             C::Resume { by } => self.existing()?.resume(by, today, now),
+            C::RestrictProcessing { by, rules } => {
+                Ok(self.existing()?.restrict_processing(by, &rules, today, now))
+            }
             C::ErasePersonalData { by, rules } => {
                 self.existing()?.erase_personal_data(by, &rules, today, now)
             }

@@ -129,6 +129,26 @@ impl OrderedSubscription {
         }
     }
 
+    /// Restricts it to the accounts' use while they keep it; nothing otherwise.
+    pub(super) fn restrict_processing(
+        &self,
+        by: Actor,
+        rules: &RetentionRules,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Vec<SubscriptionEvent> {
+        match self.duty(today, rules) {
+            Duty::Accounts { through } if today <= through && !self.restricted => {
+                vec![SubscriptionEvent::ProcessingRestricted {
+                    restricted_by: by,
+                    restricted_at: now,
+                    kept_through: through,
+                }]
+            }
+            _ => vec![],
+        }
+    }
+
     /// The state once the holder's data is erased: what the log reads as without the key.
     pub(super) fn erase(&mut self) {
         self.details.erase();

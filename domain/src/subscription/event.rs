@@ -135,6 +135,18 @@ pub enum SubscriptionEvent {
         /// When.
         erased_at: DateTime<Utc>,
     },
+    /// The holder asked for erasure while the accounts must keep the subscription (GDPR art.
+    /// 18): from now on it is used for the accounts only (the payroll and invoice bases) and
+    /// left out of the company's lists and searches, until retention erases it after
+    /// `kept_through`.
+    ProcessingRestricted {
+        /// Who restricted it: an operator, or the service on the holder's request.
+        restricted_by: Actor,
+        /// When.
+        restricted_at: DateTime<Utc>,
+        /// The last day the accounts keep it.
+        kept_through: NaiveDate,
+    },
 }
 
 impl DomainEvent for SubscriptionEvent {
@@ -152,6 +164,7 @@ impl DomainEvent for SubscriptionEvent {
             Self::ZoneChangeApproved { .. } => "ZoneChangeApproved",
             Self::ZoneChangeRejected { .. } => "ZoneChangeRejected",
             Self::PersonalDataErased { .. } => "PersonalDataErased",
+            Self::ProcessingRestricted { .. } => "ProcessingRestricted",
         };
         name.to_owned()
     }

@@ -39,6 +39,10 @@ pub struct OrderedSubscription {
     /// the key was deleted again after restoring a backup older than the erasure.
     #[serde(default)]
     pub erasure_recorded: bool,
+    /// Whether its holder asked for erasure while the accounts keep it: used for the accounts
+    /// only, left out of lists and searches (GDPR art. 18).
+    #[serde(default)]
+    pub restricted: bool,
 }
 
 /// Where an order stands, with what each state needs.
@@ -165,6 +169,7 @@ impl Subscription {
                     order: OrderState::Pending,
                     zone_periods: vec![first],
                     erasure_recorded: false,
+                    restricted: false,
                 }));
             }
             (Self::Ordered(ordered), event) => ordered.evolve(event),
@@ -374,6 +379,7 @@ impl OrderedSubscription {
                 self.erase();
                 self.erasure_recorded = true;
             }
+            SubscriptionEvent::ProcessingRestricted { .. } => self.restricted = true,
         }
     }
 }

@@ -64,6 +64,9 @@ pub struct TicketRow {
     pub requested_zones_from: Option<String>,
     /// When the pending request was made.
     pub zones_requested_at: Option<DateTime<Utc>>,
+    /// Kept for the accounts only after its holder asked for erasure (GDPR art. 18): left out
+    /// of the company's lists and searches.
+    pub restricted: bool,
 }
 
 /// The stored code of when a zone change takes effect.
@@ -106,6 +109,7 @@ impl TicketRow {
             rejection_reason: None,
             version: envelope.sequence,
             requested_zones: None,
+            restricted: false,
             requested_zones_from: None,
             zones_requested_at: None,
         })
@@ -165,6 +169,7 @@ impl TicketRow {
             }
             SubscriptionEvent::ZoneChangeApproved { .. }
             | SubscriptionEvent::ZoneChangeRejected { .. } => self.clear_zone_request(),
+            SubscriptionEvent::ProcessingRestricted { .. } => self.restricted = true,
             SubscriptionEvent::PersonalDataErased { .. } => {
                 // What the earlier events read as without the key (a rebuild gives the same).
                 ERASED.clone_into(&mut self.phone);
@@ -273,12 +278,13 @@ async fn upsert(
         "INSERT INTO {table} (subscription_id, company_id, phone, first_name, last_name, employee_number,
              extra_fields, category, zones, zones_from, order_status, start_date, valid_from, end_date,
              ordered_at, ordered_position, decided_at, rejection_reason, version,
-             requested_zones, requested_zones_from, zones_requested_at)
+             requested_zones, requested_zones_from, zones_requested_at, restricted)
          SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
              $7::jsonb[], $8::text[], $9::jsonb[], $10::date[], $11::text[], $12::date[], $13::date[], $14::date[],
              $15::timestamptz[], $16::bigint[], $17::timestamptz[], $18::text[], $19::bigint[],
-             $20::jsonb[], $21::text[], $22::timestamptz[])
+             $20::jsonb[], $21::text[], $22::timestamptz[], $23::boolean[])
          ON CONFLICT (subscription_id) DO UPDATE SET
+             restricted = EXCLUDED.restricted,
              phone = EXCLUDED.phone, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
              employee_number = EXCLUDED.employee_number, extra_fields = EXCLUDED.extra_fields,
              requested_zones = EXCLUDED.requested_zones,
@@ -310,6 +316,7 @@ async fn upsert(
     .bind(column!(requested_zones))
     .bind(column!(requested_zones_from))
     .bind(column!(zones_requested_at))
+    .bind(column!(restricted))
     .execute(conn)
     .await?;
     Ok(())

@@ -387,5 +387,8 @@ pub fn summary(event: &SubscriptionEvent) -> String {
         SubscriptionEvent::PersonalDataErased { .. } => {
             "The holder's personal data erased: it reads [slettet] in every entry".to_owned()
         }
+        SubscriptionEvent::ProcessingRestricted { kept_through, .. } => format!(
+            "Kept for the accounts only, through {kept_through}, after the holder asked for erasure"
+        ),
     }
 }

@@ -44,6 +44,9 @@ pub enum HistoryKind {
     /// The holder's personal data was erased (on request, or by retention): names, phone,
     /// employee number and answers read `[slettet]` in every entry.
     PersonalDataErased,
+    /// The holder asked for erasure while the accounts keep the subscription: it is kept for
+    /// them only through `date`, left out of lists and searches, then erased.
+    ProcessingRestricted,
 }
 
 /// The values a change set; fields that do not belong to its kind are null.
@@ -52,7 +55,8 @@ pub struct HistoryChange {
     /// What kind of change.
     pub kind: HistoryKind,
     /// The date it is about: the start (ORDERED), first valid day (APPROVED), the first day of
-    /// the new zones (ZONES_CHANGED) or the last valid day (CANCELLED).
+    /// the new zones (ZONES_CHANGED), the last valid day (CANCELLED) or the last day the
+    /// accounts keep it (PROCESSING_RESTRICTED).
     pub date: Option<Date>,
     /// The zone codes set (ORDERED, ZONES_CHANGED); empty for the whole region.
     pub zones: Vec<String>,
@@ -173,6 +177,10 @@ impl From<&SubscriptionEvent> for HistoryChange {
             SubscriptionEvent::PersonalDataErased { .. } => {
                 Self::bare(HistoryKind::PersonalDataErased)
             }
+            SubscriptionEvent::ProcessingRestricted { kept_through, .. } => Self {
+                date: Some(Date(*kept_through)),
+                ..Self::bare(HistoryKind::ProcessingRestricted)
+            },
         }
     }
 }

@@ -103,6 +103,7 @@ fn listing_of(id: Uuid, state: &OrderedSubscription) -> TicketListing {
             .zone_change_request()
             .map(|r| zone_change_from_code(r.from).to_owned()),
         zones_requested_at: state.zone_change_request().map(|r| r.at),
+        restricted: state.restricted,
     }
 }
 

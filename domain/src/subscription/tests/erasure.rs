@@ -159,3 +159,34 @@ fn the_placeholder_reads_back_as_erased_values_but_no_one_can_type_it() {
     assert!(PersonName::parse(crate::values::ERASED).is_err());
     assert!(crate::values::EmailAddress::parse(crate::values::ERASED).is_err());
 }
+
+#[tokio::test]
+async fn a_kept_ticket_is_restricted_once_and_a_live_one_is_not() {
+    let restrict = || SubscriptionCommand::RestrictProcessing {
+        by: Actor::System,
+        rules: RetentionRules::default(),
+    };
+    let mut ended = running();
+    ended.push(cancelled("2026-12-31", "2026-12-10"));
+    let restricted = SubscriptionEvent::ProcessingRestricted {
+        restricted_by: Actor::System,
+        restricted_at: now("2027-01-05"),
+        kept_through: date("2031-12-31"),
+    };
+    on("2027-01-05")
+        .given(ended.clone())
+        .when_async(restrict())
+        .await
+        .then_expect_events(vec![restricted.clone()]);
+    ended.push(restricted);
+    on("2027-01-06")
+        .given(ended)
+        .when_async(restrict())
+        .await
+        .then_expect_events(vec![]);
+    on("2026-12-10")
+        .given(running())
+        .when_async(restrict())
+        .await
+        .then_expect_events(vec![]);
+}
