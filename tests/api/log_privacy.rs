@@ -1,7 +1,8 @@
 //! No personal data in the log: the `bedrift serve` binary with JSON logs and the log
 //! providers for SMS and e-mail runs a registration, an invitation, SMS codes and password
-//! resets up to their rate limits; the captured log holds none of the names, phone numbers or
-//! e-mail addresses involved, while it does show that each thing happened.
+//! resets up to their rate limits, and requests to erase a phone and an administrator; the
+//! captured log holds none of the names, phone numbers or e-mail addresses involved, while it
+//! does show that each thing happened.
 
 use std::time::Duration;
 
@@ -108,6 +109,26 @@ async fn the_log_of_an_end_to_end_run_holds_no_names_numbers_or_addresses() {
         l.contains("e-mail (log provider)")
     })
     .await;
+
+    // Requests to erase both: the phone holds no subscription (its codes and rate-limit rows
+    // go), the contact person still administers the company (kept). Neither shows in the log.
+    let erased = call(
+        Some(operator.clone()),
+        "mutation($p: String!) { erasePersonalData(phone: $p) { outcome } }",
+        json!({ "p": "41234567" }),
+    )
+    .await;
+    assert_eq!(erased["data"]["erasePersonalData"], json!([]), "{erased}");
+    let kept = call(
+        Some(operator.clone()),
+        "mutation($e: String!) { eraseAdministratorData(email: $e) { outcome } }",
+        json!({ "e": "kari.nordmannsen@firma.no" }),
+    )
+    .await;
+    assert_eq!(
+        kept["data"]["eraseAdministratorData"]["outcome"], "KEPT_WHILE_ADMINISTERING",
+        "{kept}"
+    );
 
     server.kill().await.expect("the server stops");
     let log = lines.lock().unwrap().join("\n");
