@@ -21,8 +21,9 @@ use bedrift_domain::subscription::{
 };
 use bedrift_domain::values::{AccountId, EmailAddress};
 use bedrift_domain::values::{PhoneNumber, ERASED};
+use bedrift_store::sealing::{self, EventRef, Keys, SealError};
 use bedrift_store::{CommandExecutor, StoreError};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sqlx::PgPool;
 use thiserror::Error;
 use uuid::Uuid;
@@ -136,7 +137,6 @@ pub async fn erase_subscription(
     rules: RetentionRules,
     reason: Reason,
 ) -> Result<Outcome, ErasureError> {
-    let before = subscriptions.load(id).await?;
     let metadata = Metadata::new(by.clone(), clock.now());
     let command = SubscriptionCommand::ErasePersonalData { by, rules };
     match subscriptions.execute(id, command, &metadata).await {
@@ -159,12 +159,15 @@ pub async fn erase_subscription(
         }
         Err(other) => return Err(other.into()),
     }
+    // What the holder's messages may name, read while the key still opens the events.
+    let holder = holder_in_clear(pool, id).await?;
     let mut tx = pool.begin().await?;
     let subject: Option<Uuid> =
         sqlx::query_scalar("DELETE FROM data_keys WHERE aggregate_id = $1 RETURNING subject")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
+    let mut unused_phone: Option<String> = None;
     if let Some(subject) = subject {
         sqlx::query(
             "INSERT INTO erasures (aggregate_id, subject, reason) VALUES ($1, $2, $3)
@@ -175,44 +178,99 @@ pub async fn erase_subscription(
         .bind(reason.code())
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        unused_phone = sqlx::query_scalar(
             "DELETE FROM data_subjects s WHERE s.subject = $1
-             AND NOT EXISTS (SELECT 1 FROM data_keys k WHERE k.subject = s.subject)",
+             AND NOT EXISTS (SELECT 1 FROM data_keys k WHERE k.subject = s.subject)
+             RETURNING phone",
         )
         .bind(subject)
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
     }
     // The messages about it: those its events caused, and any that name the holder.
-    if let Some(ordered) = before.ordered() {
-        let details = &ordered.details;
-        sqlx::query(
-            "UPDATE outbox SET body = $2, subject = NULL,
-                    last_error = CASE status WHEN 'PENDING' THEN $6 ELSE NULL END,
-                    status = CASE status WHEN 'PENDING' THEN 'FAILED' ELSE status END
-             WHERE body <> $2
-               AND ((cause LIKE 'event:%' AND split_part(cause, ':', 2) IN (
-                        SELECT position::text FROM events
-                        WHERE aggregate_type = 'Subscription' AND aggregate_id = $1))
-                    OR strpos(body, $3) > 0
-                    OR (strpos(body, $4) > 0 AND strpos(body, $5) > 0))",
-        )
-        .bind(id)
-        .bind(ERASED)
-        .bind(details.phone.as_str())
-        .bind(details.first_name.as_str())
-        .bind(details.last_name.as_str())
-        .bind(NOT_SENT)
-        .execute(&mut *tx)
-        .await?;
-    }
+    sqlx::query(
+        "UPDATE outbox SET body = $2, subject = NULL,
+                last_error = CASE status WHEN 'PENDING' THEN $3 ELSE NULL END,
+                status = CASE status WHEN 'PENDING' THEN 'FAILED' ELSE status END
+         WHERE body <> $2
+           AND ((cause LIKE 'event:%' AND split_part(cause, ':', 2) IN (
+                    SELECT position::text FROM events
+                    WHERE aggregate_type = 'Subscription' AND aggregate_id = $1))
+                OR strpos(body, $4) > 0
+                OR EXISTS (SELECT 1 FROM unnest($5::text[], $6::text[]) AS n(first, last)
+                           WHERE strpos(body, n.first) > 0 AND strpos(body, n.last) > 0))",
+    )
+    .bind(id)
+    .bind(ERASED)
+    .bind(NOT_SENT)
+    .bind(&holder.phone)
+    .bind(&holder.first_names)
+    .bind(&holder.last_names)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
+    if let Some(phone) = unused_phone {
+        forget_phone_if_unused(pool, &phone).await?;
+    }
     tracing::info!(
         subscription = id,
         reason = reason.code(),
         "personal data erased"
     );
     Ok(Outcome::Erased)
+}
+
+/// The holder's phone and every name they had, as the subscription's events hold them in
+/// clear while its key exists (placeholders once it is gone).
+struct Holder {
+    phone: String,
+    first_names: Vec<String>,
+    last_names: Vec<String>,
+}
+
+async fn holder_in_clear(pool: &PgPool, id: &str) -> Result<Holder, ErasureError> {
+    let mut conn = pool.acquire().await?;
+    let rows: Vec<(i64, String, serde_json::Value)> = sqlx::query_as(
+        "SELECT sequence, event_type, payload FROM events
+         WHERE aggregate_type = 'Subscription' AND aggregate_id = $1 ORDER BY sequence",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let keys = Keys::fetch(&mut conn, &[id]).await.map_err(sealed)?;
+    let mut holder = Holder {
+        phone: ERASED.to_owned(),
+        first_names: Vec::new(),
+        last_names: Vec::new(),
+    };
+    for (sequence, event_type, mut payload) in rows {
+        let reference = EventRef {
+            aggregate_type: "Subscription",
+            aggregate_id: id,
+            sequence,
+            event_type: &event_type,
+        };
+        sealing::open(reference, &mut payload, None, &keys).map_err(sealed)?;
+        let body = &payload[&event_type];
+        let text = |field: &str| body.get(field).and_then(serde_json::Value::as_str);
+        if let Some(phone) = text("phone") {
+            phone.clone_into(&mut holder.phone);
+        }
+        if let (Some(first), Some(last)) = (text("first_name"), text("last_name")) {
+            if first != ERASED {
+                holder.first_names.push(first.to_owned());
+                holder.last_names.push(last.to_owned());
+            }
+        }
+    }
+    Ok(holder)
+}
+
+fn sealed(error: SealError) -> ErasureError {
+    match error {
+        SealError::Database(e) => ErasureError::Database(e),
+        other => ErasureError::Database(sqlx::Error::Decode(Box::new(other))),
+    }
 }
 
 /// Once `phone` has no subscription left at any company: its sessions, SMS codes and
@@ -273,23 +331,39 @@ pub async fn expire(
     rules: RetentionRules,
 ) -> Result<Expired, ErasureError> {
     let today = oslo_date(clock.now());
-    // Candidates from the write side: subscriptions that still have a key and are not live
-    // by their claim (a claim open after today is live; rejected and withdrawn hold none).
-    // And journalled erasures whose subscription has no record of it (keys deleted again
-    // after a restore).
+    // Candidates, a superset read from the ticket list (the subscription's own rules decide
+    // each one on its events): never-charged orders decided (or, withdrawn, ordered) before
+    // the short period, tickets that ended before the accounts' years; and erasures left
+    // unfinished: recorded with the key still there, or a key deleted again after a restore
+    // with nothing recorded.
+    // A day's margin: the rule counts Oslo days, the list keeps instants.
+    let short = clock.now() - chrono::Duration::days(i64::from(rules.unused_order_days) - 1);
+    let accounts_from = NaiveDate::from_ymd_opt(today.year() - rules.accounting_years as i32, 1, 1)
+        .unwrap_or(NaiveDate::MIN);
     let candidates: Vec<(String,)> = sqlx::query_as(
-        "SELECT k.aggregate_id FROM data_keys k
-         WHERE NOT EXISTS (SELECT 1 FROM subscription_claims c
-                           WHERE c.subscription_id = k.aggregate_id
-                             AND (upper_inf(c.period) OR upper(c.period) > $1))
+        "SELECT t.subscription_id::text FROM tickets t
+         JOIN data_keys k ON k.aggregate_id = t.subscription_id::text
+         WHERE (t.order_status IN ('REJECTED', 'WITHDRAWN')
+                AND coalesce(t.decided_at, t.ordered_at) < $1)
+            OR (t.order_status = 'APPROVED' AND t.end_date < t.valid_from AND t.ordered_at < $1)
+            OR (t.order_status = 'APPROVED' AND t.end_date < $2)
+         UNION
+         SELECT k.aggregate_id FROM data_keys k
+         WHERE EXISTS (SELECT 1 FROM events v
+                       WHERE v.aggregate_type = 'Subscription' AND v.aggregate_id = k.aggregate_id
+                         AND v.event_type = 'PersonalDataErased')
          UNION
          SELECT e.aggregate_id FROM erasures e
-         WHERE NOT EXISTS (SELECT 1 FROM events v
+         WHERE EXISTS (SELECT 1 FROM events v
+                       WHERE v.aggregate_type = 'Subscription' AND v.aggregate_id = e.aggregate_id
+                         AND v.sequence = 1)
+           AND NOT EXISTS (SELECT 1 FROM events v
                            WHERE v.aggregate_type = 'Subscription'
                              AND v.aggregate_id = e.aggregate_id
                              AND v.event_type = 'PersonalDataErased')",
     )
-    .bind(today)
+    .bind(short)
+    .bind(accounts_from)
     .fetch_all(pool)
     .await?;
     let mut expired = Expired::default();
@@ -304,7 +378,6 @@ pub async fn expire(
         if !unfinished && !ordered.duty(today, &rules).expired(today, &rules) {
             continue;
         }
-        let phone = ordered.details.phone.clone();
         let outcome = erase_subscription(
             pool,
             subscriptions,
@@ -317,9 +390,6 @@ pub async fn expire(
         .await?;
         if outcome == Outcome::Erased {
             expired.subscriptions += 1;
-            if !phone.is_erased() {
-                forget_phone_if_unused(pool, phone.as_str()).await?;
-            }
         }
     }
     Ok(expired)

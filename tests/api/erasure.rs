@@ -492,3 +492,49 @@ async fn an_administrators_data_goes_once_they_administer_no_company_and_retenti
     );
     log_and_read_models_agree(&pool).await;
 }
+
+#[tokio::test]
+async fn retention_finishes_an_erasure_that_stopped_between_its_two_steps() {
+    let app = TestApp::spawn("2026-11-20").await;
+    let pool = app.db.pool().clone();
+    let operator = app.operator().await;
+    let (_, admin, link) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    let solfrid = app.employee(&link, "93456789").await;
+    let ordered = app.order(&solfrid, order("Solfrid", "Ulvestad")).await;
+    let id = ordered["id"].as_str().unwrap().to_owned();
+    app.reject(&admin, &id, "Ikke ansatt her").await;
+    // The first step alone, as if the process stopped before deleting the key.
+    use bedrift_domain::clock::Clock;
+    app.state
+        .commands
+        .subscriptions
+        .execute(
+            &id,
+            bedrift_domain::subscription::SubscriptionCommand::ErasePersonalData {
+                by: Actor::System,
+                rules: RetentionRules::default(),
+            },
+            &bedrift_domain::metadata::Metadata::new(Actor::System, app.clock.now()),
+        )
+        .await
+        .unwrap();
+    let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM data_keys WHERE aggregate_id = $1")
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(keys, 1, "the key is still there");
+
+    let clock: std::sync::Arc<dyn bedrift_domain::clock::Clock> =
+        std::sync::Arc::new(app.clock.clone());
+    let finished =
+        bedrift_api::retention::expire_personal_data(&pool, clock, RetentionRules::default())
+            .await
+            .unwrap();
+    assert_eq!(finished.subscriptions, 1);
+    app.settle().await;
+    assert_nowhere(&pool, &["Solfrid", "Ulvestad", "93456789"]).await;
+    log_and_read_models_agree(&pool).await;
+}
