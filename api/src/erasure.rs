@@ -273,8 +273,8 @@ fn sealed(error: SealError) -> ErasureError {
     }
 }
 
-/// Once `phone` has no subscription left at any company: its sessions, SMS codes and
-/// rate-limit rows are deleted and the messages sent to it keep only a masked recipient.
+/// Once `phone` has no subscription left at any company: its sessions and SMS codes are
+/// deleted, and its messages and rate-limit rows forgotten ([`forget_recipient`]).
 async fn forget_phone_if_unused(pool: &PgPool, phone: &str) -> Result<(), sqlx::Error> {
     let still_held: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM data_subjects WHERE phone = $1)")
@@ -293,22 +293,7 @@ async fn forget_phone_if_unused(pool: &PgPool, phone: &str) -> Result<(), sqlx::
         .bind(phone)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM rate_limits WHERE strpos(key, $1) > 0")
-        .bind(phone)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "UPDATE outbox SET recipient = $2, body = $3, subject = NULL,
-                last_error = CASE status WHEN 'PENDING' THEN $4 ELSE NULL END,
-                status = CASE status WHEN 'PENDING' THEN 'FAILED' ELSE status END
-         WHERE recipient = $1",
-    )
-    .bind(phone)
-    .bind(crate::auth::mask(phone))
-    .bind(ERASED)
-    .bind(NOT_SENT)
-    .execute(&mut *tx)
-    .await?;
+    forget_recipient(&mut tx, phone).await?;
     tx.commit().await
 }
 
@@ -534,12 +519,18 @@ pub async fn erase_account(
     Ok(AccountOutcome::Erased)
 }
 
-/// The messages to `address` keep a masked recipient and no text (one still waiting is not
-/// sent); its rate-limit rows go.
+/// The messages to an administrator's `address` are forgotten (see [`forget_recipient`]).
 async fn forget_address(pool: &PgPool, address: &str) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
+    forget_recipient(&mut tx, address).await?;
+    tx.commit().await
+}
+
+/// The messages to `recipient` (a phone or an address) keep a masked recipient and no text
+/// (one still waiting is not sent); its rate-limit rows go.
+async fn forget_recipient(tx: &mut sqlx::PgConnection, recipient: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM rate_limits WHERE strpos(key, $1) > 0")
-        .bind(address)
+        .bind(recipient)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
@@ -548,13 +539,13 @@ async fn forget_address(pool: &PgPool, address: &str) -> Result<(), sqlx::Error>
                 status = CASE status WHEN 'PENDING' THEN 'FAILED' ELSE status END
          WHERE recipient = $1",
     )
-    .bind(address)
-    .bind(crate::auth::mask(address))
+    .bind(recipient)
+    .bind(crate::auth::mask(recipient))
     .bind(ERASED)
     .bind(NOT_SENT)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// Erases the data of administrators who have administered no company for `days` days

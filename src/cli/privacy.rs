@@ -75,12 +75,7 @@ pub async fn erase(
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
         })
         .transpose()?;
-    let phone = phone
-        .map(|p| PhoneNumber::parse(p).map_err(|e| anyhow::anyhow!("--phone: {e}")))
-        .transpose()?;
-    let email = email
-        .map(|e| EmailAddress::parse(e).map_err(|e| anyhow::anyhow!("--email: {e}")))
-        .transpose()?;
+    let (phone, email) = person(phone, email)?;
     let database = connect(settings).await?;
     let outcome = async {
         super::migrate::quietly(database.pool()).await?;
@@ -164,12 +159,7 @@ pub async fn export(
     email: Option<&str>,
     output: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let phone = phone
-        .map(|p| PhoneNumber::parse(p).map_err(|e| anyhow::anyhow!("--phone: {e}")))
-        .transpose()?;
-    let email = email
-        .map(|e| EmailAddress::parse(e).map_err(|e| anyhow::anyhow!("--email: {e}")))
-        .transpose()?;
+    let (phone, email) = person(phone, email)?;
     let database = connect(settings).await?;
     let outcome = async {
         super::migrate::quietly(database.pool()).await?;
@@ -193,4 +183,18 @@ pub async fn export(
         None => println!("{text}"),
     }
     Ok(())
+}
+
+/// The `--phone` and `--email` arguments, parsed; a bad one names itself.
+fn person(
+    phone: Option<&str>,
+    email: Option<&str>,
+) -> anyhow::Result<(Option<PhoneNumber>, Option<EmailAddress>)> {
+    let phone = phone
+        .map(|p| PhoneNumber::parse(p).map_err(|e| anyhow::anyhow!("--phone: {e}")))
+        .transpose()?;
+    let email = email
+        .map(|e| EmailAddress::parse(e).map_err(|e| anyhow::anyhow!("--email: {e}")))
+        .transpose()?;
+    Ok((phone, email))
 }

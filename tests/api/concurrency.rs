@@ -6,10 +6,9 @@
 
 use std::sync::Arc;
 
-use bedrift_projections::ReadModel;
 use serde_json::{json, Value};
 
-use crate::helpers::{code, order, TestApp, SUBSCRIPTION};
+use crate::helpers::{code, log_and_read_models_agree, order, TestApp, SUBSCRIPTION};
 
 /// Concurrent calls per test.
 const CALLS: usize = 50;
@@ -84,22 +83,6 @@ async fn events(app: &TestApp, id: &str) -> Vec<(String, Value)> {
     rows.into_iter().map(|(_, t, p)| (t, p)).collect()
 }
 
-/// The log's chains are intact and every read model equals a rebuild from the log.
-async fn log_and_read_models_agree(app: &TestApp) {
-    let pool = app.db.pool();
-    let chains = bedrift_store::chain::verify(pool, &mut |_, _| {})
-        .await
-        .expect("verifies");
-    assert!(chains.is_intact(), "{:?}", chains.broken);
-    let differences = bedrift_projections::rebuild::compare_with_rebuild(pool, &ReadModel::ALL)
-        .await
-        .expect("compares");
-    assert!(
-        differences.values().all(|rows| *rows == 0),
-        "{differences:?}"
-    );
-}
-
 /// The subscription as the read models show it to `token`.
 async fn shown(app: &TestApp, token: &str, id: &str) -> Value {
     let query = format!("query($id: ID!) {{ subscription(id: $id) {{ {SUBSCRIPTION} }} }}");
@@ -171,7 +154,7 @@ async fn of_concurrent_approvals_and_rejections_of_one_order_exactly_one_decisio
 
     assert_eq!(shown(&app, &admin, &id).await["orderStatus"], status);
     assert_eq!(app.queue(&admin, &company).await, Vec::<String>::new());
-    log_and_read_models_agree(&app).await;
+    log_and_read_models_agree(app.db.pool()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -202,7 +185,7 @@ async fn of_concurrent_identical_zone_changes_exactly_one_is_written() {
     );
 
     assert_eq!(shown(&app, &admin, &id).await["zones"], moved);
-    log_and_read_models_agree(&app).await;
+    log_and_read_models_agree(app.db.pool()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -245,7 +228,7 @@ async fn concurrent_changes_to_different_zones_are_each_written_whole_and_the_la
         "the read model shows the last change"
     );
     assert!(targets.contains(&shown["zones"]));
-    log_and_read_models_agree(&app).await;
+    log_and_read_models_agree(app.db.pool()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -273,7 +256,7 @@ async fn of_concurrent_cancellations_by_the_employee_and_the_administrator_one_i
         ]
     );
     assert_eq!(shown(&app, &admin, &id).await["endDate"], "2026-12-31");
-    log_and_read_models_agree(&app).await;
+    log_and_read_models_agree(app.db.pool()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -315,5 +298,5 @@ async fn cancellations_racing_an_immediate_one_always_end_the_ticket_today() {
     assert_eq!(ends.len(), won.len(), "one event per success");
     assert_eq!(ends.last().unwrap().as_str(), Some("2026-12-10"));
     assert_eq!(shown(&app, &admin, &id).await["endDate"], "2026-12-10");
-    log_and_read_models_agree(&app).await;
+    log_and_read_models_agree(app.db.pool()).await;
 }

@@ -7,11 +7,10 @@ use bedrift_api::erasure::{self, Outcome};
 use bedrift_domain::metadata::Actor;
 use bedrift_domain::subscription::RetentionRules;
 use bedrift_domain::values::{PhoneNumber, ERASED};
-use bedrift_projections::read_models::ReadModel;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{order, TestApp};
+use crate::helpers::{log_and_read_models_agree, order, TestApp};
 
 /// What the person entered, in every form the service writes it: none may be left anywhere.
 const TRACES: [&str; 6] = [
@@ -74,20 +73,6 @@ async fn payroll(app: &TestApp, token: &str, company: &str, month: &str) -> Valu
     app.ok(Some(token), PAYROLL, json!({ "c": company, "m": month }))
         .await["company"]["payrollDeductionBasis"]
         .clone()
-}
-
-async fn log_and_read_models_agree(pool: &PgPool) {
-    let chains = bedrift_store::chain::verify(pool, &mut |_, _| {})
-        .await
-        .expect("verifies");
-    assert!(chains.is_intact(), "{:?}", chains.broken);
-    let differences = bedrift_projections::rebuild::compare_with_rebuild(pool, &ReadModel::ALL)
-        .await
-        .expect("compares");
-    assert!(
-        differences.values().all(|rows| *rows == 0),
-        "{differences:?}"
-    );
 }
 
 async fn erase(app: &TestApp, phone: &str) -> Vec<erasure::Erased> {
@@ -316,10 +301,10 @@ async fn a_live_ticket_is_kept_and_a_rejected_order_goes_on_request_or_after_thi
     assert_eq!(again, 0, "the key is already gone here");
 }
 
-#[tokio::test]
-async fn an_operator_erases_on_request_over_the_api_and_no_one_else_may() {
+/// A company under APPROVAL_REQUIRED whose employee Solfrid (93456789) has ordered: (app,
+/// operator, administrator, Solfrid's session, the order's id).
+async fn solfrid_orders() -> (TestApp, String, String, String, String) {
     let app = TestApp::spawn("2026-11-20").await;
-    let pool = app.db.pool().clone();
     let operator = app.operator().await;
     let (_, admin, link) = app
         .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
@@ -327,6 +312,13 @@ async fn an_operator_erases_on_request_over_the_api_and_no_one_else_may() {
     let solfrid = app.employee(&link, "93456789").await;
     let ordered = app.order(&solfrid, order("Solfrid", "Ulvestad")).await;
     let id = ordered["id"].as_str().unwrap().to_owned();
+    (app, operator, admin, solfrid, id)
+}
+
+#[tokio::test]
+async fn an_operator_erases_on_request_over_the_api_and_no_one_else_may() {
+    let (app, operator, admin, solfrid, id) = solfrid_orders().await;
+    let pool = app.db.pool().clone();
     app.ok(
         Some(&solfrid),
         "mutation($id: ID!) { withdrawOrder(id: $id) { id } }",
@@ -495,15 +487,8 @@ async fn an_administrators_data_goes_once_they_administer_no_company_and_retenti
 
 #[tokio::test]
 async fn retention_finishes_an_erasure_that_stopped_between_its_two_steps() {
-    let app = TestApp::spawn("2026-11-20").await;
+    let (app, _, admin, _, id) = solfrid_orders().await;
     let pool = app.db.pool().clone();
-    let operator = app.operator().await;
-    let (_, admin, link) = app
-        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
-        .await;
-    let solfrid = app.employee(&link, "93456789").await;
-    let ordered = app.order(&solfrid, order("Solfrid", "Ulvestad")).await;
-    let id = ordered["id"].as_str().unwrap().to_owned();
     app.reject(&admin, &id, "Ikke ansatt her").await;
     // The first step alone, as if the process stopped before deleting the key.
     use bedrift_domain::clock::Clock;

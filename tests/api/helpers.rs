@@ -491,3 +491,21 @@ fn http_body(response: &[u8]) -> Vec<u8> {
         body = &body[line_end + 2 + size + 2..];
     }
 }
+
+/// The log's chains are intact and every read model equals a rebuild from the log.
+pub async fn log_and_read_models_agree(pool: &sqlx::PgPool) {
+    let chains = bedrift_store::chain::verify(pool, &mut |_, _| {})
+        .await
+        .expect("verifies");
+    assert!(chains.is_intact(), "{:?}", chains.broken);
+    let differences = bedrift_projections::rebuild::compare_with_rebuild(
+        pool,
+        &bedrift_projections::ReadModel::ALL,
+    )
+    .await
+    .expect("compares");
+    assert!(
+        differences.values().all(|rows| *rows == 0),
+        "{differences:?}"
+    );
+}
