@@ -57,6 +57,13 @@ CREATE TABLE event_reseals
     PRIMARY KEY (aggregate_type, aggregate_id, resealed_at)
 );
 
+-- One row once `bedrift migrate` has sealed the events stored in clear before this migration;
+-- until then every run of migrate tries again (the sealing is one transaction).
+CREATE TABLE log_sealed
+(
+    done_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- The subject of a phone at a company, made on first use. For the claims below and for
 -- events written in clear (older writers, the bench generator) until `bedrift migrate` seals
 -- them.

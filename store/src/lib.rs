@@ -26,7 +26,6 @@ pub use database::{
 pub use error::StoreError;
 pub use migrate::{migrate, AppliedMigration, MigrationReport, MIGRATOR};
 pub use positions::{head_position, last_position, LogPosition};
-pub use reseal::seal_stored_events;
 pub use retry::RetryPolicy;
 pub use settings::{DatabaseSettings, DEFAULT_DATA_DIR, DEFAULT_MAX_CONNECTIONS};
 pub use sqlx::PgPool;

@@ -25,12 +25,9 @@ pub struct MigrationReport {
     /// How many migrations the code knows.
     pub known: usize,
     /// Events stored in clear before the log sealed personal data, sealed now (see
-    /// `crate::sealing`); 0 except on the run that applies that migration.
+    /// `crate::sealing`); 0 except on the first run after that migration.
     pub sealed_events: u64,
 }
-
-/// The migration that makes the log seal personal data.
-const SEALING_MIGRATION: i64 = 20261201000400;
 
 /// Applies the migrations that the database lacks. Safe to run from several processes at once:
 /// sqlx holds an advisory lock while it migrates.
@@ -46,11 +43,15 @@ pub async fn migrate(pool: &PgPool) -> Result<MigrationReport, StoreError> {
             description: m.description.to_string(),
         })
         .collect();
-    // The migration that introduced sealing leaves the events stored before it in clear.
-    let sealed_events = if applied.iter().any(|m| m.version == SEALING_MIGRATION) {
-        crate::reseal::seal_stored_events(pool).await?
-    } else {
+    // The migration that introduced sealing leaves the events stored before it in clear;
+    // they are sealed once, on the first run after it that gets through.
+    let sealed_before: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM log_sealed)")
+        .fetch_one(pool)
+        .await?;
+    let sealed_events = if sealed_before {
         0
+    } else {
+        crate::reseal::seal_stored_events(pool).await?
     };
     for migration in &applied {
         tracing::info!(

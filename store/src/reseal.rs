@@ -1,5 +1,6 @@
 //! Sealing the events that were stored in clear before the log sealed personal data (the
-//! migration `20261201000400`): run once by [`crate::migrate`] when it applies that migration.
+//! migration `20261201000400`): run by [`crate::migrate`] until it has succeeded once (a row
+//! in `log_sealed`); concurrent runs take turns on an advisory lock.
 //!
 //! Each subscription with personal values in clear gets its data key (under the same subject
 //! as its R5 claim), each invited administrator theirs at the company, the events are sealed
@@ -16,10 +17,19 @@ use crate::repository::seal_events;
 use crate::sealing::{has_personal_data, EventRef};
 use crate::StoreError;
 
+/// The advisory lock that makes one sealing run at a time.
+const RESEAL_LOCK_KEY: i64 = 0x6265_6472_6966_7453;
+
 /// Seals every subscription and company event stored with personal values in clear; returns how many
 /// events it sealed. One transaction: all or nothing.
 pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
     let mut tx = pool.begin().await?;
+    // Replicas migrating at once take turns; each reads what is still in clear after its
+    // turn comes (a statement's snapshot is taken when it starts).
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(RESEAL_LOCK_KEY)
+        .execute(&mut *tx)
+        .await?;
     let rows: Vec<(String, String, i64, String, String, Value, Value)> = sqlx::query_as(
         "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
          FROM events
@@ -58,6 +68,10 @@ pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
         }
     }
     if by_aggregate.is_empty() {
+        sqlx::query("INSERT INTO log_sealed DEFAULT VALUES")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         return Ok(0);
     }
     sqlx::query("ALTER TABLE events DISABLE TRIGGER events_record_change")
@@ -113,6 +127,9 @@ pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
         .await?;
     }
     sqlx::query("ALTER TABLE events ENABLE TRIGGER events_record_change")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO log_sealed DEFAULT VALUES")
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
