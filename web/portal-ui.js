@@ -173,6 +173,8 @@ const HENDELSER = {
   ZONE_CHANGE_REQUESTED: t('hendelse.ZONE_CHANGE_REQUESTED'),
   ZONE_CHANGE_APPROVED: t('hendelse.ZONE_CHANGE_APPROVED'),
   ZONE_CHANGE_REJECTED: t('hendelse.ZONE_CHANGE_REJECTED'),
+  PROCESSING_RESTRICTED: t('hendelse.PROCESSING_RESTRICTED'),
+  PERSONAL_DATA_ERASED: t('hendelse.PERSONAL_DATA_ERASED'),
 };
 
 /** Who did it, in the page's language. */
@@ -219,6 +221,10 @@ export function hendelse(tariff, h) {
     detalj = `${endredeSoner(tariff, c)}, ${c.changeFrom === 'IMMEDIATELY' ? t('ui.fraGodkjenningsdagen') : t('ui.fraMaanedenEtter')}`;
   } else if (c.kind === 'ZONE_CHANGE_REJECTED') {
     detalj = t('hendelse.begrunnelse', c.reason);
+  } else if (c.kind === 'PROCESSING_RESTRICTED') {
+    detalj = t('hendelse.begrenset', dato(c.date));
+  } else if (c.kind === 'PERSONAL_DATA_ERASED') {
+    detalj = t('hendelse.slettet');
   }
   const a = h.actor;
   let hvem = '';
