@@ -126,16 +126,17 @@ async fn approved_at_once(
     let mut unknown = Vec::new();
     for order in orders {
         match seconds.get(&order.aggregate_id) {
-            Some(second) => {
+            Some(second)
                 if second.at.tx_id == order.at.tx_id
                     && matches!(
                         second.event,
                         AnyEvent::Subscription(SubscriptionEvent::SubscriptionApproved { .. })
-                    )
-                {
-                    approved.push(order.aggregate_id);
-                }
+                    ) =>
+            {
+                approved.push(order.aggregate_id);
             }
+            // Its second event is here and is something else, or of a later append.
+            Some(_) => {}
             None if Some(order.at.tx_id) == last_transaction => unknown.push(order.aggregate_id),
             None => {}
         }
