@@ -136,6 +136,7 @@ pub async fn apply_next_batch_notifying(
     notifications: Option<&NotificationSettings>,
     limit: i64,
 ) -> Result<(usize, LogPosition), ProjectionError> {
+    let started = Instant::now();
     let mut tx = pool.begin().await?;
     let mut names: Vec<&str> = models.iter().map(|m| m.name()).collect();
     if notifications.is_some() {
@@ -149,6 +150,7 @@ pub async fn apply_next_batch_notifying(
         .min()
         .unwrap_or_default();
     let events = read_safe(&mut tx, from, limit).await?;
+    let read = Instant::now();
     let Some(last) = events.last().map(|e| e.at) else {
         tx.rollback().await?;
         return Ok((0, from));
@@ -168,6 +170,7 @@ pub async fn apply_next_batch_notifying(
             applied.push((*model, unseen, started.elapsed()));
         }
     }
+    let models_done = Instant::now();
     if let Some(settings) = notifications {
         let unseen = unseen(notifications::CHECKPOINT);
         if !unseen.is_empty() {
@@ -176,10 +179,24 @@ pub async fn apply_next_batch_notifying(
             moved.push(notifications::CHECKPOINT);
         }
     }
+    let notified = Instant::now();
     set_named_checkpoints(&mut tx, &moved, last).await?;
     tx.commit().await?;
+    tracing::debug!(
+        events = events.len(),
+        read_ms = millis(read - started),
+        models_ms = millis(models_done - read),
+        notifications_ms = millis(notified - models_done),
+        commit_ms = millis(notified.elapsed()),
+        "batch phases"
+    );
     record_batch(&applied, last);
     Ok((events.len(), last))
+}
+
+/// Whole milliseconds of `elapsed`, for the debug log.
+fn millis(elapsed: Duration) -> u64 {
+    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Measures a committed batch: per model, its events, their lag and the time applying them.

@@ -103,19 +103,70 @@ async fn tariff(conn: &mut PgConnection) -> Result<Tariff, ProjectionError> {
     Ok(folded)
 }
 
-/// Of `orders` (subscriptions whose first event is an order), those approved in the same
-/// append as their order: automatic approval, nobody waits.
+/// Of `orders` (the `SubscriptionOrdered` events among `events`, each a subscription's first
+/// event), those approved in the same append as their order: automatic approval, nobody waits.
+///
+/// `events` is a stretch of the log in (transaction, position) order, so an append's events
+/// stand together in it and only its last transaction may continue past its end (a batch
+/// stops at a number of events). The answer for the others is in `events` itself; only orders
+/// of that last transaction without their second event here are looked up in the log, by the
+/// events table's primary key.
 async fn approved_at_once(
+    conn: &mut PgConnection,
+    events: &[Envelope],
+    orders: &[&Envelope],
+) -> Result<Vec<Uuid>, ProjectionError> {
+    let seconds: HashMap<Uuid, &Envelope> = events
+        .iter()
+        .filter(|e| e.sequence == 2 && matches!(e.event, AnyEvent::Subscription(_)))
+        .map(|e| (e.aggregate_id, e))
+        .collect();
+    let last_transaction = events.last().map(|e| e.at.tx_id);
+    let mut approved = Vec::new();
+    let mut unknown = Vec::new();
+    for order in orders {
+        match seconds.get(&order.aggregate_id) {
+            Some(second)
+                if second.at.tx_id == order.at.tx_id
+                    && matches!(
+                        second.event,
+                        AnyEvent::Subscription(SubscriptionEvent::SubscriptionApproved { .. })
+                    ) =>
+            {
+                approved.push(order.aggregate_id);
+            }
+            // Its second event is here and is something else, or of a later append.
+            Some(_) => {}
+            None if Some(order.at.tx_id) == last_transaction => unknown.push(order.aggregate_id),
+            None => {}
+        }
+    }
+    if !unknown.is_empty() {
+        approved.extend(approved_in_log(conn, &unknown).await?);
+    }
+    Ok(approved)
+}
+
+/// Of `orders` (subscriptions whose first event is an order), those whose second event in the
+/// log is an approval of the same append.
+async fn approved_in_log(
     conn: &mut PgConnection,
     orders: &[Uuid],
 ) -> Result<Vec<Uuid>, ProjectionError> {
     let ids: Vec<String> = orders.iter().map(Uuid::to_string).collect();
+    // One lookup by the whole primary key per order (LIMIT keeps each a lookup of its own):
+    // `aggregate_id = ANY($2)` beside `sequence = 1` let PostgreSQL, before the log had
+    // statistics, plan a scan of every subscription's first event instead (3 ms a batch at
+    // 15,000 events, growing with the log).
     let approved: Vec<String> = sqlx::query_scalar(
-        "SELECT o.aggregate_id FROM events o
-         JOIN events a ON a.aggregate_type = o.aggregate_type AND a.aggregate_id = o.aggregate_id
-                      AND a.sequence = 2 AND a.tx_id = o.tx_id
-         WHERE o.aggregate_type = $1 AND o.aggregate_id = ANY($2) AND o.sequence = 1
-           AND a.event_type = 'SubscriptionApproved'",
+        "SELECT wanted.id FROM unnest($2::text[]) AS wanted(id)
+         CROSS JOIN LATERAL (
+             SELECT a.event_type FROM events o
+             JOIN events a ON a.aggregate_type = o.aggregate_type AND a.aggregate_id = o.aggregate_id
+                          AND a.sequence = 2 AND a.tx_id = o.tx_id
+             WHERE o.aggregate_type = $1 AND o.aggregate_id = wanted.id AND o.sequence = 1
+             LIMIT 1) AS second
+         WHERE second.event_type = 'SubscriptionApproved'",
     )
     .bind(Subscription::TYPE)
     .bind(&ids)
@@ -161,8 +212,7 @@ pub(crate) async fn emails(
         .collect();
     let mut out = Vec::new();
     if !waiting.is_empty() {
-        let orders: Vec<Uuid> = waiting.iter().map(|e| e.aggregate_id).collect();
-        let at_once = approved_at_once(conn, &orders).await?;
+        let at_once = approved_at_once(conn, events, &waiting).await?;
         let waiting: Vec<&Envelope> = waiting
             .into_iter()
             .filter(|e| !at_once.contains(&e.aggregate_id))

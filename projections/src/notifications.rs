@@ -268,9 +268,16 @@ async fn ordered_recipients(
     subscriptions: &[Uuid],
 ) -> Result<HashMap<Uuid, Recipient>, ProjectionError> {
     let ids: Vec<String> = subscriptions.iter().map(Uuid::to_string).collect();
+    // One lookup by the whole primary key per subscription (LIMIT keeps each a lookup of its
+    // own): `aggregate_id = ANY($2)` beside `sequence = 1` let PostgreSQL, before the log had
+    // statistics, plan a scan of every subscription's first event instead.
     let rows: Vec<StoredEvent> = sqlx::query_as(&format!(
-        "SELECT {EVENT_COLUMNS} FROM events
-         WHERE aggregate_type = $1 AND aggregate_id = ANY($2) AND sequence = 1"
+        "SELECT {EVENT_COLUMNS} FROM unnest($2::text[]) AS wanted(id)
+         CROSS JOIN LATERAL (
+             SELECT * FROM events
+             WHERE events.aggregate_type = $1 AND events.aggregate_id = wanted.id
+               AND events.sequence = 1
+             LIMIT 1) AS events"
     ))
     .bind(Subscription::TYPE)
     .bind(&ids)

@@ -113,6 +113,7 @@ impl Projector {
         tracing::info!(position = %*self.position.borrow(), "projector started");
         let mut retry = HELD_BACK_FIRST_RETRY;
         loop {
+            drain_received(&mut listener);
             let started = Instant::now();
             let (count, last) = apply_next_batch_notifying(
                 &self.pool,
@@ -172,6 +173,16 @@ async fn held_back(pool: &PgPool) -> Result<bool, ProjectionError> {
     )
     .fetch_one(pool)
     .await?)
+}
+
+/// Consumes, without waiting, the notifications already received. Each says that events were
+/// committed before it arrived, so before the batch that follows starts: that batch reads them
+/// (or finds them held back, and looks again). Answering each one with a look of its own cost
+/// a whole empty batch per event written during the previous batch (measured: 4,740 looks
+/// for 810 batches under `bench load --clients 16`).
+fn drain_received(listener: &mut PgListener) {
+    use futures::FutureExt;
+    while let Some(Ok(Some(_))) = listener.try_recv().now_or_never() {}
 }
 
 /// Whether `shutdown` has completed, without waiting for it.

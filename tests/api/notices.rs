@@ -13,7 +13,7 @@ use bedrift_domain::clock::Clock;
 use bedrift_projections::{apply_next_batch_notifying, NotificationSettings};
 use serde_json::{json, Value};
 
-use crate::helpers::{order, Mail, SmtpSink, TestApp};
+use crate::helpers::{order, Mail, SmtpSink, TestApp, ORDER};
 
 /// Waits (at most 60 s) until the sink has an e-mail to `to` whose subject has `needle` (as
 /// sent: words with letters beyond ASCII are encoded, so the needle is plain ASCII).
@@ -337,4 +337,61 @@ async fn an_administrator_who_chose_the_daily_digest_gets_one_email_a_day_instea
     app.set_today("2026-12-11");
     settled(&app).await;
     assert_eq!(morning.run_once().await.unwrap(), 0, "nothing waits");
+}
+
+/// The e-mails waiting in the outbox to `recipient` whose subject has `needle`.
+async fn queued_emails(app: &TestApp, recipient: &str, needle: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE recipient = $1 AND strpos(subject, $2) > 0",
+    )
+    .bind(recipient)
+    .bind(needle)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_approved_in_its_own_append_waits_for_nobody_when_a_batch_ends_between_them() {
+    let app = TestApp::spawn("2026-12-10").await;
+    let operator = app.operator().await;
+    let (_, _, link) = app
+        .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
+        .await;
+    let (_, _, other_link) = app
+        .company(&operator, "982441366", "ola@annet.no", "AUTOMATIC_APPROVAL")
+        .await;
+    let anne = app.employee(&link, "91234567").await;
+    let cato = app.employee(&other_link, "47123456").await;
+    let _held = app.stop_projector().await;
+    for (token, name) in [(&anne, "Anne"), (&cato, "Cato")] {
+        let ordered = app
+            .gql_at_once(Some(token), ORDER, json!({ "input": order(name, "Berg") }))
+            .await;
+        assert!(ordered.get("errors").is_none(), "{ordered:#}");
+    }
+    // One event a batch: Cato's order and its automatic approval, one append, are queued for
+    // in two batches, so the first one cannot see from its own events that nobody waits.
+    let settings = NotificationSettings::default();
+    let mut batches = 0;
+    while apply_next_batch_notifying(app.db.pool(), &[], Some(&settings), 1)
+        .await
+        .unwrap()
+        .0
+        > 0
+    {
+        batches += 1;
+    }
+    assert!(
+        batches >= 3,
+        "the orders' events came one a batch ({batches})"
+    );
+    assert_eq!(
+        queued_emails(&app, "kari@firma.no", "Ny bestilling venter").await,
+        1
+    );
+    assert_eq!(
+        queued_emails(&app, "ola@annet.no", "Ny bestilling venter").await,
+        0
+    );
 }
