@@ -69,6 +69,19 @@ const PAYROLL: &str =
     lines { firstName lastName phone deduction }
     totals { subscriptions price employerContribution deduction } } } }";
 
+/// The operator's invoice basis of `month`: per company and in all.
+async fn invoice(app: &TestApp, operator: &str, month: &str) -> Value {
+    app.ok(
+        Some(operator),
+        "query($m: Month!) { invoiceBasis(month: $m) {
+           lines { companyId totals { subscriptions price employerContribution deduction } }
+           totals { subscriptions price employerContribution deduction } } }",
+        json!({ "m": month }),
+    )
+    .await["invoiceBasis"]
+        .clone()
+}
+
 async fn payroll(app: &TestApp, token: &str, company: &str, month: &str) -> Value {
     app.ok(Some(token), PAYROLL, json!({ "c": company, "m": month }))
         .await["company"]["payrollDeductionBasis"]
@@ -150,6 +163,9 @@ async fn an_erased_person_is_in_no_table_while_the_chain_the_books_and_the_rebui
     );
     let december = payroll(&app, &admin, &company, "2026-12").await;
     assert_eq!(december["totals"]["subscriptions"], 2);
+    let operator = app.log_in("ops@akt.no").await;
+    let invoiced = invoice(&app, &operator, "2026-12").await;
+    assert_eq!(invoiced["totals"]["subscriptions"], 2);
 
     // In January the accounts keep December's ticket: through 2031.
     app.set_today("2027-01-05");
@@ -207,6 +223,8 @@ async fn an_erased_person_is_in_no_table_while_the_chain_the_books_and_the_rebui
     let admin = app.log_in("kari@firma.no").await;
     let after = payroll(&app, &admin, &company, "2026-12").await;
     assert_eq!(after["totals"], december["totals"]);
+    let operator = app.log_in("ops@akt.no").await;
+    assert_eq!(invoice(&app, &operator, "2026-12").await, invoiced);
     let lines = after["lines"].as_array().unwrap();
     assert!(
         lines
