@@ -82,6 +82,17 @@ fn decode_payload(aggregate_type: &str, payload: &str) -> Result<AnyEvent, Strin
     decoded.map_err(|e| e.to_string())
 }
 
+/// Decodes a payload in the current shape that was parsed already (opened or upcast).
+fn decode_value(aggregate_type: &str, payload: Value) -> Result<AnyEvent, String> {
+    let decoded = match aggregate_type {
+        Subscription::TYPE => serde_json::from_value(payload).map(AnyEvent::Subscription),
+        Company::TYPE => serde_json::from_value(payload).map(AnyEvent::Company),
+        Tariff::TYPE => serde_json::from_value(payload).map(AnyEvent::Tariff),
+        other => return Err(format!("unknown aggregate type {other}")),
+    };
+    decoded.map_err(|e| e.to_string())
+}
+
 /// Decodes `rows`, opening sealed personal data with the keys that still exist (one query
 /// for the rows that need any; an erased subscription's values read `[slettet]`).
 pub async fn decode_all(
@@ -146,7 +157,7 @@ impl StoredEvent {
                 payload,
                 metadata: Value::Object(Default::default()),
             });
-            decode_payload(&self.aggregate_type, &upcast.payload.to_string())
+            decode_value(&self.aggregate_type, upcast.payload)
         } else {
             decode_payload(&self.aggregate_type, &self.payload)
         }
