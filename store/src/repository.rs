@@ -14,7 +14,7 @@ use sqlx::{PgConnection, PgPool, Row};
 
 use bedrift_domain::personal::{key_owner, KeyOwner};
 
-use crate::sealing::{self, DataKey, EventRef, Keys, SealError};
+use crate::sealing::{self, DataKey, EventRef, KeyFor, Keys, SealError};
 
 /// postgres-es's repository with sealing. Snapshots and replay streams are postgres-es's
 /// own; this service uses neither (events only, see ARCHITECTURE in docs/architecture.md).
@@ -144,17 +144,22 @@ pub(crate) async fn seal_events(
             Some((_, key)) => key.clone(),
             None => {
                 let key = match owner {
-                    KeyOwner::Account(account) => {
-                        Some(sealing::key_for_account(conn, &event.aggregate_id, account).await?)
-                    }
+                    KeyOwner::Account(account) => Some(
+                        sealing::make_key(conn, &event.aggregate_id, KeyFor::Account(account))
+                            .await?,
+                    ),
                     KeyOwner::Subscription => {
                         let holder = body
                             .filter(|_| event.sequence == 1)
                             .and_then(sealing::order_holder);
                         match holder {
                             Some((company, phone)) => Some(
-                                sealing::key_for_order(conn, &event.aggregate_id, company, phone)
-                                    .await?,
+                                sealing::make_key(
+                                    conn,
+                                    &event.aggregate_id,
+                                    KeyFor::Holder { company, phone },
+                                )
+                                .await?,
                             ),
                             None => sealing::key_of(conn, &event.aggregate_id).await?,
                         }

@@ -330,19 +330,38 @@ impl Keys {
     }
 }
 
-/// The data key of a new subscription for the phone at the company (making the subject on
-/// its first subscription), inside the append's transaction.
-pub async fn key_for_order(
+/// Whose data a key made by [`make_key`] seals.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyFor<'a> {
+    /// A new subscription's holder: a phone at a company (the subject is made on the
+    /// phone's first subscription there).
+    Holder {
+        /// The company.
+        company: Uuid,
+        /// The phone, E.164.
+        phone: &'a str,
+    },
+    /// An administrator, by their account, at the company the aggregate is.
+    Account(Uuid),
+}
+
+/// The data key of `aggregate_id` for `owner`, made on first use inside the append's
+/// transaction (so a refused append leaves none). Deleting it erases what it sealed.
+pub async fn make_key(
     conn: &mut PgConnection,
     aggregate_id: &str,
-    company: Uuid,
-    phone: &str,
+    owner: KeyFor<'_>,
 ) -> Result<DataKey, SealError> {
+    let (account, company, phone) = match owner {
+        KeyFor::Holder { company, phone } => (None, Some(company), Some(phone)),
+        KeyFor::Account(account) => (Some(account), None, None),
+    };
     let fresh = fresh_key_bytes()?;
+    // COALESCE stops at the account, so only a holder's phone makes a subject.
     let (subject, bytes): (Uuid, Vec<u8>) = sqlx::query_as(
-        "WITH s AS (SELECT data_subject_of($2, $3) AS subject),
+        "WITH s AS (SELECT coalesce($2::uuid, data_subject_of($3, $4)) AS subject),
               made AS (INSERT INTO data_keys (aggregate_id, subject, key)
-                       SELECT $1, subject, $4 FROM s
+                       SELECT $1, subject, $5 FROM s
                        ON CONFLICT (aggregate_id, subject) DO NOTHING
                        RETURNING subject, key)
          SELECT subject, key FROM made
@@ -352,35 +371,9 @@ pub async fn key_for_order(
          LIMIT 1",
     )
     .bind(aggregate_id)
+    .bind(account)
     .bind(company)
     .bind(phone)
-    .bind(&fresh[..])
-    .fetch_one(conn)
-    .await?;
-    DataKey::from_stored(subject, &bytes)
-}
-
-/// The data key of an administrator (`account`) at a company (`aggregate_id`), made on first
-/// use, inside the append's transaction. Deleting it erases their e-mail address and name
-/// from that company's events.
-pub async fn key_for_account(
-    conn: &mut PgConnection,
-    aggregate_id: &str,
-    account: Uuid,
-) -> Result<DataKey, SealError> {
-    let fresh = fresh_key_bytes()?;
-    let (subject, bytes): (Uuid, Vec<u8>) = sqlx::query_as(
-        "WITH made AS (INSERT INTO data_keys (aggregate_id, subject, key)
-                       VALUES ($1, $2, $3)
-                       ON CONFLICT (aggregate_id, subject) DO NOTHING
-                       RETURNING subject, key)
-         SELECT subject, key FROM made
-         UNION ALL
-         SELECT subject, key FROM data_keys WHERE aggregate_id = $1 AND subject = $2
-         LIMIT 1",
-    )
-    .bind(aggregate_id)
-    .bind(account)
     .bind(&fresh[..])
     .fetch_one(conn)
     .await?;
