@@ -18,11 +18,13 @@ use bedrift_domain::company::{Company, CompanyError};
 use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_domain::subscription::{
     RetentionRules, StateProblem, Subscription, SubscriptionCommand, SubscriptionError,
+    SubscriptionEvent,
 };
-use bedrift_domain::values::{AccountId, EmailAddress};
-use bedrift_domain::values::{PhoneNumber, ERASED};
-use bedrift_store::sealing::{self, EventRef, Keys, SealError};
+use bedrift_domain::values::{EmailAddress, PhoneNumber, ERASED};
 use bedrift_store::{CommandExecutor, StoreError};
+
+use crate::auth::accounts::{login_email, ACCOUNT_COLUMNS};
+use crate::auth::{find_account_by_email, Account, AccountKind, AuthError};
 use chrono::{Datelike, NaiveDate};
 use sqlx::PgPool;
 use thiserror::Error;
@@ -43,6 +45,9 @@ pub enum ErasureError {
     /// The event store, loading a company.
     #[error("the event store failed")]
     CompanyStore(#[from] StoreError<CompanyError>),
+    /// Looking up an account.
+    #[error("looking up the account")]
+    Auth(#[from] AuthError),
 }
 
 /// Why the erasure was made: journalled in `erasures.reason`.
@@ -55,11 +60,18 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The stored form (`erasures.reason`).
     fn code(self) -> &'static str {
         match self {
             Self::Request => "request",
             Self::Retention => "retention",
         }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        [Self::Request, Self::Retention]
+            .into_iter()
+            .find(|r| r.code() == code)
     }
 }
 
@@ -160,7 +172,7 @@ pub async fn erase_subscription(
         Err(other) => return Err(other.into()),
     }
     // What the holder's messages may name, read while the key still opens the events.
-    let holder = holder_in_clear(pool, id).await?;
+    let holder = holder_in_clear(subscriptions, id).await?;
     let mut tx = pool.begin().await?;
     let subject: Option<Uuid> =
         sqlx::query_scalar("DELETE FROM data_keys WHERE aggregate_id = $1 RETURNING subject")
@@ -220,57 +232,40 @@ pub async fn erase_subscription(
     Ok(Outcome::Erased)
 }
 
-/// The holder's phone and every name they had, as the subscription's events hold them in
-/// clear while its key exists (placeholders once it is gone).
+/// The holder's phone and every name they had, as the subscription's events hold them
+/// while its key exists (placeholders once it is gone).
 struct Holder {
     phone: String,
     first_names: Vec<String>,
     last_names: Vec<String>,
 }
 
-async fn holder_in_clear(pool: &PgPool, id: &str) -> Result<Holder, ErasureError> {
-    let mut conn = pool.acquire().await?;
-    let rows: Vec<(i64, String, serde_json::Value)> = sqlx::query_as(
-        "SELECT sequence, event_type, payload FROM events
-         WHERE aggregate_type = 'Subscription' AND aggregate_id = $1 ORDER BY sequence",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let keys = Keys::fetch(&mut conn, &[id]).await.map_err(sealed)?;
+async fn holder_in_clear(
+    subscriptions: &CommandExecutor<Subscription>,
+    id: &str,
+) -> Result<Holder, ErasureError> {
     let mut holder = Holder {
         phone: ERASED.to_owned(),
         first_names: Vec::new(),
         last_names: Vec::new(),
     };
-    for (sequence, event_type, mut payload) in rows {
-        let reference = EventRef {
-            aggregate_type: "Subscription",
-            aggregate_id: id,
-            sequence,
-            event_type: &event_type,
-        };
-        sealing::open(reference, &mut payload, None, &keys).map_err(sealed)?;
-        let body = &payload[&event_type];
-        let text = |field: &str| body.get(field).and_then(serde_json::Value::as_str);
-        if let Some(phone) = text("phone") {
-            phone.clone_into(&mut holder.phone);
-        }
-        if let (Some(first), Some(last)) = (text("first_name"), text("last_name")) {
-            if first != ERASED {
-                holder.first_names.push(first.to_owned());
-                holder.last_names.push(last.to_owned());
+    for event in subscriptions.events(id).await? {
+        let (first, last) = match &event {
+            SubscriptionEvent::SubscriptionOrdered { details, .. } => {
+                details.phone.as_str().clone_into(&mut holder.phone);
+                (&details.first_name, &details.last_name)
             }
+            SubscriptionEvent::EmployeeDetailsUpdated { details, .. } => {
+                (&details.first_name, &details.last_name)
+            }
+            _ => continue,
+        };
+        if !first.is_erased() {
+            holder.first_names.push(first.to_string());
+            holder.last_names.push(last.to_string());
         }
     }
     Ok(holder)
-}
-
-fn sealed(error: SealError) -> ErasureError {
-    match error {
-        SealError::Database(e) => ErasureError::Database(e),
-        other => ErasureError::Database(sqlx::Error::Decode(Box::new(other))),
-    }
 }
 
 /// Once `phone` has no subscription left at any company: its sessions and SMS codes are
@@ -415,11 +410,8 @@ pub async fn replay(pool: &PgPool, journal: &str) -> Result<u64, sqlx::Error> {
         let subject: Uuid = subject
             .parse()
             .map_err(|_| sqlx::Error::Protocol(format!("not a subject id: {subject:?}")))?;
-        let reason = if reason == "retention" {
-            "retention"
-        } else {
-            "request"
-        };
+        let reason = Reason::from_code(reason)
+            .ok_or_else(|| sqlx::Error::Protocol(format!("not a reason: {reason:?}")))?;
         deleted += sqlx::query("DELETE FROM data_keys WHERE aggregate_id = $1 AND subject = $2")
             .bind(aggregate)
             .bind(subject)
@@ -432,7 +424,7 @@ pub async fn replay(pool: &PgPool, journal: &str) -> Result<u64, sqlx::Error> {
         )
         .bind(aggregate)
         .bind(subject)
-        .bind(reason)
+        .bind(reason.code())
         .execute(&mut *tx)
         .await?;
     }
@@ -462,29 +454,37 @@ pub async fn erase_account(
     email: &EmailAddress,
     reason: Reason,
 ) -> Result<AccountOutcome, ErasureError> {
-    let account: Option<(Uuid, String)> =
-        sqlx::query_as("SELECT id, kind FROM accounts WHERE email = $1")
-            .bind(email.as_str())
-            .fetch_optional(pool)
-            .await?;
-    let Some((account, kind)) = account else {
-        forget_address(pool, email.as_str()).await?;
-        return Ok(AccountOutcome::NoAccount);
-    };
-    if kind == "OPERATOR" {
+    match find_account_by_email(pool, email).await? {
+        Some(account) => erase_found_account(pool, companies, &account, reason).await,
+        None => {
+            forget_address(pool, &login_email(email)).await?;
+            Ok(AccountOutcome::NoAccount)
+        }
+    }
+}
+
+async fn erase_found_account(
+    pool: &PgPool,
+    companies: &CommandExecutor<Company>,
+    account: &Account,
+    reason: Reason,
+) -> Result<AccountOutcome, ErasureError> {
+    if account.kind == AccountKind::Operator {
         return Ok(AccountOutcome::Operator);
     }
+    let id = account.id.as_uuid();
     let invited_at: Vec<String> =
         sqlx::query_scalar("SELECT aggregate_id FROM data_keys WHERE subject = $1")
-            .bind(account)
+            .bind(id)
             .fetch_all(pool)
             .await?;
     let mut administering = Vec::new();
     for company in invited_at {
-        let state = companies.load(&company).await?;
-        if state
+        if companies
+            .load(&company)
+            .await?
             .administrators
-            .contains_key(&AccountId::from_uuid(account))
+            .contains_key(&account.id)
         {
             administering.push(
                 company
@@ -504,18 +504,18 @@ pub async fn erase_account(
          ON CONFLICT DO NOTHING
          RETURNING aggregate_id",
     )
-    .bind(account)
+    .bind(id)
     .bind(reason.code())
     .fetch_all(&mut *tx)
     .await?;
     // Sessions and one-time links go with the account (ON DELETE CASCADE).
     sqlx::query("DELETE FROM accounts WHERE id = $1")
-        .bind(account)
+        .bind(id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    forget_address(pool, email.as_str()).await?;
-    tracing::info!(%account, companies = erased.len(), reason = reason.code(), "administrator's personal data erased");
+    forget_address(pool, account.email.as_str()).await?;
+    tracing::info!(account = %id, companies = erased.len(), reason = reason.code(), "administrator's personal data erased");
     Ok(AccountOutcome::Erased)
 }
 
@@ -557,26 +557,25 @@ pub async fn expire_accounts(
     days: u32,
 ) -> Result<u64, ErasureError> {
     let cutoff = clock.now() - chrono::Duration::days(i64::from(days));
-    let due: Vec<String> = sqlx::query_scalar(
-        "SELECT a.email FROM accounts a
-         WHERE a.kind = 'ADMINISTRATOR'
-           AND NOT EXISTS (SELECT 1 FROM company_administrators c WHERE c.account_id = a.id)
+    let due = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts
+         WHERE accounts.kind = 'ADMINISTRATOR'
+           AND NOT EXISTS (SELECT 1 FROM company_administrators c
+                           WHERE c.account_id = accounts.id)
            AND coalesce((SELECT max(e.recorded_at) FROM events e
                          WHERE e.aggregate_type = 'Company'
                            AND e.event_type = 'AdministratorRemoved'
-                           AND e.payload -> 'AdministratorRemoved' ->> 'account' = a.id::text),
-                        a.created_at) < $1",
-    )
+                           AND e.payload -> 'AdministratorRemoved' ->> 'account'
+                               = accounts.id::text),
+                        accounts.created_at) < $1"
+    ))
     .bind(cutoff)
     .fetch_all(pool)
     .await?;
     let mut erased = 0;
-    for email in due {
-        let Ok(email) = EmailAddress::parse(&email) else {
-            tracing::warn!("an account's stored address does not parse; left alone");
-            continue;
-        };
-        if erase_account(pool, companies, &email, Reason::Retention).await?
+    for row in &due {
+        let account = Account::from_row(row)?;
+        if erase_found_account(pool, companies, &account, Reason::Retention).await?
             == AccountOutcome::Erased
         {
             erased += 1;

@@ -198,17 +198,19 @@ where
             .store
             .load_aggregate(aggregate_id)
             .await
-            .map_err(|e| match e {
-                AggregateError::UserError(e) => StoreError::Domain(e),
-                AggregateError::AggregateConflict => StoreError::Conflict {
-                    aggregate_type: A::TYPE,
-                    attempts: 1,
-                },
-                AggregateError::DatabaseConnectionError(e)
-                | AggregateError::DeserializationError(e)
-                | AggregateError::UnexpectedError(e) => StoreError::EventStore(e),
-            })?;
+            .map_err(loading_failed::<A>)?;
         Ok(context.aggregate().clone())
+    }
+
+    /// The stored events of `aggregate_id`, in order, opened (personal values as they were
+    /// entered while the key exists) and upcast.
+    pub async fn events(&self, aggregate_id: &str) -> Result<Vec<A::Event>, StoreError<A::Error>> {
+        let envelopes = self
+            .store
+            .load_events(aggregate_id)
+            .await
+            .map_err(loading_failed::<A>)?;
+        Ok(envelopes.into_iter().map(|e| e.payload).collect())
     }
 
     /// The highest log position of the aggregate's events (for read-your-writes).
@@ -222,5 +224,19 @@ where
     /// The pool the executor writes to.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+}
+
+/// A failure to read aggregate `A`'s events, as the store reports it.
+fn loading_failed<A: Aggregate>(error: AggregateError<A::Error>) -> StoreError<A::Error> {
+    match error {
+        AggregateError::UserError(e) => StoreError::Domain(e),
+        AggregateError::AggregateConflict => StoreError::Conflict {
+            aggregate_type: A::TYPE,
+            attempts: 1,
+        },
+        AggregateError::DatabaseConnectionError(e)
+        | AggregateError::DeserializationError(e)
+        | AggregateError::UnexpectedError(e) => StoreError::EventStore(e),
     }
 }

@@ -8,7 +8,7 @@
 //! Secrets (tokens, codes) are stored only as hashes, and functions that create one return it
 //! only so the caller can put it in the outbox in the same transaction: never in a response.
 
-mod accounts;
+pub(crate) mod accounts;
 mod error;
 mod first_operator;
 mod invitation;

@@ -16,6 +16,7 @@ impl From<ErasureError> for ApiError {
             ErasureError::Database(e) => e.into(),
             ErasureError::Store(e) => e.into(),
             ErasureError::CompanyStore(e) => e.into(),
+            ErasureError::Auth(e) => e.into(),
         }
     }
 }
