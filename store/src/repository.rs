@@ -136,35 +136,16 @@ pub(crate) async fn seal_events(
         if !sealing::has_personal_data(reference, &event.payload, Some(&event.metadata)) {
             continue;
         }
-        let body = event.payload.get(&event.event_type);
-        let owner = body.map_or(KeyOwner::Subscription, |b| {
-            key_owner(&event.aggregate_type, b)
-        });
+        let owner = event
+            .payload
+            .get(&event.event_type)
+            .map_or(KeyOwner::Subscription, |body| {
+                key_owner(&event.aggregate_type, body)
+            });
         let key = match keys.iter().find(|(o, _)| *o == owner) {
             Some((_, key)) => key.clone(),
             None => {
-                let key = match owner {
-                    KeyOwner::Account(account) => Some(
-                        sealing::make_key(conn, &event.aggregate_id, KeyFor::Account(account))
-                            .await?,
-                    ),
-                    KeyOwner::Subscription => {
-                        let holder = body
-                            .filter(|_| event.sequence == 1)
-                            .and_then(sealing::order_holder);
-                        match holder {
-                            Some((company, phone)) => Some(
-                                sealing::make_key(
-                                    conn,
-                                    &event.aggregate_id,
-                                    KeyFor::Holder { company, phone },
-                                )
-                                .await?,
-                            ),
-                            None => sealing::key_of(conn, &event.aggregate_id).await?,
-                        }
-                    }
-                };
+                let key = owners_key(conn, event, owner).await?;
                 keys.push((owner, key.clone()));
                 key
             }
@@ -177,6 +158,33 @@ pub(crate) async fn seal_events(
         )?;
     }
     Ok(())
+}
+
+/// The key that seals `owner`'s data in `event`'s aggregate: made with a subscription's
+/// order or an administrator's first event there, else the subscription's existing one
+/// (`None` once erased: its data is not written again).
+async fn owners_key(
+    conn: &mut PgConnection,
+    event: &SerializedEvent,
+    owner: KeyOwner,
+) -> Result<Option<DataKey>, SealError> {
+    let made = match owner {
+        KeyOwner::Account(account) => KeyFor::Account(account),
+        KeyOwner::Subscription => {
+            let order = event
+                .payload
+                .get(&event.event_type)
+                .filter(|_| event.sequence == 1)
+                .and_then(sealing::order_holder);
+            match order {
+                Some((company, phone)) => KeyFor::Holder { company, phone },
+                None => return sealing::key_of(conn, &event.aggregate_id).await,
+            }
+        }
+    };
+    sealing::make_key(conn, &event.aggregate_id, made)
+        .await
+        .map(Some)
 }
 
 impl PersistedEventRepository for SealedEventRepository {
