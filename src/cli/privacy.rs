@@ -7,11 +7,13 @@
 use std::path::Path;
 
 use anyhow::Context;
+use bedrift_api::commands::Commands;
 use bedrift_api::ApiSettings;
 use bedrift_api::{erasure, personal_data, retention};
 use bedrift_domain::clock::Clock;
 use bedrift_domain::clock::SystemClock;
 use bedrift_domain::metadata::Actor;
+use bedrift_domain::subscription::RetentionRules;
 use bedrift_domain::values::{EmailAddress, PhoneNumber};
 use bedrift_store::{connect, DatabaseSettings};
 
@@ -87,56 +89,91 @@ pub async fn erase(
         }
         let clock = std::sync::Arc::new(SystemClock);
         let commands = bedrift_api::commands::Commands::new(pool.clone(), clock.clone());
-        if let Some(email) = &email {
-            let outcome =
-                erasure::erase_account(pool, &commands.companies, email, erasure::Reason::Request)
-                    .await?;
-            let masked = bedrift_api::auth::mask(email.as_str());
-            match outcome {
-                erasure::AccountOutcome::Erased => println!("{masked}: erased"),
-                erasure::AccountOutcome::NoAccount => {
-                    println!("{masked}: no account; messages to the address, if any, erased")
-                }
-                erasure::AccountOutcome::Operator => {
-                    println!("{masked}: an operator's account, kept while they are staff")
-                }
-                erasure::AccountOutcome::KeptWhileAdministering(companies) => println!(
-                    "{masked}: kept, still an administrator of {} (remove them there first)",
-                    companies.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-                ),
+        match (&phone, &email) {
+            (_, Some(email)) => erase_administrator(pool, &commands, email).await?,
+            (Some(phone), None) => {
+                erase_employee(pool, &commands, &*clock, phone, api.retention_rules).await?
             }
-            return Ok(());
-        }
-        let phone = phone.as_ref().context("give --phone, --email or --replay")?;
-        let erased = erasure::erase_phone(
-            pool,
-            &commands.subscriptions,
-            &*clock,
-            phone,
-            Actor::System,
-            api.retention_rules,
-        )
-        .await?;
-        if erased.is_empty() {
-            println!("no subscription holds personal data of {}", bedrift_api::auth::mask(phone.as_str()));
-        }
-        for one in &erased {
-            let what = match one.outcome {
-                erasure::Outcome::Erased => "erased".to_owned(),
-                erasure::Outcome::KeptWhileLive => {
-                    "kept: the order or ticket is live (withdraw or cancel it, then erase again)".to_owned()
-                }
-                erasure::Outcome::KeptForAccountsThrough(day) => format!(
-                    "kept for the accounts through {day} (bokføringsloven § 13); retention erases it after"
-                ),
-            };
-            println!("subscription {} (company {}): {what}", one.subscription_id, one.company_id);
+            (None, None) => anyhow::bail!("give --phone, --email or --replay"),
         }
         Ok::<_, anyhow::Error>(())
     }
     .await;
     database.close().await?;
     outcome
+}
+
+/// Erases an administrator's data and says what became of it.
+async fn erase_administrator(
+    pool: &bedrift_store::PgPool,
+    commands: &Commands,
+    email: &EmailAddress,
+) -> anyhow::Result<()> {
+    let outcome =
+        erasure::erase_account(pool, &commands.companies, email, erasure::Reason::Request).await?;
+    let masked = bedrift_api::auth::mask(email.as_str());
+    let what = match outcome {
+        erasure::AccountOutcome::Erased => "erased".to_owned(),
+        erasure::AccountOutcome::NoAccount => {
+            "no account; messages to the address, if any, erased".to_owned()
+        }
+        erasure::AccountOutcome::Operator => {
+            "an operator's account, kept while they are staff".to_owned()
+        }
+        erasure::AccountOutcome::KeptWhileAdministering(companies) => format!(
+            "kept, still an administrator of {} (remove them there first)",
+            companies
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    println!("{masked}: {what}");
+    Ok(())
+}
+
+/// Erases what no rule keeps of an employee's subscriptions and says, for each, what became
+/// of it.
+async fn erase_employee(
+    pool: &bedrift_store::PgPool,
+    commands: &Commands,
+    clock: &dyn Clock,
+    phone: &PhoneNumber,
+    rules: RetentionRules,
+) -> anyhow::Result<()> {
+    let erased = erasure::erase_phone(
+        pool,
+        &commands.subscriptions,
+        clock,
+        phone,
+        Actor::System,
+        rules,
+    )
+    .await?;
+    if erased.is_empty() {
+        println!(
+            "no subscription holds personal data of {}",
+            bedrift_api::auth::mask(phone.as_str())
+        );
+    }
+    for one in &erased {
+        let what = match one.outcome {
+            erasure::Outcome::Erased => "erased".to_owned(),
+            erasure::Outcome::KeptWhileLive => {
+                "kept: the order or ticket is live (withdraw or cancel it, then erase again)"
+                    .to_owned()
+            }
+            erasure::Outcome::KeptForAccountsThrough(day) => format!(
+                "kept for the accounts through {day} (bokføringsloven § 13); retention erases it after"
+            ),
+        };
+        println!(
+            "subscription {} (company {}): {what}",
+            one.subscription_id, one.company_id
+        );
+    }
+    Ok(())
 }
 
 /// Prints the journal of erased data keys: `aggregate_id subject erased_at reason` per line.
