@@ -112,13 +112,15 @@ pub(crate) async fn insert(
         // A new session starts where the log stands (R19): its first queries wait until the
         // read models show everything that happened before it, such as its company's
         // registration or its own invitation.
+        // The ORDER BY names the table's columns: the bare names would be the output's cast
+        // `tx_id::text::bigint`, which no index orders, and every login sorted the whole log.
         "INSERT INTO sessions \
          (token_hash, account_id, employee_phone, employee_company, order_link_hash, \
           created_at, expires_at, last_written_tx_id, last_written_position) \
          SELECT $1, $2, $3, $4, $5, $6, $7, head.tx_id, head.position \
          FROM (SELECT NULL) AS one \
-         LEFT JOIN (SELECT tx_id::text::bigint AS tx_id, position FROM events \
-                    ORDER BY tx_id DESC, position DESC LIMIT 1) AS head ON true",
+         LEFT JOIN (SELECT events.tx_id::text::bigint AS tx_id, events.position FROM events \
+                    ORDER BY events.tx_id DESC, events.position DESC LIMIT 1) AS head ON true",
     )
     .bind(token_hash(&token))
     .bind(account)
