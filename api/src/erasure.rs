@@ -173,7 +173,7 @@ pub async fn erase_subscription(
     }
     // What the holder's messages may name, read while the key still opens the events.
     let holder = holder_in_clear(subscriptions, id).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = bedrift_store::begin(pool).await?;
     let subject: Option<Uuid> =
         sqlx::query_scalar("DELETE FROM data_keys WHERE aggregate_id = $1 RETURNING subject")
             .bind(id)
@@ -279,7 +279,7 @@ async fn forget_phone_if_unused(pool: &PgPool, phone: &str) -> Result<(), sqlx::
     if still_held {
         return Ok(());
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = bedrift_store::begin(pool).await?;
     sqlx::query("DELETE FROM sessions WHERE employee_phone = $1")
         .bind(phone)
         .execute(&mut *tx)
@@ -397,7 +397,7 @@ pub async fn journal(pool: &PgPool) -> Result<String, sqlx::Error> {
 /// their erasure: retention (or `erase`) does that, and a rebuild shows `[slettet]` at once.
 pub async fn replay(pool: &PgPool, journal: &str) -> Result<u64, sqlx::Error> {
     let mut deleted = 0;
-    let mut tx = pool.begin().await?;
+    let mut tx = bedrift_store::begin(pool).await?;
     for line in journal.lines().filter(|l| !l.trim().is_empty()) {
         let mut fields = line.split_whitespace();
         let (Some(aggregate), Some(subject), _, Some(reason)) =
@@ -496,7 +496,7 @@ async fn erase_found_account(
     if !administering.is_empty() {
         return Ok(AccountOutcome::KeptWhileAdministering(administering));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = bedrift_store::begin(pool).await?;
     let erased: Vec<String> = sqlx::query_scalar(
         "WITH gone AS (DELETE FROM data_keys WHERE subject = $1 RETURNING aggregate_id, subject)
          INSERT INTO erasures (aggregate_id, subject, reason)
@@ -521,7 +521,7 @@ async fn erase_found_account(
 
 /// The messages to an administrator's `address` are forgotten (see [`forget_recipient`]).
 async fn forget_address(pool: &PgPool, address: &str) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = bedrift_store::begin(pool).await?;
     forget_recipient(&mut tx, address).await?;
     tx.commit().await
 }

@@ -137,7 +137,7 @@ pub async fn apply_next_batch_notifying(
     limit: i64,
 ) -> Result<(usize, LogPosition), ProjectionError> {
     let started = Instant::now();
-    let mut tx = pool.begin().await?;
+    let mut tx = bedrift_store::begin(pool).await?;
     let mut names: Vec<&str> = models.iter().map(|m| m.name()).collect();
     if notifications.is_some() {
         names.push(notifications::CHECKPOINT);

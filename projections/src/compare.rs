@@ -95,7 +95,7 @@ pub async fn compare(
     let scratch = Scratch::create(pool, models).await?;
     let result = async {
         let (folded, position) = scratch.fold_all(pool, progress).await?;
-        let mut tx = pool.begin().await?;
+        let mut tx = bedrift_store::begin(pool).await?;
         // All models' checkpoints, in the projector's lock order, so it waits rather than
         // deadlocks, and the live tables hold still.
         let checkpoints = lock_checkpoints(&mut tx, &ReadModel::ALL).await?;

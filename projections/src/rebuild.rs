@@ -95,6 +95,9 @@ impl Scratch {
             let Some(last) = batch.last().map(|e| e.at) else {
                 return Ok((events, position));
             };
+            // A savepoint: both callers pass a transaction of theirs (which, dropped,
+            // rolls everything back), so this `begin()` is safe to cancel.
+            #[allow(clippy::disallowed_methods)]
             let mut tx = conn.begin().await?;
             for model in &self.models {
                 model.apply(&mut tx, &self.suffix, &batch).await?;
@@ -170,7 +173,7 @@ impl Scratch {
                 }
                 model_rows.fold(&batch)?;
                 if model_rows.len() >= FLUSH_AT {
-                    let mut tx = conn.begin().await?;
+                    let mut tx = bedrift_store::begin(pool).await?;
                     model_rows.flush(&mut tx, &self.suffix).await?;
                     tx.commit().await?;
                     *flushed = true;
@@ -193,7 +196,7 @@ impl Scratch {
             .zip(rows)
             .map(|(model, mut model_rows)| async move {
                 let started = Instant::now();
-                let mut tx = pool.begin().await?;
+                let mut tx = bedrift_store::begin(pool).await?;
                 model_rows.flush(&mut tx, suffix).await?;
                 tx.commit().await?;
                 let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -234,7 +237,7 @@ impl Scratch {
         pool: &PgPool,
         position: LogPosition,
     ) -> Result<(u64, LogPosition), ProjectionError> {
-        let mut tx = pool.begin().await?;
+        let mut tx = bedrift_store::begin(pool).await?;
         lock_checkpoints(&mut tx, &ReadModel::ALL).await?;
         for table in self.tables() {
             sqlx::query(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))

@@ -79,7 +79,7 @@ pub async fn reset_read_models(pool: &PgPool) -> anyhow::Result<()> {
         .iter()
         .flat_map(|m| m.tables().iter().map(|(table, _)| *table))
         .collect();
-    let mut tx = pool.begin().await?;
+    let mut tx = bedrift_store::begin(pool).await?;
     sqlx::query(&format!("TRUNCATE {}", tables.join(", ")))
         .execute(&mut *tx)
         .await?;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Connection, PgConnection};
+use sqlx::{Connection, PgConnection, Postgres, Transaction};
 
 use crate::embedded::{EmbeddedServer, ServerMode};
 use crate::{DatabaseSettings, StoreError};
@@ -67,18 +67,8 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<Database, StoreError
 }
 
 /// The pool settings used everywhere: no ping on checkout (a round trip per query, and a dead
-/// connection fails its query anyway), bounded waits, and no connection back into the pool
-/// while it is inside a transaction.
-///
-/// sqlx 0.8 leaves a connection inside a transaction when a future is cancelled during
-/// `begin()` (its rollback guard keys on a depth it raises only after `BEGIN` returns; upstream
-/// sqlx issue 4393). The next borrower's statements would then run inside that transaction and
-/// be lost when it ends, and a transaction holding an xid would stall the projector's safe
-/// horizon. So each released connection is asked whether it is inside a transaction (in one
-/// it started earlier, `now()` is older than the statement) and closed if so, which makes the
-/// server roll it back. The question goes by the simple query protocol: with the extended
-/// protocol the statement's timestamp is taken after its implicit transaction started, so the
-/// two never match.
+/// connection fails its query anyway) and bounded waits. A connection goes back into the pool
+/// outside any transaction because every transaction starts through [`begin`].
 pub fn pool_options(max_connections: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max_connections)
@@ -86,28 +76,29 @@ pub fn pool_options(max_connections: u32) -> PgPoolOptions {
         .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .idle_timeout(Duration::from_secs(600))
-        .after_release(|connection, _| {
-            Box::pin(async move {
-                let outside_transaction = outside_transaction(connection).await?;
-                if !outside_transaction {
-                    tracing::warn!(
-                        "closing a pooled connection left inside a transaction by a cancelled task"
-                    );
-                }
-                Ok(outside_transaction)
-            })
-        })
 }
 
-/// Whether the connection is outside a transaction block: in autocommit, a statement's
-/// transaction starts with it.
-async fn outside_transaction(connection: &mut PgConnection) -> Result<bool, sqlx::Error> {
-    use sqlx::{Executor, Row};
-    // A bare string, without arguments, goes by the simple query protocol.
-    let row = connection
-        .fetch_one("SELECT now() = statement_timestamp()")
-        .await?;
-    row.try_get(0)
+/// Starts a transaction on a connection of `pool`: `pool.begin()`, made safe to cancel.
+///
+/// sqlx 0.8 leaves a connection inside a transaction when the future of `begin()` is dropped
+/// while `BEGIN` is on the wire: its rollback guard keys on a depth it raises only after the
+/// answer arrives (upstream sqlx issue 4393). The connection would go back into the pool, and
+/// the next borrower's statements would run inside that transaction and vanish with it, while
+/// its open xid held back the projector's safe horizon. So `BEGIN` runs in a task of its own,
+/// which finishes whether or not its caller is still waiting: if the caller is gone, the
+/// finished transaction is dropped, and sqlx then knows to roll it back before the connection
+/// is reused. A task costs microseconds; the check this replaces cost every returned
+/// connection a round trip.
+pub async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let pool = pool.clone();
+    #[allow(clippy::disallowed_methods)] // the one place that may call it
+    let begun = tokio::spawn(async move { pool.begin().await });
+    match begun.await {
+        Ok(begun) => begun,
+        Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+        // The runtime is shutting down.
+        Err(_) => Err(sqlx::Error::WorkerCrashed),
+    }
 }
 
 /// Creates database `name` on the server `admin` connects to, unless it exists.

@@ -20,7 +20,7 @@ pub mod testing;
 
 pub use commands::{CommandExecutor, EventStore, Start};
 pub use database::{
-    connect, create_database_if_missing, pool_options, quote_identifier, Database,
+    begin, connect, create_database_if_missing, pool_options, quote_identifier, Database,
     EMBEDDED_DATABASE,
 };
 pub use error::StoreError;

@@ -222,7 +222,7 @@ impl PersistedEventRepository for SealedEventRepository {
             ));
         }
         let mut events = events.to_vec();
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut tx = crate::begin(&self.pool).await.map_err(database_error)?;
         seal_events(&mut tx, &mut events).await?;
         for event in &events {
             sqlx::query(

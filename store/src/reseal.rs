@@ -23,7 +23,7 @@ const RESEAL_LOCK_KEY: i64 = 0x6265_6472_6966_7453;
 /// Seals every subscription and company event stored with personal values in clear; returns how many
 /// events it sealed. One transaction: all or nothing.
 pub async fn seal_stored_events(pool: &PgPool) -> Result<u64, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::begin(pool).await?;
     // Replicas migrating at once take turns; each reads what is still in clear after its
     // turn comes (a statement's snapshot is taken when it starts).
     sqlx::query("SELECT pg_advisory_xact_lock($1)")

@@ -175,7 +175,7 @@ async fn an_e_mail_arrives_over_smtp_with_its_subject_and_message_id() {
     let pool = db.pool();
     let link = "https://billett.example/nytt-passord?token=0123456789abcdef";
     let text = auth::password_reset_email(link);
-    let mut transaction = pool.begin().await.unwrap();
+    let mut transaction = bedrift_store::begin(pool).await.unwrap();
     auth::enqueue_message(
         &mut transaction,
         Channel::Email,

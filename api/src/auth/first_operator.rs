@@ -49,7 +49,7 @@ pub async fn create_first_operator(
     password: &str,
 ) -> Result<Account, AuthError> {
     check_password_rules(password)?;
-    let mut transaction = pool.begin().await?;
+    let mut transaction = bedrift_store::begin(pool).await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(FIRST_OPERATOR_LOCK)
         .execute(&mut *transaction)

@@ -53,7 +53,7 @@ pub async fn accept_invitation(
     password: &str,
 ) -> Result<Account, AuthError> {
     check_password_rules(password)?;
-    let mut transaction = pool.begin().await?;
+    let mut transaction = bedrift_store::begin(pool).await?;
     let account = tokens::consume(&mut transaction, clock, TokenKind::Invitation, token)
         .await?
         .ok_or(AuthError::InvalidToken)?;

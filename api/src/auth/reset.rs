@@ -61,7 +61,7 @@ pub async fn reset_password(
     new_password: &str,
 ) -> Result<(), AuthError> {
     check_password_rules(new_password)?;
-    let mut transaction = pool.begin().await?;
+    let mut transaction = bedrift_store::begin(pool).await?;
     let account = tokens::consume(&mut transaction, clock, TokenKind::PasswordReset, token)
         .await?
         .ok_or(AuthError::InvalidToken)?;

@@ -120,7 +120,7 @@ pub async fn verify_phone(
         return Err(AuthError::bad_input("code", "the code has 6 digits"));
     }
     let now = clock.now();
-    let mut transaction = pool.begin().await?;
+    let mut transaction = bedrift_store::begin(pool).await?;
     let attempt = sqlx::query(
         "UPDATE verification_codes SET attempts = attempts + 1 \
          WHERE company_id IS NOT DISTINCT FROM $1 AND phone = $2 AND attempts < $3 \

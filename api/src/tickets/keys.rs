@@ -79,7 +79,7 @@ pub async fn signing_key(pool: &PgPool, clock: &dyn Clock) -> Result<SigningKey,
 pub async fn rotate(pool: &PgPool, clock: &dyn Clock) -> Result<String, TicketError> {
     let (kid, pkcs8, public) = generate()?;
     let now = clock.now();
-    let mut tx = pool.begin().await?;
+    let mut tx = bedrift_store::begin(pool).await?;
     sqlx::query("UPDATE ticket_signing_keys SET retired_at = $1 WHERE retired_at IS NULL")
         .bind(now)
         .execute(&mut *tx)

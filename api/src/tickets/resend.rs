@@ -18,7 +18,7 @@ pub async fn send_again(
     ticket: &TicketListing,
     language: Language,
 ) -> Result<(), TicketError> {
-    let mut tx = state.pool.begin().await?;
+    let mut tx = bedrift_store::begin(&state.pool).await?;
     let token = ticket_links::reissue(&mut tx, ticket.subscription_id).await?;
     let link = state
         .settings

@@ -79,7 +79,7 @@ pub async fn request_code(
     phone: &PhoneNumber,
     client: IpAddr,
 ) -> Result<String, auth::AuthError> {
-    let mut transaction = pool.begin().await.unwrap();
+    let mut transaction = bedrift_store::begin(pool).await.unwrap();
     let code = auth::request_verification_code(
         &mut transaction,
         clock,

@@ -90,7 +90,7 @@ async fn reset_token(
     clock: &impl bedrift_domain::clock::Clock,
     mail: &str,
 ) -> Option<String> {
-    let mut transaction = db.pool().begin().await.unwrap();
+    let mut transaction = bedrift_store::begin(db.pool()).await.unwrap();
     let token = auth::request_password_reset(&mut transaction, clock, limits(), &email(mail))
         .await
         .unwrap();
@@ -159,7 +159,7 @@ async fn reset_requests_for_one_address_are_limited() {
     for _ in 0..3 {
         assert!(reset_token(&db, &clock, "kari@firma.no").await.is_some());
     }
-    let mut transaction = db.pool().begin().await.unwrap();
+    let mut transaction = bedrift_store::begin(db.pool()).await.unwrap();
     let fourth =
         auth::request_password_reset(&mut transaction, &clock, limits(), &email("kari@firma.no"))
             .await;

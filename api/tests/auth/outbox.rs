@@ -18,7 +18,7 @@ async fn the_code_sms_is_queued_with_its_cause() {
     let (db, clock) = setup().await;
     let pool = db.pool();
     let mobile = phone("91234567");
-    let mut transaction = pool.begin().await.unwrap();
+    let mut transaction = bedrift_store::begin(pool).await.unwrap();
     let code = auth::request_verification_code(
         &mut transaction,
         &clock,
@@ -57,7 +57,7 @@ async fn a_message_is_not_queued_when_its_cause_rolls_back() {
     let (db, clock) = setup().await;
     let pool = db.pool();
     let (id, _) = invited_administrator(pool, &clock, "kari@firma.no").await;
-    let mut transaction = pool.begin().await.unwrap();
+    let mut transaction = bedrift_store::begin(pool).await.unwrap();
     let token = auth::issue_invitation(&mut transaction, &clock, id, inviting_company())
         .await
         .unwrap();

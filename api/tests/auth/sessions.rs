@@ -119,7 +119,7 @@ async fn a_personal_login_names_only_the_phone_and_survives_rotation() {
     let at_company = request_code(pool, &clock, company, &mobile, client)
         .await
         .unwrap();
-    let mut transaction = pool.begin().await.unwrap();
+    let mut transaction = bedrift_store::begin(pool).await.unwrap();
     let personal = auth::request_verification_code(
         &mut transaction,
         &clock,

@@ -60,9 +60,9 @@ async fn an_event_that_commits_after_a_later_position_is_applied_exactly_once() 
     project_all(&pool, 100).await;
 
     // The earlier position stays uncommitted while the later one commits.
-    let mut early = pool.begin().await.unwrap();
+    let mut early = bedrift_store::begin(&pool).await.unwrap();
     let (early_position, early_id) = insert_order(&mut early, &template, "+4790000101").await;
-    let mut late = pool.begin().await.unwrap();
+    let mut late = bedrift_store::begin(&pool).await.unwrap();
     let (late_position, late_id) = insert_order(&mut late, &template, "+4790000102").await;
     assert!(early_position < late_position);
     late.commit().await.unwrap();
@@ -120,7 +120,7 @@ async fn a_transaction_running_in_another_database_does_not_hold_this_log_back()
 
     // Another database on the same server: a transaction there takes an id and stays open.
     let neighbour = TestDatabase::create().await;
-    let mut elsewhere = neighbour.pool().begin().await.unwrap();
+    let mut elsewhere = bedrift_store::begin(neighbour.pool()).await.unwrap();
     let _: (String,) = sqlx::query_as("SELECT pg_current_xact_id()::text")
         .fetch_one(&mut *elsewhere)
         .await

@@ -8,6 +8,7 @@ use bedrift_store::testing::TestDatabase;
 use bedrift_store::CommandExecutor;
 use chrono::Utc;
 use sqlx::postgres::PgListener;
+use sqlx::Connection;
 
 use crate::counter::{Counter, CounterCommand, Hooks};
 
@@ -148,7 +149,7 @@ async fn a_rolled_back_insert_notifies_nobody() {
     let mut listener = PgListener::connect_with(db.pool()).await.expect("listener");
     listener.listen("events").await.expect("listen");
 
-    let mut tx = db.pool().begin().await.expect("begin");
+    let mut tx = bedrift_store::begin(db.pool()).await.expect("begin");
     sqlx::query(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
          payload, metadata) VALUES ('X', 'x', 1, 'E', '1', '{}', '{}')",
@@ -163,44 +164,39 @@ async fn a_rolled_back_insert_notifies_nobody() {
 }
 
 #[tokio::test]
-async fn a_released_connection_is_reused_unless_it_was_left_inside_a_transaction() {
+async fn a_write_after_cancelled_begins_is_committed() {
     let db = TestDatabase::create().await;
+    // One connection, so every begin and the write after them share it.
     let pool = bedrift_store::pool_options(1)
         .connect_with(db.connect_options())
         .await
         .expect("pool");
-    let backend = |pool: sqlx::PgPool| async move {
-        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
-            .fetch_one(&pool)
-            .await
-            .expect("pid");
-        pid
-    };
-    let first = backend(pool.clone()).await;
-    assert_eq!(
-        backend(pool.clone()).await,
-        first,
-        "a clean connection is reused"
-    );
-
-    // A BEGIN that sqlx does not know about, as a cancelled `begin()` leaves behind.
-    let mut connection = pool.acquire().await.expect("connection");
-    sqlx::raw_sql("BEGIN")
-        .execute(&mut *connection)
+    sqlx::query("CREATE TABLE written (n int)")
+        .execute(&pool)
         .await
-        .expect("begin");
-    drop(connection);
-    let next = backend(pool.clone()).await;
-    assert_ne!(
-        next, first,
-        "the connection inside a transaction was closed"
-    );
-    let stale: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state LIKE 'idle in transaction%'",
-    )
-    .bind(first)
-    .fetch_one(&pool)
-    .await
-    .expect("query");
-    assert_eq!(stale, 0, "closing it ended its transaction");
+        .expect("table");
+    for n in 0..20 {
+        // Polled once, a begin has its `BEGIN` on the wire and waits for the answer; then its
+        // caller gives up, as a request does when its client hangs up.
+        let begin = bedrift_store::begin(&pool);
+        futures::pin_mut!(begin);
+        let polled = futures::poll!(begin.as_mut());
+        drop(begin);
+        assert!(polled.is_pending(), "begin {n} was answered on its first poll");
+
+        sqlx::query("INSERT INTO written VALUES ($1)")
+            .bind(n)
+            .execute(&pool)
+            .await
+            .expect("insert");
+    }
+    // Seen from a connection of its own: nothing went into a transaction left open.
+    let mut elsewhere = sqlx::PgConnection::connect_with(&db.connect_options())
+        .await
+        .expect("connection");
+    let written: i64 = sqlx::query_scalar("SELECT count(*) FROM written")
+        .fetch_one(&mut elsewhere)
+        .await
+        .expect("count");
+    assert_eq!(written, 20);
 }

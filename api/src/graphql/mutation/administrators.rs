@@ -73,7 +73,7 @@ pub(super) async fn notify(
     name: &str,
     company_name: &str,
 ) -> Result<(), ApiError> {
-    let mut transaction = state.pool.begin().await?;
+    let mut transaction = bedrift_store::begin(&state.pool).await?;
     let text = if has_password {
         messages::administrator_added_email(
             name,
