@@ -204,8 +204,11 @@ enum BenchCommand {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    telemetry::init();
     let cli = Cli::parse();
+    telemetry::init(match cli.command {
+        Command::Bench(BenchCommand::Load(_)) => telemetry::Defaults::Quiet,
+        _ => telemetry::Defaults::Service,
+    });
     let settings = DatabaseSettings::from_env()?;
     match cli.command {
         Command::Migrate => cli::migrate::run(&settings).await,
