@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use bedrift_domain::clock::Clock;
+use bedrift_projections::queries::BillingStates;
 use bedrift_projections::{LogPosition, ProjectorRole};
 use metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
@@ -34,6 +35,9 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// The approval-queue watchers of this process's websocket subscriptions, one per company.
     pub queue_watchers: Arc<QueueWatchers>,
+    /// The billing states the payroll and invoice bases read last, so that the next call reads
+    /// only what changed.
+    pub billing_states: Arc<BillingStates>,
 }
 
 impl AppState {
@@ -48,6 +52,7 @@ impl AppState {
             settings: Arc::new(settings),
             metrics: None,
             queue_watchers: Arc::default(),
+            billing_states: Arc::default(),
         }
     }
 

@@ -1,7 +1,9 @@
 //! Queries over the read models that need the domain: the payroll deduction basis and the
 //! invoice basis, priced by the domain's billing function from the billing read model.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use bedrift_domain::billing::{charge, BillingError, Charge};
 use bedrift_domain::company::{ContributionHistory, EmployerContribution};
@@ -93,35 +95,147 @@ pub struct InvoiceBasis {
     pub preliminary: bool,
 }
 
-/// The billing rows that may be charged in a month (`$2` its first day, `$3` its last), of one
-/// company (`$1`) or all (`$1` null), with the folded state as JSON text.
-pub const CANDIDATES: &str =
-    "SELECT subscription_id, company_id, state::text FROM billing_subscriptions
-     WHERE approved AND ($1::uuid IS NULL OR company_id = $1)
-       AND valid_from <= $3 AND (end_date IS NULL OR end_date >= $2)";
+/// The billing rows of one company (`$1`) that may be charged in a month (`$2` its first day,
+/// `$3` its last), with each row's version, and its folded state as JSON text unless the
+/// caller already holds that version (`$4` subscriptions, `$5` their versions). A statement of
+/// its own, not one with `$1 IS NULL OR company_id = $1`: a prepared statement's generic plan
+/// could then use no index on the company, and read every company's rows of the month.
+pub const CANDIDATES: &str = "SELECT b.subscription_id, b.company_id, b.version,
+            CASE WHEN held.version = b.version THEN NULL ELSE b.state::text END
+     FROM billing_subscriptions b
+     LEFT JOIN unnest($4::uuid[], $5::bigint[]) AS held (subscription_id, version)
+       ON held.subscription_id = b.subscription_id
+     WHERE b.approved AND b.company_id = $1
+       AND b.valid_from <= $3 AND (b.end_date IS NULL OR b.end_date >= $2)";
+
+/// [`CANDIDATES`] of every company: `$1` the month's first day, `$2` its last, `$3` and `$4`
+/// the states held.
+const EVERY_COMPANYS_CANDIDATES: &str = "SELECT b.subscription_id, b.company_id, b.version,
+            CASE WHEN held.version = b.version THEN NULL ELSE b.state::text END
+     FROM billing_subscriptions b
+     LEFT JOIN unnest($3::uuid[], $4::bigint[]) AS held (subscription_id, version)
+       ON held.subscription_id = b.subscription_id
+     WHERE b.approved AND b.valid_from <= $2 AND (b.end_date IS NULL OR b.end_date >= $1)";
+
+/// How many parsed states [`BillingStates`] holds at most, across all bases.
+const HELD_STATES: usize = 100_000;
+
+/// How long [`BillingStates`] holds the states of a basis nobody asked for again.
+const HELD_FOR: Duration = Duration::from_secs(15 * 60);
+
+/// The parsed billing states the last call of each basis (a company's, or every company's,
+/// for a month) read, each with its row's version, so that the next call reads and parses only
+/// the states that changed since. A basis of a large company is otherwise mostly the database
+/// turning every state into text and this process parsing it again.
+///
+/// A row's version grows with every event applied to it, so a held state with the row's
+/// version is the row's state. What is held is the last call's candidates only (a state that
+/// left them goes with the next call), at most [`HELD_STATES`] in all, and a basis not asked for
+/// in [`HELD_FOR`] is forgotten: an erased holder's state (whose row's version moved on) does
+/// not stay in memory longer than that.
+#[derive(Debug, Default)]
+pub struct BillingStates {
+    bases: Mutex<HashMap<(Option<Uuid>, Month), Held>>,
+}
+
+/// The states one basis's last call read.
+#[derive(Debug)]
+struct Held {
+    used: Instant,
+    states: HashMap<Uuid, (i64, Arc<Subscription>)>,
+}
+
+impl BillingStates {
+    /// The states held for basis `key`, taken out (a concurrent call of the same basis reads
+    /// them afresh).
+    fn take(&self, key: (Option<Uuid>, Month)) -> HashMap<Uuid, (i64, Arc<Subscription>)> {
+        let mut bases = self.bases.lock().unwrap_or_else(PoisonError::into_inner);
+        bases.retain(|_, held| held.used.elapsed() < HELD_FOR);
+        bases
+            .remove(&key)
+            .map(|held| held.states)
+            .unwrap_or_default()
+    }
+
+    /// Holds `states` as basis `key`'s, forgetting the least recently used bases beyond
+    /// [`HELD_STATES`].
+    fn keep(&self, key: (Option<Uuid>, Month), states: HashMap<Uuid, (i64, Arc<Subscription>)>) {
+        if states.len() > HELD_STATES {
+            return;
+        }
+        let mut bases = self.bases.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut total: usize =
+            bases.values().map(|held| held.states.len()).sum::<usize>() + states.len();
+        while total > HELD_STATES {
+            let Some(oldest) = bases
+                .iter()
+                .min_by_key(|(_, held)| held.used)
+                .map(|(k, _)| *k)
+            else {
+                break;
+            };
+            total -= bases.remove(&oldest).map_or(0, |held| held.states.len());
+        }
+        bases.insert(
+            key,
+            Held {
+                used: Instant::now(),
+                states,
+            },
+        );
+    }
+}
 
 /// Subscriptions that may be charged in `month` (approved, valid on a day of it), with their
-/// company, folded state.
+/// company and folded state, read through `held`.
 async fn candidates(
     pool: &PgPool,
+    held: &BillingStates,
     company: Option<CompanyId>,
     month: Month,
-) -> Result<Vec<(Uuid, Uuid, Subscription)>, ProjectionError> {
-    // The state as text, parsed straight into a `Subscription` without a `serde_json::Value`
-    // in between: the parse is most of a large company's basis (`bedrift bench exports`).
-    let rows: Vec<(Uuid, Uuid, String)> = sqlx::query_as(CANDIDATES)
-        .bind(company.map(|c| c.as_uuid()))
+) -> Result<Vec<(Uuid, Uuid, Arc<Subscription>)>, ProjectionError> {
+    let key = (company.map(|c| c.as_uuid()), month);
+    let mut known = held.take(key);
+    let (ids, versions): (Vec<Uuid>, Vec<i64>) = known
+        .iter()
+        .map(|(id, (version, _))| (*id, *version))
+        .unzip();
+    let query = match company {
+        Some(company) => sqlx::query_as(CANDIDATES).bind(company.as_uuid()),
+        None => sqlx::query_as(EVERY_COMPANYS_CANDIDATES),
+    };
+    let rows: Vec<(Uuid, Uuid, i64, Option<String>)> = query
         .bind(month.first_day())
         .bind(month.last_day())
+        .bind(&ids)
+        .bind(&versions)
         .fetch_all(pool)
         .await?;
-    rows.into_iter()
-        .map(|(id, company, state)| {
-            serde_json::from_str(&state)
-                .map(|state| (id, company, state))
-                .map_err(|e| ProjectionError::Corrupt(e.to_string()))
-        })
-        .collect()
+    let mut read = HashMap::with_capacity(rows.len());
+    let mut candidates = Vec::with_capacity(rows.len());
+    for (id, company, version, text) in rows {
+        let state = match text {
+            // Parsed straight from text, without a `serde_json::Value` in between: the parse
+            // is most of a large company's first basis (`bedrift bench exports`).
+            Some(text) => Arc::new(
+                serde_json::from_str::<Subscription>(&text)
+                    .map_err(|e| ProjectionError::Corrupt(e.to_string()))?,
+            ),
+            // The statement leaves the text out only for a version it was told is held.
+            None => match known.remove(&id) {
+                Some((held_version, state)) if held_version == version => state,
+                _ => {
+                    return Err(ProjectionError::Corrupt(format!(
+                        "billing state {id} version {version} is neither read nor held"
+                    )))
+                }
+            },
+        };
+        read.insert(id, (version, state.clone()));
+        candidates.push((id, company, state));
+    }
+    held.keep(key, read);
+    Ok(candidates)
 }
 
 /// Every company's contribution settings (or one company's), in the order they were set.
@@ -165,14 +279,17 @@ async fn contributions(
 /// Prices every candidate of `month`: (subscription id, company id, state, charge).
 async fn charges(
     pool: &PgPool,
+    held: &BillingStates,
     company: Option<CompanyId>,
     month: Month,
-) -> Result<Vec<(Uuid, Uuid, Subscription, Charge)>, ProjectionError> {
-    let mut conn = pool.acquire().await?;
-    let prices: PriceList = price_list(&mut conn).await?;
-    drop(conn);
-    let (candidates, contributions) = tokio::try_join!(
-        candidates(pool, company, month),
+) -> Result<Vec<(Uuid, Uuid, Arc<Subscription>, Charge)>, ProjectionError> {
+    let prices = async {
+        let mut conn = pool.acquire().await?;
+        price_list(&mut conn).await
+    };
+    let (prices, candidates, contributions): (PriceList, _, _) = tokio::try_join!(
+        prices,
+        candidates(pool, held, company, month),
         contributions(pool, company)
     )?;
     let none = ContributionHistory::default();
@@ -190,13 +307,14 @@ async fn charges(
 /// is preliminary).
 pub async fn payroll_basis(
     pool: &PgPool,
+    held: &BillingStates,
     company: CompanyId,
     month: Month,
     today: NaiveDate,
 ) -> Result<PayrollBasis, ProjectionError> {
     let mut totals = Totals::default();
     let mut lines: Vec<PayrollLine> = Vec::new();
-    for (id, _, state, charge) in charges(pool, Some(company), month).await? {
+    for (id, _, state, charge) in charges(pool, held, Some(company), month).await? {
         // `charge` refuses a subscription that was never ordered, so every charged one is.
         let ordered = state.ordered().ok_or(BillingError::NotOrdered)?;
         totals.add(&charge);
@@ -230,13 +348,14 @@ pub async fn payroll_basis(
 /// The invoice basis of `month` across all companies (or one), as of `today`.
 pub async fn invoice_basis(
     pool: &PgPool,
+    held: &BillingStates,
     company: Option<CompanyId>,
     month: Month,
     today: NaiveDate,
 ) -> Result<InvoiceBasis, ProjectionError> {
     let mut per_company: BTreeMap<Uuid, Totals> = BTreeMap::new();
     let mut totals = Totals::default();
-    for (_, company, _, charge) in charges(pool, company, month).await? {
+    for (_, company, _, charge) in charges(pool, held, company, month).await? {
         per_company.entry(company).or_default().add(&charge);
         totals.add(&charge);
     }

@@ -14,6 +14,7 @@ use bedrift_api::reports::{
 };
 use bedrift_domain::clock::{Clock, SystemClock};
 use bedrift_domain::values::{CompanyId, Month};
+use bedrift_projections::queries::BillingStates;
 use bedrift_store::{connect, DatabaseSettings};
 use clap::ValueEnum;
 
@@ -57,7 +58,14 @@ pub async fn payroll(
     let database = connect(settings).await?;
     let outcome = async {
         super::migrate::quietly(database.pool()).await?;
-        let export = load_payroll(database.pool(), company, month, SystemClock.today()).await?;
+        let export = load_payroll(
+            database.pool(),
+            &BillingStates::default(),
+            company,
+            month,
+            SystemClock.today(),
+        )
+        .await?;
         let bytes = render_payroll(&export, layout, kind)?;
         anyhow::Ok((export, bytes))
     }
@@ -89,9 +97,14 @@ pub async fn invoice(
     let database = connect(settings).await?;
     let outcome = async {
         super::migrate::quietly(database.pool()).await?;
-        let basis = load_invoice(database.pool(), month, SystemClock.today())
-            .await
-            .map_err(|e| anyhow!("reading the invoice basis: {e}"))?;
+        let basis = load_invoice(
+            database.pool(),
+            &BillingStates::default(),
+            month,
+            SystemClock.today(),
+        )
+        .await
+        .map_err(|e| anyhow!("reading the invoice basis: {e}"))?;
         let bytes = invoice_csv(&basis)?;
         anyhow::Ok((basis, bytes))
     }

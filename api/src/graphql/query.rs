@@ -228,9 +228,15 @@ impl QueryRoot {
     ) -> Result<InvoiceBasis> {
         let (state, caller) = parts(ctx);
         caller.require_operator()?;
-        let basis = invoice_basis(&state.pool, None, month.0, state.clock.today())
-            .await
-            .map_err(ApiError::from)?;
+        let basis = invoice_basis(
+            &state.pool,
+            &state.billing_states,
+            None,
+            month.0,
+            state.clock.today(),
+        )
+        .await
+        .map_err(ApiError::from)?;
         Ok(InvoiceBasis::load(&state.pool, basis).await?)
     }
 }

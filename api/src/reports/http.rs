@@ -205,6 +205,7 @@ async fn payroll(
         }
         let export = load_payroll(
             &state.pool,
+            &state.billing_states,
             CompanyId::from_uuid(company),
             month,
             state.clock.today(),
@@ -323,7 +324,13 @@ async fn invoice(
         if !machine {
             caller.require_operator()?;
         }
-        let basis = load_invoice(&state.pool, month, state.clock.today()).await?;
+        let basis = load_invoice(
+            &state.pool,
+            &state.billing_states,
+            month,
+            state.clock.today(),
+        )
+        .await?;
         let bytes = invoice_csv(&basis)?;
         Ok::<_, ApiError>(Download {
             name: invoice_file_name(&basis),

@@ -7,7 +7,7 @@
 //! reads it as it is.
 
 use bedrift_domain::values::Month;
-use bedrift_projections::queries::invoice_basis;
+use bedrift_projections::queries::{invoice_basis, BillingStates};
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
@@ -17,13 +17,15 @@ use crate::graphql::types::invoice::InvoiceBasis;
 use crate::graphql::types::payroll::PayrollTotals;
 use crate::graphql::ApiError;
 
-/// Every company's invoice basis of `month` as of `today`, as the GraphQL API returns it.
+/// Every company's invoice basis of `month` as of `today`, as the GraphQL API returns it,
+/// read through `held`.
 pub async fn load_invoice(
     pool: &PgPool,
+    held: &BillingStates,
     month: Month,
     today: NaiveDate,
 ) -> Result<InvoiceBasis, ApiError> {
-    let basis = invoice_basis(pool, None, month, today).await?;
+    let basis = invoice_basis(pool, held, None, month, today).await?;
     InvoiceBasis::load(pool, basis).await
 }
 

@@ -6,7 +6,7 @@
 use bedrift_domain::company::OrderForm;
 use bedrift_domain::values::{CompanyId, Month};
 use bedrift_projections::listing::{self, CompanyListing};
-use bedrift_projections::queries::{payroll_basis, PayrollBasis, PayrollLine};
+use bedrift_projections::queries::{payroll_basis, BillingStates, PayrollBasis, PayrollLine};
 use bedrift_projections::ProjectionError;
 use chrono::NaiveDate;
 use sqlx::PgPool;
@@ -54,10 +54,11 @@ impl PayrollExport {
 }
 
 /// Reads `company`'s basis for `month` as of `today` (which decides whether it is
-/// preliminary).
-#[tracing::instrument(skip(pool))]
+/// preliminary), through `held`.
+#[tracing::instrument(skip(pool, held))]
 pub async fn load_payroll(
     pool: &PgPool,
+    held: &BillingStates,
     company: CompanyId,
     month: Month,
     today: NaiveDate,
@@ -67,7 +68,7 @@ pub async fn load_payroll(
         .ok_or(ReportError::CompanyNotFound)?;
     let form: OrderForm = serde_json::from_value(listing.order_form.clone())
         .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
-    let basis = payroll_basis(pool, company, month, today).await?;
+    let basis = payroll_basis(pool, held, company, month, today).await?;
     let zone_names = zone_names(pool, month.first_day()).await?;
     Ok(PayrollExport {
         company: listing,

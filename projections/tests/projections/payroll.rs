@@ -4,10 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bedrift_domain::company::OrderForm;
 use bedrift_domain::company::{CompanyCommand, EmployerContribution, OrderingPolicy};
-use bedrift_domain::subscription::{CancelAt, SubscriptionCommand, ZoneChangeFrom};
-use bedrift_domain::values::{Money, Month};
-use bedrift_projections::queries::{invoice_basis, payroll_basis};
+use bedrift_domain::subscription::{
+    CancelAt, EmployeeDetails, SubscriptionCommand, ZoneChangeFrom,
+};
+use bedrift_domain::values::{EmployeeNumber, Money, Month, PersonName};
+use bedrift_projections::queries::{invoice_basis, payroll_basis, BillingStates};
 use bedrift_projections::rebuild::rebuild;
 use bedrift_projections::{Projector, ProjectorSettings, ReadModel};
 use bedrift_store::testing::TestDatabase;
@@ -104,9 +107,16 @@ async fn the_payroll_basis_lists_each_charged_subscription_with_price_contributi
     project_all(&pool, 3).await;
 
     let today = date("2026-12-15");
-    let december = payroll_basis(&pool, company, Month::parse("2026-12").unwrap(), today)
-        .await
-        .unwrap();
+    let held = BillingStates::default();
+    let december = payroll_basis(
+        &pool,
+        &held,
+        company,
+        Month::parse("2026-12").unwrap(),
+        today,
+    )
+    .await
+    .unwrap();
     assert!(december.preliminary);
     let lines: Vec<(String, Money, Money, Money)> = december
         .lines
@@ -139,9 +149,15 @@ async fn the_payroll_basis_lists_each_charged_subscription_with_price_contributi
         Money::from_ore(52_500 + 56_250).unwrap()
     );
 
-    let january = payroll_basis(&pool, company, Month::parse("2027-01").unwrap(), today)
-        .await
-        .unwrap();
+    let january = payroll_basis(
+        &pool,
+        &held,
+        company,
+        Month::parse("2027-01").unwrap(),
+        today,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         january.lines.len(),
         1,
@@ -152,17 +168,86 @@ async fn the_payroll_basis_lists_each_charged_subscription_with_price_contributi
         kroner(500),
         "one zone for a young adult from January"
     );
-    let november = payroll_basis(&pool, company, Month::parse("2026-11").unwrap(), today)
-        .await
-        .unwrap();
+    let november = payroll_basis(
+        &pool,
+        &held,
+        company,
+        Month::parse("2026-11").unwrap(),
+        today,
+    )
+    .await
+    .unwrap();
     assert!(november.lines.is_empty() && !november.preliminary);
 
-    let invoice = invoice_basis(&pool, None, Month::parse("2026-12").unwrap(), today)
+    let invoice = invoice_basis(&pool, &held, None, Month::parse("2026-12").unwrap(), today)
         .await
         .unwrap();
     assert_eq!(invoice.companies.len(), 2);
     assert_eq!(invoice.totals.subscriptions, 3);
     assert_eq!(invoice.totals.price, kroner(1_450) + kroner(375));
+}
+
+#[tokio::test]
+async fn a_basis_asked_for_again_shows_what_changed_since_it_was_last_read() {
+    let db = TestDatabase::create().await;
+    let pool = db.pool().clone();
+    let world = World::new(pool.clone(), "2026-11-10").await;
+    let company = world
+        .register_company(0, OrderingPolicy::AutomaticApproval)
+        .await;
+    let kari = world
+        .order(company, 0, 0, OrderingPolicy::AutomaticApproval)
+        .await
+        .unwrap();
+    world
+        .order(company, 1, 0, OrderingPolicy::AutomaticApproval)
+        .await
+        .unwrap();
+    project_all(&pool, 3).await;
+    let today = date("2026-11-20");
+    let december = Month::parse("2026-12").unwrap();
+    let held = BillingStates::default();
+    let first = payroll_basis(&pool, &held, company, december, today)
+        .await
+        .unwrap();
+    let names = |basis: &bedrift_projections::queries::PayrollBasis| -> Vec<String> {
+        basis.lines.iter().map(|l| l.first_name.clone()).collect()
+    };
+    assert_eq!(names(&first), ["Ola", "Kari"]);
+
+    // One holder's name is corrected, a third employee orders, and the basis is asked again.
+    let corrected = EmployeeDetails {
+        first_name: PersonName::parse("Karianne").unwrap(),
+        last_name: PersonName::parse("Nordmann").unwrap(),
+        employee_number: Some(EmployeeNumber::parse("E0").unwrap()),
+        extra_fields: Default::default(),
+    };
+    world
+        .subscriptions
+        .execute(
+            &kari.to_string(),
+            SubscriptionCommand::UpdateEmployeeDetails {
+                details: corrected,
+                form: OrderForm::standard(),
+                by: admin(),
+            },
+            &system(),
+        )
+        .await
+        .unwrap();
+    world
+        .order(company, 2, 0, OrderingPolicy::AutomaticApproval)
+        .await
+        .unwrap();
+    project_all(&pool, 3).await;
+    let again = payroll_basis(&pool, &held, company, december, today)
+        .await
+        .unwrap();
+    assert_eq!(names(&again), ["Åse", "Ola", "Karianne"]);
+    let afresh = payroll_basis(&pool, &BillingStates::default(), company, december, today)
+        .await
+        .unwrap();
+    assert_eq!(again, afresh, "what was held answers as a fresh read does");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

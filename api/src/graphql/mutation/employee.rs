@@ -45,7 +45,9 @@ impl EmployeeMutations {
         let phone = super::input::phone(&phone)?;
         let company = company_of_link(state, &order_token).await?;
         let company = CompanyId::from_uuid(company.company_id);
-        let mut transaction = bedrift_store::begin(&state.pool).await.map_err(ApiError::from)?;
+        let mut transaction = bedrift_store::begin(&state.pool)
+            .await
+            .map_err(ApiError::from)?;
         let code = auth::request_verification_code(
             &mut transaction,
             &*state.clock,

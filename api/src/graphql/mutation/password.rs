@@ -23,7 +23,9 @@ impl PasswordMutations {
     ) -> Result<bool> {
         let (state, _) = parts(ctx);
         let email = EmailAddress::parse(&email).map_err(|e| ApiError::invalid("email", e))?;
-        let mut transaction = bedrift_store::begin(&state.pool).await.map_err(ApiError::from)?;
+        let mut transaction = bedrift_store::begin(&state.pool)
+            .await
+            .map_err(ApiError::from)?;
         let token = auth::request_password_reset(
             &mut transaction,
             &*state.clock,

@@ -30,7 +30,9 @@ impl PersonalMutations {
     ) -> Result<bool> {
         let (state, caller) = parts(ctx);
         let phone = super::input::phone(&phone)?;
-        let mut transaction = bedrift_store::begin(&state.pool).await.map_err(ApiError::from)?;
+        let mut transaction = bedrift_store::begin(&state.pool)
+            .await
+            .map_err(ApiError::from)?;
         // Counted (and rate-limited) whether or not a code is sent: the same answer and the
         // same limits for every number.
         let code = auth::request_verification_code(

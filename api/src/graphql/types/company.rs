@@ -274,9 +274,15 @@ impl CompanyView {
     ) -> Result<PayrollBasis> {
         let (state, _) = parts(ctx);
         let company = CompanyId::from_uuid(self.0.company_id);
-        let basis = payroll_basis(&state.pool, company, month.0, state.clock.today())
-            .await
-            .map_err(ApiError::from)?;
+        let basis = payroll_basis(
+            &state.pool,
+            &state.billing_states,
+            company,
+            month.0,
+            state.clock.today(),
+        )
+        .await
+        .map_err(ApiError::from)?;
         Ok(PayrollBasis::from(basis))
     }
 
@@ -317,9 +323,15 @@ impl CompanyView {
     ) -> Result<InvoiceBasis> {
         let (state, _) = parts(ctx);
         let company = CompanyId::from_uuid(self.0.company_id);
-        let basis = invoice_basis(&state.pool, Some(company), month.0, state.clock.today())
-            .await
-            .map_err(ApiError::from)?;
+        let basis = invoice_basis(
+            &state.pool,
+            &state.billing_states,
+            Some(company),
+            month.0,
+            state.clock.today(),
+        )
+        .await
+        .map_err(ApiError::from)?;
         Ok(InvoiceBasis::load(&state.pool, basis).await?)
     }
 }
