@@ -138,51 +138,48 @@ pub struct BillingStates {
     bases: Mutex<HashMap<(Option<Uuid>, Month), Held>>,
 }
 
+/// Parsed states by subscription, each with its row's version.
+type States = HashMap<Uuid, (i64, Arc<Subscription>)>;
+
 /// The states one basis's last call read.
 #[derive(Debug)]
 struct Held {
     used: Instant,
-    states: HashMap<Uuid, (i64, Arc<Subscription>)>,
+    states: Arc<States>,
 }
 
 impl BillingStates {
-    /// The states held for basis `key`, taken out (a concurrent call of the same basis reads
-    /// them afresh).
-    fn take(&self, key: (Option<Uuid>, Month)) -> HashMap<Uuid, (i64, Arc<Subscription>)> {
+    /// The states held for basis `key` (shared: calls of the same basis at the same time
+    /// each start from them).
+    fn get(&self, key: (Option<Uuid>, Month)) -> Arc<States> {
         let mut bases = self.bases.lock().unwrap_or_else(PoisonError::into_inner);
         bases.retain(|_, held| held.used.elapsed() < HELD_FOR);
         bases
-            .remove(&key)
-            .map(|held| held.states)
+            .get(&key)
+            .map(|held| held.states.clone())
             .unwrap_or_default()
     }
 
     /// Holds `states` as basis `key`'s, forgetting the least recently used bases beyond
     /// [`HELD_STATES`].
-    fn keep(&self, key: (Option<Uuid>, Month), states: HashMap<Uuid, (i64, Arc<Subscription>)>) {
+    fn keep(&self, key: (Option<Uuid>, Month), states: States) {
+        let mut bases = self.bases.lock().unwrap_or_else(PoisonError::into_inner);
+        bases.remove(&key);
         if states.len() > HELD_STATES {
             return;
         }
-        let mut bases = self.bases.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut total: usize =
-            bases.values().map(|held| held.states.len()).sum::<usize>() + states.len();
+        let mut total = states.len();
+        total += bases.values().map(|held| held.states.len()).sum::<usize>();
         while total > HELD_STATES {
-            let Some(oldest) = bases
-                .iter()
-                .min_by_key(|(_, held)| held.used)
-                .map(|(k, _)| *k)
-            else {
+            let oldest = bases.iter().min_by_key(|(_, held)| held.used);
+            let Some(oldest) = oldest.map(|(key, _)| *key) else {
                 break;
             };
             total -= bases.remove(&oldest).map_or(0, |held| held.states.len());
         }
-        bases.insert(
-            key,
-            Held {
-                used: Instant::now(),
-                states,
-            },
-        );
+        let used = Instant::now();
+        let states = Arc::new(states);
+        bases.insert(key, Held { used, states });
     }
 }
 
@@ -195,7 +192,7 @@ async fn candidates(
     month: Month,
 ) -> Result<Vec<(Uuid, Uuid, Arc<Subscription>)>, ProjectionError> {
     let key = (company.map(|c| c.as_uuid()), month);
-    let mut known = held.take(key);
+    let known = held.get(key);
     let (ids, versions): (Vec<Uuid>, Vec<i64>) = known
         .iter()
         .map(|(id, (version, _))| (*id, *version))
@@ -222,8 +219,8 @@ async fn candidates(
                     .map_err(|e| ProjectionError::Corrupt(e.to_string()))?,
             ),
             // The statement leaves the text out only for a version it was told is held.
-            None => match known.remove(&id) {
-                Some((held_version, state)) if held_version == version => state,
+            None => match known.get(&id) {
+                Some((held_version, state)) if *held_version == version => state.clone(),
                 _ => {
                     return Err(ProjectionError::Corrupt(format!(
                         "billing state {id} version {version} is neither read nor held"
