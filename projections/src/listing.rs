@@ -5,7 +5,7 @@
 
 use bedrift_domain::subscription::TicketStatus;
 use chrono::NaiveDate;
-use sqlx::PgPool;
+use sqlx::{FromRow, PgPool, Row};
 use uuid::Uuid;
 
 use crate::ticket_search::{escape_like, TicketSearch};
@@ -207,18 +207,40 @@ pub async fn is_administrator(
     company: Uuid,
     today: NaiveDate,
 ) -> Result<bool, ProjectionError> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM company_administrators a
-             JOIN companies c ON c.company_id = a.company_id
-             WHERE a.account_id = $1 AND a.company_id = $2
-               AND (c.ends_on IS NULL
-                    OR $3 <= make_date(extract(year FROM c.ends_on)::int + 5, 12, 31)))",
+    let found = company_administered_by(pool, company, account, today).await?;
+    Ok(found.is_some_and(|(_, administered)| administered))
+}
+
+/// Company `id`, and whether `account` administers it as [`is_administrator`] decides, in one
+/// statement: what a query about one company asks before it answers. `None` when there is no
+/// such company.
+pub async fn company_administered_by(
+    pool: &PgPool,
+    id: Uuid,
+    account: Uuid,
+    today: NaiveDate,
+) -> Result<Option<(CompanyListing, bool)>, ProjectionError> {
+    let row = sqlx::query(
+        "SELECT c.*,
+                EXISTS (SELECT 1 FROM company_administrators a
+                        WHERE a.account_id = $2 AND a.company_id = c.company_id)
+                AND (c.ends_on IS NULL
+                     OR $3 <= make_date(extract(year FROM c.ends_on)::int + 5, 12, 31))
+                    AS administered
+         FROM companies c WHERE c.company_id = $1",
     )
+    .bind(id)
     .bind(account)
-    .bind(company)
     .bind(today)
-    .fetch_one(pool)
-    .await?)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some((
+        CompanyListing::from_row(&row)?,
+        row.try_get("administered")?,
+    )))
 }
 
 /// A page of every company, by name then organisation number, skipping `offset` rows, at

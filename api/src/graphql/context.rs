@@ -10,7 +10,7 @@ use bedrift_domain::company::Company;
 use bedrift_domain::metadata::{Actor, Metadata};
 use bedrift_domain::subscription::OrderDetails;
 use bedrift_domain::values::{CompanyId, PhoneNumber};
-use bedrift_projections::listing::{self, TicketListing};
+use bedrift_projections::listing::{self, CompanyListing, TicketListing};
 use bedrift_store::{LogPosition, Start};
 use uuid::Uuid;
 
@@ -262,6 +262,31 @@ impl Caller {
         } else {
             Err(ApiError::forbidden())
         }
+    }
+
+    /// Company `id` from the directory, if the caller is an operator or one of its
+    /// administrators (`FORBIDDEN` otherwise, also when there is no such company; `NOT_FOUND`
+    /// only for an operator). One statement for an administrator.
+    pub async fn managed_company(
+        &self,
+        state: &AppState,
+        id: Uuid,
+    ) -> Result<CompanyListing, ApiError> {
+        let found = match self.principal()? {
+            Principal::Operator { .. } => listing::company(&state.pool, id).await?,
+            Principal::Administrator { account } => {
+                let today = state.clock.today();
+                let found =
+                    listing::company_administered_by(&state.pool, id, account.id.as_uuid(), today)
+                        .await?;
+                match found {
+                    Some((company, true)) => Some(company),
+                    _ => return Err(ApiError::forbidden()),
+                }
+            }
+            _ => return Err(ApiError::forbidden()),
+        };
+        found.ok_or_else(|| ApiError::NotFound("there is no such company".into()))
     }
 
     /// `FORBIDDEN` unless the caller is an operator or an administrator of `company`, decided

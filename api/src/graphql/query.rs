@@ -148,11 +148,7 @@ impl QueryRoot {
     ) -> Result<CompanyView> {
         let (state, caller) = parts(ctx);
         let id = parse_id(&id, "id")?;
-        caller.manage(state, id).await?;
-        let company = listing::company(&state.pool, id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| ApiError::NotFound("there is no such company".into()))?;
+        let company = caller.managed_company(state, id).await?;
         Ok(CompanyView(company, None))
     }
 
