@@ -174,6 +174,10 @@ pub async fn erase_subscription(
     // What the holder's messages may name, read while the key still opens the events.
     let holder = holder_in_clear(subscriptions, id).await?;
     let mut tx = bedrift_store::begin(pool).await?;
+    // A projector batch under way may have opened these events with the key and not yet
+    // queued the messages it makes of them: it commits before the scrub below, and later
+    // batches find the key gone.
+    bedrift_projections::hold_back_batches(&mut tx).await?;
     let subject: Option<Uuid> =
         sqlx::query_scalar("DELETE FROM data_keys WHERE aggregate_id = $1 RETURNING subject")
             .bind(id)
@@ -497,6 +501,8 @@ async fn erase_found_account(
         return Ok(AccountOutcome::KeptWhileAdministering(administering));
     }
     let mut tx = bedrift_store::begin(pool).await?;
+    // As for a subscription: a batch that opened the administrator's data commits first.
+    bedrift_projections::hold_back_batches(&mut tx).await?;
     let erased: Vec<String> = sqlx::query_scalar(
         "WITH gone AS (DELETE FROM data_keys WHERE subject = $1 RETURNING aggregate_id, subject)
          INSERT INTO erasures (aggregate_id, subject, reason)

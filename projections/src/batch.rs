@@ -76,6 +76,19 @@ async fn lock_named_checkpoints(
         .collect())
 }
 
+/// Waits, inside the caller's transaction, for the batch under way (if any) to commit, and
+/// keeps the next one from starting until the caller's transaction ends: a batch locks its
+/// checkpoints from its start to its commit, and this locks every checkpoint in the same name
+/// order. For erasure: a batch that opened a subscription's events with its key before the key
+/// was deleted queues what it made of them before the caller scrubs the messages, and a batch
+/// after it finds the key gone.
+pub async fn hold_back_batches(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT name FROM projection_checkpoints ORDER BY name FOR UPDATE")
+        .fetch_all(conn)
+        .await?;
+    Ok(())
+}
+
 /// Sets a model's checkpoint (inside the caller's transaction).
 pub async fn set_checkpoint(
     conn: &mut PgConnection,

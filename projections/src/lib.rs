@@ -21,7 +21,9 @@ pub mod ticket_links;
 pub mod ticket_search;
 pub mod webhooks;
 
-pub use batch::{apply_next_batch, apply_next_batch_notifying, projected_position, read_safe};
+pub use batch::{
+    apply_next_batch, apply_next_batch_notifying, hold_back_batches, projected_position, read_safe,
+};
 pub use bedrift_store::LogPosition;
 pub use error::ProjectionError;
 pub use notifications::NotificationSettings;

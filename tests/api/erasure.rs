@@ -542,3 +542,77 @@ async fn retention_finishes_an_erasure_that_stopped_between_its_two_steps() {
     assert_nowhere(&pool, &["Solfrid", "Ulvestad", "93456789"]).await;
     log_and_read_models_agree(&pool).await;
 }
+
+#[tokio::test]
+async fn an_erasure_waits_for_the_projector_batch_under_way_and_scrubs_what_it_queued() {
+    let (app, _, admin, _, id) = solfrid_orders().await;
+    let pool = app.db.pool().clone();
+    app.reject(&admin, &id, "Ikke ansatt her").await;
+    app.settle().await;
+    use bedrift_domain::clock::Clock;
+    app.state
+        .commands
+        .subscriptions
+        .execute(
+            &id,
+            bedrift_domain::subscription::SubscriptionCommand::ErasePersonalData {
+                by: Actor::System,
+                rules: RetentionRules::default(),
+            },
+            &bedrift_domain::metadata::Metadata::new(Actor::System, app.clock.now()),
+        )
+        .await
+        .unwrap();
+
+    // A batch under way: it holds the checkpoints, has opened the events with the key, and
+    // has not yet queued the message it made of them.
+    let mut batch = bedrift_store::begin(&pool).await.unwrap();
+    sqlx::query("SELECT name FROM projection_checkpoints ORDER BY name FOR UPDATE")
+        .fetch_all(&mut *batch)
+        .await
+        .unwrap();
+
+    // Retention finishes the erasure meanwhile.
+    let clock: std::sync::Arc<dyn Clock> = std::sync::Arc::new(app.clock.clone());
+    let erasing = tokio::spawn({
+        let pool = pool.clone();
+        async move {
+            bedrift_api::retention::expire_personal_data(&pool, clock, RetentionRules::default())
+                .await
+        }
+    });
+    tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        loop {
+            // The projector's own next batch waits too (and the erasure behind it in the
+            // rows' queue); the erasure's statement is its own.
+            let waiting: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+                                WHERE wait_event_type = 'Lock'
+                                  AND query LIKE 'SELECT name FROM projection_checkpoints%')",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            if waiting || erasing.is_finished() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the erasure neither waited for the batch nor finished");
+
+    sqlx::query(
+        "INSERT INTO outbox (channel, recipient, subject, body, cause)
+         VALUES ('SMS', '+4793456789', NULL, 'Hei Solfrid Ulvestad, bestillingen er avvist.',
+                 'test:batch-under-way')",
+    )
+    .execute(&mut *batch)
+    .await
+    .unwrap();
+    batch.commit().await.unwrap();
+    let finished = erasing.await.unwrap().unwrap();
+    assert_eq!(finished.subscriptions, 1);
+    app.settle().await;
+    assert_nowhere(&pool, &["Solfrid", "Ulvestad", "93456789"]).await;
+}
