@@ -131,12 +131,17 @@ const HELD_FOR: Duration = Duration::from_secs(15 * 60);
 /// A row's version grows with every event applied to it, so a held state with the row's
 /// version is the row's state. What is held is the last call's candidates only (a state that
 /// left them goes with the next call), at most [`HELD_STATES`] in all, and a basis not asked for
-/// in [`HELD_FOR`] is forgotten: an erased holder's state (whose row's version moved on) does
-/// not stay in memory longer than that.
+/// in [`HELD_FOR`] is forgotten within a minute: an erased holder's state (whose row's version
+/// moved on) does not stay in memory much longer than that.
 #[derive(Debug, Default)]
 pub struct BillingStates {
-    bases: Mutex<HashMap<(Option<Uuid>, Month), Held>>,
+    bases: Arc<Mutex<Bases>>,
+    /// Whether the task that forgets unused bases runs (started with the first basis held).
+    sweeping: std::sync::OnceLock<()>,
 }
+
+/// The states held, per basis.
+type Bases = HashMap<(Option<Uuid>, Month), Held>;
 
 /// Parsed states by subscription, each with its row's version.
 type States = HashMap<Uuid, (i64, Arc<Subscription>)>;
@@ -148,12 +153,18 @@ struct Held {
     states: Arc<States>,
 }
 
+/// Forgets the bases not asked for in [`HELD_FOR`].
+fn forget_unused(bases: &Mutex<Bases>) {
+    let mut bases = bases.lock().unwrap_or_else(PoisonError::into_inner);
+    bases.retain(|_, held| held.used.elapsed() < HELD_FOR);
+}
+
 impl BillingStates {
     /// The states held for basis `key` (shared: calls of the same basis at the same time
     /// each start from them).
     fn get(&self, key: (Option<Uuid>, Month)) -> Arc<States> {
-        let mut bases = self.bases.lock().unwrap_or_else(PoisonError::into_inner);
-        bases.retain(|_, held| held.used.elapsed() < HELD_FOR);
+        forget_unused(&self.bases);
+        let bases = self.bases.lock().unwrap_or_else(PoisonError::into_inner);
         bases
             .get(&key)
             .map(|held| held.states.clone())
@@ -163,6 +174,7 @@ impl BillingStates {
     /// Holds `states` as basis `key`'s, forgetting the least recently used bases beyond
     /// [`HELD_STATES`].
     fn keep(&self, key: (Option<Uuid>, Month), states: States) {
+        self.start_sweeping();
         let mut bases = self.bases.lock().unwrap_or_else(PoisonError::into_inner);
         bases.remove(&key);
         if states.len() > HELD_STATES {
@@ -180,6 +192,24 @@ impl BillingStates {
         let used = Instant::now();
         let states = Arc::new(states);
         bases.insert(key, Held { used, states });
+    }
+
+    /// Starts, once, a task that forgets unused bases every minute, so that they go even when
+    /// no basis is asked for again; it ends with these states.
+    fn start_sweeping(&self) {
+        self.sweeping.get_or_init(|| {
+            let bases = Arc::downgrade(&self.bases);
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(Duration::from_secs(60));
+                loop {
+                    every.tick().await;
+                    let Some(bases) = bases.upgrade() else {
+                        return;
+                    };
+                    forget_unused(&bases);
+                }
+            });
+        });
     }
 }
 
