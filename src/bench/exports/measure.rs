@@ -129,9 +129,10 @@ pub async fn parsing(pool: &PgPool, target: Target, runs: usize) -> anyhow::Resu
     Ok([direct, through_value])
 }
 
-/// The basis alone (company row and payroll basis); its size is the number of lines.
+/// The basis alone (company row and payroll basis), read afresh as by a first call; its size
+/// is the number of lines.
 pub async fn basis(pool: &PgPool, target: Target, runs: usize) -> anyhow::Result<Timed> {
-    time("payroll basis (GraphQL's query)", runs, || async {
+    time("payroll basis, first call", runs, || async {
         let export = load_payroll(
             pool,
             &BillingStates::default(),
@@ -140,6 +141,17 @@ pub async fn basis(pool: &PgPool, target: Target, runs: usize) -> anyhow::Result
             target.today,
         )
         .await?;
+        Ok(export.basis.lines.len())
+    })
+    .await
+}
+
+/// The basis asked for again with nothing changed: every state held from the call before, as
+/// the server answers a repeated `payrollDeductionBasis`.
+pub async fn basis_held(pool: &PgPool, target: Target, runs: usize) -> anyhow::Result<Timed> {
+    let held = BillingStates::default();
+    time("payroll basis, asked again", runs, || async {
+        let export = load_payroll(pool, &held, target.company, target.month, target.today).await?;
         Ok(export.basis.lines.len())
     })
     .await

@@ -53,6 +53,7 @@ struct Report {
     events: u64,
     sql: Timed,
     basis: Timed,
+    basis_held: Timed,
     exports: Vec<Timed>,
     renderings: Vec<Timed>,
     parsing: [Timed; 2],
@@ -74,7 +75,7 @@ async fn measure_all(bench: &BenchDatabase, subscriptions: usize) -> anyhow::Res
     };
     let report = measure(&pool, target).await;
     pool.close().await;
-    let (sql, basis, exports, renderings, parsing) = report?;
+    let (sql, [basis, basis_held], exports, renderings, parsing) = report?;
     anyhow::ensure!(
         basis.size == subscriptions && sql.size == subscriptions,
         "expected {subscriptions} lines, the basis has {} and the query {} rows",
@@ -85,18 +86,23 @@ async fn measure_all(bench: &BenchDatabase, subscriptions: usize) -> anyhow::Res
         events,
         sql,
         basis,
+        basis_held,
         exports,
         renderings,
         parsing,
     })
 }
 
-/// Everything but the load: (plain SQL, basis, exports, renderings, parsing).
-type Measured = (Timed, Timed, Vec<Timed>, Vec<Timed>, [Timed; 2]);
+/// Everything but the load: (plain SQL, basis read afresh and with its states held, exports,
+/// renderings, parsing).
+type Measured = (Timed, [Timed; 2], Vec<Timed>, Vec<Timed>, [Timed; 2]);
 
 async fn measure(pool: &PgPool, target: Target) -> anyhow::Result<Measured> {
     let sql = measure::plain_sql(pool, target, RUNS).await?;
-    let basis = measure::basis(pool, target, RUNS).await?;
+    let basis = [
+        measure::basis(pool, target, RUNS).await?,
+        measure::basis_held(pool, target, RUNS).await?,
+    ];
     let mut exports = Vec::new();
     for format in FORMATS {
         exports.push(measure::export(pool, target, format, RUNS).await?);
@@ -204,6 +210,7 @@ fn print(subscriptions: usize, report: &Report) {
     };
     row(&report.sql, "rows", false);
     row(&report.basis, "lines", false);
+    row(&report.basis_held, "lines", false);
     for timed in &report.exports {
         row(timed, "bytes", true);
     }
