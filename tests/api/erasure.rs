@@ -504,18 +504,15 @@ async fn an_administrators_data_goes_once_they_administer_no_company_and_retenti
     log_and_read_models_agree(&pool).await;
 }
 
-#[tokio::test]
-async fn retention_finishes_an_erasure_that_stopped_between_its_two_steps() {
-    let (app, _, admin, _, id) = solfrid_orders().await;
-    let pool = app.db.pool().clone();
-    app.reject(&admin, &id, "Ikke ansatt her").await;
-    // The first step alone, as if the process stopped before deleting the key.
+/// The first step of an erasure alone: subscription `id` records `PersonalDataErased`, and its
+/// key is still there.
+async fn erasure_recorded(app: &TestApp, id: &str) {
     use bedrift_domain::clock::Clock;
     app.state
         .commands
         .subscriptions
         .execute(
-            &id,
+            id,
             bedrift_domain::subscription::SubscriptionCommand::ErasePersonalData {
                 by: Actor::System,
                 rules: RetentionRules::default(),
@@ -524,6 +521,15 @@ async fn retention_finishes_an_erasure_that_stopped_between_its_two_steps() {
         )
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn retention_finishes_an_erasure_that_stopped_between_its_two_steps() {
+    let (app, _, admin, _, id) = solfrid_orders().await;
+    let pool = app.db.pool().clone();
+    app.reject(&admin, &id, "Ikke ansatt her").await;
+    // The first step alone, as if the process stopped before deleting the key.
+    erasure_recorded(&app, &id).await;
     let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM data_keys WHERE aggregate_id = $1")
         .bind(&id)
         .fetch_one(&pool)
@@ -549,20 +555,7 @@ async fn an_erasure_waits_for_the_projector_batch_under_way_and_scrubs_what_it_q
     let pool = app.db.pool().clone();
     app.reject(&admin, &id, "Ikke ansatt her").await;
     app.settle().await;
-    use bedrift_domain::clock::Clock;
-    app.state
-        .commands
-        .subscriptions
-        .execute(
-            &id,
-            bedrift_domain::subscription::SubscriptionCommand::ErasePersonalData {
-                by: Actor::System,
-                rules: RetentionRules::default(),
-            },
-            &bedrift_domain::metadata::Metadata::new(Actor::System, app.clock.now()),
-        )
-        .await
-        .unwrap();
+    erasure_recorded(&app, &id).await;
 
     // A batch under way: it holds the checkpoints, has opened the events with the key, and
     // has not yet queued the message it made of them.
@@ -573,7 +566,8 @@ async fn an_erasure_waits_for_the_projector_batch_under_way_and_scrubs_what_it_q
         .unwrap();
 
     // Retention finishes the erasure meanwhile.
-    let clock: std::sync::Arc<dyn Clock> = std::sync::Arc::new(app.clock.clone());
+    let clock: std::sync::Arc<dyn bedrift_domain::clock::Clock> =
+        std::sync::Arc::new(app.clock.clone());
     let erasing = tokio::spawn({
         let pool = pool.clone();
         async move {

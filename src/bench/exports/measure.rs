@@ -72,6 +72,13 @@ pub struct Target {
     pub today: NaiveDate,
 }
 
+impl Target {
+    /// The company's payroll export of the month, its basis read through `held`.
+    pub async fn load(&self, pool: &PgPool, held: &BillingStates) -> anyhow::Result<PayrollExport> {
+        Ok(load_payroll(pool, held, self.company, self.month, self.today).await?)
+    }
+}
+
 /// The plain SQL read of the basis's rows; its size is the number of rows.
 pub async fn plain_sql(pool: &PgPool, target: Target, runs: usize) -> anyhow::Result<Timed> {
     time("plain SQL (the same rows)", runs, || async {
@@ -133,14 +140,7 @@ pub async fn parsing(pool: &PgPool, target: Target, runs: usize) -> anyhow::Resu
 /// is the number of lines.
 pub async fn basis(pool: &PgPool, target: Target, runs: usize) -> anyhow::Result<Timed> {
     time("payroll basis, first call", runs, || async {
-        let export = load_payroll(
-            pool,
-            &BillingStates::default(),
-            target.company,
-            target.month,
-            target.today,
-        )
-        .await?;
+        let export = target.load(pool, &BillingStates::default()).await?;
         Ok(export.basis.lines.len())
     })
     .await
@@ -151,7 +151,7 @@ pub async fn basis(pool: &PgPool, target: Target, runs: usize) -> anyhow::Result
 pub async fn basis_held(pool: &PgPool, target: Target, runs: usize) -> anyhow::Result<Timed> {
     let held = BillingStates::default();
     time("payroll basis, asked again", runs, || async {
-        let export = load_payroll(pool, &held, target.company, target.month, target.today).await?;
+        let export = target.load(pool, &held).await?;
         Ok(export.basis.lines.len())
     })
     .await
@@ -173,14 +173,7 @@ pub async fn export(
     runs: usize,
 ) -> anyhow::Result<Timed> {
     time(label, runs, || async {
-        let export = load_payroll(
-            pool,
-            &BillingStates::default(),
-            target.company,
-            target.month,
-            target.today,
-        )
-        .await?;
+        let export = target.load(pool, &BillingStates::default()).await?;
         Ok(render_payroll(&export, format, kind)?.len())
     })
     .await

@@ -8,7 +8,6 @@ mod measure;
 
 use std::time::Duration;
 
-use bedrift_api::reports::load_payroll;
 use bedrift_projections::queries::BillingStates;
 use bedrift_projections::rebuild::rebuild;
 use bedrift_projections::{apply_next_batch, ReadModel};
@@ -107,14 +106,7 @@ async fn measure(pool: &PgPool, target: Target) -> anyhow::Result<Measured> {
     for format in FORMATS {
         exports.push(measure::export(pool, target, format, RUNS).await?);
     }
-    let export = load_payroll(
-        pool,
-        &BillingStates::default(),
-        target.company,
-        target.month,
-        target.today,
-    )
-    .await?;
+    let export = target.load(pool, &BillingStates::default()).await?;
     let mut renderings = Vec::new();
     for format in FORMATS {
         renderings.push(measure::rendering(&export, format, RUNS).await?);
