@@ -97,16 +97,23 @@ pub struct InvoiceBasis {
 
 /// The billing rows of one company (`$1`) that may be charged in a month (`$2` its first day,
 /// `$3` its last): their ids, companies and versions, which an index holds, so no row is
-/// visited. A statement of its own, not one with `$1 IS NULL OR company_id = $1`: a prepared
-/// statement's generic plan could then use no index on the company.
+/// visited (the fourth column is no state: those held need no reading). A statement of its
+/// own, not one with `$1 IS NULL OR company_id = $1`: a prepared statement's generic plan
+/// could then use no index on the company.
 pub const CANDIDATES: &str =
-    "SELECT subscription_id, company_id, version FROM billing_subscriptions
+    "SELECT subscription_id, company_id, version, NULL::text FROM billing_subscriptions
+     WHERE approved AND company_id = $1
+       AND valid_from <= $3 AND (end_date IS NULL OR end_date >= $2)";
+
+/// [`CANDIDATES`] with each row's folded state as JSON text: for a basis that holds none yet.
+pub const CANDIDATES_WITH_STATES: &str =
+    "SELECT subscription_id, company_id, version, state::text FROM billing_subscriptions
      WHERE approved AND company_id = $1
        AND valid_from <= $3 AND (end_date IS NULL OR end_date >= $2)";
 
 /// [`CANDIDATES`] of every company: `$1` the month's first day, `$2` its last.
 const EVERY_COMPANYS_CANDIDATES: &str =
-    "SELECT subscription_id, company_id, version FROM billing_subscriptions
+    "SELECT subscription_id, company_id, version, NULL::text FROM billing_subscriptions
      WHERE approved AND valid_from <= $2 AND (end_date IS NULL OR end_date >= $1)";
 
 /// The folded states, as JSON text, and versions of the billing rows of `$1`.
@@ -220,38 +227,50 @@ async fn candidates(
     let key = (company.map(|c| c.as_uuid()), month);
     let known = held.get(key);
     let query = match company {
+        // Holding nothing yet, the basis reads every state with its row, in one statement.
+        Some(company) if known.is_empty() => {
+            sqlx::query_as(CANDIDATES_WITH_STATES).bind(company.as_uuid())
+        }
         Some(company) => sqlx::query_as(CANDIDATES).bind(company.as_uuid()),
         None => sqlx::query_as(EVERY_COMPANYS_CANDIDATES),
     };
-    let rows: Vec<(Uuid, Uuid, i64)> = query
+    let rows: Vec<(Uuid, Uuid, i64, Option<String>)> = query
         .bind(month.first_day())
         .bind(month.last_day())
         .fetch_all(pool)
         .await?;
-    // The states not held at the row's version, read by the primary key. A row may have moved
-    // on since: its newer state is as good (the charge is the domain's decision on the state).
-    let missing: Vec<Uuid> = rows
-        .iter()
-        .filter(|(id, _, version)| known.get(id).is_none_or(|(held, _)| held != version))
-        .map(|(id, _, _)| *id)
-        .collect();
-    let mut fresh: HashMap<Uuid, (i64, Arc<Subscription>)> = HashMap::new();
+    // The states read with the rows, and those not held at the row's version, read by the
+    // primary key. A row may have moved on since: its newer state is as good (the charge is
+    // the domain's decision on the state).
+    let mut texts: Vec<(Uuid, i64, String)> = Vec::new();
+    let mut missing: Vec<Uuid> = Vec::new();
+    let mut found: Vec<(Uuid, Uuid, i64)> = Vec::with_capacity(rows.len());
+    for (id, company, version, text) in rows {
+        match text {
+            Some(text) => texts.push((id, version, text)),
+            None if known.get(&id).is_none_or(|(held, _)| *held != version) => missing.push(id),
+            None => {}
+        }
+        found.push((id, company, version));
+    }
     if !missing.is_empty() {
-        let states: Vec<(Uuid, i64, String)> = sqlx::query_as(STATES)
+        let read: Vec<(Uuid, i64, String)> = sqlx::query_as(STATES)
             .bind(&missing)
             .fetch_all(pool)
             .await?;
-        for (id, version, text) in states {
-            // Parsed straight from text, without a `serde_json::Value` in between: the parse
-            // is most of a large company's first basis (`bedrift bench exports`).
-            let state = serde_json::from_str::<Subscription>(&text)
-                .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
-            fresh.insert(id, (version, Arc::new(state)));
-        }
+        texts.extend(read);
     }
-    let mut read = HashMap::with_capacity(rows.len());
-    let mut candidates = Vec::with_capacity(rows.len());
-    for (id, company, version) in rows {
+    let mut fresh: HashMap<Uuid, (i64, Arc<Subscription>)> = HashMap::with_capacity(texts.len());
+    for (id, version, text) in texts {
+        // Parsed straight from text, without a `serde_json::Value` in between: the parse is
+        // most of a large company's first basis (`bedrift bench exports`).
+        let state = serde_json::from_str::<Subscription>(&text)
+            .map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
+        fresh.insert(id, (version, Arc::new(state)));
+    }
+    let mut read = HashMap::with_capacity(found.len());
+    let mut candidates = Vec::with_capacity(found.len());
+    for (id, company, version) in found {
         let (version, state) = match (fresh.remove(&id), known.get(&id)) {
             (Some(fresh), _) => fresh,
             (None, Some((held, state))) if *held == version => (version, state.clone()),
