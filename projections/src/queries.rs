@@ -156,17 +156,10 @@ struct Held {
     states: Arc<States>,
 }
 
-/// Forgets the bases not asked for in [`HELD_FOR`].
-fn forget_unused(bases: &Mutex<Bases>) {
-    let mut bases = bases.lock().unwrap_or_else(PoisonError::into_inner);
-    bases.retain(|_, held| held.used.elapsed() < HELD_FOR);
-}
-
 impl BillingStates {
     /// The states held for basis `key` (shared: calls of the same basis at the same time
     /// each start from them).
     fn get(&self, key: (Option<Uuid>, Month)) -> Arc<States> {
-        forget_unused(&self.bases);
         let bases = self.bases.lock().unwrap_or_else(PoisonError::into_inner);
         bases
             .get(&key)
@@ -209,7 +202,8 @@ impl BillingStates {
                     let Some(bases) = bases.upgrade() else {
                         return;
                     };
-                    forget_unused(&bases);
+                    let mut bases = bases.lock().unwrap_or_else(PoisonError::into_inner);
+                    bases.retain(|_, held| held.used.elapsed() < HELD_FOR);
                 }
             });
         });

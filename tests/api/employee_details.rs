@@ -21,11 +21,11 @@ async fn company() -> (TestApp, String, String, String, String) {
     let (company, admin, link) = app
         .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
         .await;
-    app.ok(
-        Some(&admin),
-        "mutation($c: ID!, $f: OrderFormInput!) { configureOrderForm(companyId: $c, input: $f) { name } }",
-        json!({ "c": company, "f": { "employeeNumber": "OPTIONAL",
-            "extraFields": [{ "label": "Avdeling", "required": true }, { "label": "Koststed" }] } }),
+    app.configure_order_form(
+        &admin,
+        &company,
+        json!({ "employeeNumber": "OPTIONAL",
+            "extraFields": [{ "label": "Avdeling", "required": true }, { "label": "Koststed" }] }),
     )
     .await;
     app.ok(

@@ -109,11 +109,11 @@ async fn an_erased_person_is_in_no_table_while_the_chain_the_books_and_the_rebui
     let (company, admin, link) = app
         .company(&operator, "974760673", "kari@firma.no", "APPROVAL_REQUIRED")
         .await;
-    app.ok(
-        Some(&admin),
-        "mutation($c: ID!, $f: OrderFormInput!) { configureOrderForm(companyId: $c, input: $f) { name } }",
-        json!({ "c": company, "f": { "employeeNumber": "OPTIONAL",
-            "extraFields": [{ "label": "Avdeling" }] } }),
+    app.configure_order_form(
+        &admin,
+        &company,
+        json!({ "employeeNumber": "OPTIONAL",
+            "extraFields": [{ "label": "Avdeling" }] }),
     )
     .await;
     // Torgunn's ticket runs through December and is charged for it; Bo's goes on.

@@ -136,11 +136,11 @@ async fn company_with_tickets() -> (TestApp, String, String, String, String) {
     let (_, other_admin, _) = app
         .company(&operator, "982441366", "ola@annet.no", "CLOSED")
         .await;
-    app.ok(
-        Some(&admin),
-        "mutation($c: ID!, $f: OrderFormInput!) { configureOrderForm(companyId: $c, input: $f) { name } }",
-        json!({ "c": company, "f": { "employeeNumber": "OPTIONAL",
-            "extraFields": [{ "label": "Avdeling" }, { "label": "Koststed" }] } }),
+    app.configure_order_form(
+        &admin,
+        &company,
+        json!({ "employeeNumber": "OPTIONAL",
+            "extraFields": [{ "label": "Avdeling" }, { "label": "Koststed" }] }),
     )
     .await;
     let settings = app

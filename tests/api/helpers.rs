@@ -400,6 +400,17 @@ impl TestApp {
         (company, admin, link)
     }
 
+    /// `admin` sets `company`'s order form to `form` (an `OrderFormInput`).
+    pub async fn configure_order_form(&self, admin: &str, company: &str, form: Value) {
+        self.ok(
+            Some(admin),
+            "mutation($c: ID!, $f: OrderFormInput!) {
+               configureOrderForm(companyId: $c, input: $f) { name } }",
+            json!({ "c": company, "f": form }),
+        )
+        .await;
+    }
+
     /// Logs an employee in through the order link with the code from the outbox.
     pub async fn employee(&self, link: &str, phone: &str) -> String {
         self.ok(

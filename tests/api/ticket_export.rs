@@ -20,11 +20,11 @@ async fn company_with_list() -> (TestApp, String, String, String) {
     let (_, other_admin, _) = app
         .company(&operator, "982441366", "ola@annet.no", "CLOSED")
         .await;
-    app.ok(
-        Some(&admin),
-        "mutation($c: ID!, $f: OrderFormInput!) { configureOrderForm(companyId: $c, input: $f) { name } }",
-        json!({ "c": company, "f": { "employeeNumber": "OPTIONAL",
-            "extraFields": [{ "label": "Avdeling" }] } }),
+    app.configure_order_form(
+        &admin,
+        &company,
+        json!({ "employeeNumber": "OPTIONAL",
+            "extraFields": [{ "label": "Avdeling" }] }),
     )
     .await;
     for (phone, first, last, start, department) in [
